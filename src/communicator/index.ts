@@ -1,0 +1,1 @@
+export type { Communicator, ExecOptions, ExecResult, TransferOptions } from './types.js';

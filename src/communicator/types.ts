@@ -1,0 +1,41 @@
+import type { Writable } from 'node:stream';
+
+export interface ExecOptions {
+  env?: Record<string, string>;
+  /** Receives output line by line when given; otherwise output goes to the build log. */
+  stdout?: (line: string) => void;
+  stderr?: (line: string) => void;
+  /** Raw output streams, when bytes matter more than lines (e.g. `cat` of a file). */
+  stdoutStream?: Writable;
+  signal?: AbortSignal;
+  /** Working directory (local communicator only; remote commands cd themselves). */
+  cwd?: string;
+}
+
+export interface ExecResult {
+  /** Exit code, or null when the remote end closed without one (e.g. an expected reboot). */
+  exitCode: number | null;
+  /** Signal name when the command was killed by one. */
+  exitSignal?: string;
+  /** The last lines of stderr, for error messages. */
+  stderrTail: string[];
+}
+
+export interface TransferOptions {
+  /** File mode to set on the destination (upload); defaults to the source's mode. */
+  mode?: number;
+  onProgress?: (transferred: number, total: number) => void;
+  signal?: AbortSignal;
+}
+
+/** How provisioners reach the machine being baked: SSH for guests, the local shell for shell-local. */
+export interface Communicator {
+  exec(command: string, options?: ExecOptions): Promise<ExecResult>;
+  /** Uploads a local file or directory tree (modes preserved). */
+  upload(src: string, dest: string, options?: TransferOptions): Promise<void>;
+  /** Uploads bytes to a remote file. */
+  uploadData(data: Buffer | string, dest: string, options?: TransferOptions): Promise<void>;
+  /** Downloads a remote file or directory tree. */
+  download(src: string, dest: string, options?: TransferOptions): Promise<void>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,56 @@
+import type { Communicator } from '../communicator/types.js';
+import type { Logger } from './events.js';
+import type { Journal } from './journal.js';
+
+/** Everything a builder and its steps get from the run. */
+export interface BuildContext {
+  /** Build name (the builder's `name`, default its type). */
+  readonly buildName: string;
+  /** Builder type, e.g. "qemu". */
+  readonly buildType: string;
+  /** Unique id of this build in this run; every cloud resource is tagged `bake:build-id` with it. */
+  readonly buildId: string;
+  readonly log: Logger;
+  /** Fires on Ctrl-C, SIGTERM, -on-error=abort of another build, or a timeout. */
+  readonly signal: AbortSignal;
+  /** -force: overwrite existing output / deregister an existing image of the same name. */
+  readonly force: boolean;
+  readonly debug: boolean;
+  readonly onError: 'cleanup' | 'abort';
+  readonly journal: Journal;
+  /** Directory of the template file, for relative paths. */
+  readonly templateDir: string;
+  /** Runs the template's provisioners for this build over `comm`. Builders call it between "connected" and "snapshot". */
+  provision(comm: Communicator, vars?: Record<string, string>): Promise<void>;
+  /**
+   * A signal for cleanup work: not fired by the first Ctrl-C (cleanup must still happen), only
+   * bounded by a timeout so a hung API call cannot hold the run forever.
+   */
+  cleanupSignal(timeoutMs?: number): AbortSignal;
+}
+
+/** What a provisioner gets. */
+export interface ProvisionContext {
+  readonly buildName: string;
+  readonly buildType: string;
+  readonly log: Logger;
+  readonly signal: AbortSignal;
+  readonly templateDir: string;
+  /** Extra values a builder exposes to provisioners (e.g. SSH host/port for shell-local, "HTTPIP"). */
+  readonly vars: Record<string, string>;
+}
+
+/** What a post-processor gets. */
+export interface PostProcessContext {
+  readonly buildName: string;
+  readonly buildType: string;
+  readonly buildId: string;
+  readonly log: Logger;
+  readonly signal: AbortSignal;
+  readonly force: boolean;
+  readonly templateDir: string;
+  readonly journal: Journal;
+  /** Redacts sensitive values out of data written to files (e.g. the manifest). */
+  redact<T>(value: T): T;
+  cleanupSignal(timeoutMs?: number): AbortSignal;
+}

@@ -1,0 +1,63 @@
+/**
+ * An error a user can act on. `message` is one line that names the subject (file, JSON path,
+ * provisioner, resource) and what was expected; `exitCode` is what the CLI returns for it.
+ * Stack traces are shown only with --debug.
+ */
+export class BakeError extends Error {
+  readonly exitCode: number;
+  constructor(message: string, options: { cause?: unknown; exitCode?: number } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'BakeError';
+    this.exitCode = options.exitCode ?? 1;
+  }
+}
+
+/** Bad usage, bad flag or invalid template: exit code 2. */
+export class UsageError extends BakeError {
+  constructor(message: string, options: { cause?: unknown } = {}) {
+    super(message, { ...options, exitCode: 2 });
+    this.name = 'UsageError';
+  }
+}
+
+/** Several problems found at once (e.g. every validation error of a template). */
+export class ErrorList extends UsageError {
+  readonly messages: string[];
+  constructor(messages: string[]) {
+    super(messages.join('\n'));
+    this.name = 'ErrorList';
+    this.messages = messages;
+  }
+}
+
+/** The run was aborted (Ctrl-C, SIGTERM, -on-error=abort, a timeout). */
+export class AbortedError extends BakeError {
+  constructor(reason = 'aborted') {
+    super(reason);
+    this.name = 'AbortedError';
+  }
+}
+
+export function isAbort(err: unknown): boolean {
+  return (
+    err instanceof AbortedError ||
+    (err instanceof Error && (err.name === 'AbortError' || (err as { code?: string }).code === 'ABORT_ERR'))
+  );
+}
+
+/** Throws AbortedError when the signal has fired; call it between units of work. */
+export function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new AbortedError(reasonText(signal.reason));
+}
+
+export function reasonText(reason: unknown): string {
+  if (reason instanceof Error) return reason.message;
+  if (typeof reason === 'string') return reason;
+  return 'aborted';
+}
+
+/** The one-line text for an unknown thrown value. */
+export function errorText(err: unknown): string {
+  if (err instanceof Error) return err.message;
+  return String(err);
+}

@@ -1,0 +1,89 @@
+import { appendFileSync, mkdirSync, readFileSync, existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, join } from 'node:path';
+
+/** A cloud or local resource bake created, as recorded in the journal. */
+export interface JournalResource {
+  /** Kind, namespaced by cloud: "aws:instance", "aws:key-pair", "openstack:server", "local:file". */
+  type: string;
+  id: string;
+  region?: string;
+  /** Extra facts cleanup needs (endpoint, profile, project, ...); never secrets. */
+  details?: Record<string, string>;
+}
+
+interface Entry extends JournalResource {
+  op: 'create' | 'remove';
+  buildId: string;
+  build: string;
+  at: string;
+}
+
+export interface OpenResource extends JournalResource {
+  buildId: string;
+  build: string;
+  at: string;
+}
+
+export function defaultCacheDir(): string {
+  const base = process.env.BAKE_CACHE_DIR || join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'bake');
+  return base;
+}
+
+export function defaultJournalPath(): string {
+  return join(defaultCacheDir(), 'journal.jsonl');
+}
+
+/**
+ * Append-only record of created resources. A resource is written *before* the step that created it
+ * goes on, and struck out when removed, so a run killed with SIGKILL still leaves a trail that
+ * `bake cleanup` follows. Appends are synchronous: a line must be on disk before the process can die.
+ */
+export class Journal {
+  constructor(
+    readonly path: string,
+    private readonly buildId: string,
+    private readonly build: string,
+  ) {}
+
+  /** The journal for another build, sharing the file. */
+  forBuild(buildId: string, build: string): Journal {
+    return new Journal(this.path, buildId, build);
+  }
+
+  created(resource: JournalResource): void {
+    this.append({ ...resource, op: 'create' });
+  }
+
+  removed(resource: Pick<JournalResource, 'type' | 'id'> & { region?: string }): void {
+    this.append({ ...resource, op: 'remove' });
+  }
+
+  private append(e: Omit<Entry, 'buildId' | 'build' | 'at'>): void {
+    const entry: Entry = { ...e, buildId: this.buildId, build: this.build, at: new Date().toISOString() };
+    mkdirSync(dirname(this.path), { recursive: true });
+    appendFileSync(this.path, JSON.stringify(entry) + '\n');
+  }
+
+  /** Resources created and not removed, oldest first. */
+  static open(path: string): OpenResource[] {
+    if (!existsSync(path)) return [];
+    const live = new Map<string, OpenResource>();
+    for (const line of readFileSync(path, 'utf8').split('\n')) {
+      if (!line.trim()) continue;
+      let e: Entry;
+      try {
+        e = JSON.parse(line) as Entry;
+      } catch {
+        continue; // a line torn by a crash mid-write
+      }
+      const key = `${e.type}\u0000${e.region ?? ''}\u0000${e.id}`;
+      if (e.op === 'create') {
+        live.set(key, { type: e.type, id: e.id, region: e.region, details: e.details, buildId: e.buildId, build: e.build, at: e.at });
+      } else {
+        live.delete(key);
+      }
+    }
+    return [...live.values()];
+  }
+}

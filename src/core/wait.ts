@@ -1,0 +1,87 @@
+import { AbortedError, BakeError, reasonText } from './errors.js';
+
+export interface WaitOptions {
+  /** What is awaited, for messages: "instance i-123 to be running". */
+  what: string;
+  minDelayMs?: number;
+  maxDelayMs?: number;
+  /** 0 or undefined: wait until aborted. */
+  maxWaitMs?: number;
+  signal?: AbortSignal;
+  /** Called after every check with the elapsed milliseconds. */
+  onPoll?: (elapsedMs: number, attempt: number) => void;
+}
+
+/** Resolves after `ms`, or rejects with AbortedError when the signal fires first. */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(new AbortedError(reasonText(signal.reason)));
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(new AbortedError(reasonText(signal?.reason)));
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/**
+ * Polls `check` until it returns something other than undefined, with a short first delay that
+ * doubles up to maxDelay. Throws BakeError on timeout and AbortedError on abort; errors thrown by
+ * `check` propagate (a check decides itself which errors are worth retrying).
+ */
+export async function waitUntil<T>(check: (attempt: number) => Promise<T | undefined>, options: WaitOptions): Promise<T> {
+  const minDelay = options.minDelayMs ?? 250;
+  const maxDelay = options.maxDelayMs ?? 5000;
+  const start = Date.now();
+  let delay = minDelay;
+  for (let attempt = 1; ; attempt++) {
+    if (options.signal?.aborted) throw new AbortedError(reasonText(options.signal.reason));
+    const value = await check(attempt);
+    if (value !== undefined) return value;
+    const elapsed = Date.now() - start;
+    options.onPoll?.(elapsed, attempt);
+    if (options.maxWaitMs && elapsed + delay > options.maxWaitMs) {
+      const remaining = options.maxWaitMs - elapsed;
+      if (remaining <= 0) {
+        throw new BakeError(`timed out after ${formatDuration(options.maxWaitMs)} waiting for ${options.what}`);
+      }
+      await sleep(remaining, options.signal);
+      const last = await check(attempt + 1);
+      if (last !== undefined) return last;
+      throw new BakeError(`timed out after ${formatDuration(options.maxWaitMs)} waiting for ${options.what}`);
+    }
+    await sleep(delay, options.signal);
+    delay = Math.min(delay * 2, maxDelay);
+  }
+}
+
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${ms}ms`;
+  const s = Math.round(ms / 1000);
+  if (s < 60) return `${s}s`;
+  const m = Math.floor(s / 60);
+  const rest = s % 60;
+  if (m < 60) return rest ? `${m}m${rest}s` : `${m}m`;
+  const h = Math.floor(m / 60);
+  return `${h}h${m % 60 ? `${m % 60}m` : ''}`;
+}
+
+/** Parses Packer durations: "5m", "90s", "1h30m", "500ms", or a bare number of seconds. */
+export function parseDuration(value: string | number): number | undefined {
+  if (typeof value === 'number') return Number.isFinite(value) && value >= 0 ? value * 1000 : undefined;
+  const s = value.trim();
+  if (/^\d+(\.\d+)?$/.test(s)) return Number(s) * 1000;
+  const re = /(\d+(?:\.\d+)?)(ms|h|m|s)/gy;
+  let total = 0;
+  let consumed = 0;
+  for (let m = re.exec(s); m; m = re.exec(s)) {
+    const n = Number(m[1]);
+    total += n * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] as 'ms' | 's' | 'm' | 'h'];
+    consumed = re.lastIndex;
+  }
+  return consumed === s.length && s.length > 0 ? total : undefined;
+}

@@ -1,0 +1,26 @@
+import type { BuilderPlugin, PostProcessorPlugin, ProvisionerPlugin } from './types.js';
+
+/** Every plugin bake ships. Cloud SDKs are imported lazily inside the plugins, so this stays cheap to load. */
+export interface Registry {
+  builders: Map<string, BuilderPlugin>;
+  provisioners: Map<string, ProvisionerPlugin>;
+  postProcessors: Map<string, PostProcessorPlugin>;
+}
+
+export function makeRegistry(plugins: {
+  builders: BuilderPlugin[];
+  provisioners: ProvisionerPlugin[];
+  postProcessors: PostProcessorPlugin[];
+}): Registry {
+  return {
+    builders: new Map(plugins.builders.map((p) => [p.type, p])),
+    provisioners: new Map(plugins.provisioners.map((p) => [p.type, p])),
+    postProcessors: new Map(plugins.postProcessors.map((p) => [p.type, p])),
+  };
+}
+
+export const registry: Registry = makeRegistry({
+  builders: [],
+  provisioners: [],
+  postProcessors: [],
+});

@@ -1,0 +1,73 @@
+import type { Artifact } from '../core/artifact.js';
+import type { BuildContext, PostProcessContext, ProvisionContext } from '../core/context.js';
+import type { Communicator } from '../communicator/types.js';
+
+/** A JSON Schema object (draft-07, as ajv reads it), kept `as const` by each plugin so FromSchema can type it. */
+export type JsonSchema = Record<string, unknown>;
+
+/**
+ * Packer options a plugin recognises but does not implement. `warn`: ignoring it cannot change
+ * the result, so it is accepted with a warning; `error`: it would, so the template is refused.
+ */
+export type Unsupported = Record<string, { effect: 'warn' | 'error'; why: string }>;
+
+/** Where a plugin's config came from, for error messages: `t.json: builders[1].ssh_port: …`. */
+export interface PluginEnv {
+  /** Template file path as the user gave it. */
+  file: string;
+  /** JSON path of this plugin's block, e.g. "builders[1]". */
+  path: string;
+  templateDir: string;
+}
+
+export interface Builder {
+  /** Boots, provisions (through ctx.provision) and snapshots; returns the artifact, or undefined (null builder). */
+  run(ctx: BuildContext): Promise<Artifact | undefined>;
+}
+
+export interface Provisioner {
+  run(ctx: ProvisionContext, comm: Communicator): Promise<void>;
+}
+
+export interface PostProcessorResult {
+  artifact: Artifact;
+  /** Whether the input artifact must be kept regardless of the template's keep_input_artifact (Packer's "forceOverride"). */
+  forceKeepInput?: boolean;
+}
+
+export interface PostProcessor {
+  run(ctx: PostProcessContext, artifact: Artifact): Promise<PostProcessorResult>;
+}
+
+interface PluginBase {
+  /** The `type` a template names, e.g. "amazon-ebs". */
+  type: string;
+  /** One line for docs and `--help`. */
+  description: string;
+  schema: JsonSchema;
+  unsupported?: Unsupported;
+  /**
+   * Keys whose values must not be interpolated when the template is read, because the plugin
+   * renders them later with its own context (e.g. shell's `execute_command` with {{.Vars}}).
+   */
+  deferred?: string[];
+  /** Keys holding secrets (passwords, secret keys): their values are redacted everywhere. */
+  sensitive?: string[];
+}
+
+export interface BuilderPlugin<C = any> extends PluginBase {
+  kind: 'builder';
+  create(config: C, env: PluginEnv): Builder;
+}
+
+export interface ProvisionerPlugin<C = any> extends PluginBase {
+  kind: 'provisioner';
+  create(config: C, env: PluginEnv): Provisioner;
+}
+
+export interface PostProcessorPlugin<C = any> extends PluginBase {
+  kind: 'post-processor';
+  create(config: C, env: PluginEnv): PostProcessor;
+}
+
+export type Plugin = BuilderPlugin | ProvisionerPlugin | PostProcessorPlugin;
