@@ -1,0 +1,2 @@
+export { render, hasActions, type RenderContext } from './interpolate/index.js';
+export type * from './plan.js';

@@ -1,0 +1,3 @@
+export { render, hasActions } from './render.js';
+export type { RenderContext } from './render-context.js';
+export { goTimeFormat, RFC3339 } from './go-time.js';

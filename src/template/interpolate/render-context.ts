@@ -1,0 +1,23 @@
+/** What a template string is rendered with. */
+export interface RenderContext {
+  /** The `.Field` values (e.g. {Vars, Path} for execute_command, {SourceAMI} for ami_name). */
+  data?: Record<string, unknown>;
+  /** Values for {{user `name`}}. */
+  userVars?: Record<string, string>;
+  buildName?: string;
+  buildType?: string;
+  /** Directory of the template file, for {{template_dir}}. */
+  templateDir?: string;
+  /** The run's start time; one value per run, so every {{timestamp}} agrees. */
+  now?: Date;
+  /** Prefix of error messages: "t.json: builders[0].ami_name". */
+  where?: string;
+  /**
+   * Keep `{{ }}` actions that need values not known yet (a `.Field` missing from data, build_name
+   * before the build is known) as written, so a plugin can render them later with its own data.
+   */
+  partial?: boolean;
+  /** {{env}} is allowed only in the defaults of "variables", as in Packer. */
+  allowEnv?: boolean;
+  env?: NodeJS.ProcessEnv;
+}
