@@ -1,0 +1,27 @@
+const COMMANDS = new Set(['build', 'validate', 'inspect', 'fmt', 'version', 'cleanup', 'help']);
+
+/**
+ * Packer users write single-dash long flags (`-var k=v`, `-only=x`, `-color=false`); commander
+ * wants `--`. Rewrites those, keeps GNU flags as they are, and turns `bake FILE` into
+ * `bake build FILE`.
+ */
+export function normalizeArgv(argv: string[]): string[] {
+  const out: string[] = [];
+  let literal = false;
+  for (const arg of argv) {
+    if (literal) out.push(arg);
+    else if (arg === '--') {
+      literal = true;
+      out.push(arg);
+    } else if (/^-[a-zA-Z][a-zA-Z0-9-]+(=.*)?$/s.test(arg)) out.push('-' + arg);
+    else out.push(arg);
+  }
+  const first = out.findIndex((a) => !a.startsWith('-'));
+  if (first >= 0 && !COMMANDS.has(out[first])) out.splice(first, 0, 'build');
+  return out;
+}
+
+/** Collects repeatable options. */
+export function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}

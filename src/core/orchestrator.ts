@@ -1,0 +1,128 @@
+import { randomUUID } from 'node:crypto';
+import type { Communicator } from '../communicator/types.js';
+import type { BuildPlan, PlannedBuild } from '../template/plan.js';
+import type { Artifact } from './artifact.js';
+import type { BuildContext } from './context.js';
+import { AbortedError, errorText, isAbort, reasonText } from './errors.js';
+import type { EventBus } from './events.js';
+import { Journal } from './journal.js';
+import { runPostProcessors } from './post-process.js';
+import { runProvisioners } from './provision.js';
+
+export interface RunOptions {
+  plan: BuildPlan;
+  bus: EventBus;
+  /** Names of the builds to run (after -only/-except); default all. */
+  buildNames?: string[];
+  /** At most this many builds at once; 0 = no limit. */
+  parallel?: number;
+  onError?: 'cleanup' | 'abort';
+  force?: boolean;
+  debug?: boolean;
+  /** Fired by Ctrl-C / SIGTERM. */
+  signal: AbortSignal;
+  journalPath: string;
+}
+
+export interface BuildResult {
+  name: string;
+  type: string;
+  buildId: string;
+  artifacts: Artifact[];
+  error?: string;
+  aborted?: boolean;
+  durationMs: number;
+}
+
+/** Runs the plan's builds, up to `parallel` at once, and returns one result per build. */
+export async function runBuilds(options: RunOptions): Promise<BuildResult[]> {
+  const { plan, bus } = options;
+  for (const v of plan.sensitiveValues) bus.addSecret(v);
+  const names = options.buildNames ?? plan.builds.map((b) => b.name);
+  const builds = plan.builds.filter((b) => names.includes(b.name));
+  const runId = randomUUID().slice(0, 8);
+  // -on-error=abort stops every build when one fails; Ctrl-C does the same through options.signal.
+  const runController = new AbortController();
+  const onOuterAbort = () => runController.abort(options.signal.reason);
+  if (options.signal.aborted) onOuterAbort();
+  options.signal.addEventListener('abort', onOuterAbort, { once: true });
+
+  const limit = options.parallel && options.parallel > 0 ? options.parallel : builds.length;
+  const results: BuildResult[] = new Array(builds.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < builds.length) {
+      const index = next++;
+      results[index] = await runOne(builds[index], `bake-${runId}-${index}`, runController, options);
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: Math.min(limit, builds.length) }, worker));
+  } finally {
+    options.signal.removeEventListener('abort', onOuterAbort);
+  }
+  return results;
+}
+
+async function runOne(build: PlannedBuild, buildId: string, runController: AbortController, options: RunOptions): Promise<BuildResult> {
+  const started = Date.now();
+  const log = options.bus.logger(build.name);
+  const result: BuildResult = { name: build.name, type: build.type, buildId, artifacts: [], durationMs: 0 };
+  if (runController.signal.aborted) {
+    result.error = 'not started: the run was aborted';
+    result.aborted = true;
+    return result;
+  }
+  const journal = new Journal(options.journalPath, buildId, build.name);
+  const onError = options.onError ?? 'cleanup';
+  const templateDir = options.plan.templateDir;
+  const ctx: BuildContext = {
+    buildName: build.name,
+    buildType: build.type,
+    buildId,
+    log,
+    signal: runController.signal,
+    force: options.force ?? false,
+    debug: options.debug ?? false,
+    onError,
+    journal,
+    templateDir,
+    provision: (comm: Communicator, vars?: Record<string, string>) =>
+      runProvisioners(build.provisioners, comm, { buildName: build.name, buildType: build.type, log, signal: runController.signal, templateDir }, vars),
+    cleanupSignal: (timeoutMs = 10 * 60_000) => AbortSignal.timeout(timeoutMs),
+  };
+  try {
+    log.say(`Starting ${build.type} build...`);
+    const artifact = await build.builder.run(ctx);
+    result.artifacts = await runPostProcessors(build.postProcessorChains, artifact, {
+      buildName: build.name,
+      buildType: build.type,
+      buildId,
+      log,
+      signal: runController.signal,
+      force: ctx.force,
+      templateDir,
+      journal,
+      redact: (v) => options.bus.redactValue(v),
+      cleanupSignal: ctx.cleanupSignal,
+    });
+  } catch (err) {
+    result.aborted = isAbort(err) || runController.signal.aborted;
+    result.error = options.bus.redact(result.aborted ? `aborted: ${reasonText(runController.signal.reason ?? err)}` : errorText(err));
+    log.error(`Build '${build.name}' ${result.aborted ? 'was aborted' : `errored: ${result.error}`}`);
+    if (options.debug && err instanceof Error && err.stack) log.debug(err.stack);
+    if (onError === 'abort' && !runController.signal.aborted) {
+      runController.abort(new AbortedError(`build '${build.name}' failed and -on-error=abort was given`));
+    }
+  }
+  result.durationMs = Date.now() - started;
+  if (!result.error) log.say(`Build '${build.name}' finished after ${formatSeconds(result.durationMs)}.`);
+  return result;
+}
+
+function formatSeconds(ms: number): string {
+  const s = Math.round(ms / 100) / 10;
+  if (s < 60) return `${s} seconds`;
+  const m = Math.floor(s / 60);
+  return `${m} minute${m === 1 ? '' : 's'} ${Math.round(s - m * 60)} seconds`;
+}

@@ -1,0 +1,49 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+export const BAKE_BIN = fileURLToPath(new URL('../../bin/bake.js', import.meta.url));
+
+export interface BakeRun {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+export interface RunBakeOptions {
+  cwd?: string;
+  env?: Record<string, string | undefined>;
+  /** Called with the child once it started, e.g. to send SIGINT when some output appears. */
+  onStdout?: (chunk: string, child: import('node:child_process').ChildProcess) => void;
+  timeoutMs?: number;
+}
+
+/**
+ * Runs the real CLI (`node bin/bake.js`, from dist/ built by `npm test`'s pretest) as a child
+ * process, as a user would, and collects its output.
+ */
+export function runBake(args: string[], options: RunBakeOptions = {}): Promise<BakeRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BAKE_BIN, ...args], {
+      cwd: options.cwd,
+      env: { ...process.env, NO_COLOR: '1', ...options.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => {
+      stdout += d;
+      options.onStdout?.(d, child);
+    });
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`bake ${args.join(' ')} did not finish within ${options.timeoutMs}ms\n${stdout}\n${stderr}`));
+    }, options.timeoutMs ?? 120_000);
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr });
+    });
+  });
+}
