@@ -1,0 +1,14 @@
+export type { AuthOptions, EndpointInterface, PartialAuth } from './auth-options.js';
+export { authFromEnv, mergeAuth, normaliseInterface } from './auth-options.js';
+export { authFromCloudsYaml } from './clouds-yaml.js';
+export { resolveAuth, type AuthSources } from './resolve-auth.js';
+export { OpenstackApiError } from './api-error.js';
+export { makeTransport, type Transport, type TlsOptions, type HttpRequest, type HttpResponse } from './http.js';
+export { authenticate, tokensUrl, type Token, type CatalogService } from './keystone.js';
+export { findEndpoint, type ServiceKind } from './catalog.js';
+export { Session, type CallOptions } from './session.js';
+export { nova, NOVA_MICROVERSION, type Server, type Flavor, type CreateServer, type ServerNetwork } from './nova.js';
+export { glance, type Image, type ImageQuery } from './glance.js';
+export { neutron, type Network, type Port, type FloatingIp } from './neutron.js';
+export { cinder, type Volume } from './cinder.js';
+export { cleanupOpenstackLeftovers, type CleanupOptions, type CleanupResult } from './cleanup.js';
