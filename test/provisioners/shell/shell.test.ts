@@ -1,0 +1,120 @@
+import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { LocalCommunicator } from '../../../src/communicator/local.js';
+import { plugin } from '../../../src/provisioners/shell/index.js';
+import { makeProvisionContext, recordingBus } from '../../helpers/context.js';
+
+/** The shell provisioner's logic against the local machine; the SSH suite runs the same kind of checks over sshd. */
+const env = { file: 't.json', path: 'provisioners[0]', templateDir: '.' };
+const tmp = () => mkdtempSync(join(tmpdir(), 'bake-shell-'));
+
+async function run(config: Record<string, unknown>, ctx = makeProvisionContext()) {
+  const remote = tmp();
+  const p = plugin.create({ remote_folder: remote, ...config }, env);
+  await p.run(ctx, new LocalCommunicator());
+  return { ctx, remote, outputs: ctx.events.filter((e) => e.level === 'output').map((e) => e.text) };
+}
+
+describe('shell provisioner (local machine)', () => {
+  it('runs inline lines in one shell with Packer and bake variables, quoted safely', async () => {
+    const { outputs } = await run({
+      inline: ['cd /', 'echo "dir=$(pwd) $PACKER_BUILD_NAME $PACKER_BUILDER_TYPE $BAKE_BUILD_NAME $BAKE_BUILDER_TYPE"', 'echo "A=$A"', 'echo "B=$B"'],
+      environment_vars: [`A=it's "x" $HOME \`id\``, 'B=from-list'],
+      env: { B: 'from-env' },
+    });
+    expect(outputs).toEqual(['dir=/ test test test test', `A=it's "x" $HOME \`id\``, 'B=from-env']);
+  });
+
+  it('names the failing inline line, its exit code and the stderr tail, and hides its tracking', async () => {
+    const { ctx } = await run({ inline: ['echo ok', 'echo boom >&2', 'exit 7', 'echo never'] }).then(
+      () => ({ ctx: undefined }),
+      (err: Error) => {
+        expect(err.message).toBe('shell provisioner: inline[2] "exit 7" exited with 7: boom');
+        return { ctx: err };
+      },
+    );
+    expect(ctx).toBeInstanceOf(Error);
+    const c = makeProvisionContext();
+    await expect(run({ inline: ['true', 'ls /definitely-missing-dir'] }, c)).rejects.toThrow(
+      "shell provisioner: inline[1] \"ls /definitely-missing-dir\" exited with 2: ls: cannot access '/definitely-missing-dir': No such file or directory",
+    );
+    expect(c.events.map((e) => e.text).join('\n')).not.toContain('__BAKE');
+  });
+
+  it('falls back to "inline commands" when tracking could change what the lines mean', async () => {
+    await expect(run({ inline: ['cat <<EOF >&2', 'heredoc line', 'EOF', 'exit 4'] })).rejects.toThrow(
+      'shell provisioner: inline commands exited with 4: heredoc line',
+    );
+    await expect(run({ inline: ['exit 5'], inline_shebang: '/usr/bin/env python3' }).catch((e: Error) => e.message)).resolves.toMatch(
+      /^shell provisioner: inline commands exited with 1: /,
+    );
+  });
+
+  it('runs scripts in order with LF line endings, removes them, and reports the script that failed', async () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'a.sh'), '#!/bin/sh\r\necho "a $PACKER_BUILD_NAME"\r\n');
+    writeFileSync(join(dir, 'b.sh'), '#!/bin/sh\necho b-err >&2\nexit 3\n');
+    const remote = tmp();
+    const ctx = makeProvisionContext();
+    const p = plugin.create({ scripts: [join(dir, 'a.sh'), join(dir, 'b.sh')], remote_folder: remote, remote_file: 's.sh' }, env);
+    await expect(p.run(ctx, new LocalCommunicator())).rejects.toThrow(`shell provisioner: scripts[1] "${join(dir, 'b.sh')}" exited with 3: b-err`);
+    expect(ctx.events.filter((e) => e.level === 'output').map((e) => e.text)).toEqual(['a test', 'b-err']);
+    expect(existsSync(join(remote, 's.sh'))).toBe(false);
+  });
+
+  it('keeps the script with skip_clean, honours valid_exit_codes, and says which codes were valid', async () => {
+    const remote = tmp();
+    const path = join(remote, 'kept.sh');
+    await run({ inline: ['exit 3'], remote_path: path, skip_clean: true, valid_exit_codes: [0, 3] });
+    expect(statSync(path).mode & 0o777).toBe(0o755);
+    expect(readFileSync(path, 'utf8')).toMatch(/^#!\/bin\/sh -e\n/);
+    await expect(run({ inline: ['exit 4'], valid_exit_codes: [0, 3] })).rejects.toThrow(
+      'shell provisioner: inline[0] "exit 4" exited with 4 (valid_exit_codes: 0, 3) (nothing on stderr)',
+    );
+  });
+
+  it('renders execute_command with {{.Vars}} and {{.Path}}; a password piped to it stays redacted', async () => {
+    const { bus, events } = recordingBus();
+    bus.addSecret('s3cret-pw');
+    const ctx = makeProvisionContext({ log: bus.logger('test') });
+    await run(
+      {
+        inline: ['read pw; echo "got $pw as $(id -un) with X=$X"'],
+        environment_vars: ['X=1'],
+        execute_command: "echo 's3cret-pw' | sh -c '{{ .Vars }} {{ .Path }}'",
+      },
+      ctx,
+    );
+    expect(events.filter((e) => e.level === 'output').map((e) => e.text)).toEqual([`got <sensitive> as ${process.env.USER ?? 'root'} with X=1`]);
+  });
+
+  it('sources variables from a file with use_env_var_file and removes it', async () => {
+    const remote = tmp();
+    const ctx = makeProvisionContext();
+    await run({ inline: ['echo "$Q|$PACKER_BUILD_NAME"'], environment_vars: ["Q=a'b c"], use_env_var_file: true, remote_folder: remote }, ctx);
+    expect(ctx.events.filter((e) => e.level === 'output').map((e) => e.text)).toEqual(["a'b c|test"]);
+  });
+
+  it('reports a command killed by a signal, unless a disconnect is expected', async () => {
+    // $PPID is the shell running execute_command, i.e. what the communicator waits for.
+    await expect(run({ inline: ['echo bye >&2', 'kill -9 $PPID'] })).rejects.toThrow(
+      'shell provisioner: inline commands was killed by signal KILL: bye',
+    );
+    await run({ inline: ['kill -9 $PPID'], expect_disconnect: true });
+  });
+
+  it('refuses bad configs when the template is read', () => {
+    expect(() => plugin.create({ inline: ['x'], script: 'a.sh' }, env)).toThrow(
+      't.json: provisioners[0]: needs only one of "inline", "script" or "scripts" (got "inline" and "script")',
+    );
+    expect(() => plugin.create({}, env)).toThrow('t.json: provisioners[0]: needs one of "inline", "script" or "scripts"');
+    expect(() => plugin.create({ scripts: ['nope.sh'] }, env)).toThrow(
+      `t.json: provisioners[0].scripts[0]: script "nope.sh" not found (relative to the working directory ${process.cwd()})`,
+    );
+    expect(() => plugin.create({ inline: ['x'], environment_vars: ['OK=1', 'NOEQUALS'] }, env)).toThrow(
+      't.json: provisioners[0].environment_vars[1]: "NOEQUALS" must look like KEY=value',
+    );
+  });
+});
