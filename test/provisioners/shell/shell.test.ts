@@ -3,16 +3,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LocalCommunicator } from '../../../src/communicator/local.js';
-import { plugin } from '../../../src/provisioners/shell/index.js';
+import { plugin, type ShellConfig } from '../../../src/provisioners/shell/index.js';
 import { makeProvisionContext, recordingBus } from '../../helpers/context.js';
 
 /** The shell provisioner's logic against the local machine; the SSH suite runs the same kind of checks over sshd. */
 const env = { file: 't.json', path: 'provisioners[0]', templateDir: '.' };
+/** The template layer applies the schema's defaults; resolveShell applies them too, so tests may omit them. */
+const create = (config: Record<string, unknown>) => plugin.create(config as ShellConfig, env);
 const tmp = () => mkdtempSync(join(tmpdir(), 'bake-shell-'));
 
 async function run(config: Record<string, unknown>, ctx = makeProvisionContext()) {
   const remote = tmp();
-  const p = plugin.create({ remote_folder: remote, ...config }, env);
+  const p = create({ remote_folder: remote, ...config });
   await p.run(ctx, new LocalCommunicator());
   return { ctx, remote, outputs: ctx.events.filter((e) => e.level === 'output').map((e) => e.text) };
 }
@@ -58,7 +60,7 @@ describe('shell provisioner (local machine)', () => {
     writeFileSync(join(dir, 'b.sh'), '#!/bin/sh\necho b-err >&2\nexit 3\n');
     const remote = tmp();
     const ctx = makeProvisionContext();
-    const p = plugin.create({ scripts: [join(dir, 'a.sh'), join(dir, 'b.sh')], remote_folder: remote, remote_file: 's.sh' }, env);
+    const p = create({ scripts: [join(dir, 'a.sh'), join(dir, 'b.sh')], remote_folder: remote, remote_file: 's.sh' });
     await expect(p.run(ctx, new LocalCommunicator())).rejects.toThrow(`shell provisioner: scripts[1] "${join(dir, 'b.sh')}" exited with 3: b-err`);
     expect(ctx.events.filter((e) => e.level === 'output').map((e) => e.text)).toEqual(['a test', 'b-err']);
     expect(existsSync(join(remote, 's.sh'))).toBe(false);
@@ -106,14 +108,14 @@ describe('shell provisioner (local machine)', () => {
   });
 
   it('refuses bad configs when the template is read', () => {
-    expect(() => plugin.create({ inline: ['x'], script: 'a.sh' }, env)).toThrow(
+    expect(() => create({ inline: ['x'], script: 'a.sh' })).toThrow(
       't.json: provisioners[0]: needs only one of "inline", "script" or "scripts" (got "inline" and "script")',
     );
-    expect(() => plugin.create({}, env)).toThrow('t.json: provisioners[0]: needs one of "inline", "script" or "scripts"');
-    expect(() => plugin.create({ scripts: ['nope.sh'] }, env)).toThrow(
+    expect(() => create({})).toThrow('t.json: provisioners[0]: needs one of "inline", "script" or "scripts"');
+    expect(() => create({ scripts: ['nope.sh'] })).toThrow(
       `t.json: provisioners[0].scripts[0]: script "nope.sh" not found (relative to the working directory ${process.cwd()})`,
     );
-    expect(() => plugin.create({ inline: ['x'], environment_vars: ['OK=1', 'NOEQUALS'] }, env)).toThrow(
+    expect(() => create({ inline: ['x'], environment_vars: ['OK=1', 'NOEQUALS'] })).toThrow(
       't.json: provisioners[0].environment_vars[1]: "NOEQUALS" must look like KEY=value',
     );
   });
