@@ -1,0 +1,28 @@
+import { readFileSync } from 'node:fs';
+
+const CHACHA = 'chacha20-poly1305@openssh.com';
+const AES = ['aes128-gcm@openssh.com', 'aes256-gcm@openssh.com', 'aes128-ctr', 'aes192-ctr', 'aes256-ctr'];
+
+let aesNi: boolean | undefined;
+
+/** Whether the CPU has AES instructions; unknown (not Linux, unreadable) counts as yes. */
+export function cpuHasAesNi(cpuinfo?: string): boolean {
+  if (cpuinfo !== undefined) return /^(flags|Features)\s*:.*\baes\b/m.test(cpuinfo);
+  if (aesNi === undefined) {
+    try {
+      aesNi = cpuHasAesNi(readFileSync('/proc/cpuinfo', 'utf8'));
+    } catch {
+      aesNi = true;
+    }
+  }
+  return aesNi;
+}
+
+/**
+ * Cipher preference: the template's list as given, else AES-GCM first where the CPU accelerates
+ * AES and chacha20-poly1305 first where it does not (it is several times faster in software).
+ */
+export function cipherPreference(configured: string[] | undefined, hasAesNi = cpuHasAesNi()): string[] {
+  if (configured) return configured;
+  return hasAesNi ? [...AES, CHACHA] : [CHACHA, ...AES];
+}

@@ -1,0 +1,165 @@
+import { readFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { isAbsolute, resolve } from 'node:path';
+import type { CipherAlgorithm, Client, ClientChannel, ConnectConfig, KexAlgorithm } from 'ssh2';
+import { AbortedError, BakeError, reasonText } from '../core/errors.js';
+import { cipherPreference } from './ssh-algorithms.js';
+import type { SshEndpoint, SshOptions } from './ssh-options.js';
+
+export type FailureKind = 'unreachable' | 'auth' | 'handshake';
+
+/** One failed connection attempt, classified so the retry loop knows whether waiting can help. */
+export class ConnectFailure extends Error {
+  constructor(
+    readonly kind: FailureKind,
+    message: string,
+    readonly endpoint: SshEndpoint,
+    readonly role: 'target' | 'bastion',
+  ) {
+    super(message);
+  }
+}
+
+/** A live connection: the client, and the bastion it goes through (if any). */
+export interface SshConnection {
+  client: Client;
+  bastion?: Client;
+  /** Set once the connection is gone; the communicator then reconnects before the next command. */
+  closed: boolean;
+  end(): void;
+}
+
+export function authMethods(endpoint: SshEndpoint): string[] {
+  return [
+    ...(endpoint.privateKeyFile || endpoint.privateKey ? ['publickey'] : []),
+    ...(endpoint.agentSocket ? ['agent'] : []),
+    ...(endpoint.password ? ['password', 'keyboard-interactive'] : []),
+  ];
+}
+
+async function readKey(endpoint: SshEndpoint, options: SshOptions, role: 'target' | 'bastion'): Promise<string | undefined> {
+  if (!endpoint.privateKeyFile) return endpoint.privateKey;
+  const key = role === 'target' ? 'ssh_private_key_file' : 'ssh_bastion_private_key_file';
+  const where = `${options.source.file}: ${options.source.path}.${key}`;
+  const given = endpoint.privateKeyFile.replace(/^~(?=$|\/)/, homedir());
+  const candidates = isAbsolute(given) ? [given] : [resolve(given), resolve(options.source.templateDir, given)];
+  let text: string | undefined;
+  for (const path of candidates) {
+    text = await readFile(path, 'utf8').catch(() => undefined);
+    if (text !== undefined) break;
+  }
+  if (text === undefined) throw new BakeError(`${where}: cannot read "${endpoint.privateKeyFile}" (no such file or not readable)`);
+  const { default: ssh2 } = await import('ssh2');
+  const parsed = ssh2.utils.parseKey(text);
+  if (parsed instanceof Error) {
+    throw new BakeError(`${where}: "${endpoint.privateKeyFile}" is not a usable private key (${parsed.message})`);
+  }
+  return text;
+}
+
+function clientConfig(endpoint: SshEndpoint, options: SshOptions, key: string | undefined, timeoutMs: number): ConnectConfig {
+  return {
+    host: endpoint.host,
+    port: endpoint.port,
+    username: endpoint.username,
+    ...(endpoint.password ? { password: endpoint.password, tryKeyboard: true } : {}),
+    ...(key ? { privateKey: key } : {}),
+    ...(endpoint.agentSocket ? { agent: endpoint.agentSocket } : {}),
+    readyTimeout: Math.max(1000, timeoutMs),
+    keepaliveInterval: options.keepAliveIntervalMs,
+    keepaliveCountMax: 3,
+    algorithms: {
+      cipher: cipherPreference(options.ciphers) as CipherAlgorithm[],
+      ...(options.kex ? { kex: options.kex as KexAlgorithm[] } : {}),
+    },
+  };
+}
+
+function classify(err: Error & { level?: string }): FailureKind {
+  if (err.level === 'client-authentication') return 'auth';
+  if (err.level === 'client-socket' || err.level === 'client-timeout' || err.level === 'client-dns') return 'unreachable';
+  if (/Connection lost before handshake|Channel open failure|closed before/i.test(err.message)) return 'unreachable';
+  return 'handshake';
+}
+
+function attempt(config: ConnectConfig, endpoint: SshEndpoint, role: 'target' | 'bastion', signal: AbortSignal, ClientClass: typeof Client): Promise<Client> {
+  return new Promise((resolvePromise, reject) => {
+    const client = new ClientClass();
+    let settled = false;
+    const settle = (err?: Error) => {
+      if (settled) return;
+      settled = true;
+      signal.removeEventListener('abort', onAbort);
+      if (err) {
+        client.end();
+        reject(err);
+      } else resolvePromise(client);
+    };
+    const onAbort = () => settle(new AbortedError(reasonText(signal.reason)));
+    signal.addEventListener('abort', onAbort, { once: true });
+    // A listener must always be attached: ssh2 emits 'error' for late socket errors too.
+    client.on('error', (err: Error) => settle(new ConnectFailure(classify(err), err.message, endpoint, role)));
+    client.once('close', () => settle(new ConnectFailure('unreachable', 'connection closed before login', endpoint, role)));
+    client.once('ready', () => settle());
+    client.on('keyboard-interactive', (_name, _instructions, _lang, prompts, finish) => {
+      finish(prompts.map(() => endpoint.password ?? ''));
+    });
+    try {
+      client.connect(config);
+    } catch (err) {
+      settle(new ConnectFailure('handshake', (err as Error).message, endpoint, role));
+    }
+  });
+}
+
+function forwardOut(bastion: Client, host: string, port: number, endpoint: SshEndpoint): Promise<ClientChannel> {
+  return new Promise((resolvePromise, reject) => {
+    bastion.forwardOut('127.0.0.1', 0, host, port, (err, stream) => {
+      if (err) reject(new ConnectFailure('unreachable', `bastion could not reach ${host}:${port}: ${err.message}`, endpoint, 'target'));
+      else resolvePromise(stream);
+    });
+  });
+}
+
+/** One attempt to log in (through the bastion when there is one); no retries here. */
+export async function openConnection(options: SshOptions, signal: AbortSignal, timeoutMs: number): Promise<SshConnection> {
+  const { Client: ClientClass } = (await import('ssh2')).default;
+  const key = await readKey(options, options, 'target');
+  let bastion: Client | undefined;
+  let sock: ClientChannel | undefined;
+  if (options.bastion) {
+    const bastionKey = await readKey(options.bastion, options, 'bastion');
+    const config = clientConfig(options.bastion, options, bastionKey, timeoutMs);
+    bastion = await attempt(config, options.bastion, 'bastion', signal, ClientClass);
+    try {
+      sock = await forwardOut(bastion, options.host, options.port, options);
+    } catch (err) {
+      bastion.end();
+      throw err;
+    }
+  }
+  let client: Client;
+  try {
+    client = await attempt({ ...clientConfig(options, options, key, timeoutMs), ...(sock ? { sock } : {}) }, options, 'target', signal, ClientClass);
+  } catch (err) {
+    bastion?.end();
+    throw err;
+  }
+  const connection: SshConnection = {
+    client,
+    ...(bastion ? { bastion } : {}),
+    closed: false,
+    end() {
+      connection.closed = true;
+      client.end();
+      bastion?.end();
+    },
+  };
+  const markClosed = () => {
+    connection.closed = true;
+  };
+  client.on('close', markClosed);
+  client.on('end', markClosed);
+  bastion?.on('close', () => connection.end());
+  return connection;
+}

@@ -1,0 +1,69 @@
+import type { Client, ClientChannel } from 'ssh2';
+import { AbortedError, reasonText } from '../core/errors.js';
+import type { Logger } from '../core/events.js';
+import { LineSplitter, Tail } from './line-splitter.js';
+import { exportPrefix } from './shell-env.js';
+import type { ExecOptions, ExecResult } from './types.js';
+
+/** The channel could not be opened: the connection is gone, and the command never started. */
+export class ChannelOpenError extends Error {}
+
+/** How long a signalled command gets to exit before its channel is closed under it. */
+const KILL_GRACE_MS = 2000;
+
+function openChannel(client: Client, command: string, pty: boolean): Promise<ClientChannel> {
+  return new Promise((resolve, reject) => {
+    try {
+      client.exec(command, pty ? { pty: true } : {}, (err, stream) => (err ? reject(new ChannelOpenError(err.message)) : resolve(stream)));
+    } catch (err) {
+      reject(new ChannelOpenError((err as Error).message));
+    }
+  });
+}
+
+/**
+ * Runs one command on an open connection and streams its output line by line. Resolves with the
+ * exit code, or null when the connection ended first (an expected reboot looks like that).
+ */
+export async function execOnClient(client: Client, command: string, options: ExecOptions, log: Logger, pty: boolean): Promise<ExecResult> {
+  const signal = options.signal;
+  if (signal?.aborted) throw new AbortedError(reasonText(signal.reason));
+  const stream = await openChannel(client, exportPrefix(options.env) + command, pty);
+  const tail = new Tail();
+  const out = new LineSplitter(options.stdout ?? ((line) => log.output(line)));
+  const err = new LineSplitter((line) => {
+    tail.add(line);
+    (options.stderr ?? ((l: string) => log.output(l)))(line);
+  });
+
+  return new Promise<ExecResult>((resolve, reject) => {
+    let exitCode: number | null = null;
+    let exitSignal: string | undefined;
+    let killTimer: NodeJS.Timeout | undefined;
+    const onAbort = () => {
+      // OpenSSH delivers "signal" requests to the command's process group; closing the channel
+      // alone would leave a non-pty command running.
+      stream.signal('TERM');
+      killTimer = setTimeout(() => stream.close(), KILL_GRACE_MS);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+
+    stream.on('data', (chunk: Buffer) => {
+      if (options.stdoutStream) options.stdoutStream.write(chunk);
+      else out.push(chunk);
+    });
+    stream.stderr.on('data', (chunk: Buffer) => err.push(chunk));
+    stream.on('exit', (code: number | null, sig?: string) => {
+      exitCode = typeof code === 'number' ? code : null;
+      if (sig) exitSignal = sig;
+    });
+    stream.on('close', () => {
+      clearTimeout(killTimer);
+      signal?.removeEventListener('abort', onAbort);
+      out.flush();
+      err.flush();
+      if (signal?.aborted) return reject(new AbortedError(reasonText(signal.reason)));
+      resolve({ exitCode, ...(exitSignal ? { exitSignal } : {}), stderrTail: tail.get() });
+    });
+  });
+}

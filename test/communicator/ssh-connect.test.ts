@@ -1,0 +1,152 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectSsh } from '../../src/communicator/connect-ssh.js';
+import { generateEd25519KeyPair } from '../../src/communicator/keys.js';
+import { resolveSshConfig } from '../../src/communicator/ssh-options.js';
+import { makeProvisionContext } from '../helpers/context.js';
+import { startSshd, type TestSshd } from '../helpers/sshd.js';
+import { optionsFor } from './ssh-test-options.js';
+
+const env = { file: 't.json', path: 'builders[0]', templateDir: process.cwd() };
+
+describe('connectSsh', () => {
+  let sshd: TestSshd;
+  let bastion: TestSshd;
+  beforeAll(async () => {
+    [sshd, bastion] = await Promise.all([startSshd({ password: true }), startSshd()]);
+  });
+  afterAll(async () => {
+    await Promise.all([sshd?.stop(), bastion?.stop()]);
+  });
+
+  it('logs in with a key file and says so as Packer does', async () => {
+    const ctx = makeProvisionContext();
+    const comm = await connectSsh(optionsFor(sshd), ctx);
+    const lines: string[] = [];
+    expect((await comm.exec('id -un', { stdout: (l) => lines.push(l) })).exitCode).toBe(0);
+    expect(lines).toEqual(['root']);
+    await comm.close();
+    expect(ctx.events.filter((e) => e.level === 'say').map((e) => e.text)).toEqual([
+      `Using SSH communicator to connect: 127.0.0.1:${sshd.port}`,
+      'Connected to SSH!',
+    ]);
+  });
+
+  it('logs in with a builder-made temporary key given as text', async () => {
+    const pair = generateEd25519KeyPair('bake temp');
+    const keyed = await startSshd({ authorizedKeys: [pair.publicKey] });
+    try {
+      const options = resolveSshConfig({}, { host: keyed.host, port: keyed.port, username: 'root', privateKey: pair.privateKey }, env);
+      const comm = await connectSsh(options, makeProvisionContext());
+      expect((await comm.exec('true')).exitCode).toBe(0);
+      await comm.close();
+    } finally {
+      await keyed.stop();
+    }
+  });
+
+  it('logs in with a password, as a user whose password bake does not own', async () => {
+    const login = sshd.passwordLogin as { username: string; password: string };
+    const options = resolveSshConfig(
+      { ssh_username: login.username, ssh_password: login.password },
+      { host: sshd.host, port: sshd.port },
+      env,
+    );
+    const comm = await connectSsh(options, makeProvisionContext());
+    const lines: string[] = [];
+    await comm.exec('id -un', { stdout: (l) => lines.push(l) });
+    expect(lines).toEqual([login.username]);
+    await comm.close();
+  });
+
+  it('reports a rejected key as an authentication failure, not a timeout', async () => {
+    const wrong = join(sshd.dir, 'wrong_key');
+    writeFileSync(wrong, generateEd25519KeyPair('wrong').privateKey, { mode: 0o600 });
+    const started = Date.now();
+    await expect(connectSsh(optionsFor(sshd, { ssh_private_key_file: wrong, ssh_handshake_attempts: 2 }), makeProvisionContext())).rejects.toThrow(
+      `ssh: authentication as root@127.0.0.1:${sshd.port} failed (tried publickey)`,
+    );
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
+
+  it('reports a wrong password as an authentication failure', async () => {
+    const options = resolveSshConfig(
+      { ssh_username: 'bake-test', ssh_password: 'not-the-password', ssh_handshake_attempts: 1 },
+      { host: sshd.host, port: sshd.port },
+      env,
+    );
+    await expect(connectSsh(options, makeProvisionContext())).rejects.toThrow(
+      `ssh: authentication as bake-test@127.0.0.1:${sshd.port} failed (tried password, keyboard-interactive)`,
+    );
+  });
+
+  it('gives up on a closed port after ssh_timeout, naming host, port and the last error', async () => {
+    const closed = await startSshd();
+    const closedPort = closed.port;
+    await closed.stop();
+    const ctx = makeProvisionContext();
+    const started = Date.now();
+    await expect(connectSsh(optionsFor(sshd, { ssh_port: closedPort, ssh_timeout: '2s' }), ctx)).rejects.toThrow(
+      `ssh: timed out after 2s (ssh_timeout) connecting to 127.0.0.1:${closedPort}: connect ECONNREFUSED 127.0.0.1:${closedPort}`,
+    );
+    const elapsed = Date.now() - started;
+    expect(elapsed).toBeGreaterThan(1500);
+    expect(elapsed).toBeLessThan(3000);
+    expect(ctx.events.some((e) => e.text === 'Waiting for SSH to become available…')).toBe(true);
+  });
+
+  it('connects as soon as a late sshd starts listening', async () => {
+    const probe = await startSshd();
+    const port = probe.port;
+    await probe.stop();
+    const ctx = makeProvisionContext();
+    const started = Date.now();
+    const connecting = connectSsh(optionsFor(sshd, { ssh_port: port }), ctx);
+    await new Promise((r) => setTimeout(r, 1000));
+    const late = await startSshd({ port, authorizedKeys: [sshd.publicKey] });
+    try {
+      const comm = await connecting;
+      expect(Date.now() - started).toBeLessThan(2500);
+      expect(ctx.events.map((e) => e.text)).toContain('Waiting for SSH to become available…');
+      await comm.close();
+    } finally {
+      await late.stop();
+    }
+  });
+
+  it('names an unreadable key file by its JSON path', async () => {
+    await expect(connectSsh(optionsFor(sshd, { ssh_private_key_file: 'missing/key' }), makeProvisionContext())).rejects.toThrow(
+      't.json: builders[0].ssh_private_key_file: cannot read "missing/key" (no such file or not readable)',
+    );
+    const notAKey = join(sshd.dir, 'not-a-key');
+    writeFileSync(notAKey, 'hello');
+    await expect(connectSsh(optionsFor(sshd, { ssh_private_key_file: notAKey }), makeProvisionContext())).rejects.toThrow(
+      `t.json: builders[0].ssh_private_key_file: "${notAKey}" is not a usable private key (Unsupported key format)`,
+    );
+  });
+
+  it('reaches the machine through a bastion', async () => {
+    const options = optionsFor(sshd, { ssh_bastion_host: bastion.host, ssh_bastion_port: bastion.port, ssh_bastion_private_key_file: bastion.privateKeyPath });
+    const ctx = makeProvisionContext();
+    const comm = await connectSsh(options, ctx);
+    const lines: string[] = [];
+    await comm.exec('echo via bastion', { stdout: (l) => lines.push(l) });
+    expect(lines).toEqual(['via bastion']);
+    await comm.close();
+    expect(ctx.events[0].text).toBe(`Using SSH communicator to connect: 127.0.0.1:${sshd.port} via bastion 127.0.0.1:${bastion.port}`);
+    expect(bastion.log()).toMatch(/Accepted publickey for root/);
+  });
+
+  it('reports a bastion that rejects the key as the bastion failing', async () => {
+    const options = optionsFor(sshd, {
+      ssh_bastion_host: bastion.host,
+      ssh_bastion_port: bastion.port,
+      ssh_bastion_private_key_file: sshd.privateKeyPath,
+      ssh_handshake_attempts: 1,
+    });
+    await expect(connectSsh(options, makeProvisionContext())).rejects.toThrow(
+      `ssh bastion: authentication as root@127.0.0.1:${bastion.port} failed (tried publickey)`,
+    );
+  });
+});
