@@ -1,0 +1,22 @@
+import { Ajv, type ValidateFunction } from 'ajv';
+import ajvErrorsModule from 'ajv-errors';
+
+// ajv-errors is CommonJS: under NodeNext the default import is the module object at type level.
+const ajvErrors = ((ajvErrorsModule as unknown as { default?: unknown }).default ?? ajvErrorsModule) as (ajv: Ajv) => Ajv;
+
+/**
+ * One ajv for every template check. Options as Packer decodes: values are coerced after
+ * interpolation ("22" → 22, "true" → true), defaults filled in, and every error reported at once.
+ */
+const ajv = ajvErrors(new Ajv({ allErrors: true, coerceTypes: true, useDefaults: true, strict: false, allowUnionTypes: true, verbose: true }));
+
+const compiled = new WeakMap<object, ValidateFunction>();
+
+export function validatorFor(schema: object): ValidateFunction {
+  let validate = compiled.get(schema);
+  if (!validate) {
+    validate = ajv.compile(schema);
+    compiled.set(schema, validate);
+  }
+  return validate;
+}

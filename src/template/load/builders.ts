@@ -1,0 +1,46 @@
+import type { Builder } from '../../plugins/types.js';
+import { builderCommonProperties } from './envelope-schema.js';
+import { interpolateConfig } from './interpolate-config.js';
+import { buildRenderContext, type Loader } from './loader.js';
+import { addOnce, createPlugin } from './plugin-config.js';
+import { splitBlock, unknownType } from './common-keys.js';
+
+export interface BuildHead {
+  name: string;
+  type: string;
+  path: string;
+  /** Undefined when the builder's config has errors (reported in loader.findings). */
+  builder?: Builder;
+}
+
+/** One build per builder block: name (default its type, unique), config checked and created. */
+export function planBuilders(loader: Loader, blocks: Record<string, unknown>[]): BuildHead[] {
+  const heads: BuildHead[] = [];
+  const seen = new Map<string, string>();
+  blocks.forEach((block, i) => {
+    const path = `builders[${i}]`;
+    const type = block.type as string;
+    const named = interpolateConfig({ name: typeof block.name === 'string' ? block.name : type }, buildRenderContext(loader), {
+      file: loader.file,
+      path,
+      errors: loader.findings.errors,
+    });
+    const name = named.config.name as string;
+    const previous = seen.get(name);
+    if (previous) {
+      addOnce(loader.findings.errors, `${loader.file}: ${path}.name: build name "${name}" is already used by ${previous}; give each builder a unique "name"`);
+    }
+    seen.set(name, path);
+    const head: BuildHead = { name, type, path };
+    heads.push(head);
+    const plugin = loader.registry.builders.get(type);
+    if (!plugin) return unknownType(loader, 'builder', type, path, loader.registry.builders.keys());
+    const [, rest] = splitBlock(block, builderCommonProperties);
+    const where = { file: loader.file, path, errors: loader.findings.errors };
+    const { config, ok } = interpolateConfig(rest, buildRenderContext(loader, head), where, plugin.deferred);
+    if (!ok) return;
+    const env = { file: loader.file, path, templateDir: loader.templateDir };
+    head.builder = createPlugin(plugin, config, env, Object.keys(builderCommonProperties), loader.findings);
+  });
+  return heads;
+}

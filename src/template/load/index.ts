@@ -1,0 +1,3 @@
+export { loadTemplate, type LoadOptions } from './load-template.js';
+export { readTemplateFile } from './read-json.js';
+export { envelopeSchema, builderCommonProperties, provisionerCommonProperties, postProcessorCommonProperties } from './envelope-schema.js';

@@ -1,0 +1,103 @@
+import { dirname, resolve } from 'node:path';
+import { ErrorList } from '../../core/errors.js';
+import type { Registry } from '../../plugins/registry.js';
+import type { BuildPlan, PlannedBuild } from '../plan.js';
+import { validatorFor } from './ajv.js';
+import { planBuilders } from './builders.js';
+import { envelopeSchema } from './envelope-schema.js';
+import { formatAjvErrors } from './format-errors.js';
+import type { Loader } from './loader.js';
+import { planPostProcessors } from './post-processors.js';
+import { planProvisioners } from './provisioners.js';
+import { readTemplateFile, stripComments } from './read-json.js';
+import { resolveVariables } from './variables.js';
+
+export interface LoadOptions {
+  registry: Registry;
+  /** -var name=value, in the order given (later wins). */
+  vars?: Record<string, string>;
+  /** -var-file paths, in the order given (later wins; -var wins over all of them). */
+  varFiles?: string[];
+  /** Parse and check the envelope only: no variables resolved, no plugin checks, `builds` empty. */
+  syntaxOnly?: boolean;
+  /** The run's start, for {{timestamp}} and {{isotime}}. */
+  now?: Date;
+  env?: NodeJS.ProcessEnv;
+}
+
+interface Envelope {
+  description?: string;
+  variables?: Record<string, string | null>;
+  'sensitive-variables'?: string[];
+  builders: Record<string, unknown>[];
+  provisioners?: Record<string, unknown>[];
+  'post-processors'?: unknown[];
+}
+
+/**
+ * Reads, validates and plans a template. Every problem found is reported at once in one
+ * ErrorList (exit 2), one line each: `t.json: builders[1].ssh_timeout: must be a duration like "5m"`.
+ */
+export function loadTemplate(file: string, options: LoadOptions): BuildPlan {
+  const templateDir = resolve(dirname(file));
+  const template = stripComments(readTemplateFile(file), true);
+  const validate = validatorFor(envelopeSchema);
+  if (!validate(template)) throw new ErrorList(formatAjvErrors(file, '', validate.errors ?? []));
+  const envelope = template as unknown as Envelope;
+  const sensitiveNames = envelope['sensitive-variables'] ?? [];
+  const plan: BuildPlan = { file, templateDir, description: envelope.description, variables: [], builds: [], sensitiveValues: [], warnings: [] };
+
+  if (options.syntaxOnly) {
+    plan.variables = Object.entries(envelope.variables ?? {}).map(([name, value]) => ({
+      name,
+      value: value ?? '',
+      sensitive: sensitiveNames.includes(name),
+    }));
+    return plan;
+  }
+
+  const now = options.now ?? new Date();
+  const variables = resolveVariables({
+    file,
+    templateDir,
+    declared: envelope.variables ?? {},
+    sensitiveNames,
+    varFiles: options.varFiles ?? [],
+    vars: options.vars ?? {},
+    env: options.env ?? process.env,
+    now,
+  });
+  plan.variables = variables.planned;
+  for (const v of variables.planned) if (v.sensitive && v.value !== '') plan.sensitiveValues.push(v.value);
+  if (variables.errors.length > 0) throw new ErrorList(variables.errors);
+
+  const loader: Loader = {
+    file,
+    templateDir,
+    registry: options.registry,
+    userVars: variables.values,
+    now,
+    findings: { errors: [], warnings: plan.warnings, sensitiveValues: plan.sensitiveValues },
+  };
+  const heads = planBuilders(loader, envelope.builders);
+  const provisioners = planProvisioners(loader, envelope.provisioners ?? [], heads);
+  const postProcessors = planPostProcessors(loader, envelope['post-processors'] ?? [], heads);
+  if (loader.findings.errors.length > 0) throw new ErrorList(loader.findings.errors.map((line) => redact(line, plan.sensitiveValues)));
+
+  plan.builds = heads.map(
+    (head): PlannedBuild => ({
+      name: head.name,
+      type: head.type,
+      path: head.path,
+      builder: head.builder!,
+      provisioners: provisioners.get(head.name) ?? [],
+      postProcessorChains: postProcessors.get(head.name) ?? [],
+    }),
+  );
+  return plan;
+}
+
+/** Template errors can quote values (e.g. split's input); sensitive ones never reach the user. */
+function redact(line: string, secrets: string[]): string {
+  return [...secrets].sort((a, b) => b.length - a.length).reduce((out, s) => (s.length < 2 ? out : out.split(s).join('<sensitive>')), line);
+}

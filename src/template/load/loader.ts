@@ -1,0 +1,31 @@
+import type { Registry } from '../../plugins/registry.js';
+import type { RenderContext } from '../interpolate/index.js';
+import type { Findings } from './plugin-config.js';
+
+/** What every part of loading a template needs. */
+export interface Loader {
+  file: string;
+  templateDir: string;
+  registry: Registry;
+  userVars: Record<string, string>;
+  now: Date;
+  findings: Findings;
+}
+
+/** The render context of a plugin block: the template's values, the build's name and type. */
+export function buildRenderContext(loader: Loader, build?: { name: string; type: string }): RenderContext {
+  return {
+    userVars: loader.userVars,
+    templateDir: loader.templateDir,
+    now: loader.now,
+    buildName: build?.name,
+    buildType: build?.type,
+    partial: true,
+  };
+}
+
+/** Whether a provisioner or post-processor with these only/except lists applies to a build. */
+export function appliesTo(name: string, only: string[] | undefined, except: string[] | undefined): boolean {
+  if (only && !only.includes(name)) return false;
+  return !except?.includes(name);
+}

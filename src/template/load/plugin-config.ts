@@ -1,0 +1,60 @@
+import { BakeError } from '../../core/errors.js';
+import type { Plugin, PluginEnv } from '../../plugins/types.js';
+import { validatorFor } from './ajv.js';
+import { formatAjvErrors } from './format-errors.js';
+
+export interface Findings {
+  errors: string[];
+  warnings: string[];
+  sensitiveValues: string[];
+}
+
+/**
+ * Checks an interpolated plugin block (common keys already removed) and creates the plugin's
+ * object: unsupported Packer options warned about and dropped, or refused; the rest validated
+ * with coercion and defaults. Returns undefined when the block has errors.
+ */
+export function createPlugin<P extends Plugin>(
+  plugin: P,
+  config: Record<string, unknown>,
+  env: PluginEnv,
+  commonKeys: string[],
+  findings: Findings,
+): ReturnType<P['create']> | undefined {
+  const checked = structuredClone(config);
+  let failed = false;
+  for (const [key, { effect, why }] of Object.entries(plugin.unsupported ?? {})) {
+    if (!Object.hasOwn(checked, key)) continue;
+    delete checked[key];
+    const line = `${env.file}: ${env.path}.${key}: not supported by bake's ${plugin.type} ${plugin.kind}: ${why}`;
+    if (effect === 'error') {
+      addOnce(findings.errors, line);
+      failed = true;
+    } else addOnce(findings.warnings, `${line} (ignored)`);
+  }
+  const validate = validatorFor(plugin.schema);
+  if (!validate(checked)) {
+    for (const line of formatAjvErrors(env.file, env.path, validate.errors ?? [], commonKeys)) addOnce(findings.errors, line);
+    failed = true;
+  }
+  for (const key of plugin.sensitive ?? []) collectStrings(checked[key], findings.sensitiveValues);
+  if (failed) return undefined;
+  try {
+    return plugin.create(checked, env) as ReturnType<P['create']>;
+  } catch (err) {
+    if (!(err instanceof BakeError)) throw err;
+    addOnce(findings.errors, err.message.startsWith(env.file) ? err.message : `${env.file}: ${env.path}: ${err.message}`);
+    return undefined;
+  }
+}
+
+export function addOnce(list: string[], line: string): void {
+  if (!list.includes(line)) list.push(line);
+}
+
+function collectStrings(value: unknown, out: string[]): void {
+  if (typeof value === 'string' && value !== '') addOnce(out, value);
+  else if (typeof value === 'number') addOnce(out, String(value));
+  else if (Array.isArray(value)) value.forEach((v) => collectStrings(v, out));
+  else if (value && typeof value === 'object') Object.values(value).forEach((v) => collectStrings(v, out));
+}

@@ -1,0 +1,55 @@
+import { parseDuration } from '../../core/wait.js';
+import type { PlannedProvisioner } from '../plan.js';
+import type { BuildHead } from './builders.js';
+import { checkBuildNames, checkCommon, splitBlock, unknownType } from './common-keys.js';
+import { provisionerCommonProperties } from './envelope-schema.js';
+import { interpolateConfig } from './interpolate-config.js';
+import { appliesTo, buildRenderContext, type Loader } from './loader.js';
+import { createPlugin } from './plugin-config.js';
+
+interface Common {
+  only?: string[];
+  except?: string[];
+  pause_before?: string;
+  max_retries: number;
+  timeout?: string;
+  override?: Record<string, Record<string, unknown>>;
+}
+
+/** Each build's provisioners, in template order: filtered by only/except, `override` merged. */
+export function planProvisioners(loader: Loader, blocks: Record<string, unknown>[], builds: BuildHead[]): Map<string, PlannedProvisioner[]> {
+  const byBuild = new Map(builds.map((b) => [b.name, [] as PlannedProvisioner[]]));
+  const names = builds.map((b) => b.name);
+  blocks.forEach((block, j) => {
+    const path = `provisioners[${j}]`;
+    const type = block.type as string;
+    const plugin = loader.registry.provisioners.get(type);
+    if (!plugin) return unknownType(loader, 'provisioner', type, path, loader.registry.provisioners.keys());
+    const [commonRaw, rest] = splitBlock(block, provisionerCommonProperties);
+    const common = checkCommon(loader, provisionerCommonProperties, commonRaw, path) as Common | undefined;
+    if (!common) return;
+    checkBuildNames(loader, common.only, (i) => `${path}.only[${i}]`, names);
+    checkBuildNames(loader, common.except, (i) => `${path}.except[${i}]`, names);
+    const overridden = Object.keys(common.override ?? {});
+    checkBuildNames(loader, overridden, (i) => `${path}.override.${overridden[i]}`, names);
+    for (const build of builds) {
+      if (!appliesTo(build.name, common.only, common.except)) continue;
+      const merged = { ...rest, ...common.override?.[build.name] };
+      const where = { file: loader.file, path, errors: loader.findings.errors };
+      const { config, ok } = interpolateConfig(merged, buildRenderContext(loader, build), where, plugin.deferred);
+      if (!ok) continue;
+      const env = { file: loader.file, path, templateDir: loader.templateDir };
+      const instance = createPlugin(plugin, config, env, Object.keys(provisionerCommonProperties), loader.findings);
+      if (!instance) continue;
+      byBuild.get(build.name)?.push({
+        type,
+        path,
+        instance,
+        pauseBeforeMs: common.pause_before ? (parseDuration(common.pause_before) ?? 0) : 0,
+        maxRetries: common.max_retries,
+        timeoutMs: common.timeout ? (parseDuration(common.timeout) ?? 0) : 0,
+      });
+    }
+  });
+  return byBuild;
+}
