@@ -1,3 +1,4 @@
+import { plugin as amazonEbs } from '../builders/amazon-ebs/index.js';
 import type { BuilderPlugin, PostProcessorPlugin, ProvisionerPlugin } from './types.js';
 
 /** Every plugin bake ships. Cloud SDKs are imported lazily inside the plugins, so this stays cheap to load. */
@@ -20,7 +21,7 @@ export function makeRegistry(plugins: {
 }
 
 export const registry: Registry = makeRegistry({
-  builders: [],
+  builders: [amazonEbs],
   provisioners: [],
   postProcessors: [],
 });

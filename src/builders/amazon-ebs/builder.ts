@@ -1,0 +1,63 @@
+import type { Artifact } from '../../core/artifact.js';
+import type { BuildContext } from '../../core/context.js';
+import { Pipeline } from '../../core/steps.js';
+import { Ec2Clients } from '../../cloud/aws/index.js';
+import type { Builder } from '../../plugins/types.js';
+import type { ResolvedEbs } from './resolved.js';
+import type { Init } from './state.js';
+import { checkAmiNameStep } from './step-check-ami-name.js';
+import { provisionStep } from './step-connect.js';
+import { copyImagesStep } from './step-copy-images.js';
+import { createImageStep } from './step-create-image.js';
+import { keyPairStep } from './step-key-pair.js';
+import { networkStep } from './step-network.js';
+import { runInstanceStep } from './step-run-instance.js';
+import { securityGroupStep } from './step-security-group.js';
+import { shareImageStep } from './step-share-image.js';
+import { sourceAmiStep } from './step-source-ami.js';
+import { stopInstanceStep } from './step-stop-instance.js';
+import { tagImagesStep } from './step-tag-images.js';
+import { waitRunningStep } from './step-wait-running.js';
+
+/** The steps of one amazon-ebs build, in order; each undoes what it made. */
+export function amazonEbsPipeline(cfg: ResolvedEbs) {
+  return Pipeline.start<Init>()
+    .then(sourceAmiStep(cfg))
+    .then(checkAmiNameStep(cfg))
+    .then(networkStep(cfg))
+    .then(keyPairStep(cfg))
+    .then(securityGroupStep(cfg))
+    .then(runInstanceStep(cfg))
+    .then(waitRunningStep(cfg))
+    .then(provisionStep(cfg))
+    .then(stopInstanceStep(cfg))
+    .then(createImageStep(cfg))
+    .then(copyImagesStep(cfg))
+    .then(shareImageStep(cfg))
+    .then(tagImagesStep(cfg));
+}
+
+export class AmazonEbsBuilder implements Builder {
+  constructor(readonly cfg: ResolvedEbs) {}
+
+  async run(ctx: BuildContext): Promise<Artifact | undefined> {
+    const clients = new Ec2Clients(this.cfg.access);
+    try {
+      const state = await amazonEbsPipeline(this.cfg).run(ctx, { clients, outcome: { succeeded: false } });
+      const images = state.images;
+      if (Object.keys(images).length === 0) return undefined;
+      const id = Object.entries(images).map(([region, ami]) => `${region}:${ami}`).join(',');
+      return {
+        builderType: 'amazon-ebs',
+        buildName: ctx.buildName,
+        id,
+        files: [],
+        images,
+        metadata: { source_ami: state.source.id, source_ami_name: state.source.name, ami_name: state.amiName, region: this.cfg.region },
+        description: `AMIs were created:\n${Object.entries(images).map(([r, a]) => `${r}: ${a}`).join('\n')}`,
+      };
+    } finally {
+      await clients.destroy();
+    }
+  }
+}

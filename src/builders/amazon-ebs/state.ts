@@ -1,0 +1,50 @@
+import type { EC2Client, Image, Instance } from '@aws-sdk/client-ec2';
+import type { BuildContext } from '../../core/context.js';
+import type { Ec2Clients, WaitContext } from '../../cloud/aws/index.js';
+import type { ResolvedEbs } from './resolved.js';
+
+/** What every step starts with. */
+export interface Init {
+  clients: Ec2Clients;
+  /** Set by the last step: until then, cleanups remove the AMIs made so far. */
+  outcome: { succeeded: boolean };
+}
+
+export interface SourceState {
+  source: { id: string; name: string; tags: Record<string, string>; image: Image };
+}
+
+export interface KeyState {
+  /** The key pair the instance is launched with; undefined when none (password or no SSH). */
+  keyName?: string;
+  /** The temporary key's private half (never written to disk). */
+  privateKey?: string;
+}
+
+export interface GroupState {
+  securityGroupIds: string[];
+}
+
+export interface InstanceState {
+  instanceId: string;
+}
+
+export interface RunningState {
+  instance: Instance;
+}
+
+export interface ImageState {
+  /** AMI per region, the build region first; empty with skip_create_ami. */
+  images: Record<string, string>;
+}
+
+/** Values tags and descriptions may use: {{ .SourceAMI }}, {{ .BuildRegion }}, … */
+export function templateData(cfg: ResolvedEbs, s: SourceState, region = cfg.region): Record<string, unknown> {
+  return { SourceAMI: s.source.id, SourceAMIName: s.source.name, SourceAMITags: s.source.tags, BuildRegion: region, SourceAMIOwner: s.source.image.OwnerId ?? '' };
+}
+
+export function waitCtx(ctx: BuildContext, cfg: ResolvedEbs, kind: 'instance' | 'image', signal = ctx.signal): WaitContext {
+  return { signal, log: ctx.log, polling: kind === 'instance' ? cfg.instancePolling : cfg.imagePolling };
+}
+
+export type Client = EC2Client;

@@ -1,0 +1,48 @@
+import type { Instance } from '@aws-sdk/client-ec2';
+import { connectSsh, resolveSshConfig, type Communicator } from '../../communicator/index.js';
+import { BakeError } from '../../core/errors.js';
+import type { Step } from '../../core/steps.js';
+import type { ResolvedEbs } from './resolved.js';
+import type { Init, KeyState, RunningState } from './state.js';
+
+/** The address SSH uses: ssh_host, else ssh_interface, else the public address when there is one. */
+export function sshAddress(cfg: ResolvedEbs, i: Instance): string {
+  if (cfg.sshHost) return cfg.sshHost;
+  const by = {
+    public_ip: i.PublicIpAddress,
+    private_ip: i.PrivateIpAddress,
+    public_dns: i.PublicDnsName,
+    private_dns: i.PrivateDnsName,
+  };
+  const host = cfg.sshInterface ? by[cfg.sshInterface] : i.PublicIpAddress || i.PrivateIpAddress;
+  if (!host) {
+    throw new BakeError(`amazon-ebs: instance ${i.InstanceId} has no ${cfg.sshInterface ?? 'public or private IP'} address to connect to; set ssh_interface or associate_public_ip_address`);
+  }
+  return host;
+}
+
+/** Connects over SSH and runs the template's provisioners; closes the connection whatever happens. */
+export function provisionStep(cfg: ResolvedEbs): Step<Init & KeyState & RunningState, { sshHost?: string }> {
+  let comm: Communicator | undefined;
+  return {
+    name: 'provision',
+    async run(ctx, { instance, privateKey }) {
+      if (cfg.communicator === 'none') return {};
+      const host = sshAddress(cfg, instance);
+      const options = resolveSshConfig(cfg.ssh, { host, port: cfg.sshPort, privateKey }, {
+        file: cfg.templateFile,
+        path: cfg.where.slice(cfg.templateFile.length + 2),
+        templateDir: cfg.templateDir,
+      });
+      comm = await connectSsh(options, { log: ctx.log, signal: ctx.signal });
+      await ctx.provision(comm, { Host: host, Port: String(options.port), User: options.username, ID: instance.InstanceId ?? '' });
+      await comm.close();
+      comm = undefined;
+      return { sshHost: host };
+    },
+    async cleanup() {
+      await comm?.close();
+      comm = undefined;
+    },
+  };
+}

@@ -1,0 +1,63 @@
+import { BakeError, errorText, isAbort } from '../../core/errors.js';
+import type { Step } from '../../core/steps.js';
+import { send, tagSpecifications, waitImageAvailable } from '../../cloud/aws/index.js';
+import { OwnedImages } from './owned-images.js';
+import type { ResolvedEbs } from './resolved.js';
+import { waitCtx, type ImageState, type Init } from './state.js';
+import type { NameState } from './step-check-ami-name.js';
+import { resourceTags } from './tagging.js';
+
+/**
+ * Copies the AMI to every ami_regions region at once and waits for all copies. The copies belong
+ * to this step: if one region or a later step fails, every copy made is deregistered.
+ */
+export function copyImagesStep(cfg: ResolvedEbs): Step<Init & NameState & ImageState, ImageState> {
+  const owned = new OwnedImages();
+  return {
+    name: 'copy-images',
+    async run(ctx, state) {
+      const sourceId = state.images[cfg.region];
+      if (!sourceId || cfg.ami.regions.length === 0) return { images: state.images };
+      const { CopyImageCommand } = await import('@aws-sdk/client-ec2');
+      const tags = tagSpecifications(['image', 'snapshot'], resourceTags(ctx, cfg));
+      let done = 0;
+      const total = cfg.ami.regions.length;
+      ctx.log.say(`Copying AMI ${sourceId} to ${cfg.ami.regions.join(', ')}`);
+      const results = await Promise.allSettled(
+        cfg.ami.regions.map(async (region) => {
+          const client = await state.clients.get(region);
+          const kms = cfg.ami.regionKmsKeyIds[region];
+          const out = await send<{ ImageId?: string }>(
+            client,
+            new CopyImageCommand({
+              SourceImageId: sourceId,
+              SourceRegion: cfg.region,
+              Name: state.amiName,
+              Encrypted: cfg.ami.encryptBoot || kms !== undefined || undefined,
+              KmsKeyId: kms,
+              TagSpecifications: tags,
+            }),
+            { what: `amazon-ebs: copy AMI ${sourceId} to ${region}`, signal: ctx.signal },
+          );
+          owned.add(ctx, region, out.ImageId!);
+          await waitImageAvailable(client, out.ImageId!, region, { ...waitCtx(ctx, cfg, 'image'), log: undefined });
+          done++;
+          ctx.log.progress(`AMI copied to ${region}: ${out.ImageId}`, { label: 'copy', current: done, total, unit: 'items', done: done === total });
+          return [region, out.ImageId!] as const;
+        }),
+      );
+      const failed = results.flatMap((r, i) => (r.status === 'rejected' ? [{ region: cfg.ami.regions[i], err: r.reason }] : []));
+      if (failed.length) {
+        const abort = failed.find((f) => isAbort(f.err));
+        if (abort) throw abort.err;
+        throw new BakeError(`amazon-ebs: copying the AMI failed in ${failed.map((f) => `${f.region} (${errorText(f.err)})`).join(', ')}`);
+      }
+      const copies = Object.fromEntries(results.map((r) => (r as PromiseFulfilledResult<readonly [string, string]>).value));
+      return { images: { ...state.images, ...copies } };
+    },
+    async cleanup(ctx, { clients, outcome }) {
+      if (outcome.succeeded) owned.release();
+      await owned.cleanup(ctx, clients, outcome.succeeded);
+    },
+  };
+}

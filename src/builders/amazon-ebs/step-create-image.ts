@@ -1,0 +1,64 @@
+import type { Step } from '../../core/steps.js';
+import { send, tagSpecifications, waitImageAvailable } from '../../cloud/aws/index.js';
+import { toMappings } from './block-devices.js';
+import { OwnedImages } from './owned-images.js';
+import { renderValue } from './render-tags.js';
+import type { ResolvedEbs } from './resolved.js';
+import { templateData, waitCtx, type ImageState, type Init, type InstanceState, type SourceState } from './state.js';
+import type { NameState } from './step-check-ami-name.js';
+import { resourceTags } from './tagging.js';
+
+/** Makes the AMI from the stopped instance; an encrypted boot volume is a re-encrypting copy of it. */
+export function createImageStep(cfg: ResolvedEbs): Step<Init & SourceState & NameState & InstanceState, ImageState> {
+  const owned = new OwnedImages();
+  return {
+    name: 'create-image',
+    async run(ctx, state) {
+      if (cfg.ami.skipCreate) {
+        ctx.log.say('skip_create_ami: no AMI is made');
+        return { images: {} };
+      }
+      const ec2 = await import('@aws-sdk/client-ec2');
+      const { clients, amiName, instanceId } = state;
+      const client = await clients.get();
+      const description = cfg.ami.description === undefined ? undefined : renderValue(cfg, 'ami_description', cfg.ami.description, templateData(cfg, state));
+      const tags = tagSpecifications(['image', 'snapshot'], resourceTags(ctx, cfg));
+      ctx.log.say(`Creating AMI ${amiName} from instance ${instanceId}`);
+      const out = await send<{ ImageId?: string }>(
+        client,
+        new ec2.CreateImageCommand({ InstanceId: instanceId, Name: amiName, Description: description, BlockDeviceMappings: toMappings(cfg.amiMappings), TagSpecifications: tags }),
+        { what: `amazon-ebs: create AMI ${amiName}`, signal: ctx.signal },
+      );
+      let id = out.ImageId!;
+      owned.add(ctx, cfg.region, id);
+      ctx.log.info(`AMI: ${id}`);
+      await waitImageAvailable(client, id, cfg.region, waitCtx(ctx, cfg, 'image'));
+      if (cfg.ami.encryptBoot) {
+        ctx.log.say(`Encrypting the boot volume: copying ${id} with encryption`);
+        const copy = await send<{ ImageId?: string }>(
+          client,
+          new ec2.CopyImageCommand({
+            SourceImageId: id,
+            SourceRegion: cfg.region,
+            Name: amiName,
+            Description: description,
+            Encrypted: true,
+            KmsKeyId: cfg.ami.kmsKeyId ?? cfg.ami.regionKmsKeyIds[cfg.region],
+            TagSpecifications: tags,
+          }),
+          { what: `amazon-ebs: encrypt AMI ${id}`, signal: ctx.signal },
+        );
+        owned.add(ctx, cfg.region, copy.ImageId!);
+        await waitImageAvailable(client, copy.ImageId!, cfg.region, waitCtx(ctx, cfg, 'image'));
+        await owned.remove(ctx, clients, cfg.region, id, ctx.signal);
+        id = copy.ImageId!;
+        ctx.log.info(`Encrypted AMI: ${id}`);
+      }
+      return { images: { [cfg.region]: id } };
+    },
+    async cleanup(ctx, { clients, outcome }) {
+      if (outcome.succeeded) owned.release();
+      await owned.cleanup(ctx, clients, outcome.succeeded);
+    },
+  };
+}

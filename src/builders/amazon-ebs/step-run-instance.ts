@@ -1,0 +1,51 @@
+import type { Reservation } from '@aws-sdk/client-ec2';
+import { BakeError } from '../../core/errors.js';
+import type { Step } from '../../core/steps.js';
+import { awsCode, terminateInstance, send } from '../../cloud/aws/index.js';
+import type { ResolvedEbs } from './resolved.js';
+import { runInstancesInput, type LaunchState } from './run-instances-input.js';
+import { waitCtx, type Init, type InstanceState } from './state.js';
+
+/** Errors after which the next of instance_types is worth a try. */
+const NO_CAPACITY = new Set(['InsufficientInstanceCapacity', 'Unsupported', 'InstanceLimitExceeded', 'VcpuLimitExceeded']);
+
+/** Launches the temporary instance, trying instance_types in order; terminates it at the end. */
+export function runInstanceStep(cfg: ResolvedEbs): Step<Init & LaunchState, InstanceState> {
+  let created: string | undefined;
+  return {
+    name: 'run-instance',
+    async run(ctx, state) {
+      const { RunInstancesCommand } = await import('@aws-sdk/client-ec2');
+      const client = await state.clients.get();
+      const failures: string[] = [];
+      for (const type of cfg.instanceTypes) {
+        ctx.log.say(`Launching a ${type} instance from ${state.source.id}`);
+        try {
+          const out = await send<Reservation>(client, new RunInstancesCommand(await runInstancesInput(ctx, cfg, state, type)), {
+            what: `amazon-ebs: launch ${type} instance`,
+            signal: ctx.signal,
+          });
+          const id = out.Instances![0].InstanceId!;
+          ctx.journal.created({ type: 'aws:instance', id, region: cfg.region });
+          created = id;
+          ctx.log.info(`Instance ${id} launched`);
+          return { instanceId: id };
+        } catch (err) {
+          const code = awsCode((err as { cause?: unknown }).cause);
+          if (!code || !NO_CAPACITY.has(code)) throw err;
+          failures.push(`${type}: ${code}`);
+          ctx.log.warn(`No ${type} capacity (${code})${type === cfg.instanceTypes.at(-1) ? '' : '; trying the next instance type'}`);
+        }
+      }
+      throw new BakeError(`amazon-ebs: could not launch an instance in ${cfg.region} (${failures.join('; ')}); add types to instance_types or try another availability_zone`);
+    },
+    async cleanup(ctx, { clients }) {
+      if (!created) return;
+      ctx.log.say(`Terminating instance ${created}`);
+      const signal = ctx.cleanupSignal(cfg.instancePolling.maxWaitMs);
+      await terminateInstance(await clients.get(), created, waitCtx(ctx, cfg, 'instance', signal));
+      ctx.journal.removed({ type: 'aws:instance', id: created, region: cfg.region });
+      created = undefined;
+    },
+  };
+}

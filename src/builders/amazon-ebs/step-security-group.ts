@@ -1,0 +1,66 @@
+import type { SecurityGroup } from '@aws-sdk/client-ec2';
+import { BakeError } from '../../core/errors.js';
+import type { Step } from '../../core/steps.js';
+import { deleteSecurityGroup, send, tagSpecifications } from '../../cloud/aws/index.js';
+import type { ResolvedEbs } from './resolved.js';
+import type { GroupState, Init } from './state.js';
+import type { NetworkState } from './step-network.js';
+import { resourceTags } from './tagging.js';
+
+/**
+ * The instance's security groups: those given (or found by security_group_filter), or a temporary
+ * group that lets SSH in from temporary_security_group_source_cidrs, deleted after the instance is gone.
+ */
+export function securityGroupStep(cfg: ResolvedEbs): Step<Init & NetworkState, GroupState> {
+  let created: string | undefined;
+  return {
+    name: 'security-group',
+    async run(ctx, { clients, vpcId }) {
+      if (cfg.securityGroupIds.length) return { securityGroupIds: cfg.securityGroupIds };
+      const ec2 = await import('@aws-sdk/client-ec2');
+      const client = await clients.get();
+      if (cfg.securityGroupFilter) {
+        const f = Object.entries(cfg.securityGroupFilter.filters).map(([Name, v]) => ({ Name, Values: [v] }));
+        const out = await send<{ SecurityGroups?: SecurityGroup[] }>(
+          client,
+          new ec2.DescribeSecurityGroupsCommand({ Filters: [...f, ...(vpcId ? [{ Name: 'vpc-id', Values: [vpcId] }] : [])] }),
+          { what: 'amazon-ebs: find security groups', signal: ctx.signal },
+        );
+        const ids = (out.SecurityGroups ?? []).map((g) => g.GroupId!);
+        if (ids.length === 0) throw new BakeError(`${cfg.where}.security_group_filter: no security group matches ${JSON.stringify(cfg.securityGroupFilter.filters)}`);
+        return { securityGroupIds: ids };
+      }
+      const name = `bake_${ctx.buildId}`;
+      ctx.log.say(`Creating temporary security group ${name}`);
+      const out = await send<{ GroupId?: string }>(
+        client,
+        new ec2.CreateSecurityGroupCommand({
+          GroupName: name,
+          Description: `Temporary group for bake build ${ctx.buildId}`,
+          VpcId: vpcId,
+          TagSpecifications: tagSpecifications(['security-group'], resourceTags(ctx, cfg, { Name: name })),
+        }),
+        { what: `amazon-ebs: create security group ${name}`, signal: ctx.signal },
+      );
+      const id = out.GroupId!;
+      ctx.journal.created({ type: 'aws:security-group', id, region: cfg.region });
+      created = id;
+      await send(
+        client,
+        new ec2.AuthorizeSecurityGroupIngressCommand({
+          GroupId: id,
+          IpPermissions: [{ IpProtocol: 'tcp', FromPort: cfg.sshPort, ToPort: cfg.sshPort, IpRanges: cfg.tempSgCidrs.map((CidrIp) => ({ CidrIp })) }],
+        }),
+        { what: `amazon-ebs: allow SSH into security group ${id}`, signal: ctx.signal, retryNotFound: true },
+      );
+      return { securityGroupIds: [id] };
+    },
+    async cleanup(ctx, { clients }) {
+      if (!created) return;
+      ctx.log.say(`Deleting temporary security group ${created}`);
+      await deleteSecurityGroup(await clients.get(), created, ctx.cleanupSignal());
+      ctx.journal.removed({ type: 'aws:security-group', id: created, region: cfg.region });
+      created = undefined;
+    },
+  };
+}

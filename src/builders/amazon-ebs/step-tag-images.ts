@@ -1,0 +1,42 @@
+import type { Image } from '@aws-sdk/client-ec2';
+import type { Step } from '../../core/steps.js';
+import { BUILD_ID_TAG, send, toTags } from '../../cloud/aws/index.js';
+import { renderTags } from './render-tags.js';
+import type { ResolvedEbs } from './resolved.js';
+import { templateData, type ImageState, type Init, type SourceState } from './state.js';
+import { snapshotIds } from './step-share-image.js';
+
+/**
+ * Tags and snapshot_tags in every region ({{ .BuildRegion }} is each region), then marks the build
+ * done: the AMIs lose bake's build-id tag, so `bake cleanup` no longer sees them as leftovers.
+ */
+export function tagImagesStep(cfg: ResolvedEbs): Step<Init & SourceState & ImageState, object> {
+  return {
+    name: 'tag-images',
+    async run(ctx, state) {
+      const ec2 = await import('@aws-sdk/client-ec2');
+      await Promise.all(
+        Object.entries(state.images).map(async ([region, id]) => {
+          const client = await state.clients.get(region);
+          const opts = (what: string) => ({ what: `amazon-ebs: ${what} in ${region}`, signal: ctx.signal, retryNotFound: true });
+          const data = templateData(cfg, state, region);
+          const out = await send<{ Images?: Image[] }>(client, new ec2.DescribeImagesCommand({ ImageIds: [id] }), opts(`describe AMI ${id}`));
+          const snaps = snapshotIds(out.Images?.[0]);
+          const tags = renderTags(cfg, 'tags', cfg.ami.tags, data);
+          const snapTags = renderTags(cfg, 'snapshot_tags', cfg.ami.snapshotTags, data);
+          if (Object.keys(tags).length) {
+            ctx.log.say(`Adding tags to AMI ${id} in ${region}`);
+            await send(client, new ec2.CreateTagsCommand({ Resources: [id], Tags: toTags(tags) }), opts(`tag AMI ${id}`));
+          }
+          if (Object.keys(snapTags).length && snaps.length) {
+            await send(client, new ec2.CreateTagsCommand({ Resources: snaps, Tags: toTags(snapTags) }), opts(`tag snapshots of ${id}`));
+          }
+          await send(client, new ec2.DeleteTagsCommand({ Resources: [id, ...snaps], Tags: [{ Key: BUILD_ID_TAG }] }), opts(`mark AMI ${id} finished`));
+        }),
+      );
+      for (const [region, id] of Object.entries(state.images)) ctx.journal.removed({ type: 'aws:image', id, region });
+      state.outcome.succeeded = true;
+      return {};
+    },
+  };
+}

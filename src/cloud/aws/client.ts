@@ -1,0 +1,86 @@
+import type { EC2Client } from '@aws-sdk/client-ec2';
+import { loopbackGuard } from './loopback-guard.js';
+
+/** How to reach AWS, resolved from a template's access options (Packer's names in comments). */
+export interface AwsAccess {
+  /** `region`. */
+  region: string;
+  /** `access_key` / `secret_key` / `token`: static keys; otherwise the SDK's standard chain. */
+  accessKey?: string;
+  secretKey?: string;
+  sessionToken?: string;
+  /** `profile`: a profile of the shared config/credentials files (SSO and role profiles included). */
+  profile?: string;
+  /** `assume_role`: a role assumed with the credentials above. */
+  assumeRole?: { roleArn: string; sessionName?: string; externalId?: string; durationSeconds?: number };
+  /** `custom_endpoint_ec2`, else AWS_ENDPOINT_URL_EC2 / AWS_ENDPOINT_URL: one endpoint serving every region. */
+  endpoint?: string;
+  /** `max_retries`: attempts after the first, with the SDK's adaptive (client-side rate limited) mode. */
+  maxRetries?: number;
+}
+
+export function endpointFor(access: AwsAccess): string | undefined {
+  // Read explicitly: one SDK release ignored AWS_ENDPOINT_URL and sent emulator traffic to AWS.
+  return access.endpoint || process.env.AWS_ENDPOINT_URL_EC2 || process.env.AWS_ENDPOINT_URL || undefined;
+}
+
+async function credentialsFor(access: AwsAccess, region: string) {
+  const base =
+    access.accessKey && access.secretKey
+      ? { accessKeyId: access.accessKey, secretAccessKey: access.secretKey, sessionToken: access.sessionToken || undefined }
+      : undefined;
+  if (!access.assumeRole) return base;
+  const { fromTemporaryCredentials } = await import('@aws-sdk/credential-providers');
+  const role = access.assumeRole;
+  return fromTemporaryCredentials({
+    ...(base ? { masterCredentials: base } : {}),
+    params: {
+      RoleArn: role.roleArn,
+      RoleSessionName: role.sessionName || 'bake',
+      ExternalId: role.externalId,
+      DurationSeconds: role.durationSeconds,
+    },
+    clientConfig: { region, ...(access.profile ? { profile: access.profile } : {}) },
+  });
+}
+
+/**
+ * The one place EC2 clients are made, one per region. Tests intercept every `send` with
+ * aws-sdk-client-mock; with BAKE_AWS_LOOPBACK_ONLY=1 any request to a non-loopback host fails
+ * before it leaves the process.
+ */
+export class Ec2Clients {
+  private readonly clients = new Map<string, Promise<EC2Client>>();
+
+  constructor(readonly access: AwsAccess) {}
+
+  get(region: string = this.access.region): Promise<EC2Client> {
+    let client = this.clients.get(region);
+    if (!client) {
+      client = this.make(region);
+      this.clients.set(region, client);
+    }
+    return client;
+  }
+
+  private async make(region: string): Promise<EC2Client> {
+    const { EC2Client } = await import('@aws-sdk/client-ec2');
+    const credentials = await credentialsFor(this.access, region);
+    const endpoint = endpointFor(this.access);
+    const client = new EC2Client({
+      region,
+      ...(credentials ? { credentials } : {}),
+      ...(this.access.profile ? { profile: this.access.profile } : {}),
+      ...(endpoint ? { endpoint } : {}),
+      maxAttempts: (this.access.maxRetries ?? 9) + 1,
+      retryMode: 'adaptive',
+    });
+    if (process.env.BAKE_AWS_LOOPBACK_ONLY === '1') client.middlewareStack.add(loopbackGuard as never, { step: 'finalizeRequest', name: 'bakeLoopbackGuard' });
+    return client;
+  }
+
+  async destroy(): Promise<void> {
+    for (const c of this.clients.values()) (await c.catch(() => undefined))?.destroy();
+    this.clients.clear();
+  }
+}

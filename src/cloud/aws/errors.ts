@@ -1,0 +1,38 @@
+import { BakeError, errorText, isAbort } from '../../core/errors.js';
+
+/** The EC2 error code of an SDK error ("InvalidInstanceID.NotFound"), or undefined. */
+export function awsCode(err: unknown): string | undefined {
+  if (!err || typeof err !== 'object') return undefined;
+  const e = err as { name?: string; Code?: string; code?: string };
+  return e.Code ?? (e.name && e.name !== 'Error' ? e.name : undefined) ?? e.code;
+}
+
+const THROTTLING = new Set(['RequestLimitExceeded', 'Throttling', 'ThrottlingException', 'TooManyRequestsException', 'SlowDown']);
+
+export function isThrottle(err: unknown): boolean {
+  return THROTTLING.has(awsCode(err) ?? '');
+}
+
+/** Errors EC2 returns for a resource created moments ago, before the read side has caught up. */
+export function isNotFound(err: unknown): boolean {
+  return (awsCode(err) ?? '').endsWith('.NotFound');
+}
+
+export function isCredentialsError(err: unknown): boolean {
+  const name = (err as { name?: string })?.name;
+  return name === 'CredentialsProviderError' || /Could not load credentials/.test(errorText(err));
+}
+
+const CREDENTIALS_HINT =
+  'no AWS credentials found: set access_key/secret_key in the template, AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, ' +
+  'or a profile in the shared files (AWS_SHARED_CREDENTIALS_FILE, default ~/.aws/credentials; AWS_CONFIG_FILE, default ~/.aws/config; ' +
+  'SSO profiles after `aws sso login`); container and instance roles were tried too';
+
+/** One line naming what failed and why, e.g. "amazon-ebs: RunInstances: InsufficientInstanceCapacity: …". */
+export function awsError(what: string, err: unknown): Error {
+  if (isAbort(err) || err instanceof BakeError) return err as Error;
+  if (isCredentialsError(err)) return new BakeError(`${what}: ${CREDENTIALS_HINT}`, { cause: err });
+  const code = awsCode(err);
+  const text = errorText(err).split('\n')[0];
+  return new BakeError(code && !text.startsWith(code) ? `${what}: ${code}: ${text}` : `${what}: ${text}`, { cause: err });
+}

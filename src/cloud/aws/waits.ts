@@ -1,0 +1,82 @@
+import type { DescribeImagesCommandOutput, DescribeInstancesCommandOutput, EC2Client, Image, Instance } from '@aws-sdk/client-ec2';
+import { BakeError } from '../../core/errors.js';
+import type { Logger } from '../../core/events.js';
+import { waitUntil } from '../../core/wait.js';
+import { isNotFound } from './errors.js';
+import { send } from './send.js';
+
+/** Packer's aws_polling, or bake's defaults: first poll after 1s, backing off to 15s. */
+export interface Polling {
+  minDelayMs: number;
+  maxDelayMs: number;
+  maxWaitMs: number;
+}
+
+export interface WaitContext {
+  signal: AbortSignal;
+  log?: Logger;
+  polling: Polling;
+}
+
+function progress(ctx: WaitContext, label: string) {
+  return (elapsedMs: number) =>
+    ctx.log?.progress(`waiting for ${label}`, { label: 'wait', current: Math.round(elapsedMs / 1000), unit: 'seconds' });
+}
+
+/** Waits for an instance to reach one of `states`; a not-found right after RunInstances is retried. */
+export async function waitInstanceState(client: EC2Client, id: string, states: string[], ctx: WaitContext): Promise<Instance> {
+  const what = `instance ${id} to be ${states.join(' or ')}`;
+  return waitUntil(
+    async () => {
+      let out: DescribeInstancesCommandOutput;
+      try {
+        const { DescribeInstancesCommand } = await import('@aws-sdk/client-ec2');
+        out = await send(client, new DescribeInstancesCommand({ InstanceIds: [id] }), { what: `describe instance ${id}`, signal: ctx.signal });
+      } catch (err) {
+        if (isNotFound((err as { cause?: unknown }).cause)) return undefined;
+        throw err;
+      }
+      const instance = out.Reservations?.[0]?.Instances?.[0];
+      const state = instance?.State?.Name ?? '';
+      if (instance && states.includes(state)) return instance;
+      if (state === 'terminated' || state === 'shutting-down') {
+        const reason = instance?.StateReason?.Message ?? instance?.StateTransitionReason ?? 'no reason given';
+        throw new BakeError(`instance ${id} was terminated while waiting for it to be ${states.join(' or ')}: ${reason}`);
+      }
+      return undefined;
+    },
+    { what, signal: ctx.signal, ...ctx.polling, onPoll: progress(ctx, what) },
+  );
+}
+
+export async function waitTerminated(client: EC2Client, id: string, ctx: WaitContext): Promise<void> {
+  try {
+    await waitInstanceState(client, id, ['terminated'], ctx);
+  } catch (err) {
+    if (!isNotFound((err as { cause?: unknown }).cause)) throw err;
+  }
+}
+
+/** Waits for an AMI to be available; "failed" ends the wait with EC2's reason. */
+export async function waitImageAvailable(client: EC2Client, id: string, region: string, ctx: WaitContext): Promise<Image> {
+  const what = `AMI ${id} in ${region} to be available`;
+  return waitUntil(
+    async () => {
+      let out: DescribeImagesCommandOutput;
+      try {
+        const { DescribeImagesCommand } = await import('@aws-sdk/client-ec2');
+        out = await send(client, new DescribeImagesCommand({ ImageIds: [id] }), { what: `describe AMI ${id} in ${region}`, signal: ctx.signal });
+      } catch (err) {
+        if (isNotFound((err as { cause?: unknown }).cause)) return undefined;
+        throw err;
+      }
+      const image = out.Images?.[0];
+      if (image?.State === 'available') return image;
+      if (image?.State === 'failed' || image?.State === 'error' || image?.State === 'invalid') {
+        throw new BakeError(`AMI ${id} in ${region} failed: ${image.StateReason?.Message ?? image.State}`);
+      }
+      return undefined;
+    },
+    { what, signal: ctx.signal, ...ctx.polling, onPoll: progress(ctx, what) },
+  );
+}
