@@ -4,3 +4,5 @@ export { resolveShell, shellSources, type ResolvedShell, type ShellSource } from
 export { buildVars, flattenVars, singleQuoteEscape, userVars, DEFAULT_ENV_VAR_FORMAT } from './env-vars.js';
 export { buildInlineScript } from './inline-script.js';
 export type { ShellConfig } from './schema.js';
+export { checkExit, inlineLabel, type ExitPolicy } from './exit-check.js';
+export { splitMarker } from './inline-script.js';

@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
-import type { Communicator, ExecResult } from '../../communicator/types.js';
+import type { Communicator } from '../../communicator/types.js';
 import type { ProvisionContext } from '../../core/context.js';
-import { BakeError } from '../../core/errors.js';
 import { render } from '../../template/index.js';
 import { flattenVars } from './env-vars.js';
+import { checkExit, inlineLabel } from './exit-check.js';
 import { buildInlineScript, splitMarker } from './inline-script.js';
 import { envVarFilePath, type ResolvedShell, type ShellSource } from './resolve.js';
 import { withStartRetry } from './start-retry.js';
@@ -14,8 +14,6 @@ interface Prepared {
   label: (failedIndex?: number) => string;
   describe: string;
 }
-
-const STDERR_TAIL = 3;
 
 /** Uploads one script, runs it through execute_command, checks its exit and removes it. */
 export async function runSource(
@@ -47,7 +45,7 @@ export async function runSource(
     return comm.exec(command, { stdout: (l) => ctx.log.output(l), stderr, signal: ctx.signal });
   });
   try {
-    check(ctx, r, result, p.label(failedIndex));
+    checkExit('shell provisioner', p.label(failedIndex), result, r, ctx.log);
   } finally {
     if (!r.skipClean) await clean(ctx, comm, r, [r.remotePath, ...(envVarFile ? [envVarFile] : [])]);
   }
@@ -56,32 +54,13 @@ export async function runSource(
 async function prepare(src: ShellSource, r: ResolvedShell): Promise<Prepared> {
   if (src.kind === 'inline') {
     const script = buildInlineScript(src.lines, r.inlineShebang);
-    const label = (i?: number) =>
-      script.tracked && i !== undefined && i < src.lines.length ? `inline[${i}] ${quoteLine(src.lines[i])}` : 'inline commands';
+    const label = (i?: number) => inlineLabel(src.lines, script.tracked, i);
     return { content: script.content, label, describe: `inline commands (${src.lines.length} line${src.lines.length === 1 ? '' : 's'})` };
   }
   const raw = await readFile(src.path);
   // latin1 round-trips every byte, so only CR LF pairs change.
   const content = r.binary ? raw : Buffer.from(raw.toString('latin1').replaceAll('\r\n', '\n'), 'latin1');
   return { content, label: () => `${src.key} "${src.path}"`, describe: src.path };
-}
-
-function check(ctx: ProvisionContext, r: ResolvedShell, result: ExecResult, label: string): void {
-  const tail = result.stderrTail.map((l) => splitMarker(l).text).filter((l) => l.trim() !== '').slice(-STDERR_TAIL);
-  const suffix = tail.length ? `: ${tail.join(' | ')}` : ' (nothing on stderr)';
-  if (result.exitCode === null) {
-    if (r.expectDisconnect) {
-      ctx.log.info(`${label}: the connection closed before it exited, as expect_disconnect allows`);
-      return;
-    }
-    if (result.exitSignal) throw new BakeError(`shell provisioner: ${label} was killed by signal ${result.exitSignal}${suffix}`);
-    throw new BakeError(
-      `shell provisioner: ${label}: the connection closed before it exited (set "expect_disconnect": true if it reboots the machine)`,
-    );
-  }
-  if (r.validExitCodes.includes(result.exitCode)) return;
-  const valid = r.validExitCodes.length === 1 && r.validExitCodes[0] === 0 ? '' : ` (valid_exit_codes: ${r.validExitCodes.join(', ')})`;
-  throw new BakeError(`shell provisioner: ${label} exited with ${result.exitCode}${valid}${suffix}`);
 }
 
 async function clean(ctx: ProvisionContext, comm: Communicator, r: ResolvedShell, paths: string[]): Promise<void> {
@@ -91,9 +70,4 @@ async function clean(ctx: ProvisionContext, comm: Communicator, r: ResolvedShell
     comm.exec(`rm -f ${paths.map((p) => `'${p.replaceAll("'", `'"'"'`)}'`).join(' ')}`, { stdout: () => {}, stderr: () => {}, signal: ctx.signal }),
   );
   if (result.exitCode !== 0) ctx.log.warn(`${what} failed (exit ${result.exitCode}): ${result.stderrTail.join(' | ')}`);
-}
-
-function quoteLine(line: string): string {
-  const first = line.split('\n')[0];
-  return JSON.stringify(first.length > 60 ? `${first.slice(0, 57)}...` : first);
 }
