@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { Client, ClientChannel } from 'ssh2';
 import { AbortedError, reasonText } from '../core/errors.js';
 import type { Logger } from '../core/events.js';
@@ -8,8 +9,28 @@ import type { ExecOptions, ExecResult } from './types.js';
 /** The channel could not be opened: the connection is gone, and the command never started. */
 export class ChannelOpenError extends Error {}
 
-/** How long a signalled command gets to exit before its channel is closed under it. */
+/** How long a signalled command gets to exit before it is killed, and then before bake stops waiting. */
 const KILL_GRACE_MS = 2000;
+
+/**
+ * Signals the process group of the command tagged with `marker`. The SSH "signal" request is
+ * tried too, but sshd refuses it for root logins (no privilege separation after root auth), and
+ * closing a non-pty channel leaves the command running. The pattern brackets one character so
+ * the killing shell does not match itself.
+ */
+function killRemote(client: Client, marker: string, sig: 'TERM' | 'KILL'): void {
+  const pattern = `${marker.slice(0, -1)}[${marker.slice(-1)}]`;
+  const script = `for p in $(pgrep -f '${pattern}'); do kill -${sig} -- -$p 2>/dev/null || kill -${sig} $p; done`;
+  try {
+    client.exec(script, (err, stream) => {
+      if (err) return;
+      stream.resume();
+      stream.stderr.resume();
+    });
+  } catch {
+    // The connection is gone, and with it the command's session.
+  }
+}
 
 function openChannel(client: Client, command: string, pty: boolean): Promise<ClientChannel> {
   return new Promise((resolve, reject) => {
@@ -28,7 +49,8 @@ function openChannel(client: Client, command: string, pty: boolean): Promise<Cli
 export async function execOnClient(client: Client, command: string, options: ExecOptions, log: Logger, pty: boolean): Promise<ExecResult> {
   const signal = options.signal;
   if (signal?.aborted) throw new AbortedError(reasonText(signal.reason));
-  const stream = await openChannel(client, exportPrefix(options.env) + command, pty);
+  const marker = `bake-exec-${randomBytes(6).toString('hex')}`;
+  const stream = await openChannel(client, `: ${marker}; ${exportPrefix(options.env)}${command}`, pty);
   const tail = new Tail();
   const out = new LineSplitter(options.stdout ?? ((line) => log.output(line)));
   const err = new LineSplitter((line) => {
@@ -40,11 +62,26 @@ export async function execOnClient(client: Client, command: string, options: Exe
     let exitCode: number | null = null;
     let exitSignal: string | undefined;
     let killTimer: NodeJS.Timeout | undefined;
+    let settled = false;
+    const finish = () => {
+      settled = true;
+      clearTimeout(killTimer);
+      signal?.removeEventListener('abort', onAbort);
+      out.flush();
+      err.flush();
+    };
     const onAbort = () => {
-      // OpenSSH delivers "signal" requests to the command's process group; closing the channel
-      // alone would leave a non-pty command running.
       stream.signal('TERM');
-      killTimer = setTimeout(() => stream.close(), KILL_GRACE_MS);
+      killRemote(client, marker, 'TERM');
+      killTimer = setTimeout(() => {
+        killRemote(client, marker, 'KILL');
+        killTimer = setTimeout(() => {
+          if (settled) return;
+          finish();
+          stream.close();
+          reject(new AbortedError(reasonText(signal?.reason)));
+        }, KILL_GRACE_MS);
+      }, KILL_GRACE_MS);
     };
     signal?.addEventListener('abort', onAbort, { once: true });
 
@@ -58,10 +95,8 @@ export async function execOnClient(client: Client, command: string, options: Exe
       if (sig) exitSignal = sig;
     });
     stream.on('close', () => {
-      clearTimeout(killTimer);
-      signal?.removeEventListener('abort', onAbort);
-      out.flush();
-      err.flush();
+      if (settled) return;
+      finish();
       if (signal?.aborted) return reject(new AbortedError(reasonText(signal.reason)));
       resolve({ exitCode, ...(exitSignal ? { exitSignal } : {}), stderrTail: tail.get() });
     });
