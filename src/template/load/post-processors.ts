@@ -11,6 +11,8 @@ interface Member {
   path: string;
   type: string;
   common: { only?: string[]; except?: string[]; keep_input_artifact: boolean };
+  /** False when the common keys are invalid: the plugin's keys are still checked, nothing is planned. */
+  valid: boolean;
   rest: Record<string, unknown>;
 }
 
@@ -36,11 +38,11 @@ export function planPostProcessors(loader: Loader, entries: unknown[], builds: B
         return [];
       }
       const [commonRaw, rest] = splitBlock(block, postProcessorCommonProperties);
-      const common = checkCommon(loader, postProcessorCommonProperties, commonRaw, path) as Member['common'] | undefined;
-      if (!common) return [];
+      const checked = checkCommon(loader, postProcessorCommonProperties, commonRaw, path) as Member['common'] | undefined;
+      const common = checked ?? { keep_input_artifact: false };
       checkBuildNames(loader, common.only, (i) => `${path}.only[${i}]`, names);
       checkBuildNames(loader, common.except, (i) => `${path}.except[${i}]`, names);
-      return [{ path, type, common, rest }];
+      return [{ path, type, common, rest, valid: checked !== undefined }];
     }),
   );
   const byBuild = new Map<string, PlannedPostProcessor[][]>();
@@ -61,5 +63,5 @@ function plan(loader: Loader, member: Member, build: BuildHead): PlannedPostProc
   if (!ok) return [];
   const env = { file: loader.file, path: member.path, templateDir: loader.templateDir };
   const instance = createPlugin(plugin, config, env, Object.keys(postProcessorCommonProperties), loader.findings);
-  return instance ? [{ type: member.type, path: member.path, instance, keepInputArtifact: member.common.keep_input_artifact }] : [];
+  return instance && member.valid ? [{ type: member.type, path: member.path, instance, keepInputArtifact: member.common.keep_input_artifact }] : [];
 }

@@ -26,8 +26,9 @@ export function planProvisioners(loader: Loader, blocks: Record<string, unknown>
     const plugin = loader.registry.provisioners.get(type);
     if (!plugin) return unknownType(loader, 'provisioner', type, path, loader.registry.provisioners.keys());
     const [commonRaw, rest] = splitBlock(block, provisionerCommonProperties);
-    const common = checkCommon(loader, provisionerCommonProperties, commonRaw, path) as Common | undefined;
-    if (!common) return;
+    const checked = checkCommon(loader, provisionerCommonProperties, commonRaw, path) as Common | undefined;
+    // With bad common keys the plugin's own keys are still checked, so every error shows at once.
+    const common: Common = checked ?? { max_retries: 0 };
     checkBuildNames(loader, common.only, (i) => `${path}.only[${i}]`, names);
     checkBuildNames(loader, common.except, (i) => `${path}.except[${i}]`, names);
     const overridden = Object.keys(common.override ?? {});
@@ -40,7 +41,7 @@ export function planProvisioners(loader: Loader, blocks: Record<string, unknown>
       if (!ok) continue;
       const env = { file: loader.file, path, templateDir: loader.templateDir };
       const instance = createPlugin(plugin, config, env, Object.keys(provisionerCommonProperties), loader.findings);
-      if (!instance) continue;
+      if (!instance || !checked) continue;
       byBuild.get(build.name)?.push({
         type,
         path,

@@ -61,6 +61,10 @@ export function resolveVariables(input: VariableInput): ResolvedVariables {
     try {
       const where = origin[name] ?? `${input.file}: variables.${name}`;
       values[name] = render(value, { userVars, allowEnv: true, env: input.env, now: input.now, templateDir: input.templateDir, where });
+    } catch (err) {
+      // Reported once; variables that use this one are not reported again.
+      values[name] = '';
+      throw err;
     } finally {
       resolving.pop();
     }
