@@ -1,4 +1,5 @@
 import { plugin as amazonEbs } from '../builders/amazon-ebs/index.js';
+import { plugin as openstack } from '../builders/openstack/index.js';
 import type { BuilderPlugin, PostProcessorPlugin, ProvisionerPlugin } from './types.js';
 
 /** Every plugin bake ships. Cloud SDKs are imported lazily inside the plugins, so this stays cheap to load. */
@@ -21,7 +22,7 @@ export function makeRegistry(plugins: {
 }
 
 export const registry: Registry = makeRegistry({
-  builders: [amazonEbs],
+  builders: [amazonEbs, openstack],
   provisioners: [],
   postProcessors: [],
 });

@@ -34,6 +34,7 @@ function advance(state: FakeState, s: FakeServer): void {
       s.fault = { code: 500, message: state.faults.serverError, created: new Date().toISOString() };
     } else {
       s.status = 'ACTIVE';
+      state.onBoot?.(s, s.keyName ? state.keypairs.get(s.keyName) : undefined);
     }
   } else if (s.status === 'STOPPING') {
     s.status = 'SHUTOFF';

@@ -114,6 +114,8 @@ export class FakeState {
   readonly requests: string[] = [];
   /** Called on every request before it is handled (tests abort a build at a chosen call). */
   onRequest?: (line: string) => void;
+  /** What cloud-init would do with the server's key pair: tests add it to the test sshd's authorized_keys. */
+  onBoot?: (server: FakeServer, publicKey: string | undefined) => void;
   /** Addresses handed out by floating IP allocation; loopback so SSH through them reaches the test sshd. */
   floatingPool = ['127.0.0.1'];
 

@@ -1,0 +1,52 @@
+import { bool, int, oneOfStrings, str, stringList, stringMap } from '../../plugins/schema-helpers.js';
+
+/** Packer's openstack RunConfig: the source server bake boots and how to reach it. */
+export const runProperties = {
+  source_image: str('Id of the image to boot from.'),
+  source_image_name: str('Name of the image to boot from; must match exactly one active image.'),
+  source_image_filter: {
+    type: 'object',
+    additionalProperties: false,
+    description: 'Glance query that finds the image to boot from.',
+    properties: {
+      filters: {
+        type: 'object',
+        additionalProperties: false,
+        description: 'What the image must match.',
+        properties: {
+          name: str('Exact image name.'),
+          owner: str('Project id owning the image.'),
+          tags: stringList('Tags the image must all carry.'),
+          visibility: oneOfStrings(['public', 'private', 'shared', 'community'] as const, 'Image visibility.'),
+          properties: stringMap('Image properties that must have these values.'),
+        },
+      },
+      most_recent: bool('When several images match, take the newest instead of failing.', false),
+    },
+  },
+  flavor: str('Flavor id or name for the source server.'),
+  availability_zone: str('Availability zone of the source server.'),
+  networks: stringList('Network ids or names to attach the server to; none: Nova picks ("auto").'),
+  ports: stringList('Existing port ids to attach the server to.'),
+  security_groups: stringList('Security group names for the server.'),
+  user_data: str('User data (cloud-init) for the server.'),
+  user_data_file: str('File whose contents are the user data.'),
+  config_drive: bool('Attach a config drive.', false),
+  instance_name: str('Name of the source server; default the image name.'),
+  instance_metadata: stringMap('Metadata of the source server (bake adds bake:build-id).'),
+  force_delete: bool('Delete the server with forceDelete (skips soft delete).', false),
+  floating_ip: str('Id of an existing floating IP to associate; it is disassociated, not released, afterwards.'),
+  floating_ip_network: str('External network (id or name) to allocate a temporary floating IP from.'),
+  floating_ip_pool: str('Old name of floating_ip_network.'),
+  instance_floating_ip_net: str('Network (id or name) of the server port the floating IP is associated with.'),
+  reuse_ips: bool('Use a free floating IP of floating_ip_network before allocating one.', false),
+  ssh_interface: str('Network name whose address SSH connects to, when there is no floating IP.'),
+  ssh_ip_version: oneOfStrings(['4', '6'] as const, 'IP version of the address SSH connects to.'),
+  ssh_keypair_name: str('Existing Nova key pair to boot with (then give ssh_private_key_file); default a temporary one.'),
+  temporary_key_pair_name: str('Name of the temporary key pair; default "bake_<build id>".'),
+  use_blockstorage_volume: bool('Boot from a Cinder volume made from the source image and upload that volume as the image.', false),
+  volume_name: str('Name of that volume; default the image name.'),
+  volume_type: str('Volume type of that volume.'),
+  volume_size: int('Size of that volume in GiB; default the flavor disk size.', undefined, 1),
+  volume_availability_zone: str('Availability zone of that volume.'),
+} as const;
