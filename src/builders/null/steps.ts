@@ -1,0 +1,31 @@
+import { connectSsh, type SshOptions } from '../../communicator/index.js';
+import type { Communicator } from '../../communicator/types.js';
+import type { Step } from '../../core/steps.js';
+import { NoCommunicator } from './no-communicator.js';
+
+/** Connects to the existing host, or hands provisioners no connection with `communicator: none`. */
+export function connectStep(ssh: SshOptions | undefined): Step<object, { comm: Communicator }> {
+  let opened: Communicator | undefined;
+  return {
+    name: 'connect',
+    run: async (ctx) => {
+      opened = ssh ? await connectSsh(ssh, { log: ctx.log, signal: ctx.signal }) : new NoCommunicator();
+      return { comm: opened };
+    },
+    cleanup: async () => {
+      await opened?.close();
+    },
+  };
+}
+
+export function provisionStep(ssh: SshOptions | undefined): Step<{ comm: Communicator }, object> {
+  return {
+    name: 'provision',
+    run: async (ctx, { comm }) => {
+      // What Packer's build template function exposes as Host/Port/User, for shell-local and friends.
+      const vars: Record<string, string> = ssh ? { Host: ssh.host, Port: String(ssh.port), User: ssh.username } : {};
+      await ctx.provision(comm, vars);
+      return {};
+    },
+  };
+}
