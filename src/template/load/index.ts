@@ -1,3 +1,4 @@
 export { loadTemplate, type LoadOptions } from './load-template.js';
 export { readTemplateFile } from './read-json.js';
 export { envelopeSchema, builderCommonProperties, provisionerCommonProperties, postProcessorCommonProperties } from './envelope-schema.js';
+export { formatTemplate } from './format-template.js';
