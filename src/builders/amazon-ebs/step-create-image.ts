@@ -23,11 +23,13 @@ export function createImageStep(cfg: ResolvedEbs): Step<Init & SourceState & Nam
       const client = await clients.get();
       const description = cfg.ami.description === undefined ? undefined : renderValue(cfg, 'ami_description', cfg.ami.description, templateData(cfg, state));
       const tags = tagSpecifications(['image', 'snapshot'], resourceTags(ctx, cfg));
-      ctx.log.say(`Creating AMI ${amiName} from instance ${instanceId}`);
+      // The encrypted copy takes the real name; EC2 refuses two AMIs of one name in a region.
+      const firstName = cfg.ami.encryptBoot ? `bake-unencrypted-${ctx.buildId}` : amiName;
+      ctx.log.say(`Creating AMI ${firstName} from instance ${instanceId}`);
       const out = await send<{ ImageId?: string }>(
         client,
-        new ec2.CreateImageCommand({ InstanceId: instanceId, Name: amiName, Description: description, BlockDeviceMappings: toMappings(cfg.amiMappings), TagSpecifications: tags }),
-        { what: `amazon-ebs: create AMI ${amiName}`, signal: ctx.signal },
+        new ec2.CreateImageCommand({ InstanceId: instanceId, Name: firstName, Description: description, BlockDeviceMappings: toMappings(cfg.amiMappings), TagSpecifications: tags }),
+        { what: `amazon-ebs: create AMI ${firstName}`, signal: ctx.signal },
       );
       let id = out.ImageId!;
       owned.add(ctx, cfg.region, id);

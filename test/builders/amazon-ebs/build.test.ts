@@ -1,0 +1,92 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { Journal } from '../../../src/core/journal.js';
+import { isolateAws } from '../../fakes/ec2/aws-env.js';
+import { startSshd, type TestSshd } from '../../helpers/sshd.js';
+import { ebsConfig, ebsContext, fakeWithSshd, makeBuilder } from './setup.js';
+
+let sshd: TestSshd;
+let env: ReturnType<typeof fakeWithSshd>;
+
+beforeAll(async () => {
+  isolateAws();
+  sshd = await startSshd();
+});
+afterAll(async () => sshd?.stop());
+afterEach(() => env?.restore());
+
+describe('amazon-ebs happy path', () => {
+  it('launches, provisions over real SSH, images, copies to two regions encrypted, shares and tags, leaving nothing behind', async () => {
+    env = fakeWithSshd(sshd);
+    const { fake, source } = env;
+    const outputs: string[] = [];
+    const ctx = ebsContext(async (comm) => {
+      const r = await comm.exec('echo provisioned-$((6*7))', { stdout: (l) => outputs.push(l) });
+      expect(r.exitCode).toBe(0);
+    });
+    const builder = makeBuilder(
+      ebsConfig(sshd, {
+        ami_regions: ['eu-west-1', 'ap-southeast-2'],
+        encrypt_boot: true,
+        region_kms_key_ids: { 'eu-west-1': 'alias/eu-key' },
+        ami_users: ['444455556666'],
+        snapshot_users: ['444455556666'],
+        tags: { Name: 'web', Base: '{{ .SourceAMI }}', Region: '{{ .BuildRegion }}', Distro: '{{ .SourceAMITags.Distro }}' },
+        snapshot_tags: { From: '{{ .SourceAMIName }}' },
+      }),
+    );
+    const artifact = await builder.run(ctx);
+
+    expect(outputs).toEqual(['provisioned-42']);
+    expect(Object.keys(artifact!.images)).toEqual(['us-east-1', 'eu-west-1', 'ap-southeast-2']);
+    expect(artifact!.id).toBe(Object.entries(artifact!.images).map(([r, a]) => `${r}:${a}`).join(','));
+    expect(artifact!.metadata.source_ami).toBe(source.id);
+    expect(fake.bakeTagged()).toEqual([]);
+    expect(Journal.open(ctx.journalPath)).toEqual([]);
+
+    const run = fake.callsOf('RunInstances')[0].input;
+    expect(run).toMatchObject({
+      ImageId: source.id,
+      InstanceType: 't3.micro',
+      MinCount: 1,
+      MaxCount: 1,
+      KeyName: 'bake_bake-test-0001',
+      MetadataOptions: { HttpTokens: 'required', HttpEndpoint: 'enabled', HttpPutResponseHopLimit: 1 },
+      InstanceInitiatedShutdownBehavior: 'stop',
+    });
+    expect((run.TagSpecifications as { ResourceType: string }[]).map((s) => s.ResourceType)).toEqual(['instance', 'volume']);
+    expect(run.TagSpecifications).toContainEqual({
+      ResourceType: 'instance',
+      Tags: expect.arrayContaining([{ Key: 'bake:build-id', Value: 'bake-test-0001' }, { Key: 'bake:template', Value: 't.json' }]),
+    });
+    expect(fake.callsOf('AuthorizeSecurityGroupIngress')[0].input).toEqual({
+      GroupId: expect.stringMatching(/^sg-/),
+      IpPermissions: [{ IpProtocol: 'tcp', FromPort: sshd.port, ToPort: sshd.port, IpRanges: [{ CidrIp: '0.0.0.0/0' }] }],
+    });
+
+    const copies = fake.callsOf('CopyImage');
+    expect(copies.map((c) => [c.region, c.input.Encrypted, c.input.KmsKeyId])).toEqual([
+      ['us-east-1', true, undefined],
+      ['eu-west-1', true, 'alias/eu-key'],
+      ['ap-southeast-2', true, undefined],
+    ]);
+    for (const [region, id] of Object.entries(artifact!.images)) {
+      const image = fake.images.get(id)!;
+      expect(image.region).toBe(region);
+      expect(image.encrypted).toBe(true);
+      expect(image.launchPermissions).toEqual([{ UserId: '444455556666' }]);
+      expect(image.tags).toEqual(expect.arrayContaining([
+        { Key: 'Base', Value: source.id },
+        { Key: 'Region', Value: region },
+        { Key: 'Distro', Value: 'noble' },
+      ]));
+      const snap = fake.snapshots.get(image.snapshots[0])!;
+      expect(snap.tags).toContainEqual({ Key: 'From', Value: source.name });
+      expect(snap.createVolumeUsers).toEqual(['444455556666']);
+    }
+    // The unencrypted intermediate image is gone; only the three results remain among bake's images.
+    expect([...fake.images.values()].filter((i) => i.ownerId !== source.ownerId).map((i) => i.id).sort()).toEqual(Object.values(artifact!.images).sort());
+    expect([...fake.instances.values()].map((i) => i.state)).toEqual(['terminated']);
+    expect(fake.groups.size).toBe(0);
+    expect(fake.keyPairs.size).toBe(0);
+  });
+});

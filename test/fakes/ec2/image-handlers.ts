@@ -1,0 +1,93 @@
+import type { CopyImageCommandInput, CreateImageCommandInput, Image } from '@aws-sdk/client-ec2';
+import { matches, tagsFrom } from './describe-filters.js';
+import type { FakeEc2 } from './fake-ec2.js';
+import { ec2Error, OWNER, type FakeImage } from './model.js';
+
+function view(i: FakeImage): Image {
+  return {
+    ImageId: i.id,
+    Name: i.name,
+    State: i.state,
+    OwnerId: i.ownerId,
+    CreationDate: i.creationDate,
+    Tags: i.tags,
+    BlockDeviceMappings: i.snapshots.map((SnapshotId, n) => ({ DeviceName: n ? `/dev/xvd${'bcdef'[n - 1]}` : '/dev/xvda', Ebs: { SnapshotId, Encrypted: i.encrypted, KmsKeyId: i.kmsKeyId } })),
+  };
+}
+
+function newImage(fake: FakeEc2, region: string, name: string, tags: { image: FakeImage['tags']; snapshot: FakeImage['tags'] }, encrypted: boolean, kmsKeyId?: string): FakeImage {
+  const snap = fake.nextId('snap');
+  fake.snapshots.set(snap, { id: snap, region, tags: tags.snapshot, startTime: new Date(), createVolumeUsers: [] });
+  const image: FakeImage = {
+    id: fake.nextId('ami'),
+    region,
+    name,
+    state: 'pending',
+    polls: 0,
+    ownerId: OWNER,
+    snapshots: [snap],
+    tags: tags.image,
+    creationDate: new Date().toISOString(),
+    encrypted,
+    kmsKeyId,
+    launchPermissions: [],
+    hiddenPolls: fake.faults.notFoundPolls ?? 0,
+  };
+  fake.images.set(image.id, image);
+  return image;
+}
+
+function nameTaken(fake: FakeEc2, region: string, name: string) {
+  if ([...fake.images.values()].some((i) => i.region === region && i.name === name && i.ownerId === OWNER)) {
+    throw ec2Error('InvalidAMIName.Duplicate', `AMI name ${name} is already in use by AMI`);
+  }
+}
+
+export function createImage(fake: FakeEc2, region: string, input: CreateImageCommandInput) {
+  const inst = fake.instances.get(input.InstanceId ?? '');
+  if (!inst || inst.region !== region) throw ec2Error('InvalidInstanceID.NotFound', `The instance ID '${input.InstanceId}' does not exist`);
+  nameTaken(fake, region, input.Name!);
+  const specs = input.TagSpecifications;
+  return { ImageId: newImage(fake, region, input.Name!, { image: tagsFrom(specs, 'image'), snapshot: tagsFrom(specs, 'snapshot') }, false).id };
+}
+
+export function copyImage(fake: FakeEc2, region: string, input: CopyImageCommandInput) {
+  if (fake.faults.copyFailsIn?.includes(region)) throw ec2Error('InvalidRequest', `copying images to ${region} is not possible right now`);
+  const source = fake.images.get(input.SourceImageId ?? '');
+  if (!source || source.region !== input.SourceRegion) throw ec2Error('InvalidAMIID.NotFound', `The image id '[${input.SourceImageId}]' does not exist`);
+  if (source.state !== 'available') throw ec2Error('IncorrectState', `Image ${source.id} is not available`);
+  nameTaken(fake, region, input.Name!);
+  const specs = input.TagSpecifications;
+  const image = newImage(fake, region, input.Name!, { image: tagsFrom(specs, 'image'), snapshot: tagsFrom(specs, 'snapshot') }, !!input.Encrypted || source.encrypted, input.KmsKeyId);
+  return { ImageId: image.id };
+}
+
+export function describeImages(fake: FakeEc2, region: string, input: { ImageIds?: string[]; Owners?: string[]; Filters?: { Name?: string; Values?: string[] }[] }) {
+  let list: FakeImage[];
+  if (input.ImageIds?.length) {
+    list = input.ImageIds.map((id) => {
+      const i = fake.images.get(id);
+      if (!i || i.region !== region || i.hiddenPolls-- > 0) throw ec2Error('InvalidAMIID.NotFound', `The image id '[${id}]' does not exist`);
+      return i;
+    });
+  } else {
+    const owners = (input.Owners ?? []).map((o) => (o === 'self' ? OWNER : o));
+    list = [...fake.images.values()].filter(
+      (i) => i.region === region && (owners.length === 0 || owners.includes(i.ownerId)) && matches(input.Filters, { name: i.name, state: i.state }, i.tags),
+    );
+  }
+  for (const i of list) if (i.state === 'pending') fake.advance(i, () => (i.state = 'available'));
+  return { Images: list.map(view) };
+}
+
+export function deregisterImage(fake: FakeEc2, region: string, input: { ImageId?: string }) {
+  fake.region(fake.images, input.ImageId ?? '', region, 'InvalidAMIID.NotFound');
+  fake.images.delete(input.ImageId!);
+  return {};
+}
+
+export function modifyImageAttribute(fake: FakeEc2, region: string, input: { ImageId?: string; LaunchPermission?: { Add?: Record<string, string>[] } }) {
+  const image = fake.region(fake.images, input.ImageId ?? '', region, 'InvalidAMIID.NotFound');
+  image.launchPermissions.push(...(input.LaunchPermission?.Add ?? []));
+  return {};
+}

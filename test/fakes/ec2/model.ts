@@ -1,0 +1,76 @@
+import type { Tag } from '@aws-sdk/client-ec2';
+
+export interface FakeInstance {
+  id: string;
+  region: string;
+  state: 'pending' | 'running' | 'stopping' | 'stopped' | 'shutting-down' | 'terminated';
+  polls: number;
+  imageId: string;
+  instanceType: string;
+  keyName?: string;
+  groups: string[];
+  tags: Tag[];
+  launchTime: Date;
+  volumes: string[];
+  hiddenPolls: number;
+}
+
+export interface FakeImage {
+  id: string;
+  region: string;
+  name: string;
+  state: 'pending' | 'available';
+  polls: number;
+  ownerId: string;
+  snapshots: string[];
+  tags: Tag[];
+  creationDate: string;
+  encrypted: boolean;
+  kmsKeyId?: string;
+  launchPermissions: Record<string, string>[];
+  hiddenPolls: number;
+}
+
+export interface FakeSnapshot {
+  id: string;
+  region: string;
+  tags: Tag[];
+  startTime: Date;
+  createVolumeUsers: string[];
+}
+
+export interface FakeGroup {
+  id: string;
+  region: string;
+  name: string;
+  vpcId?: string;
+  tags: Tag[];
+  ingress: unknown[];
+}
+
+export interface FakeKeyPair {
+  name: string;
+  region: string;
+  publicKey: string;
+  tags: Tag[];
+  createTime: Date;
+}
+
+export interface Faults {
+  /** Fraction (0..1) of calls answered with RequestLimitExceeded, deterministically spread. */
+  throttleRate?: number;
+  /** Describe calls that answer NotFound for a just-created instance or image. */
+  notFoundPolls?: number;
+  /** Instance types RunInstances refuses with InsufficientInstanceCapacity. */
+  noCapacity?: string[];
+  /** Regions where CopyImage fails. */
+  copyFailsIn?: string[];
+  /** Called before each call: throw to fail it (e.g. abort at a given command). */
+  before?: (command: string, region: string) => void;
+}
+
+export function ec2Error(code: string, message: string): Error {
+  return Object.assign(new Error(message), { name: code, Code: code, $fault: 'client', $metadata: { httpStatusCode: 400 } });
+}
+
+export const OWNER = '111122223333';
