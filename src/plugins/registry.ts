@@ -1,5 +1,10 @@
 import { plugin as amazonEbs } from '../builders/amazon-ebs/index.js';
 import { plugin as openstack } from '../builders/openstack/index.js';
+import { plugin as nullBuilder } from '../builders/null/index.js';
+import { plugin as shell } from '../provisioners/shell/index.js';
+import { plugin as file } from '../provisioners/file/index.js';
+import { plugin as shellLocal } from '../provisioners/shell-local/index.js';
+import { plugin as state } from '../provisioners/state/index.js';
 import type { BuilderPlugin, PostProcessorPlugin, ProvisionerPlugin } from './types.js';
 
 /** Every plugin bake ships. Cloud SDKs are imported lazily inside the plugins, so this stays cheap to load. */
@@ -22,7 +27,7 @@ export function makeRegistry(plugins: {
 }
 
 export const registry: Registry = makeRegistry({
-  builders: [amazonEbs, openstack],
-  provisioners: [],
+  builders: [amazonEbs, openstack, nullBuilder],
+  provisioners: [shell, file, shellLocal, state],
   postProcessors: [],
 });
