@@ -1,0 +1,22 @@
+import { ErrorList } from '../../core/errors.js';
+import type { ProvisionerPlugin } from '../../plugins/types.js';
+import { checkStates } from './plan.js';
+import { StateProvisioner } from './provisioner.js';
+import { resolveStateConfig, stateSchema, type StateConfig } from './schema.js';
+
+export const plugin: ProvisionerPlugin<StateConfig> = {
+  kind: 'provisioner',
+  type: 'state',
+  description: 'Applies declarative, idempotent states (packages, files, users, services, commands), as Salt does, over the machine\'s shell.',
+  schema: stateSchema,
+  create(config, env) {
+    const resolved = resolveStateConfig(config);
+    const prefix = `${env.file}: ${env.path}.states.`;
+    // Inline states are checked here, so `bake validate` reports them; state files are read at run time.
+    if (resolved.inline) {
+      const { errors } = checkStates([{ prefix, baseDir: env.templateDir, raw: structuredClone(resolved.inline) }]);
+      if (errors.length) throw new ErrorList(errors);
+    }
+    return new StateProvisioner(resolved, prefix);
+  },
+};

@@ -1,0 +1,42 @@
+import { StateFailure, type Facts, type HostFacts, type Remote } from './types.js';
+
+const HEADER = [
+  'BAKE_PM=; for pm in apt-get dnf yum apk; do if command -v $pm >/dev/null 2>&1; then BAKE_PM=${pm%-get}; break; fi; done; echo "pm=$BAKE_PM"',
+  'if [ -d /run/systemd/system ]; then echo systemd=1; else echo systemd=0; fi',
+].join('\n');
+
+/**
+ * One script probing every state given: the guest facts first, then each state's snippet in its
+ * own section. One round trip for the whole batch is what makes a no-change pass fast.
+ */
+export function probeScript(snippets: string[]): string {
+  const parts = [HEADER];
+  snippets.forEach((s, i) => parts.push(`printf '\\n@@%s\\n' ${i}\n{\n${s}\n} </dev/null`));
+  parts.push('exit 0');
+  return parts.join('\n');
+}
+
+export function parseProbe(output: string, count: number): { host: HostFacts; facts: Facts[] } {
+  const sections: Facts[] = [{}];
+  for (const line of output.split('\n')) {
+    const m = /^@@(\d+)$/.exec(line);
+    if (m) {
+      sections[Number(m[1]) + 1] = {};
+      continue;
+    }
+    const eq = line.indexOf('=');
+    // fact() folds newlines into \x1f, so the output's own trailing newline leaves one at the end.
+    if (eq > 0) sections[sections.length - 1][line.slice(0, eq)] = line.slice(eq + 1).replace(/\x1f+$/, '');
+  }
+  const head = sections[0];
+  const facts = Array.from({ length: count }, (_, i) => sections[i + 1] ?? {});
+  return { host: { pm: head.pm ?? '', systemd: head.systemd === '1' }, facts };
+}
+
+export async function probe(remote: Remote, snippets: string[]): Promise<{ host: HostFacts; facts: Facts[] }> {
+  const res = await remote.run(probeScript(snippets));
+  if (res.code !== 0) {
+    throw new StateFailure(`probing the guest exited with ${res.code}: ${res.stderr.trim().split('\n').slice(-3).join(' | ')}`);
+  }
+  return parseProbe(res.stdout, snippets.length);
+}

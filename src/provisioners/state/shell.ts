@@ -1,0 +1,27 @@
+/** Quotes a value for a POSIX shell: single quotes, with embedded ones closed and escaped. */
+export function shq(value: string | number): string {
+  const s = String(value);
+  if (/^[A-Za-z0-9_./:=@%+,-]+$/.test(s)) return s;
+  return `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+/** A probe line: prints `key=<output of expr>` with newlines folded, so one fact stays one line. */
+export function fact(key: string, expr: string): string {
+  return `printf '%s=%s\\n' ${key} "$(${expr} 2>/dev/null | tr '\\n' '\\037')"`;
+}
+
+/** Splits a folded multi-line fact back into lines. */
+export function unfold(value: string | undefined): string[] {
+  if (!value) return [];
+  return value.split('\x1f').filter((l) => l !== '');
+}
+
+/** A probe line printing `key=0|1` for a shell test. */
+export function flag(key: string, test: string): string {
+  return `if ${test}; then echo ${key}=1; else echo ${key}=0; fi`;
+}
+
+/** The shell expression printing a file's sha256 (empty when absent). */
+export function sha256Of(path: string): string {
+  return `sha256sum ${shq(path)} | cut -c1-64`;
+}
