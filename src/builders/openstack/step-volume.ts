@@ -5,6 +5,8 @@ import { waitUntil } from '../../core/wait.js';
 import type { ResolvedOpenstack } from './resolved.js';
 import type { AuthState, SourceState, VolumeState } from './state.js';
 
+const DELETABLE = new Set(['available', 'error', 'error_restoring', 'error_extending', 'error_managing']);
+
 /** With use_blockstorage_volume: a Cinder volume made from the source image, which the server boots from. */
 export function stepVolume(config: ResolvedOpenstack): Step<AuthState & SourceState, VolumeState> {
   let created: string | undefined;
@@ -43,13 +45,23 @@ export function stepVolume(config: ResolvedOpenstack): Step<AuthState & SourceSt
     },
     cleanup: async (ctx, { session, region }) => {
       if (!created) return;
-      ctx.log.say(`Deleting volume ${created}...`);
+      const id = created;
+      ctx.log.say(`Deleting volume ${id}...`);
+      const signal = ctx.cleanupSignal(config.timeouts.deleteMs + 60_000);
       try {
-        await cinder.deleteVolume(session, created, ctx.cleanupSignal());
+        // Cinder refuses to delete a volume still being created or detached from the deleted server.
+        await waitUntil(
+          async () => {
+            const v = await cinder.getVolume(session, id, signal);
+            return !v || DELETABLE.has(v.status) ? true : undefined;
+          },
+          { what: `volume ${id} to be deletable`, maxWaitMs: config.timeouts.deleteMs, signal, minDelayMs: 200 },
+        );
+        await cinder.deleteVolume(session, id, signal);
       } catch (err) {
-        throw new BakeError(`${errorText(err)}; remove it with: openstack volume delete ${created}`);
+        throw new BakeError(`${errorText(err)}; remove it with: openstack volume delete ${id}`);
       }
-      ctx.journal.removed({ type: 'openstack:volume', id: created, region });
+      ctx.journal.removed({ type: 'openstack:volume', id, region });
       created = undefined;
     },
   };
