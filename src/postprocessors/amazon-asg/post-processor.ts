@@ -1,0 +1,57 @@
+import type { Artifact } from '../../core/artifact.js';
+import type { PostProcessContext } from '../../core/context.js';
+import { BakeError } from '../../core/errors.js';
+import type { PostProcessor, PostProcessorResult } from '../../plugins/types.js';
+import { resolveAccess } from '../../rollout/access-schema.js';
+import { RolloutClients, rollout, type GroupChange } from '../../rollout/index.js';
+import type { ResolvedAmazonAsg } from './resolve.js';
+
+function summary(changes: GroupChange[], dryRun: boolean): string {
+  const moved = changes.filter((c) => !c.unchanged).map((c) => `${c.group} (${c.region})`);
+  if (dryRun) return `amazon-asg (dry run): would update ${moved.join(', ') || 'no group'}`;
+  return `amazon-asg: ${moved.length ? `updated ${moved.join(', ')}` : 'every group already ran the AMI'}`;
+}
+
+/**
+ * Rolls the amazon-ebs AMI into the groups. The input AMI is always kept: the groups launch it now.
+ * The output records each group's previous and new state under metadata.rollout for `bake rollback`.
+ */
+export class AmazonAsgPostProcessor implements PostProcessor {
+  constructor(private readonly config: ResolvedAmazonAsg) {}
+
+  async run(ctx: PostProcessContext, artifact: Artifact): Promise<PostProcessorResult> {
+    const c = this.config;
+    const images = Object.fromEntries(Object.entries(artifact.images).filter(([region]) => !c.regions || c.regions.includes(region)));
+    if (Object.keys(images).length === 0) {
+      const got = Object.keys(artifact.images).join(', ') || 'none';
+      throw new BakeError(`${c.where}: the ${artifact.builderType} artifact has no AMI${c.regions ? ` in ${c.regions.join(', ')}` : ''} (its regions: ${got})`);
+    }
+    const clients = new RolloutClients(resolveAccess(c.access, Object.keys(images)[0]), ctx.signal);
+    try {
+      const changes = await rollout(
+        { clients, log: ctx.log, journal: ctx.journal, cleanupSignal: (ms) => ctx.cleanupSignal(ms) },
+        {
+          images,
+          selector: c.selector,
+          swap: { ...c.swap, versionDescription: c.versionDescription ?? `bake ${ctx.buildName}: ${Object.values(images).join(', ')}` },
+          refresh: c.refresh,
+          dryRun: c.dryRun,
+        },
+      );
+      return {
+        artifact: {
+          builderType: 'amazon-asg',
+          buildName: artifact.buildName,
+          id: artifact.id,
+          files: [],
+          images: artifact.images,
+          metadata: { ...artifact.metadata, rollout: changes, dryRun: c.dryRun },
+          description: summary(changes, c.dryRun),
+        },
+        forceKeepInput: true,
+      };
+    } finally {
+      await clients.destroy();
+    }
+  }
+}
