@@ -11,8 +11,8 @@ function matches(decls: StateDecl[], ref: StateRef): StateDecl[] {
 }
 
 /**
- * Resolves requisites and orders the states: a state runs after everything it requires, and
- * otherwise in declaration order (the lowest index among the ready states goes first).
+ * Resolves requisites and orders the states: declaration order, except that a state's requisites
+ * are pulled in just before it (a stable topological order).
  */
 export function orderStates(decls: StateDecl[], reverse: ReverseRequisite[]): { order: StateDecl[]; deps: Map<string, Deps>; errors: string[] } {
   const errors: string[] = [];
@@ -42,30 +42,24 @@ export function orderStates(decls: StateDecl[], reverse: ReverseRequisite[]): { 
   }
   if (errors.length) return { order: [], deps, errors };
 
-  const before = (key: string) => REQUISITES.flatMap((k) => deps.get(key)![k]);
+  // As Salt does: walk the states in declaration order and run a state's requisites just before it.
+  const byKey = new Map(decls.map((d) => [d.key, d]));
+  const before = (key: string) => REQUISITES.flatMap((k) => deps.get(key)![k]).sort((a, b) => byKey.get(a)!.index - byKey.get(b)!.index);
   const done = new Set<string>();
   const order: StateDecl[] = [];
-  while (order.length < decls.length) {
-    const next = decls.find((d) => !done.has(d.key) && before(d.key).every((k) => done.has(k)));
-    if (!next) {
-      errors.push(cycleMessage(decls.filter((d) => !done.has(d.key)), before));
-      break;
+  const visit = (d: StateDecl, path: StateDecl[]): boolean => {
+    if (done.has(d.key)) return true;
+    const at = path.indexOf(d);
+    if (at >= 0) {
+      const cycle = [...path.slice(at), d];
+      errors.push(`${cycle[0].where}: requisite cycle: ${cycle.map((c) => c.id).join(' → ')}`);
+      return false;
     }
-    done.add(next.key);
-    order.push(next);
-  }
+    for (const k of before(d.key)) if (!visit(byKey.get(k)!, [...path, d])) return false;
+    done.add(d.key);
+    order.push(d);
+    return true;
+  };
+  for (const d of decls) if (!visit(d, [])) break;
   return { order, deps, errors };
-}
-
-function cycleMessage(left: StateDecl[], before: (key: string) => string[]): string {
-  const byKey = new Map(left.map((d) => [d.key, d]));
-  // Every remaining state waits on another remaining one, so walking "waits on" must revisit one.
-  const path: StateDecl[] = [];
-  let cur = left[0];
-  while (!path.includes(cur)) {
-    path.push(cur);
-    cur = byKey.get(before(cur.key).find((k) => byKey.has(k))!)!;
-  }
-  const cycle = [...path.slice(path.indexOf(cur)), cur];
-  return `${cycle[0].where}: requisite cycle: ${cycle.map((d) => d.id).join(' → ')}`;
 }

@@ -1,6 +1,7 @@
 import { connectSsh, resolveSshConfig } from '../../../src/communicator/index.js';
 import type { Communicator } from '../../../src/communicator/types.js';
-import { plugin } from '../../../src/provisioners/state/index.js';
+import { plugin, runStates, type RunOutcome, type StateProvisioner } from '../../../src/provisioners/state/index.js';
+import { makeRemote } from '../../../src/provisioners/state/remote.js';
 import type { StateConfig } from '../../../src/provisioners/state/schema.js';
 import { startDebianSystem, type DebianSystem } from '../../helpers/debian-rootfs.js';
 import { makeProvisionContext } from '../../helpers/context.js';
@@ -10,7 +11,16 @@ export interface Guest {
   comm: Communicator;
   /** Runs the state provisioner with this config; returns the log lines and the error, if any. */
   apply(config: StateConfig, templateDir?: string): Promise<{ lines: string[]; error?: Error; summaries: Record<string, unknown>[] }>;
+  /** Plans inline states and runs the engine once: the structured results of one pass. */
+  run(states: Record<string, unknown>, options?: { test?: boolean; failFast?: boolean; serviceMode?: 'full' | 'enable-only'; templateDir?: string }): Promise<RunOutcome>;
   stop(): Promise<void>;
+}
+
+/** `id fn → changed|ok|failed|null` of each result, for compact assertions. */
+export function outcomes(o: RunOutcome): Record<string, string> {
+  return Object.fromEntries(
+    o.results.map((r) => [`${r.id} ${r.fn}`, r.result === false ? `failed: ${r.comment}` : r.result === null ? 'would change' : Object.keys(r.changes).length ? 'changed' : 'ok']),
+  );
 }
 
 /** A fresh Debian system in a chroot, and an SSH communicator to it (the real one bake uses). */
@@ -37,6 +47,18 @@ export async function startGuest(): Promise<Guest> {
         error,
         summaries: pctx.events.filter((e) => e.data && 'succeeded' in e.data).map((e) => e.data!),
       };
+    },
+    async run(states, options = {}) {
+      const templateDir = options.templateDir ?? process.cwd();
+      const provisioner = plugin.create({ states } as StateConfig, { file: 't.json', path: 'provisioners[0]', templateDir }) as StateProvisioner;
+      const plan = await provisioner.plan({ templateDir, vars: {} });
+      const signal = new AbortController().signal;
+      return runStates(plan, makeRemote(comm, { sudo: false, signal, tmpDir: '/tmp' }), {
+        test: options.test ?? false,
+        failFast: options.failFast ?? true,
+        serviceMode: options.serviceMode ?? 'enable-only',
+        signal,
+      });
     },
     async stop() {
       await comm.close();
