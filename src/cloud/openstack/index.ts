@@ -11,4 +11,4 @@ export { nova, NOVA_MICROVERSION, type Server, type Flavor, type CreateServer, t
 export { glance, type Image, type ImageQuery } from './glance.js';
 export { neutron, type Network, type Port, type FloatingIp } from './neutron.js';
 export { cinder, type Volume } from './cinder.js';
-export { cleanupOpenstackLeftovers, type CleanupOptions, type CleanupResult } from './cleanup.js';
+export { cleanupOpenstackLeftovers, type CleanupOptions, type CleanupReport } from './cleanup.js';

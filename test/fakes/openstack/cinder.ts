@@ -1,7 +1,7 @@
 import { cinderError, empty, json, type Reply, type Req } from './reply.js';
 import { newId, type FakeState, type FakeVolume } from './state.js';
 
-const view = (v: FakeVolume) => ({ id: v.id, name: v.name, size: v.size, status: v.status, volume_type: v.volumeType ?? '__DEFAULT__', metadata: {} });
+const view = (v: FakeVolume) => ({ id: v.id, name: v.name, size: v.size, status: v.status, volume_type: v.volumeType ?? '__DEFAULT__', metadata: v.metadata });
 
 /** Paths below /volume/v3/{project_id}. */
 export function cinder(state: FakeState, req: Req): Reply {
@@ -9,7 +9,7 @@ export function cinder(state: FakeState, req: Req): Reply {
   if (method === 'POST' && path === '/volumes') {
     const b = req.body?.volume ?? {};
     if (b.imageRef && !state.images.has(b.imageRef)) return cinderError(400, `Invalid image identifier or unable to access requested image.`);
-    const volume: FakeVolume = { id: newId('vol'), name: b.name ?? '', size: Number(b.size), status: 'creating', polls: 0, imageRef: b.imageRef, volumeType: b.volume_type };
+    const volume: FakeVolume = { id: newId('vol'), name: b.name ?? '', size: Number(b.size), status: 'creating', polls: 0, imageRef: b.imageRef, volumeType: b.volume_type, metadata: b.metadata ?? {} };
     state.volumes.set(volume.id, volume);
     return json(202, { volume: view(volume) });
   }

@@ -40,6 +40,7 @@ export interface FakeVolume {
   polls: number;
   imageRef?: string;
   volumeType?: string;
+  metadata: Record<string, string>;
 }
 
 export interface FakeFloatingIp {

@@ -1,0 +1,65 @@
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { OpenstackBuilder } from '../../../src/builders/openstack/index.js';
+import { cleanupOpenstackLeftovers } from '../../../src/cloud/openstack/index.js';
+import { Journal } from '../../../src/core/journal.js';
+import { makeBuildContext } from '../../helpers/context.js';
+import { startSshd, type TestSshd } from '../../helpers/sshd.js';
+import { startFakeOpenstack, type FakeOpenstack } from '../../fakes/openstack/index.js';
+import { baseConfig, installKeysOnBoot, resolved } from '../../builders/openstack/harness.js';
+
+let sshd: TestSshd;
+let cloud: FakeOpenstack;
+beforeAll(async () => {
+  sshd = await startSshd();
+}, 30_000);
+afterAll(() => sshd.stop());
+beforeEach(async () => {
+  cloud = await startFakeOpenstack();
+  installKeysOnBoot(cloud, sshd);
+});
+afterEach(() => cloud.close());
+
+/** A build that fails while provisioning with -on-error=abort leaves everything in place, as a killed run would. */
+async function abandonedBuild() {
+  const ctx = makeBuildContext({
+    onError: 'abort',
+    provision: async () => {
+      throw new Error('provisioning failed');
+    },
+  });
+  const config = resolved(baseConfig(cloud, sshd, { use_blockstorage_volume: true, volume_size: 4, floating_ip_network: 'public' }));
+  await expect(new OpenstackBuilder(config).run(ctx)).rejects.toThrow('provisioning failed');
+  return ctx;
+}
+
+describe('cleanupOpenstackLeftovers', () => {
+  it('removes what the journal recorded, in dependency order, with credentials from OS_* variables', async () => {
+    const ctx = await abandonedBuild();
+    expect(cloud.state.leftovers()).toHaveLength(4);
+    const open = Journal.open(ctx.journalPath);
+    expect(open.map((r) => r.type).sort()).toEqual(['openstack:floating-ip', 'openstack:key-pair', 'openstack:server', 'openstack:volume']);
+    expect(open[0].details).toEqual({ auth_url: cloud.authUrl, project: 'proj-0001' });
+
+    const env = { OS_USERNAME: 'demo', OS_PASSWORD: 'secret' };
+    const report = await cleanupOpenstackLeftovers(open, { env, waitMs: 10_000, onRemoved: (r) => ctx.journal.removed(r) });
+    expect(report.failed).toEqual([]);
+    expect(report.removed.map((r) => r.type)).toEqual(['openstack:server', 'openstack:floating-ip', 'openstack:key-pair', 'openstack:volume']);
+    expect(cloud.state.leftovers()).toEqual([]);
+    expect(Journal.open(ctx.journalPath)).toEqual([]);
+  });
+
+  it('lists without deleting on a dry run, and leaves alone what another build owns', async () => {
+    const ctx = await abandonedBuild();
+    const open = Journal.open(ctx.journalPath);
+    const server = open.find((r) => r.type === 'openstack:server')!;
+    const env = { OS_USERNAME: 'demo', OS_PASSWORD: 'secret' };
+    const dry = await cleanupOpenstackLeftovers(open, { env, dryRun: true });
+    expect(dry.wouldRemove).toHaveLength(4);
+    expect(cloud.state.leftovers()).toHaveLength(4);
+
+    cloud.state.servers.get(server.id)!.metadata['bake:build-id'] = 'someone-else';
+    const report = await cleanupOpenstackLeftovers([server], { env });
+    expect(report.skipped).toEqual([server]);
+    expect(cloud.state.servers.get(server.id)!.deleted).toBeUndefined();
+  });
+});
