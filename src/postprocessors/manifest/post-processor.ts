@@ -17,7 +17,7 @@ export interface ResolvedManifest {
 export class ManifestPostProcessor implements PostProcessor {
   constructor(
     readonly config: ResolvedManifest,
-    private readonly runUuid = RUN_UUID,
+    private readonly runUuid: string = RUN_UUID,
   ) {}
 
   async run(ctx: PostProcessContext, artifact: Artifact): Promise<PostProcessorResult> {
