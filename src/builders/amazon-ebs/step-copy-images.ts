@@ -37,7 +37,7 @@ export function copyImagesStep(cfg: ResolvedEbs): Step<Init & NameState & ImageS
               KmsKeyId: kms,
               TagSpecifications: tags,
             }),
-            { what: `amazon-ebs: copy AMI ${sourceId} to ${region}`, signal: ctx.signal },
+            { what: `amazon-ebs: copy AMI ${sourceId} to ${region}`, signal: ctx.signal, creates: true },
           );
           owned.add(ctx, region, out.ImageId!);
           await waitImageAvailable(client, out.ImageId!, region, { ...waitCtx(ctx, cfg, 'image'), log: undefined });

@@ -29,7 +29,7 @@ export function createImageStep(cfg: ResolvedEbs): Step<Init & SourceState & Nam
       const out = await send<{ ImageId?: string }>(
         client,
         new ec2.CreateImageCommand({ InstanceId: instanceId, Name: firstName, Description: description, BlockDeviceMappings: toMappings(cfg.amiMappings), TagSpecifications: tags }),
-        { what: `amazon-ebs: create AMI ${firstName}`, signal: ctx.signal },
+        { what: `amazon-ebs: create AMI ${firstName}`, signal: ctx.signal, creates: true },
       );
       let id = out.ImageId!;
       owned.add(ctx, cfg.region, id);
@@ -48,7 +48,7 @@ export function createImageStep(cfg: ResolvedEbs): Step<Init & SourceState & Nam
             KmsKeyId: cfg.ami.kmsKeyId ?? cfg.ami.regionKmsKeyIds[cfg.region],
             TagSpecifications: tags,
           }),
-          { what: `amazon-ebs: encrypt AMI ${id}`, signal: ctx.signal },
+          { what: `amazon-ebs: encrypt AMI ${id}`, signal: ctx.signal, creates: true },
         );
         owned.add(ctx, cfg.region, copy.ImageId!);
         await waitImageAvailable(client, copy.ImageId!, cfg.region, waitCtx(ctx, cfg, 'image'));

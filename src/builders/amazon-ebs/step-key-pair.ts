@@ -29,7 +29,7 @@ export function keyPairStep(cfg: ResolvedEbs): Step<Init, KeyState> {
           PublicKeyMaterial: Buffer.from(key.publicKey),
           TagSpecifications: tagSpecifications(['key-pair'], resourceTags(ctx, cfg, { Name: name })),
         }),
-        { what: `amazon-ebs: import key pair ${name}`, signal: ctx.signal },
+        { what: `amazon-ebs: import key pair ${name}`, signal: ctx.signal, creates: true },
       );
       return { keyName: name, privateKey: key.privateKey };
     },

@@ -23,7 +23,7 @@ export function runInstanceStep(cfg: ResolvedEbs): Step<Init & LaunchState, Inst
         try {
           const out = await send<Reservation>(client, new RunInstancesCommand(await runInstancesInput(ctx, cfg, state, type)), {
             what: `amazon-ebs: launch ${type} instance`,
-            signal: ctx.signal,
+            signal: ctx.signal, creates: true,
           });
           const id = out.Instances![0].InstanceId!;
           ctx.journal.created({ type: 'aws:instance', id, region: cfg.region });

@@ -40,7 +40,7 @@ export function securityGroupStep(cfg: ResolvedEbs): Step<Init & NetworkState, G
           VpcId: vpcId,
           TagSpecifications: tagSpecifications(['security-group'], resourceTags(ctx, cfg, { Name: name })),
         }),
-        { what: `amazon-ebs: create security group ${name}`, signal: ctx.signal },
+        { what: `amazon-ebs: create security group ${name}`, signal: ctx.signal, creates: true },
       );
       const id = out.GroupId!;
       ctx.journal.created({ type: 'aws:security-group', id, region: cfg.region });

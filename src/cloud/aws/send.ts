@@ -1,4 +1,5 @@
 import type { EC2Client } from '@aws-sdk/client-ec2';
+import { throwIfAborted } from '../../core/errors.js';
 import { sleep } from '../../core/wait.js';
 import { awsError, isNotFound, isThrottle } from './errors.js';
 
@@ -9,6 +10,11 @@ export interface SendOptions {
   /** What the call does, for the error message: "run instance". */
   what: string;
   attempts?: number;
+  /**
+   * A call that creates something: an abort does not cut it short (EC2 would create the resource
+   * anyway and bake would never learn its id); the signal is checked before it starts instead.
+   */
+  creates?: boolean;
 }
 
 /**
@@ -21,7 +27,8 @@ export async function send<O>(client: EC2Client, command: unknown, options: Send
   let delay = 200;
   for (let attempt = 1; ; attempt++) {
     try {
-      return (await client.send(command as never, { abortSignal: options.signal })) as O;
+      throwIfAborted(options.signal);
+      return (await client.send(command as never, options.creates ? {} : { abortSignal: options.signal })) as O;
     } catch (err) {
       const retryable = isThrottle(err) || (options.retryNotFound === true && isNotFound(err));
       if (!retryable || attempt >= attempts || options.signal?.aborted) throw awsError(options.what, err);
