@@ -1,6 +1,6 @@
 import type { SFTPWrapper } from 'ssh2';
 import { AbortedError, BakeError, reasonText } from '../core/errors.js';
-import { sleep } from '../core/wait.js';
+import { formatDuration, sleep } from '../core/wait.js';
 import { SftpOps } from './sftp-ops.js';
 import { downloadPath, uploadBytes, uploadPath } from './sftp-transfer.js';
 import { type ConnectContext, connectWithRetry } from './ssh-connect.js';
@@ -41,6 +41,21 @@ export class SshCommunicator implements Communicator {
   }
 
   async exec(command: string, options: ExecOptions = {}): Promise<ExecResult> {
+    const limit = this.options.readWriteTimeoutMs;
+    if (!limit) return this.execOnce(command, options);
+    const deadline = AbortSignal.timeout(limit);
+    const signal = options.signal ? AbortSignal.any([options.signal, deadline]) : deadline;
+    try {
+      return await this.execOnce(command, { ...options, signal });
+    } catch (err) {
+      if (deadline.aborted && !options.signal?.aborted) {
+        throw new BakeError(`ssh: command did not finish within ${formatDuration(limit)} (ssh_read_write_timeout)`);
+      }
+      throw err;
+    }
+  }
+
+  private async execOnce(command: string, options: ExecOptions): Promise<ExecResult> {
     for (let tries = 1; ; tries++) {
       const connection = await this.live();
       try {

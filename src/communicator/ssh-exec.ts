@@ -13,14 +13,13 @@ export class ChannelOpenError extends Error {}
 const KILL_GRACE_MS = 2000;
 
 /**
- * Signals the process group of the command tagged with `marker`. The SSH "signal" request is
- * tried too, but sshd refuses it for root logins (no privilege separation after root auth), and
- * closing a non-pty channel leaves the command running. The pattern brackets one character so
- * the killing shell does not match itself.
+ * Signals every process that carries the command's BAKE_EXEC_ID in its environment: the command
+ * and all it started, even after `exec` replaced the shell. The SSH "signal" request is sent too,
+ * but sshd refuses it for root logins (no privilege separation after root auth), and closing a
+ * non-pty channel leaves the command running.
  */
-function killRemote(client: Client, marker: string, sig: 'TERM' | 'KILL'): void {
-  const pattern = `${marker.slice(0, -1)}[${marker.slice(-1)}]`;
-  const script = `for p in $(pgrep -f '${pattern}'); do kill -${sig} -- -$p 2>/dev/null || kill -${sig} $p; done`;
+function killRemote(client: Client, id: string, sig: 'TERM' | 'KILL'): void {
+  const script = `for f in $(grep -l -a 'BAKE_EXEC_ID=${id}' /proc/[0-9]*/environ 2>/dev/null); do p=\${f#/proc/}; kill -${sig} "\${p%/environ}" 2>/dev/null; done`;
   try {
     client.exec(script, (err, stream) => {
       if (err) return;
@@ -49,8 +48,8 @@ function openChannel(client: Client, command: string, pty: boolean): Promise<Cli
 export async function execOnClient(client: Client, command: string, options: ExecOptions, log: Logger, pty: boolean): Promise<ExecResult> {
   const signal = options.signal;
   if (signal?.aborted) throw new AbortedError(reasonText(signal.reason));
-  const marker = `bake-exec-${randomBytes(6).toString('hex')}`;
-  const stream = await openChannel(client, `: ${marker}; ${exportPrefix(options.env)}${command}`, pty);
+  const id = randomBytes(8).toString('hex');
+  const stream = await openChannel(client, `export BAKE_EXEC_ID=${id}; ${exportPrefix(options.env)}${command}`, pty);
   const tail = new Tail();
   const out = new LineSplitter(options.stdout ?? ((line) => log.output(line)));
   const err = new LineSplitter((line) => {
@@ -72,9 +71,9 @@ export async function execOnClient(client: Client, command: string, options: Exe
     };
     const onAbort = () => {
       stream.signal('TERM');
-      killRemote(client, marker, 'TERM');
+      killRemote(client, id, 'TERM');
       killTimer = setTimeout(() => {
-        killRemote(client, marker, 'KILL');
+        killRemote(client, id, 'KILL');
         killTimer = setTimeout(() => {
           if (settled) return;
           finish();

@@ -22,6 +22,8 @@ export interface SshOptions extends SshEndpoint {
   handshakeAttempts: number;
   keepAliveIntervalMs: number;
   pauseBeforeConnectingMs: number;
+  /** A command running longer than this is killed and fails; 0: no limit. */
+  readWriteTimeoutMs: number;
   pty: boolean;
   /** Exact cipher list in preference order; undefined: bake's choice (see ssh-algorithms.ts). */
   ciphers?: string[];
@@ -76,6 +78,7 @@ export function resolveSshConfig(input: SshConfigInput, defaults: SshDefaults, e
     handshakeAttempts: input.ssh_handshake_attempts ?? 10,
     keepAliveIntervalMs: ms(input.ssh_keep_alive_interval, 5000),
     pauseBeforeConnectingMs: ms(input.pause_before_connecting, 0),
+    readWriteTimeoutMs: ms(input.ssh_read_write_timeout, 0),
     pty: input.ssh_pty ?? false,
     ...(input.ssh_ciphers?.length ? { ciphers: [...input.ssh_ciphers] } : {}),
     ...(input.ssh_key_exchange_algorithms?.length ? { kex: [...input.ssh_key_exchange_algorithms] } : {}),

@@ -110,6 +110,17 @@ describe('SSH exec', () => {
     expect(out).toEqual(['run']);
   });
 
+  it('kills a command that outlives ssh_read_write_timeout', async () => {
+    const limited = await connectSsh(optionsFor(sshd, { ssh_read_write_timeout: '1s' }), makeProvisionContext());
+    try {
+      await expect(limited.exec('sleep 38.5')).rejects.toThrow('ssh: command did not finish within 1s (ssh_read_write_timeout)');
+      expect((await limited.exec("pgrep -f 'sleep 38[.]5'", { stdout: () => {} })).exitCode).toBe(1);
+      expect((await limited.exec('exit 4')).exitCode).toBe(4);
+    } finally {
+      await limited.close();
+    }
+  });
+
   it('runs many commands over the one connection', async () => {
     const before = sshd.log().split('Accepted publickey').length;
     for (let i = 0; i < 10; i++) expect((await comm.exec(`exit ${i % 3}`)).exitCode).toBe(i % 3);
