@@ -1,0 +1,95 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { Journal } from '../../src/core/journal.js';
+import { runBake } from '../helpers/run-bake.js';
+import { startSshd, type TestSshd } from '../helpers/sshd.js';
+import { startFakeOpenstack, type FakeOpenstack } from '../fakes/openstack/index.js';
+import { installKeysOnBoot } from '../builders/openstack/harness.js';
+
+let sshd: TestSshd;
+let cloud: FakeOpenstack;
+let dir: string;
+beforeAll(async () => {
+  sshd = await startSshd();
+}, 30_000);
+afterAll(() => sshd.stop());
+beforeEach(async () => {
+  cloud = await startFakeOpenstack();
+  installKeysOnBoot(cloud, sshd);
+  dir = mkdtempSync(join(tmpdir(), 'bake-e2e-os-'));
+  writeFileSync(join(dir, 'clouds.yaml'), `clouds:\n  fake:\n    auth:\n      auth_url: ${cloud.authUrl}\n      username: demo\n      project_name: demo\n`);
+  writeFileSync(join(dir, 'secure.yaml'), 'clouds:\n  fake:\n    auth:\n      password: secret\n');
+});
+afterEach(() => cloud.close());
+
+/** A Packer-style template; credentials come from clouds.yaml in the working directory. */
+function template(extra: Record<string, unknown> = {}): string {
+  const path = join(dir, 'openstack.json');
+  const t = {
+    builders: [
+      {
+        type: 'openstack',
+        cloud: 'fake',
+        source_image_name: 'alpine',
+        flavor: 'm1.small',
+        image_name: 'web-{{timestamp}}',
+        floating_ip_network: 'public',
+        ssh_username: sshd.username,
+        ssh_port: sshd.port,
+        ssh_timeout: '20s',
+        ...extra,
+      },
+    ],
+    provisioners: [{ type: 'shell', inline: ['echo hello from $(hostname -s >/dev/null && echo the-guest)'] }],
+  };
+  writeFileSync(path, JSON.stringify(t, null, 2));
+  return path;
+}
+
+const env = () => ({ BAKE_CACHE_DIR: join(dir, 'cache'), OS_CLOUD: '', OS_AUTH_URL: '', OS_PASSWORD: '' });
+
+describe('bake build with the openstack builder', () => {
+  it('bakes an image from a Packer template, authenticating through clouds.yaml', async () => {
+    const run = await runBake(['build', template()], { cwd: dir, env: env() });
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('hello from the-guest');
+    const [image] = cloud.state.createdImages();
+    expect(image.status).toBe('active');
+    expect(run.stdout).toContain(image.id);
+    expect(cloud.state.leftovers()).toEqual([]);
+    expect(Journal.open(join(dir, 'cache', 'journal.jsonl'))).toEqual([]);
+  }, 60_000);
+
+  it('Ctrl-C while the server boots leaves nothing behind', async () => {
+    cloud.state.faults.serverError = undefined;
+    let sent = false;
+    const run = await runBake(['build', template()], {
+      cwd: dir,
+      env: env(),
+      onStdout: (chunk, child) => {
+        if (!sent && chunk.includes('Waiting for server to become ready')) {
+          sent = true;
+          child.kill('SIGINT');
+        }
+      },
+    });
+    expect(sent).toBe(true);
+    expect(run.code).not.toBe(0);
+    expect(cloud.state.leftovers()).toEqual([]);
+    expect(cloud.state.createdImages()).toEqual([]);
+    expect(Journal.open(join(dir, 'cache', 'journal.jsonl'))).toEqual([]);
+  }, 60_000);
+
+  it('shows a wrong password plainly and exits non-zero', async () => {
+    writeFileSync(join(dir, 'secure.yaml'), 'clouds:\n  fake:\n    auth:\n      password: nope\n');
+    const run = await runBake(['build', template()], { cwd: dir, env: env() });
+    expect(run.code).toBe(1);
+    expect(run.stdout + run.stderr).toContain(
+      `openstack: authentication at ${cloud.authUrl} failed: The request you have made requires authentication. (HTTP 401)`,
+    );
+    expect(run.stdout + run.stderr).not.toContain('nope');
+  }, 60_000);
+});
