@@ -66,7 +66,7 @@ export const userPresent: StateFunction<Args> = {
       if (args.home !== undefined && args.home !== pw.home) changes.home = { old: pw.home, new: args.home };
       if (args.fullname !== undefined && args.fullname !== pw.gecos.split(',')[0]) changes.fullname = { old: pw.gecos.split(',')[0], new: args.fullname };
       if (args.groups) {
-        const have = (facts.groups ?? '').split(' ').filter((g) => g && g !== facts.pgroup);
+        const have = (facts.groups ?? '').split(' ').filter((g) => g && g !== facts.pgroup).sort();
         const add = args.groups.filter((g) => !have.includes(g));
         const del = args.remove_groups ? have.filter((g) => !args.groups!.includes(g)) : [];
         if (add.length || del.length) changes.groups = { old: have, new: args.remove_groups ? args.groups : [...have, ...add] };

@@ -1,0 +1,178 @@
+// Plain ESM JavaScript so bench/*.mjs can import it without a build; debian-rootfs.ts gives it types.
+/**
+ * A disposable, real Debian 12 system for tests: a root filesystem built once with mmdebstrap
+ * (cached by recipe hash), extracted fresh per test run, with its own sshd started inside a
+ * private mount + pid namespace and chroot on a free loopback port. Everything mounted lives in
+ * that namespace, so killing its first process unmounts it all.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, connect } from 'node:net';
+import { homedir, tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** Small packages whose .debs are kept in the image's apt cache, so installs work offline. */
+export const OFFLINE_PACKAGES = ['hello', 'tree'];
+
+const INCLUDE = ['openssh-server', 'sudo', 'systemd', 'passwd', 'procps'];
+
+/** The Debian mirror this machine's apt uses, read from its sources (never a hard-coded host). */
+export function hostMirror() {
+  const dir = '/etc/apt/sources.list.d';
+  const texts = [];
+  if (existsSync('/etc/apt/sources.list')) texts.push(readFileSync('/etc/apt/sources.list', 'utf8'));
+  if (existsSync(dir)) {
+    for (const f of readdirSync(dir).filter((n) => n.endsWith('.sources') || n.endsWith('.list'))) {
+      texts.push(readFileSync(join(dir, f), 'utf8'));
+    }
+  }
+  for (const text of texts) {
+    const deb822 = /^URIs:\s*(\S+\/debian)\/?\s*$/m.exec(text);
+    if (deb822) return deb822[1];
+    const oneLine = /^deb\s+(?:\[[^\]]*\]\s+)?(\S+\/debian)\/?\s+bookworm\b/m.exec(text);
+    if (oneLine) return oneLine[1];
+  }
+  throw new Error('no Debian mirror found in /etc/apt/sources.list*');
+}
+
+function cacheDir() {
+  if (process.env.BAKE_CACHE_DIR) return process.env.BAKE_CACHE_DIR;
+  return join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'bake');
+}
+
+function recipe(mirror) {
+  return [
+    '--variant=minbase',
+    `--include=${INCLUDE.join(',')}`,
+    '--skip=cleanup/apt/lists,cleanup/apt/cache',
+    `--customize-hook=chroot "$1" apt-get clean`,
+    `--customize-hook=chroot "$1" apt-get install --download-only -y ${OFFLINE_PACKAGES.join(' ')}`,
+    'bookworm',
+    '__OUT__',
+    `deb ${mirror} bookworm main`,
+  ];
+}
+
+/** Builds (or finds) the cached root filesystem tarball; atomic, so a killed build leaves nothing half-made. */
+export function ensureRootfs() {
+  const args = recipe(hostMirror());
+  const hash = createHash('sha256').update(JSON.stringify(args)).digest('hex').slice(0, 16);
+  const dir = join(cacheDir(), 'rootfs');
+  const tar = join(dir, `debian12-${hash}.tar`);
+  if (existsSync(tar)) return tar;
+  mkdirSync(dir, { recursive: true });
+  const partial = `${tar}.partial-${process.pid}.tar`;
+  try {
+    execFileSync('mmdebstrap', args.map((a) => (a === '__OUT__' ? partial : a)), { stdio: ['ignore', 'ignore', 'pipe'] });
+    renameSync(partial, tar);
+  } finally {
+    rmSync(partial, { force: true });
+  }
+  return tar;
+}
+
+async function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForPort(port, child, stderr) {
+  const deadline = Date.now() + 20_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`sshd in the Debian chroot exited: ${stderr()}`);
+    const ok = await new Promise((resolve) => {
+      const s = connect(port, '127.0.0.1');
+      s.once('data', () => {
+        s.destroy();
+        resolve(true);
+      });
+      s.once('error', () => resolve(false));
+    });
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`sshd in the Debian chroot did not answer on port ${port}: ${stderr()}`);
+}
+
+async function waitForPortClosed(port) {
+  for (let i = 0; i < 100; i++) {
+    const open = await new Promise((resolve) => {
+      const s = connect(port, '127.0.0.1');
+      s.once('connect', () => {
+        s.destroy();
+        resolve(true);
+      });
+      s.once('error', () => resolve(false));
+    });
+    if (!open) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Extracts a fresh copy of the cached rootfs and starts its sshd. */
+export async function startDebianSystem() {
+  const tar = ensureRootfs();
+  const work = mkdtempSync(join(tmpdir(), 'bake-debian-'));
+  const root = join(work, 'root');
+  mkdirSync(root);
+  execFileSync('tar', ['-xf', tar, '-C', root, '--numeric-owner']);
+  const keyPath = join(work, 'id_ed25519');
+  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', keyPath]);
+  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(root, 'etc/ssh/test_host_key')]);
+  mkdirSync(join(root, 'root/.ssh'), { recursive: true, mode: 0o700 });
+  writeFileSync(join(root, 'root/.ssh/authorized_keys'), readFileSync(`${keyPath}.pub`), { mode: 0o600 });
+  mkdirSync(join(root, 'run/sshd'), { recursive: true });
+  const port = await freePort();
+  const sshd = [
+    '/usr/sbin/sshd -D -e',
+    `-p ${port} -o ListenAddress=127.0.0.1 -h /etc/ssh/test_host_key`,
+    '-o UsePAM=no -o PermitRootLogin=prohibit-password -o StrictModes=no -o MaxSessions=50 -o MaxStartups=50',
+  ].join(' ');
+  const script = [
+    'set -e',
+    `mount -t proc proc '${root}/proc'`,
+    `mount --rbind /dev '${root}/dev'`,
+    `mount -t tmpfs tmpfs '${root}/run' && mkdir -p '${root}/run/sshd'`,
+    `exec chroot '${root}' ${sshd}`,
+  ].join('\n');
+  const child = spawn('unshare', ['--mount', '--pid', '--fork', '--kill-child', '--propagation', 'private', 'sh', '-c', script], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let err = '';
+  child.stderr?.on('data', (d) => {
+    err += d.toString();
+  });
+  // unshare --fork ignores SIGTERM while it waits; SIGKILL it and --kill-child takes the namespace down.
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGKILL');
+      await exited;
+    }
+    await waitForPortClosed(port);
+    rmSync(work, { recursive: true, force: true });
+  };
+  try {
+    await waitForPort(port, child, () => err.trim());
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+  return {
+    root,
+    host: '127.0.0.1',
+    port,
+    username: 'root',
+    privateKey: readFileSync(keyPath, 'utf8'),
+    privateKeyPath: keyPath,
+    run: (command) => execFileSync('chroot', [root, 'sh', '-c', command], { encoding: 'utf8' }),
+    stop,
+  };
+}
