@@ -1,0 +1,21 @@
+#!/bin/sh
+# Installs what bake's local VM builder (qemu), its base image recipe and the test suite need on a
+# Debian/Ubuntu host. Idempotent: apt is only asked for packages that are missing.
+set -eu
+
+packages="qemu-system-x86 qemu-utils mmdebstrap genisoimage xorriso fdisk e2fsprogs openssh-server openssh-client ca-certificates"
+
+missing=
+for p in $packages; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing="$missing $p"
+done
+if [ -z "$missing" ]; then
+  echo "setup-host: all packages present"
+  exit 0
+fi
+
+sudo=
+[ "$(id -u)" -eq 0 ] || sudo=sudo
+echo "setup-host: installing$missing"
+$sudo apt-get update -qq
+$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing

@@ -1,0 +1,55 @@
+import { statSync } from 'node:fs';
+import type { Artifact } from '../../core/artifact.js';
+import type { BuildContext } from '../../core/context.js';
+import { Pipeline } from '../../core/steps.js';
+import type { Builder } from '../../plugins/types.js';
+import type { ResolvedQemu } from './resolve.js';
+import type { Outcome } from './state.js';
+import { connectStep } from './steps/connect.js';
+import { convertStep } from './steps/convert.js';
+import { diskStep } from './steps/disk.js';
+import { launchStep } from './steps/launch.js';
+import { outputDirStep } from './steps/output-dir.js';
+import { provisionStep } from './steps/provision.js';
+import { seedStep } from './steps/seed.js';
+import { shutdownStep } from './steps/shutdown.js';
+import { sourceStep } from './steps/source.js';
+
+/** The steps of one qemu build, in order; each undoes what it made (the output directory only on failure). */
+export function qemuPipeline(c: ResolvedQemu, outcome: Outcome) {
+  return Pipeline.start()
+    .then(outputDirStep(c, outcome))
+    .then(sourceStep(c))
+    .then(diskStep(c))
+    .then(seedStep(c))
+    .then(launchStep(c))
+    .then(connectStep(c))
+    .then(provisionStep(c.sshUsername))
+    .then(shutdownStep(c))
+    .then(convertStep(c))
+    .then({
+      name: 'finish',
+      run: async () => {
+        outcome.succeeded = true;
+        return {};
+      },
+    });
+}
+
+export class QemuBuilder implements Builder {
+  constructor(readonly cfg: ResolvedQemu) {}
+
+  async run(ctx: BuildContext): Promise<Artifact> {
+    const state = await qemuPipeline(this.cfg, { succeeded: false }).run(ctx, {});
+    const size = statSync(state.imagePath).size;
+    return {
+      builderType: 'qemu',
+      buildName: ctx.buildName,
+      id: state.imagePath,
+      files: [state.imagePath],
+      images: { local: state.imagePath },
+      metadata: { format: this.cfg.format, accelerator: state.accel, source: state.sourcePath, size, backing_file: this.cfg.useBackingFile ? state.sourcePath : undefined },
+      description: `VM image (${this.cfg.format}, ${(size / 1024 / 1024).toFixed(0)} MiB): ${state.imagePath}`,
+    };
+  }
+}

@@ -1,0 +1,155 @@
+import { isAbsolute, join, resolve as resolvePath } from 'node:path';
+import type { SshConfigInput } from '../../communicator/index.js';
+import { UsageError } from '../../core/errors.js';
+import { parseDuration } from '../../core/wait.js';
+import type { PluginEnv } from '../../plugins/types.js';
+import { type ChecksumSpec, parseChecksum } from './checksum.js';
+import type { QemuConfig } from './schema.js';
+
+export type Source = { kind: 'base' } | { kind: 'url'; urls: string[]; checksum: ChecksumSpec };
+
+/** The qemu builder's config with defaults applied, durations in ms and paths absolute: all the steps see. */
+export interface ResolvedQemu {
+  /** Where the config came from, for messages and for resolving the SSH options at run time. */
+  env: PluginEnv;
+  ssh: SshConfigInput;
+  source: Source;
+  useBackingFile: boolean;
+  /** Undefined: keep the source's size. */
+  diskSizeMiB?: number;
+  format: 'qcow2' | 'raw';
+  /** Undefined: "output-<build name>", known at run time. */
+  outputDir?: string;
+  /** Undefined: "packer-<build name>", as Packer. */
+  vmName?: string;
+  compress: boolean;
+  compact: boolean;
+  accelerator: 'auto' | 'kvm' | 'tcg' | 'hvf' | 'whpx' | 'xen';
+  memoryMiB: number;
+  cpus: number;
+  cpuModel?: string;
+  qemuBinary: string;
+  qemuArgs: string[][];
+  netDevice: string;
+  diskInterface: 'virtio' | 'virtio-scsi' | 'scsi' | 'ide' | 'sata';
+  diskCache: string;
+  diskDiscard: string;
+  detectZeroes: string;
+  machineType: string;
+  bootWaitMs: number;
+  shutdownCommand?: string;
+  shutdownTimeoutMs: number;
+  portMin: number;
+  portMax: number;
+  cdFiles: string[];
+  cdLabel: string;
+  userData?: string;
+  metaData?: string;
+  qemuImgArgs: { convert: string[]; create: string[]; resize: string[] };
+  skipResize: boolean;
+  communicator: 'ssh' | 'none';
+  sshUsername: string;
+  /** Undefined with no key and no password: the build makes and injects a temporary key. */
+  sshPrivateKeyFile?: string;
+  sshPassword?: string;
+  clearAuthorizedKeys: boolean;
+}
+
+/** output_directory and the image's path inside it, with Packer's defaults from the build name. */
+export function outputPaths(c: ResolvedQemu, buildName: string): { dir: string; image: string } {
+  const dir = c.outputDir ?? resolvePath(`output-${buildName}`);
+  return { dir, image: join(dir, c.vmName ?? `packer-${buildName}`) };
+}
+
+/** Packer's disk_size: "10G", "10240M", "10240" (MiB). */
+export function parseDiskSize(value: string): number | undefined {
+  const m = /^(\d+)\s*([KMGT]?)i?B?$/i.exec(value.trim());
+  if (!m) return undefined;
+  const n = Number(m[1]);
+  const unit = (m[2] ?? '').toUpperCase();
+  const mib = { '': n, K: n / 1024, M: n, G: n * 1024, T: n * 1024 * 1024 }[unit];
+  return mib !== undefined && Number.isInteger(mib) && mib > 0 ? mib : undefined;
+}
+
+function ms(value: string | undefined, fallback: number): number {
+  return value === undefined ? fallback : (parseDuration(value) ?? fallback);
+}
+
+export function resolveQemuConfig(config: QemuConfig, env: PluginEnv): ResolvedQemu {
+  const at = (key: string) => `${env.file}: ${env.path}.${key}`;
+  if (config.disk_image === false) {
+    throw new UsageError(`${at('disk_image')}: must be true: bake bakes from disk images (cloud images); installing from an ISO is not supported`);
+  }
+  const urls = config.iso_urls?.length ? config.iso_urls : config.iso_url ? [config.iso_url] : [];
+  let source: Source = { kind: 'base' };
+  if (urls.length > 0) {
+    if (config.iso_checksum === undefined) throw new UsageError(`${at('iso_checksum')}: required with iso_url (use "none" to skip verification)`);
+    const checksum = parseChecksum(config.iso_checksum);
+    if (typeof checksum === 'string') throw new UsageError(`${at('iso_checksum')}: ${checksum}`);
+    source = { kind: 'url', urls, checksum };
+  }
+  const format = config.format ?? 'qcow2';
+  const useBackingFile = config.use_backing_file ?? false;
+  if (useBackingFile && format !== 'qcow2') throw new UsageError(`${at('use_backing_file')}: needs format "qcow2"`);
+  const compress = config.disk_compression ?? false;
+  if (compress && format !== 'qcow2') throw new UsageError(`${at('disk_compression')}: needs format "qcow2"`);
+  let diskSizeMiB: number | undefined;
+  if (config.disk_size !== undefined) {
+    diskSizeMiB = parseDiskSize(config.disk_size);
+    if (diskSizeMiB === undefined) throw new UsageError(`${at('disk_size')}: must be a size like "4G" or "4096M", got "${config.disk_size}"`);
+  }
+  const portMin = config.host_port_min ?? config.ssh_host_port_min ?? 2222;
+  const portMax = config.host_port_max ?? config.ssh_host_port_max ?? 4444;
+  if (portMax > 65535) throw new UsageError(`${at('host_port_max')}: must be ≤ 65535`);
+  if (portMin > portMax) throw new UsageError(`${at('host_port_min')}: must be ≤ host_port_max (${portMin} > ${portMax})`);
+  if (!config.ssh_username && source.kind === 'url' && (config.communicator ?? 'ssh') === 'ssh') {
+    throw new UsageError(`${at('ssh_username')}: required with iso_url (the user your image's cloud-init creates, e.g. "debian" or "ubuntu")`);
+  }
+  // Inputs are relative to the template, like every bake plugin; output_directory to the working directory, as in Packer.
+  const abs = (p: string) => (isAbsolute(p) ? p : resolvePath(env.templateDir, p));
+  const cdLabel = config.cd_label ?? 'cidata';
+  if ((config.user_data !== undefined || config.meta_data !== undefined) && cdLabel !== 'cidata') {
+    throw new UsageError(`${at('cd_label')}: must be "cidata" (or unset) when user_data or meta_data is given, so cloud-init finds the seed`);
+  }
+  return {
+    env,
+    ssh: config,
+    source,
+    useBackingFile,
+    diskSizeMiB,
+    format,
+    outputDir: config.output_directory ? resolvePath(config.output_directory) : undefined,
+    vmName: config.vm_name || undefined,
+    compress,
+    // Packer compacts unless told not to; bake rewrites the image only when asked, as it costs time and rarely space.
+    compact: compress || config.skip_compaction === false,
+    accelerator: !config.accelerator || config.accelerator === 'none' ? 'auto' : config.accelerator,
+    memoryMiB: config.memory ?? 1024,
+    cpus: config.cpus ?? 1,
+    cpuModel: config.cpu_model,
+    qemuBinary: config.qemu_binary ?? 'qemu-system-x86_64',
+    qemuArgs: config.qemuargs ?? [],
+    netDevice: config.net_device ?? 'virtio-net',
+    diskInterface: config.disk_interface ?? 'virtio',
+    diskCache: config.disk_cache ?? 'writeback',
+    diskDiscard: config.disk_discard ?? 'ignore',
+    detectZeroes: config.disk_detect_zeroes ?? 'off',
+    machineType: config.machine_type ?? 'pc',
+    bootWaitMs: ms(config.boot_wait, 0),
+    shutdownCommand: config.shutdown_command || undefined,
+    shutdownTimeoutMs: ms(config.shutdown_timeout, 300_000),
+    portMin,
+    portMax,
+    cdFiles: (config.cd_files ?? []).map(abs),
+    cdLabel,
+    userData: config.user_data,
+    metaData: config.meta_data,
+    qemuImgArgs: { convert: config.qemu_img_args?.convert ?? [], create: config.qemu_img_args?.create ?? [], resize: config.qemu_img_args?.resize ?? [] },
+    skipResize: config.skip_resize_disk ?? false,
+    communicator: config.communicator ?? 'ssh',
+    sshUsername: config.ssh_username ?? 'debian',
+    sshPrivateKeyFile: config.ssh_private_key_file ? abs(config.ssh_private_key_file) : undefined,
+    sshPassword: config.ssh_password,
+    clearAuthorizedKeys: config.ssh_clear_authorized_keys ?? false,
+  };
+}

@@ -1,0 +1,42 @@
+import type { Communicator } from '../../communicator/types.js';
+import type { QemuProcess } from './qemu-process.js';
+import type { QmpClient } from './qmp.js';
+
+/** Shared by the steps through the closure, not the pipeline state: set by the last step only. */
+export interface Outcome {
+  succeeded: boolean;
+}
+
+export interface OutputState {
+  outputDir: string;
+  imagePath: string;
+  /** Private temporary directory: seed ISO, QMP socket, serial log. */
+  workDir: string;
+}
+
+export interface SourceState {
+  sourcePath: string;
+  sourceFormat: string;
+}
+
+export interface DiskState {
+  diskFormat: 'qcow2' | 'raw';
+}
+
+export interface SeedState {
+  seedIso?: string;
+  /** The temporary private key, only ever in memory. */
+  privateKey?: string;
+}
+
+export interface VmState {
+  qemu: QemuProcess;
+  qmp: QmpClient;
+  sshPort: number;
+  accel: string;
+  startedAt: number;
+}
+
+export interface ConnectedState {
+  comm?: Communicator;
+}

@@ -1,0 +1,55 @@
+import { renameSync, rmSync } from 'node:fs';
+import type { Step } from '../../../core/steps.js';
+import type { ResolvedQemu } from '../resolve.js';
+import { runTool } from '../run-tool.js';
+import type { DiskState, OutputState } from '../state.js';
+
+let zstdSupport: Promise<boolean> | undefined;
+
+/** Whether this qemu-img can write zstd-compressed qcow2 clusters (QEMU ≥ 5.1 built with zstd). */
+export function qemuImgHasZstd(): Promise<boolean> {
+  zstdSupport ??= runTool('qemu-img', ['create', '-f', 'qcow2', '-o', 'help'])
+    .then((help) => /compression_type/.test(help))
+    .catch(() => false);
+  return zstdSupport;
+}
+
+/** qemu-img's "-p" progress, e.g. "    (45.03/100%)". */
+export function parseConvertProgress(line: string): number | undefined {
+  const m = /\((\d+(?:\.\d+)?)\/100%\)/.exec(line);
+  return m ? Number(m[1]) : undefined;
+}
+
+/** Rewrites the image (compaction, compression) only when the template asks for it: it costs time and rarely space. */
+export function convertStep(c: ResolvedQemu): Step<OutputState & DiskState, { converted: boolean }> {
+  let partial: string | undefined;
+  return {
+    name: 'convert',
+    run: async (ctx, { imagePath, diskFormat }) => {
+      if (!c.compact || c.useBackingFile) return { converted: false };
+      const compression = c.compress ? ((await qemuImgHasZstd()) ? ['-c', '-o', 'compression_type=zstd'] : ['-c']) : [];
+      ctx.log.say(`Converting the image${c.compress ? ` (compressed${compression.length > 1 ? ' with zstd' : ''})` : ''}`);
+      partial = `${imagePath}.converting`;
+      let last = -1;
+      await runTool(
+        'qemu-img',
+        ['convert', '-p', '-m', '8', '-W', '-f', diskFormat, '-O', c.format, ...compression, ...c.qemuImgArgs.convert, imagePath, partial],
+        {
+          signal: ctx.signal,
+          onLine: (line) => {
+            const percent = parseConvertProgress(line);
+            if (percent === undefined || Math.floor(percent / 10) === Math.floor(last / 10)) return;
+            last = percent;
+            ctx.log.progress(`Converting: ${Math.floor(percent)}%`, { label: 'convert', current: percent, total: 100, unit: 'percent', done: percent >= 100 });
+          },
+        },
+      );
+      renameSync(partial, imagePath);
+      partial = undefined;
+      return { converted: true };
+    },
+    cleanup: async () => {
+      if (partial) rmSync(partial, { force: true });
+    },
+  };
+}
