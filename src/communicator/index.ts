@@ -1,5 +1,6 @@
 export type { Communicator, ExecOptions, ExecResult, TransferOptions } from './types.js';
 export { connectSsh } from './connect-ssh.js';
+export { removeAuthorizedKey } from './authorized-keys.js';
 export { generateEd25519KeyPair, type KeyPair } from './keys.js';
 export { resolveSshConfig, type SshConfigEnv, type SshDefaults, type SshEndpoint, type SshOptions } from './ssh-options.js';
 export { sshConfigProperties, sshUnsupported, type SshConfigInput } from './ssh-config.js';

@@ -1,4 +1,5 @@
-import { writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectSsh } from '../../src/communicator/connect-ssh.js';
@@ -58,6 +59,36 @@ describe('connectSsh', () => {
     await comm.exec('id -un', { stdout: (l) => lines.push(l) });
     expect(lines).toEqual([login.username]);
     await comm.close();
+  });
+
+  it('logs in with the keys of a running ssh-agent', async () => {
+    const sock = join(sshd.dir, 'agent.sock');
+    const agent = spawn('ssh-agent', ['-D', '-a', sock], { stdio: 'ignore' });
+    const saved = process.env.SSH_AUTH_SOCK;
+    try {
+      for (let i = 0; i < 50 && !existsSync(sock); i++) await new Promise((r) => setTimeout(r, 50));
+      execFileSync('ssh-add', [sshd.privateKeyPath], { env: { ...process.env, SSH_AUTH_SOCK: sock }, stdio: 'ignore' });
+      process.env.SSH_AUTH_SOCK = sock;
+      const options = resolveSshConfig({ ssh_agent_auth: true }, { host: sshd.host, port: sshd.port, username: 'root' }, env);
+      const comm = await connectSsh(options, makeProvisionContext());
+      expect((await comm.exec('true')).exitCode).toBe(0);
+      await comm.close();
+    } finally {
+      if (saved === undefined) delete process.env.SSH_AUTH_SOCK;
+      else process.env.SSH_AUTH_SOCK = saved;
+      agent.kill();
+    }
+  });
+
+  it('requests a pseudo-terminal when ssh_pty is set', async () => {
+    const comm = await connectSsh(optionsFor(sshd, { ssh_pty: true }), makeProvisionContext());
+    const lines: string[] = [];
+    expect((await comm.exec('tty', { stdout: (l) => lines.push(l) })).exitCode).toBe(0);
+    expect(lines[0]).toMatch(/^\/dev\/pts\/\d+$/);
+    await comm.close();
+    const plain = await connectSsh(optionsFor(sshd), makeProvisionContext());
+    expect((await plain.exec('tty', { stdout: () => {} })).exitCode).toBe(1);
+    await plain.close();
   });
 
   it('reports a rejected key as an authentication failure, not a timeout', async () => {
