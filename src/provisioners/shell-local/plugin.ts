@@ -9,6 +9,5 @@ export const plugin: ProvisionerPlugin<ShellLocalConfig> = {
   description: 'Runs commands or scripts on the machine bake runs on.',
   schema: shellLocalSchema,
   unsupported: shellLocalUnsupported,
-  deferred: ['execute_command'],
   create: (config, env) => new ShellLocalProvisioner(resolveShellLocal(config, env)),
 };

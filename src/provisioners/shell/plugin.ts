@@ -8,6 +8,5 @@ export const plugin: ProvisionerPlugin<ShellConfig> = {
   type: 'shell',
   description: 'Uploads shell scripts (or inline commands) to the machine and runs them.',
   schema: shellSchema,
-  deferred: ['execute_command'],
   create: (config, env) => new ShellProvisioner(resolveShell(config, env)),
 };
