@@ -25,6 +25,15 @@ export interface HttpRequest {
   signal?: AbortSignal;
 }
 
+const TLS_CODES = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_HAS_EXPIRED',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
 export type Transport = (req: HttpRequest) => Promise<HttpResponse>;
 
 /**
@@ -60,7 +69,8 @@ export function makeTransport(tls: TlsOptions = {}, timeoutMs = 120_000): Transp
       r.on('timeout', () => r.destroy(new Error(`no answer within ${Math.round(timeoutMs / 1000)}s`)));
       r.on('error', (err) => {
         if (isAbort(err) || req.signal?.aborted) return reject(new AbortedError(reasonText(req.signal?.reason)));
-        reject(new BakeError(`openstack: ${req.method} ${url.origin}${url.pathname} failed: ${err.message}`, { cause: err }));
+        const hint = TLS_CODES.has((err as NodeJS.ErrnoException).code ?? '') ? '; give its CA with cacert (OS_CACERT), or set insecure' : '';
+        reject(new BakeError(`openstack: ${req.method} ${url.origin}${url.pathname} failed: ${err.message}${hint}`, { cause: err }));
       });
       if (req.body !== undefined) r.write(req.body);
       r.end();

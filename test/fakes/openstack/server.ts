@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { cinder } from './cinder.js';
 import { glance } from './glance.js';
@@ -53,10 +54,10 @@ function route(state: FakeState, req: Req, fullPath: string, base: string): Repl
   return json(404, { error: { code: 404, message: `no service at ${fullPath}` } });
 }
 
-/** A loopback OpenStack (Keystone v3, Nova, Glance v2, Neutron, Cinder v3) for tests. */
-export async function startFakeOpenstack(state = new FakeState()): Promise<FakeOpenstack> {
+/** A loopback OpenStack (Keystone v3, Nova, Glance v2, Neutron, Cinder v3) for tests; HTTPS when given a key and certificate. */
+export async function startFakeOpenstack(state = new FakeState(), tls?: { key: string; cert: string }): Promise<FakeOpenstack> {
   let base = '';
-  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+  const handler = (req: IncomingMessage, res: ServerResponse) => {
     void (async () => {
       const url = new URL(req.url ?? '/', base);
       let reply: Reply;
@@ -72,9 +73,10 @@ export async function startFakeOpenstack(state = new FakeState()): Promise<FakeO
       res.writeHead(reply.status, { ...(reply.text ? {} : { 'Content-Type': 'application/json' }), ...reply.headers });
       res.end(text);
     })();
-  });
+  };
+  const server = tls ? createHttpsServer(tls, handler) : createServer(handler);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  base = `${tls ? 'https' : 'http'}://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     url: base,
     authUrl: `${base}/identity/v3`,
