@@ -1,7 +1,8 @@
 import type { Instance } from '@aws-sdk/client-ec2';
 import { connectSsh, resolveSshConfig, type Communicator } from '../../communicator/index.js';
-import { BakeError } from '../../core/errors.js';
+import { BakeError, isAbort } from '../../core/errors.js';
 import type { Step } from '../../core/steps.js';
+import { printAbortDetails } from './abort-details.js';
 import type { ResolvedEbs } from './resolved.js';
 import type { Init, KeyState, RunningState } from './state.js';
 
@@ -26,7 +27,7 @@ export function provisionStep(cfg: ResolvedEbs): Step<Init & KeyState & RunningS
   let comm: Communicator | undefined;
   return {
     name: 'provision',
-    async run(ctx, { instance, privateKey }) {
+    async run(ctx, { instance, privateKey, keyName }) {
       if (cfg.communicator === 'none') return {};
       const host = sshAddress(cfg, instance);
       const options = resolveSshConfig(cfg.ssh, { host, port: cfg.sshPort, privateKey }, {
@@ -35,7 +36,22 @@ export function provisionStep(cfg: ResolvedEbs): Step<Init & KeyState & RunningS
         templateDir: cfg.templateDir,
       });
       comm = await connectSsh(options, { log: ctx.log, signal: ctx.signal });
-      await ctx.provision(comm, { Host: host, Port: String(options.port), User: options.username, ID: instance.InstanceId ?? '' });
+      try {
+        await ctx.provision(comm, { Host: host, Port: String(options.port), User: options.username, ID: instance.InstanceId ?? '' });
+      } catch (err) {
+        if (ctx.onError === 'abort' && !isAbort(err)) {
+          printAbortDetails(ctx, {
+            instanceId: instance.InstanceId ?? '',
+            host,
+            port: options.port,
+            username: options.username,
+            keyName,
+            privateKey,
+            privateKeyFile: cfg.ssh.ssh_private_key_file,
+          });
+        }
+        throw err;
+      }
       await comm.close();
       comm = undefined;
       return { sshHost: host };
