@@ -6,6 +6,8 @@ import { plugin as shell } from '../provisioners/shell/index.js';
 import { plugin as file } from '../provisioners/file/index.js';
 import { plugin as shellLocal } from '../provisioners/shell-local/index.js';
 import { plugin as state } from '../provisioners/state/index.js';
+import { plugin as amazonAsg } from '../postprocessors/amazon-asg/index.js';
+import { plugin as amazonAmiRetention } from '../postprocessors/amazon-ami-retention/index.js';
 import type { BuilderPlugin, PostProcessorPlugin, ProvisionerPlugin } from './types.js';
 
 /** Every plugin bake ships. Cloud SDKs are imported lazily inside the plugins, so this stays cheap to load. */
@@ -30,5 +32,5 @@ export function makeRegistry(plugins: {
 export const registry: Registry = makeRegistry({
   builders: [amazonEbs, openstack, nullBuilder, qemu],
   provisioners: [shell, file, shellLocal, state],
-  postProcessors: [],
+  postProcessors: [amazonAsg, amazonAmiRetention],
 });

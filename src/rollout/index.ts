@@ -5,3 +5,6 @@ export { instanceRefreshSchema, resolveRefreshOptions, type RefreshInput, type R
 export { rollout, type RolloutRequest } from './rollout.js';
 export { type SwapContext } from './swap-group.js';
 export { type GroupChange, type GroupInfo, type GroupState, type SwapOptions } from './types.js';
+export { imagesInUse, type ImageUsers } from './in-use.js';
+export { checkPruneRequest, prune, type PruneDecision, type PruneRequest } from './prune.js';
+export { resolveAccess, rolloutAccessProperties, ROLLOUT_SENSITIVE, type AccessInput } from './access-schema.js';
