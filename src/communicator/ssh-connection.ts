@@ -58,6 +58,7 @@ async function readKey(endpoint: SshEndpoint, options: SshOptions, role: 'target
 }
 
 function clientConfig(endpoint: SshEndpoint, options: SshOptions, key: string | undefined, timeoutMs: number): ConnectConfig {
+  const forwardAgent = endpoint === options && options.agentForwarding;
   return {
     host: endpoint.host,
     port: endpoint.port,
@@ -65,6 +66,7 @@ function clientConfig(endpoint: SshEndpoint, options: SshOptions, key: string | 
     ...(endpoint.password ? { password: endpoint.password, tryKeyboard: true } : {}),
     ...(key ? { privateKey: key } : {}),
     ...(endpoint.agentSocket ? { agent: endpoint.agentSocket } : {}),
+    ...(forwardAgent ? { agentForward: true } : {}),
     readyTimeout: Math.max(1000, timeoutMs),
     keepaliveInterval: options.keepAliveIntervalMs,
     keepaliveCountMax: 3,

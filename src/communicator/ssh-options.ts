@@ -25,6 +25,8 @@ export interface SshOptions extends SshEndpoint {
   /** A command running longer than this is killed and fails; 0: no limit. */
   readWriteTimeoutMs: number;
   pty: boolean;
+  /** Forward the local ssh-agent to the machine (only when agent authentication is on). */
+  agentForwarding: boolean;
   /** Exact cipher list in preference order; undefined: bake's choice (see ssh-algorithms.ts). */
   ciphers?: string[];
   kex?: string[];
@@ -80,6 +82,7 @@ export function resolveSshConfig(input: SshConfigInput, defaults: SshDefaults, e
     pauseBeforeConnectingMs: ms(input.pause_before_connecting, 0),
     readWriteTimeoutMs: ms(input.ssh_read_write_timeout, 0),
     pty: input.ssh_pty ?? false,
+    agentForwarding: Boolean(agentSocket) && !input.ssh_disable_agent_forwarding,
     ...(input.ssh_ciphers?.length ? { ciphers: [...input.ssh_ciphers] } : {}),
     ...(input.ssh_key_exchange_algorithms?.length ? { kex: [...input.ssh_key_exchange_algorithms] } : {}),
     source: { file: env.file, path: env.path, templateDir: env.templateDir },

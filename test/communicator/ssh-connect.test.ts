@@ -70,8 +70,12 @@ describe('connectSsh', () => {
       execFileSync('ssh-add', [sshd.privateKeyPath], { env: { ...process.env, SSH_AUTH_SOCK: sock }, stdio: 'ignore' });
       process.env.SSH_AUTH_SOCK = sock;
       const options = resolveSshConfig({ ssh_agent_auth: true }, { host: sshd.host, port: sshd.port, username: 'root' }, env);
+      expect(options.agentForwarding).toBe(true);
       const comm = await connectSsh(options, makeProvisionContext());
-      expect((await comm.exec('true')).exitCode).toBe(0);
+      const keys: string[] = [];
+      // The forwarded agent answers on the machine with the same key.
+      expect((await comm.exec('ssh-add -L', { stdout: (l) => keys.push(l) })).exitCode).toBe(0);
+      expect(keys).toEqual([sshd.publicKey]);
       await comm.close();
     } finally {
       if (saved === undefined) delete process.env.SSH_AUTH_SOCK;
