@@ -73,7 +73,7 @@ export function describeImages(fake: FakeEc2, region: string, input: { ImageIds?
   } else {
     const owners = (input.Owners ?? []).map((o) => (o === 'self' ? OWNER : o));
     list = [...fake.images.values()].filter(
-      (i) => i.region === region && (owners.length === 0 || owners.includes(i.ownerId)) && matches(input.Filters, { name: i.name, state: i.state }, i.tags),
+      (i) => i.region === region && (owners.length === 0 || owners.includes(i.ownerId)) && matches(input.Filters, { name: i.name, state: i.state, 'virtualization-type': 'hvm', 'root-device-type': 'ebs', architecture: 'x86_64', 'image-id': i.id }, i.tags),
     );
   }
   for (const i of list) if (i.state === 'pending') fake.advance(i, () => (i.state = 'available'));
