@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+
 const COMMANDS = new Set(['build', 'validate', 'inspect', 'fmt', 'version', 'cleanup', 'help']);
 
 /**
@@ -17,7 +19,11 @@ export function normalizeArgv(argv: string[]): string[] {
     else out.push(arg);
   }
   const first = out.findIndex((a) => !a.startsWith('-'));
-  if (first >= 0 && !COMMANDS.has(out[first])) out.splice(first, 0, 'build');
+  // Only something that looks like a template becomes `build FILE`, so a typo of a command
+  // still gets commander's "unknown command … (Did you mean build?)".
+  if (first >= 0 && !COMMANDS.has(out[first]) && (/\.json$/i.test(out[first]) || existsSync(out[first]))) {
+    out.splice(first, 0, 'build');
+  }
   return out;
 }
 

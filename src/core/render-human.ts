@@ -65,7 +65,8 @@ export function humanRenderer(options: HumanOptions): (e: BakeEvent) => void {
       case 'warn':
         return paint(33, `==> ${e.build ? e.build + ': ' : ''}Warning: ${text}`);
       default:
-        return `    ${name}${text}`;
+        // Run-level detail lines (the closing artifact list) stand flush left, as in Packer.
+        return e.build ? `    ${name}${text}` : text;
     }
   }
 }

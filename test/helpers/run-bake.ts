@@ -15,6 +15,8 @@ export interface RunBakeOptions {
   env?: Record<string, string | undefined>;
   /** Called with the child once it started, e.g. to send SIGINT when some output appears. */
   onStdout?: (chunk: string, child: import('node:child_process').ChildProcess) => void;
+  /** Called once the child runs, e.g. to poll for a condition and then signal it. */
+  onSpawn?: (child: import('node:child_process').ChildProcess) => void;
   timeoutMs?: number;
 }
 
@@ -29,6 +31,7 @@ export function runBake(args: string[], options: RunBakeOptions = {}): Promise<B
       env: { ...process.env, NO_COLOR: '1', ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    options.onSpawn?.(child);
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => {

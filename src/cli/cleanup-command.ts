@@ -1,0 +1,115 @@
+import { readFileSync, rmSync } from 'node:fs';
+import { Journal, defaultJournalPath, type OpenResource } from '../core/journal.js';
+import { UsageError, errorText } from '../core/errors.js';
+import type { Logger } from '../core/events.js';
+import { parseDuration } from '../core/wait.js';
+import { makeBus } from './output.js';
+import { abortOnSignals } from './signals.js';
+
+export interface CleanupFlags {
+  dryRun?: boolean;
+  region?: string;
+  olderThan?: string;
+  journal?: string;
+  machineReadable?: boolean;
+}
+
+export interface CleanupOptions {
+  dryRun: boolean;
+  log: Logger;
+  signal: AbortSignal;
+  region?: string;
+  olderThanMs?: number;
+  journal: Journal;
+}
+
+type Cleaner = (resources: OpenResource[], options: CleanupOptions) => Promise<void>;
+
+/**
+ * Removes what killed runs left behind, from the journal, in dependency order per cloud. Each
+ * cloud's cleaner is loaded only when the journal names a resource of that cloud.
+ */
+export async function cleanupCommand(flags: CleanupFlags): Promise<number> {
+  const olderThanMs = flags.olderThan === undefined ? undefined : parseDuration(flags.olderThan.replace(/(\d+)d/g, (_, d) => `${Number(d) * 24}h`));
+  if (flags.olderThan !== undefined && olderThanMs === undefined) {
+    throw new UsageError(`--older-than=${flags.olderThan}: expected a duration like "2h" or "30d"`);
+  }
+  const path = flags.journal ?? defaultJournalPath();
+  const bus = makeBus({ machineReadable: flags.machineReadable });
+  const log = bus.logger('cleanup');
+  const journal = new Journal(path, 'bake-cleanup', 'cleanup');
+  const cutoff = olderThanMs === undefined ? Infinity : Date.now() - olderThanMs;
+  const open = Journal.open(path).filter((r) => (!flags.region || !r.region || r.region === flags.region) && Date.parse(r.at) <= cutoff);
+  if (open.length === 0) {
+    log.say(`Nothing to clean up (journal: ${path}).`);
+    return 0;
+  }
+  log.say(`${open.length} resource(s) left by earlier runs${flags.dryRun ? ' (dry run: nothing is removed)' : ''}:`);
+  for (const r of open) log.info(`${r.type} ${r.id}${r.region ? ` in ${r.region}` : ''} (build ${r.build}, ${r.buildId}, ${r.at})`);
+  const { signal, dispose } = abortOnSignals(bus);
+  let failed = 0;
+  try {
+    const byCloud = new Map<string, OpenResource[]>();
+    for (const r of open) {
+      const cloud = r.type.split(':')[0];
+      byCloud.set(cloud, [...(byCloud.get(cloud) ?? []), r]);
+    }
+    for (const [cloud, resources] of byCloud) {
+      const cleaner = await cleanerFor(cloud);
+      if (!cleaner) {
+        log.error(`no cleaner for ${cloud} resources: ${resources.map((r) => r.id).join(', ')}`);
+        failed += resources.length;
+        continue;
+      }
+      try {
+        await cleaner(resources, { dryRun: flags.dryRun ?? false, log, signal, region: flags.region, olderThanMs, journal });
+      } catch (err) {
+        log.error(`${cloud} cleanup failed: ${errorText(err)}`);
+        failed++;
+      }
+    }
+  } finally {
+    dispose();
+  }
+  return failed > 0 ? 1 : 0;
+}
+
+async function cleanerFor(cloud: string): Promise<Cleaner | undefined> {
+  if (cloud === 'local') return cleanupLocal;
+  return undefined;
+}
+
+/** Local leftovers: processes (a VM) and paths (temporary keys, half-written images). */
+const cleanupLocal: Cleaner = async (resources, options) => {
+  for (const r of [...resources].reverse()) {
+    if (options.dryRun) {
+      options.log.info(`would remove ${r.type} ${r.id}`);
+      continue;
+    }
+    if (r.type === 'local:process') {
+      // A pid can be reused: kill only a process whose command line still matches what was recorded.
+      const cmdline = readCmdline(r.id);
+      if (cmdline !== undefined && r.details?.match && cmdline.includes(r.details.match)) {
+        process.kill(Number(r.id), 'SIGKILL');
+        options.log.info(`killed process ${r.id}`);
+      } else {
+        options.log.info(`process ${r.id} is gone (or is now another program); nothing to kill`);
+      }
+    } else if (r.type === 'local:path') {
+      rmSync(r.id, { recursive: true, force: true });
+      options.log.info(`removed ${r.id}`);
+    } else {
+      options.log.error(`unknown local resource type ${r.type} (${r.id}); left in the journal`);
+      continue;
+    }
+    options.journal.removed({ type: r.type, id: r.id, region: r.region });
+  }
+};
+
+function readCmdline(pid: string): string | undefined {
+  try {
+    return readFileSync(`/proc/${Number(pid)}/cmdline`, 'utf8').replace(/\0/g, ' ');
+  } catch {
+    return undefined;
+  }
+}

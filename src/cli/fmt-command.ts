@@ -1,0 +1,28 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { createTwoFilesPatch } from 'diff';
+import { formatTemplate, readTemplateFile } from '../template/index.js';
+
+export interface FmtFlags {
+  check?: boolean;
+  write?: boolean;
+  diff?: boolean;
+}
+
+/**
+ * Rewrites templates canonically. Exit 0 when every file is formatted (or was rewritten),
+ * 3 with -check when one is not (as `packer fmt -check` and `terraform fmt -check`).
+ */
+export async function fmtCommand(files: string[], flags: FmtFlags): Promise<number> {
+  const write = flags.write ?? !flags.check;
+  let unformatted = 0;
+  for (const file of files) {
+    const before = readFileSync(file, 'utf8');
+    const after = formatTemplate(readTemplateFile(file));
+    if (before === after) continue;
+    unformatted++;
+    process.stdout.write(file + '\n');
+    if (flags.diff) process.stdout.write(createTwoFilesPatch(file, file, before, after, 'original', 'formatted'));
+    if (write) writeFileSync(file, after);
+  }
+  return flags.check && unformatted > 0 ? 3 : 0;
+}

@@ -1,0 +1,55 @@
+import { readTemplateFile } from '../template/index.js';
+
+type Json = Record<string, unknown>;
+
+const asObject = (v: unknown): Json => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : {});
+const asArray = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+
+/**
+ * What a template declares, without needing its variables set: variables (sensitive ones masked),
+ * builds, provisioners and post-processors with their only/except.
+ */
+export async function inspectCommand(file: string): Promise<number> {
+  const t = asObject(readTemplateFile(file));
+  const out: string[] = [];
+  if (typeof t.description === 'string') out.push('Description:', '', t.description, '');
+  const sensitive = new Set(asArray(t['sensitive-variables']).map(String));
+  const vars = Object.entries(asObject(t.variables)).filter(([k]) => !k.startsWith('_comment'));
+  const required = vars.filter(([, v]) => v === null);
+  const optional = vars.filter(([, v]) => v !== null);
+  if (required.length > 0) {
+    out.push('Required variables:', '');
+    for (const [k] of required) out.push(`  ${k}`);
+    out.push('');
+  }
+  out.push('Optional variables and their defaults:', '');
+  if (optional.length === 0) out.push('  <No variables>');
+  const width = Math.max(0, ...optional.map(([k]) => k.length));
+  for (const [k, v] of optional) out.push(`  ${k.padEnd(width)} = ${sensitive.has(k) ? '<sensitive>' : JSON.stringify(v)}`);
+  out.push('', 'Builds:', '');
+  const builders = asArray(t.builders).map(asObject);
+  if (builders.length === 0) out.push('  <No builds>');
+  for (const b of builders) out.push(`  ${String(b.name ?? b.type)}${b.name ? ` (${String(b.type)})` : ''}`);
+  out.push('', 'Provisioners:', '');
+  const provisioners = asArray(t.provisioners).map(asObject);
+  if (provisioners.length === 0) out.push('  <No provisioners>');
+  for (const p of provisioners) out.push(`  ${String(p.type)}${filters(p)}`);
+  out.push('', 'Post-processors:', '');
+  const pps = asArray(t['post-processors']);
+  if (pps.length === 0) out.push('  <No post-processors>');
+  pps.forEach((entry, i) => {
+    const chain = Array.isArray(entry) ? entry : [entry];
+    const names = chain.map((pp) => (typeof pp === 'string' ? pp : `${String(asObject(pp).type)}${filters(asObject(pp))}`));
+    out.push(`  ${i}: ${names.join(' -> ')}`);
+  });
+  process.stdout.write(out.join('\n') + '\n');
+  return 0;
+}
+
+function filters(p: Json): string {
+  const only = asArray(p.only);
+  const except = asArray(p.except);
+  if (only.length > 0) return ` (only: ${only.join(', ')})`;
+  if (except.length > 0) return ` (except: ${except.join(', ')})`;
+  return '';
+}

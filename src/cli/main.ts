@@ -1,0 +1,116 @@
+import { Command, CommanderError, Option } from 'commander';
+import { BakeError, errorText } from '../core/errors.js';
+import { collect, normalizeArgv } from './argv.js';
+import { buildCommand } from './build-command.js';
+import { cleanupCommand } from './cleanup-command.js';
+import { fmtCommand } from './fmt-command.js';
+import { inspectCommand } from './inspect-command.js';
+import { validateCommand } from './validate-command.js';
+import { bakeVersion } from './version.js';
+
+const VAR_HELP = 'set a template variable (repeatable): -var region=eu-west-1';
+const VAR_FILE_HELP = 'read variables from a JSON file (repeatable; later files win, -var wins over files)';
+
+function program(result: { code: number }, debug: { on: boolean }): Command {
+  const p = new Command('bake')
+    .description(
+      'Bake machine images from Packer-style JSON templates, then roll them out.\n' +
+        'Flags may be written Packer-style (-var k=v, -only=x) or GNU-style (--var k=v).\n' +
+        '`bake FILE` is short for `bake build FILE`.',
+    )
+    .version(bakeVersion(), '-v, --version', 'print the version')
+    .showSuggestionAfterError(true)
+    .configureOutput({ outputError: (text, write) => write(text.replace(/^error: /, 'Error: ')) })
+    .exitOverride();
+
+  p.command('build')
+    .description('Run every build of a template: boot, provision, snapshot, post-process. Exit 1 if a build fails.')
+    .argument('<template>', 'template file (JSON)')
+    .option('--var <key=value>', VAR_HELP, collect)
+    .option('--var-file <file>', VAR_FILE_HELP, collect)
+    .option('--only <builds>', 'run only these builds (comma-separated names, * and ? globs; repeatable)', collect)
+    .option('--except <builds>', 'run every build but these (comma-separated names or globs; repeatable)', collect)
+    .option('--force', 'overwrite existing output directories / deregister an image of the same name')
+    .addOption(new Option('--on-error <action>', 'on a build error: "cleanup" removes everything it created; "abort" stops all builds and keeps resources for inspection (remove them later with `bake cleanup`)').default('cleanup'))
+    .option('--parallel-builds <n>', 'how many builds run at once (0 = no limit)', '0')
+    .option('--timestamp-ui', 'prefix every line with a timestamp')
+    .option('--machine-readable', 'print one JSON object per event, for CI and scripts')
+    .option('--color <bool>', 'colored output (default: on when stdout is a terminal and NO_COLOR is unset)')
+    .option('--debug', 'show debug messages and stack traces')
+    .action(async (template: string, flags) => {
+      debug.on = flags.debug === true;
+      result.code = await buildCommand(template, flags);
+    });
+
+  p.command('validate')
+    .description('Check a template and report every error at once. Exit 2 if it is invalid.')
+    .argument('<template>', 'template file (JSON)')
+    .option('--var <key=value>', VAR_HELP, collect)
+    .option('--var-file <file>', VAR_FILE_HELP, collect)
+    .option('--only <builds>', 'validate only these builds', collect)
+    .option('--except <builds>', 'validate every build but these', collect)
+    .option('--syntax-only', 'check JSON syntax and the top-level structure only, not each plugin')
+    .action(async (template: string, flags) => {
+      result.code = await validateCommand(template, flags);
+    });
+
+  p.command('inspect')
+    .description('List a template\'s variables (sensitive ones masked), builds, provisioners and post-processors.')
+    .argument('<template>', 'template file (JSON)')
+    .action(async (template: string) => {
+      result.code = await inspectCommand(template);
+    });
+
+  p.command('fmt')
+    .description('Rewrite templates in canonical JSON form. With -check, exit 3 if a file is not formatted.')
+    .argument('<templates...>', 'template files (JSON)')
+    .option('--check', 'only check: list unformatted files and exit 3 if there are any; write nothing')
+    .option('--write <bool>', 'write the result back to the file (default: true unless -check)')
+    .option('--diff', 'print a diff of the changes')
+    .action(async (templates: string[], flags) => {
+      const write = flags.write === undefined ? undefined : !/^(false|0|no)$/i.test(String(flags.write));
+      result.code = await fmtCommand(templates, { check: flags.check, diff: flags.diff, write });
+    });
+
+  p.command('cleanup')
+    .description('Remove resources that interrupted or killed runs left behind, as recorded in the journal.')
+    .option('--dry-run', 'list what would be removed, remove nothing')
+    .option('--region <region>', 'only resources in this region (cloud cleaners may also search it by the bake:build-id tag)')
+    .option('--older-than <age>', 'only resources created at least this long ago, e.g. 2h or 30d')
+    .option('--journal <file>', 'journal file (default: ~/.cache/bake/journal.jsonl)')
+    .option('--machine-readable', 'print one JSON object per event')
+    .action(async (flags) => {
+      result.code = await cleanupCommand(flags);
+    });
+
+  p.command('version')
+    .description('Print bake\'s version.')
+    .action(() => {
+      process.stdout.write(`bake ${bakeVersion()}\n`);
+    });
+  return p;
+}
+
+/** Runs the CLI and returns its exit code: 0 ok, 1 a build failed, 2 bad usage or invalid template. */
+export async function main(argv: string[]): Promise<number> {
+  const result = { code: 0 };
+  const debug = { on: argv.includes('-debug') || argv.includes('--debug') };
+  const p = program(result, debug);
+  try {
+    await p.parseAsync(normalizeArgv(argv), { from: 'user' });
+    return result.code;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // Help and version end with exitCode 0; everything else commander reports is bad usage.
+      return err.exitCode === 0 ? 0 : 2;
+    }
+    if (err instanceof BakeError) {
+      for (const line of err.message.split('\n')) process.stderr.write(`Error: ${line}\n`);
+      if (debug.on && err.stack) process.stderr.write(err.stack + '\n');
+      return err.exitCode;
+    }
+    process.stderr.write(`Error: ${errorText(err)}\n`);
+    if (debug.on && err instanceof Error && err.stack) process.stderr.write(err.stack + '\n');
+    return 1;
+  }
+}

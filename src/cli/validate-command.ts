@@ -1,0 +1,26 @@
+import { registry } from '../plugins/registry.js';
+import { loadTemplate } from '../template/index.js';
+import { selectNames } from '../core/select.js';
+import { parseVarFlags } from './vars.js';
+
+export interface ValidateFlags {
+  var?: string[];
+  varFile?: string[];
+  only?: string[];
+  except?: string[];
+  syntaxOnly?: boolean;
+}
+
+/** Throws an ErrorList with every problem at once; prints warnings and a success line otherwise. */
+export async function validateCommand(file: string, flags: ValidateFlags): Promise<number> {
+  const plan = loadTemplate(file, {
+    registry,
+    vars: parseVarFlags(flags.var),
+    varFiles: flags.varFile ?? [],
+    syntaxOnly: flags.syntaxOnly ?? false,
+  });
+  if (!flags.syntaxOnly) selectNames(plan.builds.map((b) => b.name), flags.only, flags.except);
+  for (const w of plan.warnings) process.stderr.write(`Warning: ${w}\n`);
+  process.stdout.write(flags.syntaxOnly ? 'Syntax-only check passed. Everything looks okay.\n' : 'The configuration is valid.\n');
+  return 0;
+}
