@@ -72,8 +72,8 @@ export async function connectWithRetry(options: SshOptions, ctx: ConnectContext,
       delay = Math.min(delay * 2, MAX_DELAY_MS);
       if (Date.now() - lastProgress >= PROGRESS_EVERY_MS) {
         lastProgress = Date.now();
-        const p = progress(start, options, false);
-        ctx.log.progress(`Waiting for SSH to become available… (${p.current}s)`, p);
+        // The renderer shows the elapsed and total seconds from the progress data.
+        ctx.log.progress('Waiting for SSH to become available…', progress(start, options, false));
       }
     }
   }
