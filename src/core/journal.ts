@@ -30,8 +30,9 @@ export function defaultCacheDir(): string {
   return base;
 }
 
+/** BAKE_JOURNAL overrides the journal's place (tests give each run its own). */
 export function defaultJournalPath(): string {
-  return join(defaultCacheDir(), 'journal.jsonl');
+  return process.env.BAKE_JOURNAL || join(defaultCacheDir(), 'journal.jsonl');
 }
 
 /**

@@ -1,4 +1,7 @@
 import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const BAKE_BIN = fileURLToPath(new URL('../../bin/bake.js', import.meta.url));
@@ -28,7 +31,8 @@ export function runBake(args: string[], options: RunBakeOptions = {}): Promise<B
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BAKE_BIN, ...args], {
       cwd: options.cwd,
-      env: { ...process.env, NO_COLOR: '1', ...options.env },
+      // Each run gets its own journal unless the test names one, so tests never touch the user's.
+      env: { ...process.env, NO_COLOR: '1', BAKE_JOURNAL: join(mkdtempSync(join(tmpdir(), 'bake-journal-')), 'journal.jsonl'), ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     options.onSpawn?.(child);
