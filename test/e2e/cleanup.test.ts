@@ -1,0 +1,60 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { Journal } from '../../src/core/journal.js';
+import { runBake } from '../helpers/run-bake.js';
+
+describe('bake cleanup', () => {
+  it('removes local leftovers recorded in the journal, and a dry run removes nothing', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bake-cleanup-'));
+    const journalPath = join(dir, 'journal.jsonl');
+    const leftover = join(dir, 'output-qemu');
+    mkdirSync(leftover);
+    writeFileSync(join(leftover, 'disk.qcow2'), 'half-written');
+    const removedAlready = join(dir, 'seed.iso');
+    const vm = spawn('sleep', ['300'], { stdio: 'ignore' });
+    const journal = new Journal(journalPath, 'bake-abc-0', 'qemu');
+    journal.created({ type: 'local:path', id: leftover });
+    journal.created({ type: 'local:path', id: removedAlready });
+    journal.removed({ type: 'local:path', id: removedAlready });
+    journal.created({ type: 'local:process', id: String(vm.pid), details: { match: 'sleep 300' } });
+    const exited = new Promise((res) => vm.on('exit', res));
+
+    const dry = await runBake(['cleanup', '--dry-run'], { env: { BAKE_JOURNAL: journalPath } });
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toContain('2 resource(s) left by earlier runs (dry run: nothing is removed):');
+    expect(dry.stdout).toContain(`local:path ${leftover} (build qemu, bake-abc-0,`);
+    expect(existsSync(leftover)).toBe(true);
+
+    const real = await runBake(['cleanup'], { env: { BAKE_JOURNAL: journalPath } });
+    expect(real.code).toBe(0);
+    expect(real.stdout).toContain(`killed process ${vm.pid}`);
+    expect(real.stdout).toContain(`removed ${leftover}`);
+    expect(existsSync(leftover)).toBe(false);
+    await exited;
+    expect(Journal.open(journalPath)).toEqual([]);
+
+    const again = await runBake(['cleanup'], { env: { BAKE_JOURNAL: journalPath } });
+    expect(again.stdout).toContain('Nothing to clean up');
+  });
+
+  it('never kills a process whose command line no longer matches the record', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bake-cleanup-'));
+    const journalPath = join(dir, 'journal.jsonl');
+    const other = spawn('sleep', ['301'], { stdio: 'ignore' });
+    new Journal(journalPath, 'bake-abc-0', 'qemu').created({ type: 'local:process', id: String(other.pid), details: { match: 'qemu-system' } });
+    const r = await runBake(['cleanup'], { env: { BAKE_JOURNAL: journalPath } });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`process ${other.pid} is gone (or is now another program); nothing to kill`);
+    expect(other.exitCode).toBeNull();
+    other.kill();
+  });
+
+  it('rejects a bad --older-than', async () => {
+    const r = await runBake(['cleanup', '--older-than', 'soon']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('Error: --older-than=soon: expected a duration like "2h" or "30d"\n');
+  });
+});
