@@ -1,0 +1,1 @@
+export { plugin, ShellLocalPostProcessor, artifactEnv } from './plugin.js';
