@@ -8,6 +8,10 @@ import { plugin as shellLocal } from '../provisioners/shell-local/index.js';
 import { plugin as state } from '../provisioners/state/index.js';
 import { plugin as amazonAsg } from '../postprocessors/amazon-asg/index.js';
 import { plugin as amazonAmiRetention } from '../postprocessors/amazon-ami-retention/index.js';
+import { plugin as manifest } from '../postprocessors/manifest/index.js';
+import { plugin as checksum } from '../postprocessors/checksum/index.js';
+import { plugin as compress } from '../postprocessors/compress/index.js';
+import { plugin as shellLocalPostProcessor } from '../postprocessors/shell-local/index.js';
 import type { BuilderPlugin, PostProcessorPlugin, ProvisionerPlugin } from './types.js';
 
 /** Every plugin bake ships. Cloud SDKs are imported lazily inside the plugins, so this stays cheap to load. */
@@ -32,5 +36,5 @@ export function makeRegistry(plugins: {
 export const registry: Registry = makeRegistry({
   builders: [amazonEbs, openstack, nullBuilder, qemu],
   provisioners: [shell, file, shellLocal, state],
-  postProcessors: [amazonAsg, amazonAmiRetention],
+  postProcessors: [manifest, checksum, compress, shellLocalPostProcessor, amazonAsg, amazonAmiRetention],
 });
