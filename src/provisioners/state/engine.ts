@@ -34,8 +34,8 @@ const changed = (r: StateResult | undefined) => !!r && Object.keys(r.changes).le
 const ids = (keys: string[], results: Map<string, StateResult>) => keys.map((k) => results.get(k)?.id ?? k).join(', ');
 
 /**
- * Runs the states in order. All checks are probed in one batch; after a state changes the guest,
- * the states still to come are probed again in one batch, since their facts may have moved.
+ * Runs the states in order. All checks are probed in one batch (one round trip); after a state
+ * changes the guest, the states still to come are probed again, since their facts may have moved.
  */
 export async function runStates(plan: PlannedState[], remote: Remote, options: EngineOptions): Promise<RunOutcome> {
   const start = Date.now();
@@ -45,15 +45,25 @@ export async function runStates(plan: PlannedState[], remote: Remote, options: E
   let env: RunEnv | undefined;
   let facts: Facts[] = [];
   let factsFrom = -1;
+  let factsTo = -1;
+  let window = plan.length;
   let failedOne: string | undefined;
 
+  // Facts are good until something changes the guest. Then the next states are probed in a small
+  // window that doubles while nothing changes: a first pass costs O(n) probe work, not O(n²).
   const probeFrom = async (i: number) => {
-    const rest = plan.slice(i);
-    const out = await probe(remote, rest.map((p) => p.fn.probe(p.args, p.prepared)));
+    const batch = plan.slice(i, i + window);
+    const out = await probe(remote, batch.map((p) => p.fn.probe(p.args, p.prepared)));
     probes++;
-    env = env ? { ...env, host: out.host } : { host: out.host, serviceMode: options.serviceMode, indexRefreshed: false };
+    if (env) env.host = out.host;
+    else env = { host: out.host, serviceMode: options.serviceMode, indexRefreshed: false };
     facts = out.facts;
     factsFrom = i;
+    factsTo = i + batch.length;
+  };
+  const invalidate = () => {
+    factsFrom = -1;
+    window = 1;
   };
 
   for (let i = 0; i < plan.length; i++) {
@@ -84,6 +94,10 @@ export async function runStates(plan: PlannedState[], remote: Remote, options: E
       continue;
     }
     if (factsFrom < 0) await probeFrom(i);
+    else if (i >= factsTo) {
+      window *= 2;
+      await probeFrom(i);
+    }
     const f = facts[i - factsFrom];
     const watchFired = p.deps.watch.filter((k) => changed(results.get(k)));
     let check: CheckResult;
@@ -103,17 +117,17 @@ export async function runStates(plan: PlannedState[], remote: Remote, options: E
       let out = check;
       if (wants) {
         out = await p.fn.apply(p.args, f, p.prepared, env!, remote, check);
-        factsFrom = -1;
+        invalidate();
       }
       if (watchFired.length && p.fn.watch) {
         const w = await p.fn.watch(p.args, f, p.prepared, env!, remote, wants ? out.changes : {});
         out = { changes: { ...out.changes, ...w.changes }, comment: `${out.comment}; ${w.comment} (watching ${ids(watchFired, results)})` };
-        factsFrom = -1;
+        invalidate();
       }
       finish(true, out.comment, out.changes);
     } catch (err) {
       if (!(err instanceof StateFailure)) throw err;
-      factsFrom = -1;
+      invalidate();
       finish(false, err.message);
     }
   }

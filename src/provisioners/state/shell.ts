@@ -23,5 +23,5 @@ export function flag(key: string, test: string): string {
 
 /** The shell expression printing a file's sha256 (empty when absent). */
 export function sha256Of(path: string): string {
-  return `sha256sum ${shq(path)} | cut -c1-64`;
+  return `sha256sum ${shq(path)} 2>/dev/null | cut -c1-64`;
 }

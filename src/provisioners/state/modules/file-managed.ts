@@ -4,7 +4,7 @@ import { isAbsolute, resolve } from 'node:path';
 import type { FromSchema } from 'json-schema-to-ts';
 import { shortDiff } from '../diff.js';
 import { renderVars } from '../render.js';
-import { fact, flag, sha256Of, shq } from '../shell.js';
+import { flag, sha256Of, shq } from '../shell.js';
 import { StateFailure, type StateFunction } from '../types.js';
 import { attrChanges, attrScript, attrsSchema, parentOf, parseStat, statProbe } from './attrs.js';
 
@@ -56,10 +56,10 @@ export const fileManaged: StateFunction<Args, Prepared> = {
   },
   probe(args, p) {
     const path = shq(args.name);
-    const lines = [statProbe(args.name), fact('sha', sha256Of(args.name)), flag('parent', `[ -d ${shq(parentOf(args.name))} ]`)];
+    const lines = [statProbe(args.name), flag('parent', `[ -d ${shq(parentOf(args.name))} ]`), `s=$(${sha256Of(args.name)}); echo "sha=$s"`];
     // The old content travels back only when it differs and is small, for the report's diff.
     if (args.show_changes) {
-      lines.push(`if [ -f ${path} ] && [ "$(${sha256Of(args.name)})" != ${p.sha} ] && [ $(wc -c < ${path}) -le ${MAX_DIFF_BYTES} ]; then echo "old=$(base64 < ${path} | tr -d '\\n')"; fi`);
+      lines.push(`if [ -n "$s" ] && [ "$s" != ${p.sha} ] && [ $(wc -c < ${path}) -le ${MAX_DIFF_BYTES} ]; then echo "old=$(base64 < ${path} | tr -d '\\n')"; fi`);
     }
     return lines.join('\n');
   },

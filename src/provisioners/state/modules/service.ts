@@ -54,7 +54,10 @@ function makeService(want: Want): StateFunction<Args> {
   return {
     name: `service.${want}`,
     schema,
-    probe: (args) => [fact('active', `systemctl is-active ${shq(args.name)}`), fact('enabled', `systemctl is-enabled ${shq(args.name)}`)].join('\n'),
+    probe: (args) =>
+      want === 'enabled' || want === 'disabled'
+        ? fact('enabled', `systemctl is-enabled ${shq(args.name)}`)
+        : [fact('active', `systemctl is-active ${shq(args.name)}`), fact('enabled', `systemctl is-enabled ${shq(args.name)}`)].join('\n'),
     check: (args, facts, _p, env) => checkService(want, args, facts, env),
     async apply(args, _facts, _p, _env, remote, check) {
       const n = shq(args.name);
