@@ -27,22 +27,27 @@ export async function applyChange(ctx: ApplyContext, c: GroupChange, swap: SwapO
   const { clients, log } = ctx;
   if (c.kind === 'launch-configuration') {
     const name = c.next.configuration!;
-    const source = await describeConfiguration(clients, c.region, c.previous.configuration!);
-    await copyConfiguration(clients, c.region, source, name, c.next.imageId);
-    ctx.journal?.created({ type: LAUNCH_CONFIGURATION, id: name, region: c.region });
-    c.created = true;
-    log.info(`${c.group}: created launch configuration ${name} with ${c.next.imageId}`);
+    if (!c.reuse) {
+      const source = await describeConfiguration(clients, c.region, c.previous.configuration!);
+      await copyConfiguration(clients, c.region, source, name, c.next.imageId);
+      ctx.journal?.created({ type: LAUNCH_CONFIGURATION, id: name, region: c.region });
+      c.created = true;
+      log.info(`${c.group}: created launch configuration ${name} with ${c.next.imageId}`);
+    }
     await pointGroup(clients, c, { configuration: name });
     log.info(`${c.group}: now launches from ${name}`);
     return;
   }
   const pinned = String(c.previous.resolvedVersion);
   if (viaRefresh && c.previous.templateVersion !== pinned) await pointGroup(clients, c, { version: pinned });
-  const number = await createVersion(clients, c.region, c.templateId!, c.previous.resolvedVersion!, c.next.imageId, swap.versionDescription);
-  ctx.journal?.created({ type: LT_VERSION, id: `${c.templateId}:${number}`, region: c.region });
-  c.next.resolvedVersion = number;
-  c.created = true;
-  log.info(`${c.group}: created launch template ${c.templateName} version ${number} with ${c.next.imageId}`);
+  let number = c.next.resolvedVersion!;
+  if (!c.reuse) {
+    number = await createVersion(clients, c.region, c.templateId!, c.previous.resolvedVersion!, c.next.imageId, swap.versionDescription);
+    ctx.journal?.created({ type: LT_VERSION, id: `${c.templateId}:${number}`, region: c.region });
+    c.next.resolvedVersion = number;
+    c.created = true;
+    log.info(`${c.group}: created launch template ${c.templateName} version ${number} with ${c.next.imageId}`);
+  }
   if (swap.setDefaultVersion) {
     await setDefaultVersion(clients, c.region, c.templateId!, number);
     c.next.defaultVersion = number;
@@ -99,7 +104,7 @@ export async function restoreChange(ctx: ApplyContext, c: GroupChange, signal: A
 
 /** A committed swap's resources belong to the group now, not to a run that might be killed. */
 export function commitChange(ctx: ApplyContext, c: GroupChange): void {
-  if (c.unchanged) return;
+  if (!c.created) return;
   if (c.kind === 'launch-configuration') ctx.journal?.removed({ type: LAUNCH_CONFIGURATION, id: c.next.configuration!, region: c.region });
   else ctx.journal?.removed({ type: LT_VERSION, id: `${c.templateId}:${c.next.resolvedVersion}`, region: c.region });
 }

@@ -8,3 +8,6 @@ export { type GroupChange, type GroupInfo, type GroupState, type SwapOptions } f
 export { imagesInUse, type ImageUsers } from './in-use.js';
 export { checkPruneRequest, prune, type PruneDecision, type PruneRequest } from './prune.js';
 export { resolveAccess, rolloutAccessProperties, ROLLOUT_SENSITIVE, type AccessInput } from './access-schema.js';
+export { keyValues, refreshInput, regionOf, type RefreshFlags } from './cli-flags.js';
+export { rollback, type RollbackRequest } from './rollback.js';
+export { commandContext } from './command-context.js';

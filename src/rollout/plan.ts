@@ -2,7 +2,7 @@ import { UsageError } from '../core/errors.js';
 import { describeConfiguration, copyName } from './launch-configuration.js';
 import { describeVersion } from './launch-template.js';
 import type { RolloutClients } from './clients.js';
-import type { GroupChange, GroupInfo, SwapOptions } from './types.js';
+import { describeTarget, type GroupChange, type GroupInfo, type SwapOptions } from './types.js';
 
 /**
  * The side-effect-free half of a swap: what the group launches now and what it would launch.
@@ -47,6 +47,13 @@ export async function planChange(clients: RolloutClients, group: GroupInfo, imag
 export function describeChange(c: GroupChange, swap: SwapOptions): string[] {
   const where = `${c.group} (${c.region})`;
   if (c.unchanged) return [`${where}: already launches ${c.next.imageId}; nothing to change`];
+  if (c.reuse) {
+    const from = describeTarget(c, c.previous);
+    const to = describeTarget(c, c.next);
+    const lines = [`${where}: go back from ${from} to ${to}`];
+    if (swap.setDefaultVersion) lines.push(`${where}: set version ${c.next.resolvedVersion} as the default of ${c.templateName} (was ${c.previous.defaultVersion})`);
+    return lines;
+  }
   if (c.kind === 'launch-configuration') {
     return [
       `${where}: create launch configuration ${c.next.configuration} as a copy of ${c.previous.configuration} with ImageId ${c.previous.imageId} -> ${c.next.imageId}`,

@@ -38,6 +38,8 @@ export interface GroupChange {
   templateName?: string;
   previous: GroupState;
   next: GroupState;
+  /** A rollback: `next` names an existing version / configuration, nothing is created. */
+  reuse?: boolean;
   /** The new launch template version / configuration exists (so an undo must remove it). */
   created?: boolean;
   /** Nothing to do: the group already launches the image. */
@@ -47,7 +49,8 @@ export interface GroupChange {
 
 export function describeTarget(c: GroupChange, s: GroupState): string {
   if (c.kind === 'launch-configuration') return `launch configuration ${s.configuration} (${s.imageId})`;
-  const v = s.templateVersion && s.templateVersion !== String(s.resolvedVersion) ? `${s.templateVersion} = ${s.resolvedVersion}` : `${s.resolvedVersion ?? '(new)'}`;
+  const n = `${s.resolvedVersion ?? '(new)'}`;
+  const v = s.templateVersion?.startsWith('$') ? `${s.templateVersion} = ${n}` : n;
   return `launch template ${c.templateName} version ${v} (${s.imageId})`;
 }
 
