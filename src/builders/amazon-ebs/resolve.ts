@@ -54,6 +54,7 @@ export function resolveAmazonEbs(c: AmazonEbsConfig, env: PluginEnv): ResolvedEb
       },
       endpoint: c.custom_endpoint_ec2,
       maxRetries: c.max_retries,
+      sharedCredentialsFile: c.shared_credentials_file ? abs(c.shared_credentials_file) : undefined,
     },
     region: c.region,
     sourceAmi: c.source_ami,
@@ -63,7 +64,10 @@ export function resolveAmazonEbs(c: AmazonEbsConfig, env: PluginEnv): ResolvedEb
       mostRecent: c.source_ami_filter.most_recent ?? false,
       includeDeprecated: c.source_ami_filter.include_deprecated ?? false,
     },
-    instanceTypes: [...(c.instance_type ? [c.instance_type] : []), ...(c.instance_types ?? []).filter((t) => t !== c.instance_type)],
+    instanceTypes: c.spot_instance_types?.length
+      ? [...c.spot_instance_types]
+      : [...(c.instance_type ? [c.instance_type] : []), ...(c.instance_types ?? []).filter((t) => t !== c.instance_type)],
+    spot: c.spot_price ? { maxPrice: c.spot_price === 'auto' ? undefined : c.spot_price, tags: c.spot_tags ?? {} } : undefined,
     subnetId: c.subnet_id,
     subnetFilter: c.subnet_filter && { filters: c.subnet_filter.filters ?? {}, mostFree: !!c.subnet_filter.most_free, random: !!c.subnet_filter.random },
     vpcId: c.vpc_id,

@@ -30,6 +30,8 @@ export interface ResolvedEbs {
   sourceAmi?: string;
   sourceAmiFilter?: Filter & { owners: string[]; mostRecent: boolean; includeDeprecated: boolean };
   instanceTypes: string[];
+  /** A one-time spot instance, "auto" or a maximum price; such an instance cannot be stopped. */
+  spot?: { maxPrice?: string; tags: Record<string, string> };
   subnetId?: string;
   subnetFilter?: Filter & { mostFree: boolean; random: boolean };
   vpcId?: string;

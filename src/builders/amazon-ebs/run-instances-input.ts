@@ -38,6 +38,14 @@ export async function runInstancesInput(ctx: BuildContext, cfg: ResolvedEbs, s: 
     EbsOptimized: cfg.ebsOptimized || undefined,
     ...(cfg.unlimitedCredits ? { CreditSpecification: { CpuCredits: 'unlimited' } } : {}),
     InstanceInitiatedShutdownBehavior: cfg.shutdownBehavior,
+    ...(cfg.spot
+      ? {
+          InstanceMarketOptions: {
+            MarketType: 'spot',
+            SpotOptions: { MaxPrice: cfg.spot.maxPrice, SpotInstanceType: 'one-time', InstanceInterruptionBehavior: 'terminate' },
+          },
+        }
+      : {}),
     MetadataOptions: {
       HttpEndpoint: cfg.metadata.httpEndpoint,
       HttpTokens: cfg.metadata.httpTokens,
@@ -48,6 +56,7 @@ export async function runInstancesInput(ctx: BuildContext, cfg: ResolvedEbs, s: 
     TagSpecifications: [
       ...tagSpecifications(['instance'], resourceTags(ctx, cfg, { Name: 'bake builder', ...renderTags(cfg, 'run_tags', cfg.runTags, data) })),
       ...tagSpecifications(['volume'], resourceTags(ctx, cfg, renderTags(cfg, 'run_volume_tags', cfg.runVolumeTags, data))),
+      ...(cfg.spot ? tagSpecifications(['spot-instances-request'], resourceTags(ctx, cfg, renderTags(cfg, 'spot_tags', cfg.spot.tags, data))) : []),
     ],
   };
 }

@@ -7,7 +7,7 @@ export const accessProperties = {
   secret_key: str('Secret access key, with access_key.'),
   token: str('Session token for temporary access_key/secret_key.'),
   profile: str('Profile of the shared config/credentials files (SSO and role profiles included).'),
-  shared_credentials_file: str('Path of the shared credentials file (sets AWS_SHARED_CREDENTIALS_FILE for this build).'),
+  shared_credentials_file: str('Path of a shared credentials file to read the keys (of `profile`) from, instead of ~/.aws/credentials.'),
   assume_role: {
     type: 'object',
     description: 'Assume this role with the credentials above before doing anything.',

@@ -7,7 +7,15 @@ import { runInstancesInput, type LaunchState } from './run-instances-input.js';
 import { waitCtx, type Init, type InstanceState } from './state.js';
 
 /** Errors after which the next of instance_types is worth a try. */
-const NO_CAPACITY = new Set(['InsufficientInstanceCapacity', 'Unsupported', 'InstanceLimitExceeded', 'VcpuLimitExceeded']);
+const NO_CAPACITY = new Set([
+  'InsufficientInstanceCapacity',
+  'InsufficientCapacity',
+  'Unsupported',
+  'InstanceLimitExceeded',
+  'VcpuLimitExceeded',
+  'SpotMaxPriceTooLow',
+  'MaxSpotInstanceCountExceeded',
+]);
 
 /** Launches the temporary instance, trying instance_types in order; terminates it at the end. */
 export function runInstanceStep(cfg: ResolvedEbs): Step<Init & LaunchState, InstanceState> {
@@ -19,7 +27,7 @@ export function runInstanceStep(cfg: ResolvedEbs): Step<Init & LaunchState, Inst
       const client = await state.clients.get();
       const failures: string[] = [];
       for (const type of cfg.instanceTypes) {
-        ctx.log.say(`Launching a ${type} instance from ${state.source.id}`);
+        ctx.log.say(`Launching a ${type}${cfg.spot ? ' spot' : ''} instance from ${state.source.id}`);
         try {
           const out = await send<Reservation>(client, new RunInstancesCommand(await runInstancesInput(ctx, cfg, state, type)), {
             what: `amazon-ebs: launch ${type} instance`,

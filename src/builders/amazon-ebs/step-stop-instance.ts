@@ -12,6 +12,11 @@ export function stopInstanceStep(cfg: ResolvedEbs): Step<Init & InstanceState, o
       const ec2 = await import('@aws-sdk/client-ec2');
       const client = await clients.get();
       const wait = waitCtx(ctx, cfg, 'instance');
+      if (cfg.spot) {
+        // A one-time spot instance cannot be stopped; CreateImage reboots it for a consistent image.
+        if (cfg.ami.enaSupport !== undefined || cfg.ami.sriovSupport) ctx.log.warn('ena_support/sriov_support are not set on a spot instance, which cannot be stopped; the source AMI\'s settings are kept');
+        return {};
+      }
       if (cfg.disableStop) {
         ctx.log.say('Waiting for the provisioners to stop the instance (disable_stop_instance)…');
       } else {

@@ -9,13 +9,10 @@ const { ssh_keypair_name: _implementedHere, ...sshStillUnsupported } = sshUnsupp
 
 export const amazonEbsUnsupported: Unsupported = {
   ...sshStillUnsupported,
-  spot_price: changesImage('spot instances are not supported yet; remove spot_price to use on-demand'),
-  spot_price_auto_product: harmless('spot instances are not supported; on-demand is used'),
-  spot_instance_types: changesImage('spot instances are not supported yet; use instance_types for a fallback list'),
-  spot_tags: harmless('spot instances are not supported; no spot request is made'),
-  spot_allocation_strategy: harmless('spot instances are not supported; no spot request is made'),
-  block_duration_minutes: harmless('spot blocks are not supported'),
-  fleet_tags: harmless('no fleet is created'),
+  spot_price_auto_product: harmless('"auto" spot prices are capped at the on-demand price without it'),
+  spot_allocation_strategy: harmless('bake requests spot instances one type at a time, in the order given'),
+  block_duration_minutes: harmless('spot blocks are no longer offered by EC2'),
+  fleet_tags: harmless('bake starts spot instances with RunInstances; no fleet is created'),
   temporary_security_group_source_public_ip: changesImage('not supported yet; give temporary_security_group_source_cidrs'),
   temporary_iam_instance_profile_policy_document: changesImage('temporary instance profiles are not supported yet; give iam_instance_profile'),
   skip_profile_validation: harmless('bake does not validate the instance profile'),

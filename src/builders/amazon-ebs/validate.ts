@@ -23,6 +23,8 @@ export function checkResolved(r: ResolvedEbs, skipRegionValidation: boolean): vo
     fail('source_ami_filter.owners', 'required: name the accounts the source AMI may come from (e.g. ["amazon"] or an account id), so a look-alike AMI cannot be picked');
   }
   if (r.instanceTypes.length === 0) fail('instance_type', 'required');
+  if (r.spot?.maxPrice !== undefined && !/^\d+(\.\d+)?$/.test(r.spot.maxPrice)) fail('spot_price', `must be "auto" or a price like "0.05", not "${r.spot.maxPrice}"`);
+  if (r.spot && r.disableStop) fail('disable_stop_instance', 'a one-time spot instance cannot be stopped; remove disable_stop_instance or spot_price');
   if (r.ami.kmsKeyId && r.ami.encryptBoot !== true) fail('kms_key_id', 'needs "encrypt_boot": true');
   for (const region of Object.keys(r.ami.regionKmsKeyIds)) {
     if (region !== r.region && !r.ami.regions.includes(region)) fail(`region_kms_key_ids.${region}`, `"${region}" is not in ami_regions`);

@@ -11,6 +11,8 @@ export interface AwsAccess {
   sessionToken?: string;
   /** `profile`: a profile of the shared config/credentials files (SSO and role profiles included). */
   profile?: string;
+  /** `shared_credentials_file`: read keys from this file instead of ~/.aws/credentials. */
+  sharedCredentialsFile?: string;
   /** `assume_role`: a role assumed with the credentials above. */
   assumeRole?: { roleArn: string; sessionName?: string; externalId?: string; durationSeconds?: number };
   /** `custom_endpoint_ec2`, else AWS_ENDPOINT_URL_EC2 / AWS_ENDPOINT_URL: one endpoint serving every region. */
@@ -25,12 +27,14 @@ export function endpointFor(access: AwsAccess): string | undefined {
 }
 
 async function credentialsFor(access: AwsAccess, region: string) {
+  const { fromIni, fromTemporaryCredentials } = await import('@aws-sdk/credential-providers');
   const base =
     access.accessKey && access.secretKey
       ? { accessKeyId: access.accessKey, secretAccessKey: access.secretKey, sessionToken: access.sessionToken || undefined }
-      : undefined;
+      : access.sharedCredentialsFile
+        ? fromIni({ filepath: access.sharedCredentialsFile, ...(access.profile ? { profile: access.profile } : {}) })
+        : undefined;
   if (!access.assumeRole) return base;
-  const { fromTemporaryCredentials } = await import('@aws-sdk/credential-providers');
   const role = access.assumeRole;
   return fromTemporaryCredentials({
     ...(base ? { masterCredentials: base } : {}),

@@ -59,9 +59,15 @@ describe('amazon-ebs config', () => {
     [{ source_ami: undefined }, 't.json: builders[0].source_ami: one of source_ami or source_ami_filter is required'],
     [{ instance_type: undefined }, 't.json: builders[0].instance_type: required'],
     [{ ssh_username: undefined }, 't.json: builders[0].ssh_username: required to connect over SSH (or set "communicator": "none")'],
+    [{ spot_price: 'cheap' }, 't.json: builders[0].spot_price: must be "auto" or a price like "0.05", not "cheap"'],
+    [{ spot_price: 'auto', disable_stop_instance: true }, 't.json: builders[0].disable_stop_instance: a one-time spot instance cannot be stopped; remove disable_stop_instance or spot_price'],
     [{ ssh_keypair_name: 'mine' }, 't.json: builders[0].ssh_private_key_file: required with ssh_keypair_name (or set ssh_agent_auth)'],
   ])('refuses %j before creating anything', (change, message) => {
     expect(errorsOf({ ...base, ...change })).toEqual([message]);
+  });
+
+  it('suggests the option meant for a misspelt key', () => {
+    expect(errorsOf({ ...base, ami_regoins: ['eu-west-1'] })).toEqual([expect.stringMatching(/^t\.json: builders\[0\]\.ami_regoins: .*ami_regions/)]);
   });
 
   it('accepts an unknown region with skip_region_validation', () => {
@@ -69,8 +75,8 @@ describe('amazon-ebs config', () => {
   });
 
   it('refuses a Packer option that would change the image and names why', () => {
-    expect(errorsOf({ ...base, spot_price: 'auto' })).toEqual([
-      "t.json: builders[0].spot_price: not supported by bake's amazon-ebs builder: spot instances are not supported yet; remove spot_price to use on-demand",
+    expect(errorsOf({ ...base, placement: { tenancy: 'dedicated' } })).toEqual([
+      "t.json: builders[0].placement: not supported by bake's amazon-ebs builder: placement (host resource groups, tenancy) is not supported yet",
     ]);
   });
 

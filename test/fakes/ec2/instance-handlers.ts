@@ -51,6 +51,7 @@ export function runInstances(fake: FakeEc2, region: string, input: RunInstancesC
     launchTime: new Date(),
     volumes: [fake.nextId('vol')],
     hiddenPolls: fake.faults.notFoundPolls ?? 0,
+    spot: input.InstanceMarketOptions?.MarketType === 'spot',
   };
   fake.instances.set(i.id, i);
   return { Instances: [view(i)] };
@@ -84,7 +85,12 @@ function each(fake: FakeEc2, region: string, ids: string[] | undefined, change: 
 }
 
 export function stopInstances(fake: FakeEc2, region: string, input: { InstanceIds?: string[] }) {
-  return { StoppingInstances: each(fake, region, input.InstanceIds, (i) => i.state === 'running' && (i.state = 'stopping')) };
+  return {
+    StoppingInstances: each(fake, region, input.InstanceIds, (i) => {
+      if (i.spot) throw ec2Error('UnsupportedOperation', `You can't stop the Spot Instance '${i.id}' because it is associated with a one-time Spot Instance request.`);
+      if (i.state === 'running') i.state = 'stopping';
+    }),
+  };
 }
 
 export function terminateInstances(fake: FakeEc2, region: string, input: { InstanceIds?: string[] }) {

@@ -13,6 +13,7 @@ export interface FakeInstance {
   launchTime: Date;
   volumes: string[];
   hiddenPolls: number;
+  spot?: boolean;
 }
 
 export interface FakeImage {
