@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { goTimeFormat, RFC3339 } from './go-time.js';
+import { goSprintf, goSprint } from './printf.js';
 import { strftime } from './strftime.js';
 import { TemplateSyntaxError } from './template-error.js';
 import type { RenderContext } from './render-context.js';
@@ -9,7 +10,7 @@ import type { RenderContext } from './render-context.js';
 /** Thrown by a function that cannot be evaluated yet in partial mode; the action is kept as written. */
 export class Deferred extends Error {}
 
-export type ParamType = 'string' | 'int';
+export type ParamType = 'string' | 'int' | 'any';
 
 export interface TemplateFunction {
   params: ParamType[];
@@ -109,6 +110,8 @@ export const FUNCTIONS: Record<string, TemplateFunction> = {
       return parts[n];
     },
   },
+  print: { params: ['any'], variadic: true, call: (_ctx, ...args: unknown[]) => goSprint(args) },
+  printf: { params: ['string', 'any'], variadic: true, call: (_ctx, format: string, ...args: unknown[]) => goSprintf(format, args) },
   sed: unsupported('sed', 'it is deprecated in Packer too; use replace or replace_all'),
   consul_key: unsupported('consul_key', SECRETS),
   vault: unsupported('vault', SECRETS),

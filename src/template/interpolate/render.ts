@@ -99,7 +99,8 @@ function callFunction(name: string, argOps: Operand[], piped: Value[], ctx: Rend
 }
 
 /** Literals must have the parameter's type, as in Go; values computed at run time are converted. */
-function convert(arg: Value, type: ParamType, fn: string, index: number, literal: Operand | undefined): string | number {
+function convert(arg: Value, type: ParamType, fn: string, index: number, literal: Operand | undefined): Value {
+  if (type === 'any') return arg;
   const position = `argument ${index + 1} of ${fn}`;
   const computed = literal === undefined || literal.kind === 'pipeline' || literal.kind === 'ident' || literal.kind === 'field';
   if (type === 'int') {

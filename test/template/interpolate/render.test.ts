@@ -114,6 +114,13 @@ describe('render: functions', () => {
       't.json: builders[0].ami_name: env is only allowed in the defaults of "variables" (as in Packer) in {{env `HOME`}}',
     );
   });
+  it('print and printf, as Go templates always have them', () => {
+    expect(r('{{ printf "%s-%03d-%q-%v%%" (user `region`) 7 "x" true }}')).toBe('eu-west-1-007-"x"-true%');
+    expect(r('{{ user `region` | printf "ami-%s" }}')).toBe('ami-eu-west-1');
+    expect(r('{{ printf "%s %s" "a" }}|{{ printf "%d" "a" }}')).toBe('a %!s(MISSING)|%!d(string=a)');
+    expect(r('{{ print "a" 1 2 "b" }}')).toBe('a1 2b');
+    expect(err('{{ printf "%x" 1 }}')).toBe('t.json: builders[0].ami_name: printf: verb "%x" is not supported (use %s, %v, %d, %q or %t) in {{ printf "%x" 1 }}');
+  });
   it('build reads build data', () => {
     expect(r('{{ build `Host` }}', { data: { Host: '10.0.0.1' } })).toBe('10.0.0.1');
   });
