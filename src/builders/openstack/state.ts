@@ -23,6 +23,7 @@ export interface NetworkState {
 export interface KeyPairState {
   keyPairName?: string;
   privateKey?: string;
+  publicKey?: string;
 }
 
 export interface VolumeState {

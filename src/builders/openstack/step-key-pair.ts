@@ -25,7 +25,7 @@ export function stepKeyPair(config: ResolvedOpenstack): Step<AuthState, KeyPairS
       created = name;
       ctx.journal.created({ type: 'openstack:key-pair', id: name, region, details: journalDetails });
       throwIfAborted(ctx.signal);
-      return { keyPairName: name, privateKey: keys.privateKey };
+      return { keyPairName: name, privateKey: keys.privateKey, publicKey: keys.publicKey };
     },
     cleanup: async (ctx, { session, region }) => {
       if (!created) return;

@@ -1,5 +1,11 @@
+import { generateEd25519KeyPair } from '../../../src/communicator/keys.js';
 import { empty, json, novaError, type Reply, type Req } from './reply.js';
 import { newId, type FakeServer, type FakeState } from './state.js';
+
+/** The minor part of X-OpenStack-Nova-API-Version; 2.1 when none is sent. */
+function microversion(req: Req): number {
+  return Number(String(req.headers['x-openstack-nova-api-version'] ?? '2.1').split('.')[1]);
+}
 
 function view(state: FakeState, s: FakeServer) {
   const addresses: Record<string, unknown[]> = {};
@@ -16,6 +22,8 @@ function view(state: FakeState, s: FakeServer) {
     id: s.id,
     name: s.name,
     status: s.status,
+    // Nova keeps the status during a transition and shows it in the task state.
+    'OS-EXT-STS:task_state': s.task ?? null,
     addresses,
     metadata: s.metadata,
     key_name: s.keyName ?? null,
@@ -25,7 +33,7 @@ function view(state: FakeState, s: FakeServer) {
   };
 }
 
-/** Moves a server one poll along: BUILD → ACTIVE (or ERROR), stopping → SHUTOFF, deleting → gone. */
+/** Moves a server one poll along: BUILD → ACTIVE (or ERROR), powering-off → SHUTOFF, deleting → gone. */
 function advance(state: FakeState, s: FakeServer): void {
   s.polls += 1;
   if (s.status === 'BUILD') {
@@ -36,9 +44,10 @@ function advance(state: FakeState, s: FakeServer): void {
       s.status = 'ACTIVE';
       state.onBoot?.(s, s.keyName ? state.keypairs.get(s.keyName) : undefined);
     }
-  } else if (s.status === 'STOPPING') {
+  } else if (s.task === 'powering-off') {
+    s.task = undefined;
     s.status = 'SHUTOFF';
-  } else if (s.status === 'DELETING') {
+  } else if (s.task === 'deleting') {
     s.deleted = true;
     for (const [id, port] of state.ports) {
       if (port.device_id !== s.id) continue;
@@ -58,8 +67,9 @@ function createServer(state: FakeState, req: Req): Reply {
   const bdm = b.block_device_mapping_v2?.[0];
   if (!bdm && !state.images.has(b.imageRef)) return novaError(400, `Can not find requested image`);
   if (b.key_name && !state.keypairs.has(b.key_name)) return novaError(400, 'Invalid key_name provided.');
-  if (b.networks === undefined) return novaError(400, "Invalid input for field/attribute server. Value: ... 'networks' is a required property");
-  const nets: string[] = b.networks === 'auto' ? ['net-private'] : b.networks.map((n: { uuid?: string; port?: string }) => n.uuid ?? n.port);
+  // From 2.37 the caller must say which networks ("auto" lets Nova choose); before, Nova chose.
+  if (b.networks === undefined && microversion(req) >= 37) return novaError(400, "Invalid input for field/attribute server. Value: ... 'networks' is a required property");
+  const nets: string[] = b.networks === 'auto' || b.networks === undefined ? ['net-private'] : b.networks.map((n: { uuid?: string; port?: string }) => n.uuid ?? n.port);
   for (const n of nets) if (!state.networks.some((x) => x.id === n)) return novaError(400, `Network ${n} could not be found.`);
   if (bdm) {
     const volume = state.volumes.get(bdm.uuid);
@@ -90,12 +100,11 @@ function createServer(state: FakeState, req: Req): Reply {
 function action(state: FakeState, s: FakeServer, req: Req): Reply {
   const body = req.body ?? {};
   if ('os-stop' in body) {
-    if (s.status !== 'ACTIVE') return novaError(409, `Cannot 'stop' instance ${s.id} while it is in vm_state ${s.status.toLowerCase()}`);
-    s.status = 'STOPPING';
+    if (s.status !== 'ACTIVE' || s.task) return novaError(409, `Cannot 'stop' instance ${s.id} while it is in vm_state ${s.status.toLowerCase()}`);
+    s.task = 'powering-off';
     return empty(202);
   }
   if ('createImage' in body) {
-    if (req.headers['x-openstack-nova-api-version'] !== '2.45') return novaError(400, 'this fake answers createImage only at microversion 2.45');
     const image = {
       id: newId('img'),
       name: body.createImage.name,
@@ -111,10 +120,12 @@ function action(state: FakeState, s: FakeServer, req: Req): Reply {
       properties: { ...body.createImage.metadata, instance_uuid: s.id },
     };
     state.images.set(image.id, image);
-    return json(202, { image_id: image.id });
+    // Before microversion 2.45 the image is named only by the Location header.
+    if (microversion(req) >= 45) return json(202, { image_id: image.id });
+    return { status: 202, headers: { Location: `${state.baseUrl}/image/v2/images/${image.id}` } };
   }
   if ('forceDelete' in body) {
-    s.status = 'DELETING';
+    s.task = 'deleting';
     return empty(202);
   }
   return novaError(400, `Unsupported action ${Object.keys(body).join(',')}`);
@@ -125,10 +136,15 @@ export function nova(state: FakeState, req: Req): Reply {
   if (method === 'GET' && path === '/flavors/detail') return json(200, { flavors: state.flavors });
   if (method === 'POST' && path === '/os-keypairs') {
     const kp = req.body?.keypair;
-    if (!kp?.public_key) return novaError(400, "Invalid input for field/attribute keypair. Value: ... 'public_key' is a required property");
+    // From 2.92 Nova no longer generates key pairs: the public key is required.
+    if (!kp?.public_key && microversion(req) >= 92) return novaError(400, "Invalid input for field/attribute keypair. Value: ... 'public_key' is a required property");
     if (state.keypairs.has(kp.name)) return novaError(409, `Key pair '${kp.name}' already exists.`);
-    state.keypairs.set(kp.name, kp.public_key);
-    return json(200, { keypair: { name: kp.name, public_key: kp.public_key, fingerprint: 'fa:ke', user_id: state.credentials.userId, type: 'ssh' } });
+    const generated = kp.public_key ? undefined : generateEd25519KeyPair(kp.name);
+    const publicKey = kp.public_key ?? generated!.publicKey;
+    state.keypairs.set(kp.name, publicKey);
+    return json(200, {
+      keypair: { name: kp.name, public_key: publicKey, fingerprint: 'fa:ke', user_id: state.credentials.userId, type: 'ssh', ...(generated ? { private_key: generated.privateKey } : {}) },
+    });
   }
   const kp = path.match(/^\/os-keypairs\/([^/]+)$/);
   if (kp && method === 'DELETE') {
@@ -140,17 +156,23 @@ export function nova(state: FakeState, req: Req): Reply {
   if (method === 'GET' && path === '/servers/detail') {
     return json(200, { servers: [...state.servers.values()].filter((s) => !s.deleted).map((s) => view(state, s)) });
   }
-  const m = path.match(/^\/servers\/([^/]+)(\/action)?$/);
+  const m = path.match(/^\/servers\/([^/]+)(\/action|\/os-interface)?$/);
   const server = m ? state.servers.get(m[1]) : undefined;
   if (m && (!server || server.deleted)) return novaError(404, `Instance ${m[1]} could not be found.`);
-  if (server && m?.[2] && method === 'POST') return action(state, server, req);
+  if (server && m?.[2] === '/action' && method === 'POST') return action(state, server, req);
+  if (server && m?.[2] === '/os-interface' && method === 'GET') {
+    const ports = [...state.ports.values()].filter((p) => p.device_id === server.id);
+    return json(200, {
+      interfaceAttachments: ports.map((p) => ({ port_id: p.id, net_id: p.network_id, port_state: 'ACTIVE', mac_addr: 'fa:16:3e:00:00:01', fixed_ips: [{ ip_address: p.ip, subnet_id: 'subnet-0001' }] })),
+    });
+  }
   if (server && method === 'GET') {
     const shown = view(state, server);
     advance(state, server);
     return json(200, { server: shown });
   }
   if (server && method === 'DELETE') {
-    server.status = 'DELETING';
+    server.task = 'deleting';
     return empty(204);
   }
   return novaError(404, `No route ${method} ${path}`);

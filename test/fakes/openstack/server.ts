@@ -77,6 +77,7 @@ export async function startFakeOpenstack(state = new FakeState(), tls?: { key: s
   const server = tls ? createHttpsServer(tls, handler) : createServer(handler);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `${tls ? 'https' : 'http'}://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  state.baseUrl = base;
   return {
     url: base,
     authUrl: `${base}/identity/v3`,

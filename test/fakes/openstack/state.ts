@@ -3,6 +3,8 @@ export interface FakeServer {
   id: string;
   name: string;
   status: string;
+  /** OS-EXT-STS:task_state while a stop or delete is under way. */
+  task?: 'powering-off' | 'deleting';
   polls: number;
   imageRef?: string;
   flavorRef: string;
@@ -111,6 +113,8 @@ export class FakeState {
     { id: 'net-public', name: 'public', 'router:external': true },
   ];
   faults: Faults = {};
+  /** Where the fake listens, once started. */
+  baseUrl = '';
   /** Every request as "METHOD /path?query", in order. */
   readonly requests: string[] = [];
   /** Called on every request before it is handled (tests abort a build at a chosen call). */
