@@ -10,7 +10,7 @@ import { startSshd } from '../test/helpers/sshd-launcher.mjs';
 
 const MIB = 1024 * 1024;
 const sizeMiB = Number(process.argv[2] ?? 256);
-const ROUNDS = 3;
+const ROUNDS = 5;
 
 const sshd = await startSshd();
 const src = join(sshd.dir, 'payload.bin');
