@@ -11,3 +11,4 @@ export { resolveAccess, rolloutAccessProperties, ROLLOUT_SENSITIVE, type AccessI
 export { keyValues, refreshInput, regionOf, type RefreshFlags } from './cli-flags.js';
 export { rollback, type RollbackRequest } from './rollback.js';
 export { commandContext } from './command-context.js';
+export { FINGERPRINT_TAG, findByFingerprint, fingerprint, type FingerprintInput } from './fingerprint.js';
