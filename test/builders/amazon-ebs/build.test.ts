@@ -89,4 +89,16 @@ describe('amazon-ebs happy path', () => {
     expect(fake.groups.size).toBe(0);
     expect(fake.keyPairs.size).toBe(0);
   });
+
+  it('renders {{ .SourceAMIName }} in ami_name and checks the result', async () => {
+    env = fakeWithSshd(sshd);
+    const artifact = await makeBuilder(ebsConfig(sshd, { ami_name: '{{ .SourceAMIName }}-baked' })).run(ebsContext(async () => {}));
+    expect(env.fake.images.get(artifact!.images['us-east-1'])!.name).toBe(`${env.source.name}-baked`);
+    env.restore();
+    env = fakeWithSshd(sshd);
+    await expect(makeBuilder(ebsConfig(sshd, { ami_name: '{{ .SourceAMIName }}:baked' })).run(ebsContext(async () => {}))).rejects.toThrow(
+      `t.json: builders[0].ami_name: contains ":": only letters, digits, spaces and ( ) [ ] . / - ' @ _ are allowed (clean_resource_name helps)`,
+    );
+    expect(env.fake.callsOf('RunInstances')).toEqual([]);
+  });
 });

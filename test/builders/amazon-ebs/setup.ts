@@ -26,7 +26,7 @@ export function ebsConfig(sshd: TestSshd, extra: Record<string, unknown> = {}) {
     ssh_username: sshd.username,
     ssh_port: sshd.port,
     ssh_timeout: '20s',
-    ami_name: 'bake-test-{{ .SourceAMIName }}'.replace('{{ .SourceAMIName }}', 'web'),
+    ami_name: 'bake-test-web',
     ...extra,
   };
 }
