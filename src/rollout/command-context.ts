@@ -11,7 +11,7 @@ export function commandContext(bus: EventBus, name: string, region: string, acce
   return {
     clients: new RolloutClients(resolveAccess(access, region), signal),
     log: bus.logger(name),
-    journal: new Journal(process.env.BAKE_JOURNAL ?? defaultJournalPath(), id, name),
+    journal: new Journal(defaultJournalPath(), id, name),
     // Undo work is not stopped by Ctrl-C, only bounded in time.
     cleanupSignal: (ms = 600_000) => AbortSignal.timeout(ms),
   };
