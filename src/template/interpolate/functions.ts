@@ -120,9 +120,9 @@ export const FUNCTIONS: Record<string, TemplateFunction> = {
 };
 
 /** The run's start: one value for every {{timestamp}} and {{isotime}} of a run, as in Packer. */
-const START = new Date();
+export const RUN_START = new Date();
 function runTime(ctx: RenderContext): Date {
-  return ctx.now ?? START;
+  return ctx.now ?? RUN_START;
 }
 
 /** Go's strings.Replace: the first n non-overlapping matches (all when n < 0); an empty `old` matches between runes. */

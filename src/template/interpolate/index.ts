@@ -1,3 +1,4 @@
 export { render, hasActions } from './render.js';
 export type { RenderContext } from './render-context.js';
 export { goTimeFormat, RFC3339 } from './go-time.js';
+export { RUN_START } from './functions.js';

@@ -1,6 +1,7 @@
 import { dirname, resolve } from 'node:path';
 import { ErrorList } from '../../core/errors.js';
 import type { Registry } from '../../plugins/registry.js';
+import { RUN_START } from '../interpolate/index.js';
 import type { BuildPlan, PlannedBuild } from '../plan.js';
 import { validatorFor } from './ajv.js';
 import { planBuilders } from './builders.js';
@@ -20,7 +21,7 @@ export interface LoadOptions {
   varFiles?: string[];
   /** Parse and check the envelope only: no variables resolved, no plugin checks, `builds` empty. */
   syntaxOnly?: boolean;
-  /** The run's start, for {{timestamp}} and {{isotime}}. */
+  /** The run's start, for {{timestamp}} and {{isotime}}; default: when bake started, the time render() uses too. */
   now?: Date;
   env?: NodeJS.ProcessEnv;
 }
@@ -56,7 +57,7 @@ export function loadTemplate(file: string, options: LoadOptions): BuildPlan {
     return plan;
   }
 
-  const now = options.now ?? new Date();
+  const now = options.now ?? RUN_START;
   const variables = resolveVariables({
     file,
     templateDir,

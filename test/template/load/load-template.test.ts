@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ErrorList } from '../../../src/core/errors.js';
-import { loadTemplate, type LoadOptions } from '../../../src/template/index.js';
+import { loadTemplate, render, type LoadOptions } from '../../../src/template/index.js';
 import { errorOf, fakeRegistry, writeFiles } from '../fake-plugins.js';
 
 const now = new Date(Date.UTC(2024, 0, 2, 3, 4, 5));
@@ -98,6 +98,12 @@ describe('loadTemplate: builds', () => {
       count: 1,
     });
     expect(created[0].env).toEqual({ file: join(dir, 't.json'), path: 'builders[0]', templateDir: dir });
+  });
+  it('{{timestamp}} at read time and in a plugin\'s later render() is one value', async () => {
+    const { load, created } = setup({ builders: [builder({ ami_name: '{{timestamp}}' })] });
+    load({ now: undefined });
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    expect(created[0].config.ami_name).toBe(render('{{timestamp}}'));
   });
   it('keeps .Field actions for the plugin to render later', () => {
     const { load, created } = setup({ builders: [builder({ ami_name: 'from-{{ .SourceAMI }}-{{isotime "2006"}}' })] });
