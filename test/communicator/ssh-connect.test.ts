@@ -95,6 +95,20 @@ describe('connectSsh', () => {
     await plain.close();
   });
 
+  it('answers keyboard-interactive prompts with the password', async () => {
+    const kbd = await startSshd({ keyboardInteractive: true });
+    try {
+      const login = kbd.passwordLogin as { username: string; password: string };
+      const options = resolveSshConfig({ ssh_username: login.username, ssh_password: login.password }, { host: kbd.host, port: kbd.port }, env);
+      const comm = await connectSsh(options, makeProvisionContext());
+      expect((await comm.exec('true')).exitCode).toBe(0);
+      await comm.close();
+      expect(kbd.log()).toMatch(/Accepted keyboard-interactive\/pam for bake-test/);
+    } finally {
+      await kbd.stop();
+    }
+  });
+
   it('reports a rejected key as an authentication failure, not a timeout', async () => {
     const wrong = join(sshd.dir, 'wrong_key');
     writeFileSync(wrong, generateEd25519KeyPair('wrong').privateKey, { mode: 0o600 });

@@ -1,6 +1,8 @@
 export interface SshdOptions {
   /** Enable password authentication and make sure the dedicated `bake-test` user exists. */
   password?: boolean;
+  /** Offer only keyboard-interactive (through PAM) for the `bake-test` user's password. */
+  keyboardInteractive?: boolean;
   /** Extra public keys accepted for every user. */
   authorizedKeys?: string[];
   /** Extra sshd_config lines. */

@@ -58,10 +58,11 @@ function writeConfig(dir, port, options) {
     `PidFile ${join(dir, 'sshd.pid')}`,
     `AuthorizedKeysFile ${join(dir, 'authorized_keys')}`,
     'StrictModes no',
-    'UsePAM no',
+    // keyboard-interactive needs PAM (sshd's own kbd-interactive is BSD auth only).
+    `UsePAM ${options.keyboardInteractive ? 'yes' : 'no'}`,
     'PermitRootLogin yes',
-    `PasswordAuthentication ${options.password ? 'yes' : 'no'}`,
-    'KbdInteractiveAuthentication no',
+    `PasswordAuthentication ${options.password && !options.keyboardInteractive ? 'yes' : 'no'}`,
+    `KbdInteractiveAuthentication ${options.keyboardInteractive ? 'yes' : 'no'}`,
     'AllowTcpForwarding yes',
     'MaxStartups 200',
     'MaxSessions 200',
@@ -114,7 +115,7 @@ export async function startSshd(options = {}) {
   const privateKeyPath = join(dir, 'client_ed25519');
   const publicKey = readFileSync(`${privateKeyPath}.pub`, 'utf8').trim();
   writeFileSync(join(dir, 'authorized_keys'), `${[publicKey, ...(options.authorizedKeys ?? [])].join('\n')}\n`, { mode: 0o644 });
-  const passwordLogin = options.password ? ensurePasswordUser() : undefined;
+  const passwordLogin = options.password || options.keyboardInteractive ? ensurePasswordUser() : undefined;
 
   let port = 0;
   let server;
