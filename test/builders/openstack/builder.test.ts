@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { OpenstackBuilder } from '../../../src/builders/openstack/index.js';
 import { startSshd, type TestSshd } from '../../helpers/sshd.js';
@@ -64,6 +67,37 @@ describe('openstack builder against the fake cloud', () => {
     expect(image.properties['bake:build-id']).toBe('bake-test-0001');
     expect(cloud.state.leftovers()).toEqual([]);
     expect(openJournal(ctx)).toEqual([]);
+  });
+
+  it('passes user_data_file, security groups, config drive, availability zone and metadata to Nova', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bake-os-ud-'));
+    writeFileSync(join(dir, 'cloud-init.yaml'), '#cloud-config\npackages: [nginx]\n');
+    const config = resolved(
+      baseConfig(cloud, sshd, { user_data_file: 'cloud-init.yaml', security_groups: ['ssh', 'web'], config_drive: true, availability_zone: 'nova-2', instance_name: 'builder', instance_metadata: { team: 'sre' } }),
+    );
+    config.env.templateDir = dir;
+    await new OpenstackBuilder(config).run(provisioningContext([]));
+    const server = [...cloud.state.servers.values()][0];
+    expect(server.request).toMatchObject({
+      name: 'builder',
+      security_groups: [{ name: 'ssh' }, { name: 'web' }],
+      config_drive: true,
+      availability_zone: 'nova-2',
+      networks: 'auto',
+      metadata: { team: 'sre', 'bake:build-id': 'bake-test-0001' },
+    });
+    expect(Buffer.from(String(server.request.user_data), 'base64').toString()).toBe('#cloud-config\npackages: [nginx]\n');
+  });
+
+  it('reuses a free floating IP with reuse_ips, and uses a given one by address; neither is released', async () => {
+    cloud.state.floatingPool = [];
+    cloud.state.floatingIps.set('fip-mine', { id: 'fip-mine', floating_ip_address: '127.0.0.1', floating_network_id: 'net-public', port_id: null, description: '', seeded: true });
+    await new OpenstackBuilder(resolved(baseConfig(cloud, sshd, { floating_ip_network: 'public', reuse_ips: true }))).run(provisioningContext([]));
+    await new OpenstackBuilder(resolved(baseConfig(cloud, sshd, { floating_ip: '127.0.0.1' }))).run(provisioningContext([]));
+    expect(cloud.state.requests).not.toContain('POST /network/v2.0/floatingips');
+    expect(cloud.state.requests.filter((r) => r === 'PUT /network/v2.0/floatingips/fip-mine')).toHaveLength(4);
+    expect(cloud.state.floatingIps.get('fip-mine')?.port_id).toBeNull();
+    expect(cloud.state.leftovers()).toEqual([]);
   });
 
   it('uses an existing key pair and private key file, and skips the image when asked', async () => {

@@ -88,6 +88,7 @@ function createServer(state: FakeState, req: Req): Reply {
     metadata: b.metadata ?? {},
     userData: b.user_data,
     volumeId: bdm?.uuid,
+    request: b,
   };
   state.servers.set(server.id, server);
   for (const n of nets) {

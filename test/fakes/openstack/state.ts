@@ -13,7 +13,8 @@ export interface FakeServer {
   metadata: Record<string, string>;
   userData?: string;
   volumeId?: string;
-  floating?: string;
+  /** The POST /servers body as received. */
+  request: Record<string, unknown>;
   fault?: { code: number; message: string; created: string };
   deleted?: boolean;
 }
