@@ -1,4 +1,4 @@
-import { chmod, lstat, mkdir, readdir, readlink, symlink } from 'node:fs/promises';
+import { chmod, lstat, mkdir, readdir, readlink, stat, symlink } from 'node:fs/promises';
 import { join, dirname as localDirname, posix } from 'node:path';
 import type { SftpOps } from './sftp-ops.js';
 import { transferError } from './sftp-ops.js';
@@ -21,9 +21,10 @@ interface Entry {
 const kindOf = (s: { isDirectory(): boolean; isSymbolicLink(): boolean }): Entry['kind'] =>
   s.isDirectory() ? 'dir' : s.isSymbolicLink() ? 'link' : 'file';
 
+// The root given by the user is followed when it is a link; links inside a tree are copied as links.
 async function localTree(root: string, rel = ''): Promise<Entry[]> {
   const path = rel ? join(root, rel) : root;
-  const s = await lstat(path);
+  const s = rel ? await lstat(path) : await stat(path);
   const entry: Entry = { rel, kind: kindOf(s), mode: s.mode & 0o7777, size: s.size };
   if (entry.kind === 'link') entry.target = await readlink(path);
   if (entry.kind !== 'dir') return [entry];
@@ -35,7 +36,7 @@ async function localTree(root: string, rel = ''): Promise<Entry[]> {
 
 async function remoteTree(ops: SftpOps, root: string, rel = ''): Promise<Entry[]> {
   const path = rel ? posix.join(root, rel) : root;
-  const s = await ops.lstat(path);
+  const s = rel ? await ops.lstat(path) : await ops.stat(path);
   const entry: Entry = { rel, kind: kindOf(s), mode: s.mode & 0o7777, size: s.size };
   if (entry.kind === 'link') entry.target = await ops.readlink(path);
   if (entry.kind !== 'dir') return [entry];
@@ -72,6 +73,9 @@ export async function uploadPath(ops: SftpOps, src: string, dest: string, option
     if (entries[0].kind === 'file' && options.mode !== undefined) entries[0].mode = options.mode;
     const progress = progressCounter(entries, options);
     const remote = (e: Entry) => (e.rel ? posix.join(dest, e.rel) : dest);
+    if (entries[0].kind === 'file' && (await ops.statOrNone(dest))?.isDirectory()) {
+      throw new Error(`"${dest}" is a directory; give the file's full destination path`);
+    }
     await ops.mkdirp(posix.dirname(dest));
     for (const e of entries.filter((x) => x.kind === 'dir')) await ops.mkdirp(remote(e));
     await pool(entries.filter((x) => x.kind !== 'dir'), PARALLEL_FILES, async (e) => {

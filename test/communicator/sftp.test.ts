@@ -83,6 +83,14 @@ describe('SFTP transfers', () => {
     expect(readlinkSync(join(back, 'link'))).toBe('top.txt');
   });
 
+  it('follows a symlink given as the source', async () => {
+    writeFileSync(join(local, 'real.txt'), 'real');
+    symlinkSync(join(local, 'real.txt'), join(local, 'alias.txt'));
+    await comm.upload(join(local, 'alias.txt'), join(remote, 'alias.txt'));
+    expect(readFileSync(join(remote, 'alias.txt'), 'utf8')).toBe('real');
+    expect(statSync(join(remote, 'alias.txt')).isFile()).toBe(true);
+  });
+
   it('uploads bytes with uploadData', async () => {
     const dest = join(remote, 'data/new/file.bin');
     await comm.uploadData(Buffer.from([0, 1, 2, 255]), dest, { mode: 0o640 });
@@ -112,6 +120,11 @@ describe('SFTP transfers', () => {
     );
     await expect(comm.download('/definitely/not/here', join(local, 'y'))).rejects.toThrow(
       `sftp: cannot download "/definitely/not/here" to "${join(local, 'y')}": no such file or directory`,
+    );
+    const file = join(local, 'one.txt');
+    writeFileSync(file, '1');
+    await expect(comm.upload(file, remote)).rejects.toThrow(
+      `sftp: cannot upload "${file}" to "${remote}": "${remote}" is a directory; give the file's full destination path`,
     );
     writeFileSync(join(remote, 'a-file'), '');
     await expect(comm.uploadData('x', join(remote, 'a-file/child'))).rejects.toThrow(
