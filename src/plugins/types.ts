@@ -23,6 +23,11 @@ export interface PluginEnv {
 export interface Builder {
   /** Boots, provisions (through ctx.provision) and snapshots; returns the artifact, or undefined (null builder). */
   run(ctx: BuildContext): Promise<Artifact | undefined>;
+  /**
+   * `bake plan` / `build --dry-run`: resolve everything the build would use and describe it, one
+   * line each, creating nothing (read-only cloud calls only). Optional.
+   */
+  plan?(ctx: BuildContext): Promise<string[]>;
 }
 
 export interface Provisioner {

@@ -3,6 +3,7 @@ import type { BuildContext } from '../../core/context.js';
 import { Pipeline } from '../../core/steps.js';
 import { Ec2Clients } from '../../cloud/aws/index.js';
 import type { Builder } from '../../plugins/types.js';
+import { planAmazonEbs } from './plan.js';
 import type { ResolvedEbs } from './resolved.js';
 import type { Init } from './state.js';
 import { checkAmiNameStep } from './step-check-ami-name.js';
@@ -39,6 +40,10 @@ export function amazonEbsPipeline(cfg: ResolvedEbs) {
 
 export class AmazonEbsBuilder implements Builder {
   constructor(readonly cfg: ResolvedEbs) {}
+
+  plan(ctx: BuildContext): Promise<string[]> {
+    return planAmazonEbs(this.cfg, ctx);
+  }
 
   async run(ctx: BuildContext): Promise<Artifact | undefined> {
     const clients = new Ec2Clients(this.cfg.access);

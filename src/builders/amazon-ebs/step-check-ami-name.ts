@@ -1,7 +1,7 @@
 import type { Image } from '@aws-sdk/client-ec2';
 import { BakeError } from '../../core/errors.js';
 import type { Step } from '../../core/steps.js';
-import { deregisterImage, send } from '../../cloud/aws/index.js';
+import { deregisterImage, send, type Ec2Clients } from '../../cloud/aws/index.js';
 import { amiNameProblem } from './regions.js';
 import { renderValue } from './render-tags.js';
 import type { ResolvedEbs } from './resolved.js';
@@ -9,6 +9,22 @@ import { templateData, type Init, type SourceState } from './state.js';
 
 export interface NameState {
   amiName: string;
+}
+
+/** Images of this account named `name` in the build region and every ami_regions region. */
+export async function imagesNamed(cfg: ResolvedEbs, clients: Ec2Clients, name: string, signal: AbortSignal): Promise<{ region: string; id: string }[]> {
+  const { DescribeImagesCommand } = await import('@aws-sdk/client-ec2');
+  const found = await Promise.all(
+    [cfg.region, ...cfg.ami.regions].map(async (region) => {
+      const out = await send<{ Images?: Image[] }>(
+        await clients.get(region),
+        new DescribeImagesCommand({ Owners: ['self'], Filters: [{ Name: 'name', Values: [name] }] }),
+        { what: `amazon-ebs: look for AMI "${name}" in ${region}`, signal },
+      );
+      return (out.Images ?? []).map((i) => ({ region, id: i.ImageId! }));
+    }),
+  );
+  return found.flat();
 }
 
 /**
@@ -23,19 +39,7 @@ export function checkAmiNameStep(cfg: ResolvedEbs): Step<Init & SourceState, Nam
       const problem = amiNameProblem(amiName);
       if (problem) throw new BakeError(`${cfg.where}.ami_name: ${problem}`);
       if (cfg.ami.skipCreate) return { amiName };
-      const { DescribeImagesCommand } = await import('@aws-sdk/client-ec2');
-      const regions = [cfg.region, ...cfg.ami.regions];
-      const found = await Promise.all(
-        regions.map(async (region) => {
-          const out = await send<{ Images?: Image[] }>(
-            await state.clients.get(region),
-            new DescribeImagesCommand({ Owners: ['self'], Filters: [{ Name: 'name', Values: [amiName] }] }),
-            { what: `amazon-ebs: look for AMI "${amiName}" in ${region}`, signal: ctx.signal },
-          );
-          return (out.Images ?? []).map((i) => ({ region, id: i.ImageId! }));
-        }),
-      );
-      const taken = found.flat();
+      const taken = await imagesNamed(cfg, state.clients, amiName, ctx.signal);
       if (taken.length === 0) return { amiName };
       const list = taken.map((t) => `${t.region}:${t.id}`).join(', ');
       if (!cfg.ami.forceDeregister && !ctx.force) {
