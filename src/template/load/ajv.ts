@@ -7,8 +7,20 @@ const ajvErrors = ((ajvErrorsModule as unknown as { default?: unknown }).default
 /**
  * One ajv for every template check. Options as Packer decodes: values are coerced after
  * interpolation ("22" → 22, "true" → true), defaults filled in, and every error reported at once.
+ * Plugin schemas are checked against the meta-schema by a test, not on every start (it is slow).
  */
-const ajv = ajvErrors(new Ajv({ allErrors: true, coerceTypes: true, useDefaults: true, strict: false, allowUnionTypes: true, verbose: true }));
+const ajv = ajvErrors(
+  new Ajv({
+    allErrors: true,
+    coerceTypes: true,
+    useDefaults: true,
+    strict: false,
+    allowUnionTypes: true,
+    // parentSchema in errors, for did-you-mean suggestions.
+    verbose: true,
+    validateSchema: false,
+  }),
+);
 
 const compiled = new WeakMap<object, ValidateFunction>();
 
