@@ -200,10 +200,10 @@ const handlers: [new (input: any) => object, Handler][] = [
   ],
   [
     Asg.CreateLaunchConfigurationCommand,
-    (_world, r, _region, input) => {
+    (world, r, region, input) => {
       if (r.configurations.has(input.LaunchConfigurationName)) throw new FakeAwsError('AlreadyExists', `Launch Configuration by this name already exists - ${input.LaunchConfigurationName}`);
       for (const k of ['KernelId', 'RamdiskId']) if (input[k] === '') throw new FakeAwsError('ValidationError', `Invalid ${k}`);
-      if (!r.images.has(input.ImageId)) throw new FakeAwsError('ValidationError', `Invalid image id: ${input.ImageId}`);
+      if (!world.imageExists(region, input.ImageId)) throw new FakeAwsError('ValidationError', `Invalid image id: ${input.ImageId}`);
       r.configurations.set(input.LaunchConfigurationName, { name: input.LaunchConfigurationName, imageId: input.ImageId, instanceType: input.InstanceType, securityGroups: input.SecurityGroups ?? [], created: new Date() });
       return {};
     },

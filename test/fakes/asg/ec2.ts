@@ -22,7 +22,7 @@ function matches(image: FakeImage, filters: { Name: string; Values: string[] }[]
   });
 }
 
-const handlers: [new (input: any) => object, Handler][] = [
+const imageHandlers: [new (input: any) => object, Handler][] = [
   [
     Ec2.DescribeImagesCommand,
     (_w, r, _region, input) => {
@@ -69,6 +69,9 @@ const handlers: [new (input: any) => object, Handler][] = [
       return { Reservations: list.length ? [{ Instances: list.map((i) => ({ InstanceId: i.id, ImageId: i.imageId, State: { Name: i.state } })) }] : [] };
     },
   ],
+];
+
+const templateHandlers: [new (input: any) => object, Handler][] = [
   [
     Ec2.DescribeLaunchTemplatesCommand,
     (_w, r) => ({ LaunchTemplates: [...r.templates.values()].map((t) => ({ LaunchTemplateId: t.id, LaunchTemplateName: t.name, DefaultVersionNumber: t.defaultVersion, LatestVersionNumber: Math.max(...t.versions.map((v) => v.number)) })) }),
@@ -97,7 +100,7 @@ const handlers: [new (input: any) => object, Handler][] = [
       const t = template(r, input);
       const source = w.version(region, t.id, input.SourceVersion ?? '$Latest');
       const imageId = input.LaunchTemplateData?.ImageId ?? source.imageId;
-      if (!r.images.has(imageId)) throw new FakeAwsError('InvalidAMIID.NotFound', `The image id '[${imageId}]' does not exist`);
+      if (!w.imageExists(region, imageId)) throw new FakeAwsError('InvalidAMIID.NotFound', `The image id '[${imageId}]' does not exist`);
       const v = { number: Math.max(...t.versions.map((x) => x.number)) + 1, imageId, instanceType: input.LaunchTemplateData?.InstanceType ?? source.instanceType, description: input.VersionDescription, created: new Date() };
       t.versions.push(v);
       return { LaunchTemplateVersion: { LaunchTemplateId: t.id, VersionNumber: v.number, LaunchTemplateData: { ImageId: v.imageId } } };
@@ -129,10 +132,7 @@ const handlers: [new (input: any) => object, Handler][] = [
   ],
 ];
 
-export function installEc2(stub: Stub, world: FakeAws): void {
-  stub.onAnyCommand().callsFake((input: unknown) => {
-    throw new Error(`fake EC2: unhandled command ${JSON.stringify(input)}`);
-  });
+function install(stub: Stub, world: FakeAws, handlers: [new (input: any) => object, Handler][]): void {
   for (const [command, handler] of handlers) {
     stub.on(command as never).callsFake(async (input: unknown, getClient: () => any) => {
       const region = await getClient().config.region();
@@ -140,4 +140,17 @@ export function installEc2(stub: Stub, world: FakeAws): void {
       return handler(world, world.region(region), region, input);
     });
   }
+}
+
+/** Images, snapshots, instances and launch templates; any other EC2 command throws. */
+export function installEc2(stub: Stub, world: FakeAws): void {
+  stub.onAnyCommand().callsFake((input: unknown) => {
+    throw new Error(`fake EC2: unhandled command ${JSON.stringify(input)}`);
+  });
+  install(stub, world, [...imageHandlers, ...templateHandlers]);
+}
+
+/** Only the launch template commands, added to another EC2 fake that owns images and instances. */
+export function installLaunchTemplates(stub: Stub, world: FakeAws): void {
+  install(stub, world, templateHandlers);
 }

@@ -1,11 +1,12 @@
 import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
+import type { AwsStub } from 'aws-sdk-client-mock';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { mockClient } from 'aws-sdk-client-mock';
 import { installAutoScaling } from './autoscaling.js';
-import { installEc2 } from './ec2.js';
+import { installEc2, installLaunchTemplates } from './ec2.js';
 import { FakeAws } from './state.js';
 
 export { FakeAws, FakeAwsError, type FakeGroup, type RefreshScript } from './state.js';
@@ -42,4 +43,17 @@ export function installFakeAws(): { world: FakeAws; restore: () => void } {
       process.env = saved;
     },
   };
+}
+
+/**
+ * Auto Scaling, plus launch templates on an EC2 mock another fake already installed (the amazon-ebs
+ * fake owns images and instances there), for end-to-end runs of a build followed by a rollout.
+ */
+export function installAsgBeside(ec2Mock: AwsStub<any, any, any>, imageExists: (region: string, id: string) => boolean): { world: FakeAws; restore: () => void } {
+  const world = new FakeAws();
+  world.imageExists = imageExists;
+  const asg = mockClient(AutoScalingClient);
+  installAutoScaling(asg, world);
+  installLaunchTemplates(ec2Mock, world);
+  return { world, restore: () => asg.restore() };
 }

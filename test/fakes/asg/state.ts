@@ -90,6 +90,8 @@ export class FakeAws {
   /** Every command received: "us-east-1 StartInstanceRefresh". */
   readonly calls: string[] = [];
   private seq = 0;
+  /** Whether an AMI exists; another EC2 fake that owns the images can answer instead. */
+  imageExists = (region: string, id: string): boolean => this.region(region).images.has(id);
 
   region(name: string): RegionState {
     let r = this.regions.get(name);
