@@ -84,7 +84,15 @@ function classify(err: Error & { level?: string }): FailureKind {
   return 'handshake';
 }
 
-function attempt(config: ConnectConfig, endpoint: SshEndpoint, role: 'target' | 'bastion', signal: AbortSignal, ClientClass: typeof Client): Promise<Client> {
+interface AttemptContext {
+  signal: AbortSignal;
+  ClientClass: typeof Client;
+  /** "t.json: builders[0]", for settings errors. */
+  where: string;
+}
+
+function attempt(config: ConnectConfig, endpoint: SshEndpoint, role: 'target' | 'bastion', at: AttemptContext): Promise<Client> {
+  const { signal, ClientClass } = at;
   return new Promise((resolvePromise, reject) => {
     const client = new ClientClass();
     let settled = false;
@@ -109,9 +117,17 @@ function attempt(config: ConnectConfig, endpoint: SshEndpoint, role: 'target' | 
     try {
       client.connect(config);
     } catch (err) {
-      settle(new ConnectFailure('handshake', (err as Error).message, endpoint, role));
+      settle(configError(err as Error, config, at.where) ?? new ConnectFailure('handshake', (err as Error).message, endpoint, role));
     }
   });
+}
+
+/** A setting ssh2 refuses before any traffic: retrying cannot help, so it is reported at once. */
+function configError(err: Error, config: ConnectConfig, where: string): BakeError | undefined {
+  const name = /^Unsupported algorithm: (.+)$/.exec(err.message)?.[1];
+  if (!name) return undefined;
+  const option = (config.algorithms?.kex as string[] | undefined)?.includes(name) ? 'ssh_key_exchange_algorithms' : 'ssh_ciphers';
+  return new BakeError(`${where}.${option}: "${name}" is not an algorithm bake supports`);
 }
 
 function forwardOut(bastion: Client, host: string, port: number, endpoint: SshEndpoint): Promise<ClientChannel> {
@@ -126,13 +142,14 @@ function forwardOut(bastion: Client, host: string, port: number, endpoint: SshEn
 /** One attempt to log in (through the bastion when there is one); no retries here. */
 export async function openConnection(options: SshOptions, signal: AbortSignal, timeoutMs: number): Promise<SshConnection> {
   const { Client: ClientClass } = (await import('ssh2')).default;
+  const at: AttemptContext = { signal, ClientClass, where: `${options.source.file}: ${options.source.path}` };
   const key = await readKey(options, options, 'target');
   let bastion: Client | undefined;
   let sock: ClientChannel | undefined;
   if (options.bastion) {
     const bastionKey = await readKey(options.bastion, options, 'bastion');
     const config = clientConfig(options.bastion, options, bastionKey, timeoutMs);
-    bastion = await attempt(config, options.bastion, 'bastion', signal, ClientClass);
+    bastion = await attempt(config, options.bastion, 'bastion', at);
     try {
       sock = await forwardOut(bastion, options.host, options.port, options);
     } catch (err) {
@@ -142,7 +159,7 @@ export async function openConnection(options: SshOptions, signal: AbortSignal, t
   }
   let client: Client;
   try {
-    client = await attempt({ ...clientConfig(options, options, key, timeoutMs), ...(sock ? { sock } : {}) }, options, 'target', signal, ClientClass);
+    client = await attempt({ ...clientConfig(options, options, key, timeoutMs), ...(sock ? { sock } : {}) }, options, 'target', at);
   } catch (err) {
     bastion?.end();
     throw err;

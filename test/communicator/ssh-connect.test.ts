@@ -175,6 +175,16 @@ describe('connectSsh', () => {
     );
   });
 
+  it('refuses an unknown cipher at once, naming the option', async () => {
+    await expect(connectSsh(optionsFor(sshd, { ssh_ciphers: ['rot13'] }), makeProvisionContext())).rejects.toThrow(
+      't.json: builders[0].ssh_ciphers: "rot13" is not an algorithm bake supports',
+    );
+    const comm = await connectSsh(optionsFor(sshd, { ssh_ciphers: ['chacha20-poly1305@openssh.com'] }), makeProvisionContext());
+    expect((await comm.exec('true')).exitCode).toBe(0);
+    await comm.close();
+    expect(sshd.log()).not.toMatch(/no matching cipher/);
+  });
+
   it('reaches the machine through a bastion', async () => {
     const options = optionsFor(sshd, { ssh_bastion_host: bastion.host, ssh_bastion_port: bastion.port, ssh_bastion_private_key_file: bastion.privateKeyPath });
     const ctx = makeProvisionContext();
