@@ -12,3 +12,4 @@ export { glance, type Image, type ImageQuery } from './glance.js';
 export { neutron, type Network, type Port, type FloatingIp } from './neutron.js';
 export { cinder, type Volume } from './cinder.js';
 export { cleanupOpenstackLeftovers, type CleanupOptions, type CleanupReport } from './cleanup.js';
+export { findOpenstackTagged, type FindTaggedOptions } from './find-tagged.js';

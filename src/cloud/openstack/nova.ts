@@ -60,6 +60,11 @@ export const nova = {
     });
   },
 
+  async listKeyPairs(s: Session, signal?: AbortSignal): Promise<string[]> {
+    const res = await s.get<{ keypairs: { keypair: { name: string } }[] }>('compute', '/os-keypairs', { what: 'list key pairs', headers: mv, signal });
+    return res.keypairs.map((k) => k.keypair.name);
+  },
+
   async deleteKeyPair(s: Session, name: string, signal?: AbortSignal): Promise<void> {
     await s.call('compute', 'DELETE', `/os-keypairs/${encodeURIComponent(name)}`, { what: `delete key pair ${name}`, headers: mv, allow404: true, signal });
   },

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { OpenstackBuilder } from '../../../src/builders/openstack/index.js';
-import { cleanupOpenstackLeftovers } from '../../../src/cloud/openstack/index.js';
+import { cleanupOpenstackLeftovers, findOpenstackTagged } from '../../../src/cloud/openstack/index.js';
 import { Journal } from '../../../src/core/journal.js';
 import { makeBuildContext } from '../../helpers/context.js';
 import { startSshd, type TestSshd } from '../../helpers/sshd.js';
@@ -61,5 +61,18 @@ describe('cleanupOpenstackLeftovers', () => {
     const report = await cleanupOpenstackLeftovers([server], { env });
     expect(report.skipped).toEqual([server]);
     expect(cloud.state.servers.get(server.id)!.deleted).toBeUndefined();
+  });
+
+  it('finds by their bake:build-id what the journal never recorded, and removes it', async () => {
+    await abandonedBuild();
+    cloud.state.seedImage('finished', { properties: { 'bake:build-id': 'old-build' } });
+    const auth = { template: { authUrl: cloud.authUrl, username: 'demo', password: 'secret', projectName: 'demo' }, env: {} };
+    const found = await findOpenstackTagged({ auth });
+    expect(found.map((r) => r.type).sort()).toEqual(['openstack:floating-ip', 'openstack:key-pair', 'openstack:server', 'openstack:volume']);
+    expect(new Set(found.map((r) => r.buildId))).toEqual(new Set(['bake-test-0001']));
+    const report = await cleanupOpenstackLeftovers(found, { auth: auth.template, env: {}, waitMs: 10_000 });
+    expect(report.failed).toEqual([]);
+    expect(cloud.state.leftovers()).toEqual([]);
+    expect([...cloud.state.images.values()].some((i) => i.name === 'finished')).toBe(true);
   });
 });

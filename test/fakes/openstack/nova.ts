@@ -135,6 +135,9 @@ function action(state: FakeState, s: FakeServer, req: Req): Reply {
 export function nova(state: FakeState, req: Req): Reply {
   const { method, path } = req;
   if (method === 'GET' && path === '/flavors/detail') return json(200, { flavors: state.flavors });
+  if (method === 'GET' && path === '/os-keypairs') {
+    return json(200, { keypairs: [...state.keypairs].map(([name, key]) => ({ keypair: { name, public_key: key, fingerprint: 'fa:ke', type: 'ssh' } })) });
+  }
   if (method === 'POST' && path === '/os-keypairs') {
     const kp = req.body?.keypair;
     // From 2.92 Nova no longer generates key pairs: the public key is required.
