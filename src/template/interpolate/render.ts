@@ -30,7 +30,7 @@ function renderSegment(segment: Segment, ctx: RenderContext): string {
   if (segment.kind === 'text') return segment.text;
   if (segment.kind === 'comment') return '';
   try {
-    return print(evalPipeline(segment.pipeline, ctx, segment.source));
+    return print(evalPipeline(segment.pipeline, ctx));
   } catch (err) {
     if (err instanceof Deferred) return segment.source;
     if (err instanceof TemplateSyntaxError) {
@@ -46,30 +46,30 @@ function print(value: Value): string {
   return String(value);
 }
 
-function evalPipeline(pipeline: Pipeline, ctx: RenderContext, source: string): Value {
+function evalPipeline(pipeline: Pipeline, ctx: RenderContext): Value {
   let piped: Value[] = [];
   let result: Value;
   for (const command of pipeline) {
-    result = evalCommand(command, piped, ctx, source);
+    result = evalCommand(command, piped, ctx);
     piped = [result];
   }
   return result;
 }
 
-function evalCommand(command: Command, piped: Value[], ctx: RenderContext, source: string): Value {
+function evalCommand(command: Command, piped: Value[], ctx: RenderContext): Value {
   const [head, ...rest] = command;
-  if (head.kind === 'ident') return callFunction(head.name, rest, piped, ctx, source);
+  if (head.kind === 'ident') return callFunction(head.name, rest, piped, ctx);
   if (rest.length > 0 || piped.length > 0) {
     throw new TemplateSyntaxError(`${describe(head)} is not a function and cannot take arguments`);
   }
-  return evalOperand(head, ctx, source);
+  return evalOperand(head, ctx);
 }
 
-function evalOperand(operand: Operand, ctx: RenderContext, source: string): Value {
+function evalOperand(operand: Operand, ctx: RenderContext): Value {
   switch (operand.kind) {
     case 'string': case 'number': case 'bool': return operand.value;
-    case 'ident': return callFunction(operand.name, [], [], ctx, source);
-    case 'pipeline': return evalPipeline(operand.pipeline, ctx, source);
+    case 'ident': return callFunction(operand.name, [], [], ctx);
+    case 'pipeline': return evalPipeline(operand.pipeline, ctx);
     case 'field': return lookupField(operand.path, ctx);
   }
 }
@@ -86,13 +86,14 @@ function lookupField(path: string[], ctx: RenderContext): Value {
   return value;
 }
 
-function callFunction(name: string, argOps: Operand[], piped: Value[], ctx: RenderContext, source: string): Value {
+function callFunction(name: string, argOps: Operand[], piped: Value[], ctx: RenderContext): Value {
   const fn = FUNCTIONS[name];
   if (!fn) throw new TemplateSyntaxError(`unknown function "${name}"`);
-  const args = [...argOps.map((op) => evalOperand(op, ctx, source)), ...piped];
+  const args = [...argOps.map((op) => evalOperand(op, ctx)), ...piped];
   const fixed = fn.variadic ? fn.params.length - 1 : fn.params.length;
   if (args.length < fixed || (!fn.variadic && args.length > fixed)) {
-    throw new TemplateSyntaxError(`wrong number of arguments for ${name}: want ${fn.params.length}, got ${args.length}`);
+    const want = fn.variadic ? `at least ${fixed}` : String(fixed);
+    throw new TemplateSyntaxError(`wrong number of arguments for ${name}: want ${want}, got ${args.length}`);
   }
   const typed = args.map((arg, i) => convert(arg, fn.params[Math.min(i, fn.params.length - 1)], name, i, argOps[i]));
   return fn.call(ctx, ...typed);

@@ -157,6 +157,7 @@ describe('render: errors', () => {
     ['{{ `abc }}', 'unterminated "{{" at character 1 (raw string (`) is not closed): {{ `abc }}'],
     ['{{ replace "a" "b" "c" }}', 'wrong number of arguments for replace: want 4, got 3 in {{ replace "a" "b" "c" }}'],
     ['{{ upper }}', 'wrong number of arguments for upper: want 1, got 0 in {{ upper }}'],
+    ['{{ printf }}', 'wrong number of arguments for printf: want at least 1, got 0 in {{ printf }}'],
     ['{{ isotime "a" "b" }}', 'wrong number of arguments for isotime: want 0 or 1, got 2 in {{ isotime "a" "b" }}'],
     ['{{ split "a" "," "1" }}', 'argument 3 of split must be an integer, got "1" in {{ split "a" "," "1" }}'],
     ['{{ upper 5 }}', 'argument 1 of upper must be a string, got 5 in {{ upper 5 }}'],
