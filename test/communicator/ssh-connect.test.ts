@@ -158,6 +158,7 @@ describe('connectSsh', () => {
       const comm = await connecting;
       expect(Date.now() - started).toBeLessThan(2500);
       expect(ctx.events.map((e) => e.text)).toContain('Waiting for SSH to become available…');
+      expect(ctx.events.find((e) => e.progress?.done)?.progress).toMatchObject({ label: 'wait', total: 10, done: true });
       await comm.close();
     } finally {
       await late.stop();
