@@ -1,6 +1,6 @@
 import type { Logger } from '../../core/events.js';
-import { errorText } from '../../core/errors.js';
-import type { OpenResource } from '../../core/journal.js';
+import { BakeError, errorText } from '../../core/errors.js';
+import type { Journal, OpenResource } from '../../core/journal.js';
 import { type AwsAccess, Ec2Clients } from './client.js';
 import { type AwsResource, buildIdTag, findTagged } from './find-tagged.js';
 import { deleteKeyPair, deleteSecurityGroup, deleteSnapshot, deregisterImage, terminateInstance } from './resources.js';
@@ -15,7 +15,9 @@ export interface CleanupOptions {
   olderThanMs?: number;
   /** Credentials/endpoint; default: the SDK's standard chain. */
   access?: Omit<AwsAccess, 'region'>;
-  /** Called for each resource removed (or already gone), so the caller can strike it from the journal. */
+  /** Struck out for each resource removed (or found already gone). */
+  journal?: Pick<Journal, 'removed'>;
+  /** Called for each resource removed (or already gone). */
   onRemoved?: (resource: AwsResource) => void;
 }
 
@@ -45,8 +47,16 @@ function fromJournal(resources: OpenResource[]): AwsResource[] {
  * Removes what killed runs left behind, in dependency order (instances before their security
  * groups, AMIs before their snapshots). Journal entries are removed only if the live resource still
  * carries the bake:build-id tag of the build that recorded it; nothing without bake's tag is touched.
+ * Throws, after trying everything, when some resource could not be removed.
  */
-export async function cleanupAwsLeftovers(resources: OpenResource[], opts: CleanupOptions): Promise<CleanupReport> {
+export async function cleanupAwsLeftovers(resources: OpenResource[], options: CleanupOptions): Promise<CleanupReport> {
+  const opts = {
+    ...options,
+    onRemoved: (r: AwsResource) => {
+      options.journal?.removed({ type: r.type, id: r.id, region: r.region });
+      options.onRemoved?.(r);
+    },
+  };
   const report: CleanupReport = { removed: [], wouldRemove: [], skipped: [], failed: [] };
   const regions = new Map<string, Ec2Clients>();
   const clients = (region: string) => {
@@ -96,6 +106,10 @@ export async function cleanupAwsLeftovers(resources: OpenResource[], opts: Clean
     }
   } finally {
     for (const c of regions.values()) await c.destroy();
+  }
+  if (report.failed.length) {
+    const left = report.failed.map((f) => `${describe(f.resource)}`).join(', ');
+    throw new BakeError(`${report.failed.length} AWS resource(s) could not be removed: ${left}; run \`bake cleanup\` again`, { cause: report });
   }
   return report;
 }

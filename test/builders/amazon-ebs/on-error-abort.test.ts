@@ -41,7 +41,7 @@ describe('amazon-ebs -on-error=abort', () => {
 
     const journal = Journal.open(ctx.journalPath);
     expect(journal.map((r) => r.type).sort()).toEqual(['aws:instance', 'aws:key-pair', 'aws:security-group']);
-    const report = await cleanupAwsLeftovers(journal, { dryRun: false, log: ctx.log, signal: new AbortController().signal, onRemoved: (r) => ctx.journal.removed(r) });
+    const report = await cleanupAwsLeftovers(journal, { dryRun: false, log: ctx.log, signal: new AbortController().signal, journal: ctx.journal });
     expect(report.failed).toEqual([]);
     expect(env.fake.bakeTagged()).toEqual([]);
     expect(Journal.open(ctx.journalPath)).toEqual([]);

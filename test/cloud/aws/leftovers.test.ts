@@ -1,9 +1,10 @@
+import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { cleanupAwsLeftovers } from '../../../src/cloud/aws/index.js';
 import { EventBus } from '../../../src/core/events.js';
 import { Journal } from '../../../src/core/journal.js';
 import { isolateAws } from '../../fakes/ec2/aws-env.js';
-import { FakeEc2, installFakeEc2, OWNER } from '../../fakes/ec2/index.js';
+import { ec2Error, FakeEc2, installFakeEc2, OWNER } from '../../fakes/ec2/index.js';
 import { makeBuildContext } from '../../helpers/context.js';
 
 let restore: () => void;
@@ -81,5 +82,21 @@ describe('cleanupAwsLeftovers', () => {
     expect(report.removed.map((r) => r.id)).toEqual(['i-old', 'sg-old']);
     expect(fake.instances.get('i-new')!.state).toBe('running');
     expect(fake.instances.get('i-theirs')!.state).toBe('running');
+  });
+
+  it('strikes removed resources from the journal it is given, and names what it could not remove', async () => {
+    const fake = new FakeEc2();
+    ({ restore } = installFakeEc2(fake));
+    const ctx = makeBuildContext();
+    const { journal, ami } = killedRun(fake);
+    fake.faults.before = (command) => {
+      if (command === 'DeleteKeyPair') throw ec2Error('UnauthorizedOperation', 'You are not authorized to perform this operation.');
+    };
+    await expect(cleanupAwsLeftovers(journal, { ...opts, journal: ctx.journal })).rejects.toThrow(
+      '1 AWS resource(s) could not be removed: key-pair bake_b-killed in us-east-1 (build bake-test-0001); run `bake cleanup` again',
+    );
+    expect(Journal.open(ctx.journalPath)).toEqual([]);
+    const struck = readFileSync(ctx.journalPath, 'utf8').trim().split('\n').map((l) => JSON.parse(l).id);
+    expect(struck).toEqual(['i-1', ami.id, 'sg-1']);
   });
 });
