@@ -227,7 +227,7 @@ export function installAutoScaling(stub: Stub, world: FakeAws): void {
   for (const [command, handler] of handlers) {
     stub.on(command as never).callsFake(async (input: unknown, getClient: () => any) => {
       const region = await getClient().config.region();
-      world.calls.push(`${region} ${command.name.replace(/Command$/, '')}`);
+      world.record(region, command.name.replace(/Command$/, ''));
       return handler(world, world.region(region), region, input);
     });
   }

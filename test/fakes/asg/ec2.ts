@@ -136,7 +136,7 @@ function install(stub: Stub, world: FakeAws, handlers: [new (input: any) => obje
   for (const [command, handler] of handlers) {
     stub.on(command as never).callsFake(async (input: unknown, getClient: () => any) => {
       const region = await getClient().config.region();
-      world.calls.push(`${region} ${command.name.replace(/Command$/, '')}`);
+      world.record(region, command.name.replace(/Command$/, ''));
       return handler(world, world.region(region), region, input);
     });
   }

@@ -160,6 +160,23 @@ export class FakeAws {
     return v;
   }
 
+  private readonly faults = new Map<string, Error>();
+
+  /** The next call of `command` ("StartInstanceRefresh") fails with `error`. */
+  failNext(command: string, error: Error): void {
+    this.faults.set(command, error);
+  }
+
+  /** Records a call and throws the fault planted for it, if any. */
+  record(region: string, command: string): void {
+    this.calls.push(`${region} ${command}`);
+    const fault = this.faults.get(command);
+    if (fault) {
+      this.faults.delete(command);
+      throw fault;
+    }
+  }
+
   /** A JSON snapshot of a region, to prove a dry run or a refused rollout changed nothing. */
   snapshot(region: string): string {
     const r = this.region(region);
