@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 
 const CHACHA = 'chacha20-poly1305@openssh.com';
 const AES = ['aes128-gcm@openssh.com', 'aes256-gcm@openssh.com', 'aes128-ctr', 'aes192-ctr', 'aes256-ctr'];
@@ -18,11 +19,21 @@ export function cpuHasAesNi(cpuinfo?: string): boolean {
   return aesNi;
 }
 
+/** Whether ssh2's native crypto binding was built; without it chacha20 runs in plain JavaScript. */
+export function chachaIsNative(): boolean {
+  try {
+    return Boolean(createRequire(import.meta.url)('ssh2/lib/protocol/crypto.js').bindingAvailable);
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Cipher preference: the template's list as given, else AES-GCM first where the CPU accelerates
- * AES and chacha20-poly1305 first where it does not (it is several times faster in software).
+ * AES, and chacha20-poly1305 first where it does not (natively it is several times faster than
+ * AES in software).
  */
-export function cipherPreference(configured: string[] | undefined, hasAesNi = cpuHasAesNi()): string[] {
+export function cipherPreference(configured: string[] | undefined, hasAesNi = cpuHasAesNi(), nativeChacha = chachaIsNative()): string[] {
   if (configured) return configured;
-  return hasAesNi ? [...AES, CHACHA] : [CHACHA, ...AES];
+  return !hasAesNi && nativeChacha ? [CHACHA, ...AES] : [...AES, CHACHA];
 }

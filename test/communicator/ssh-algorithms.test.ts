@@ -9,8 +9,9 @@ describe('cipher preference', () => {
   });
 
   it('puts chacha20-poly1305 first without AES-NI, AES-GCM first with it, and keeps a configured list', () => {
-    expect(cipherPreference(undefined, false)[0]).toBe('chacha20-poly1305@openssh.com');
-    expect(cipherPreference(undefined, true)[0]).toBe('aes128-gcm@openssh.com');
+    expect(cipherPreference(undefined, false, true)[0]).toBe('chacha20-poly1305@openssh.com');
+    expect(cipherPreference(undefined, true, true)[0]).toBe('aes128-gcm@openssh.com');
+    expect(cipherPreference(undefined, false, false)[0]).toBe('aes128-gcm@openssh.com');
     expect(cipherPreference(['aes256-ctr'], false)).toEqual(['aes256-ctr']);
   });
 });
