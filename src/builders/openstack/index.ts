@@ -1,5 +1,4 @@
 export { plugin } from './plugin.js';
-export { OpenstackBuilder, openstackPipeline } from './builder.js';
 export { resolveOpenstack } from './resolve.js';
 export type { ResolvedOpenstack } from './resolved.js';
 export type { OpenstackConfig } from './schema.js';

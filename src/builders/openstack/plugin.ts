@@ -1,5 +1,4 @@
 import type { BuilderPlugin } from '../../plugins/types.js';
-import { OpenstackBuilder } from './builder.js';
 import { resolveOpenstack } from './resolve.js';
 import { accessSensitive } from './schema-access.js';
 import { openstackSchema, type OpenstackConfig } from './schema.js';
@@ -12,5 +11,9 @@ export const plugin: BuilderPlugin<OpenstackConfig> = {
   schema: openstackSchema,
   unsupported: openstackUnsupported,
   sensitive: [...accessSensitive, 'ssh_password', 'ssh_bastion_password'],
-  create: (config, env) => new OpenstackBuilder(resolveOpenstack(config, env)),
+  create: (config, env) => {
+    const resolved = resolveOpenstack(config, env);
+    // The REST client (and its YAML reader) is loaded only when a build runs, so `bake validate` stays fast.
+    return { run: async (ctx) => new (await import('./builder.js')).OpenstackBuilder(resolved).run(ctx) };
+  },
 };

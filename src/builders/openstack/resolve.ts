@@ -1,8 +1,13 @@
-import { normaliseInterface } from '../../cloud/openstack/index.js';
+import type { EndpointInterface } from '../../cloud/openstack/index.js';
 import { UsageError } from '../../core/errors.js';
 import type { PluginEnv } from '../../plugins/types.js';
 import type { ResolvedOpenstack, SourceImage } from './resolved.js';
 import type { OpenstackConfig } from './schema.js';
+
+/** Packer also accepts the old catalog spellings "publicURL", "internalURL", "adminURL". */
+function endpointInterface(value: string | undefined): EndpointInterface | undefined {
+  return value ? (value.replace(/URL$/, '') as EndpointInterface) : undefined;
+}
 
 function sourceImage(c: OpenstackConfig, where: string): SourceImage {
   const given = [c.source_image && 'source_image', c.source_image_name && 'source_image_name', c.source_image_filter && 'source_image_filter'].filter(Boolean);
@@ -55,7 +60,7 @@ export function resolveOpenstack(c: OpenstackConfig, env: PluginEnv): ResolvedOp
         applicationCredentialSecret: c.application_credential_secret,
         token: c.token,
         region: c.region,
-        interface: normaliseInterface(c.endpoint_type),
+        interface: endpointInterface(c.endpoint_type),
         insecure: c.insecure,
         cacert: c.cacert,
         cert: c.cert,

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { OpenstackBuilder } from '../../../src/builders/openstack/index.js';
+import { OpenstackBuilder } from '../../../src/builders/openstack/builder.js';
 import { isAbort } from '../../../src/core/errors.js';
 import { startSshd, type TestSshd } from '../../helpers/sshd.js';
 import { startFakeOpenstack, type FakeOpenstack } from '../../fakes/openstack/index.js';

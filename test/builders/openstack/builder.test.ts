@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { OpenstackBuilder } from '../../../src/builders/openstack/index.js';
+import { OpenstackBuilder } from '../../../src/builders/openstack/builder.js';
 import { startSshd, type TestSshd } from '../../helpers/sshd.js';
 import { startFakeOpenstack, type FakeOpenstack } from '../../fakes/openstack/index.js';
 import { baseConfig, installKeysOnBoot, openJournal, provisioningContext, resolved } from './harness.js';

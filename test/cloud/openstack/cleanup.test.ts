@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { OpenstackBuilder } from '../../../src/builders/openstack/index.js';
+import { OpenstackBuilder } from '../../../src/builders/openstack/builder.js';
 import { cleanupOpenstackLeftovers, findOpenstackTagged } from '../../../src/cloud/openstack/index.js';
 import { Journal } from '../../../src/core/journal.js';
 import { makeBuildContext } from '../../helpers/context.js';
