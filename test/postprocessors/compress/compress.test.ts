@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import type { Artifact } from '../../../src/core/artifact.js';
-import { type CompressConfig, plugin } from '../../../src/postprocessors/compress/index.js';
+import { type CompressConfig, plugin, tarStream } from '../../../src/postprocessors/compress/index.js';
 import { makePostProcessContext } from '../../helpers/context.js';
 
 const env = { file: 't.json', path: 'post-processors[0][1]', templateDir: '.' };
@@ -118,5 +118,23 @@ describe('compress post-processor', () => {
     }
     expect(existsSync(join(dir, 'o.tar.zst.partial'))).toBe(false);
     expect(existsSync(join(dir, 'o.tar.zst'))).toBe(false);
+  });
+});
+
+describe('tar headers', () => {
+  it('store sizes of 8 GiB and more so that GNU tar reads them', async () => {
+    const dir = tmp();
+    const size = 9 * 1024 ** 3 + 3;
+    const sparse = join(dir, 'huge.raw');
+    execFileSync('truncate', ['-s', String(size), sparse]);
+    const chunks = tarStream([sparse], () => {});
+    const first = (await chunks.next()).value as Buffer;
+    await chunks.return(undefined);
+    // Header, then the (sparse) data, its padding and the end blocks: tar lists it by seeking over the data.
+    const archive = join(dir, 'huge.tar');
+    writeFileSync(archive, first);
+    execFileSync('truncate', ['-s', String(512 + size + ((512 - (size % 512)) % 512) + 1024), archive]);
+    const listing = execFileSync('tar', ['-tvf', archive]).toString();
+    expect(listing).toMatch(new RegExp(`^-\\S+ \\S+ +${size} .* huge\\.raw\\n$`));
   });
 });
