@@ -99,6 +99,19 @@ describe('openstack builder: bad input and cloud failures leave nothing behind',
   });
 });
 
+describe('openstack builder: a cleanup that fails', () => {
+  it('names the resource left behind and the command that removes it, and keeps it in the journal', async () => {
+    cloud.state.faults.conflictOn = /^DELETE \/compute\/v2\.1\/os-keypairs\//;
+    const ctx = provisioningContext([]);
+    const err = await new OpenstackBuilder(resolved(baseConfig(cloud, sshd))).run(ctx).then(() => undefined, (e: Error) => e);
+    expect(err?.message).toBe(
+      'cleanup of key pair failed: openstack: delete key pair bake_bake-test-0001: There was a conflict when trying to complete your request. (HTTP 409); remove it with: openstack keypair delete bake_bake-test-0001',
+    );
+    expect(cloud.state.leftovers()).toEqual(['key pair bake_bake-test-0001']);
+    expect(openJournal(ctx)).toEqual(['openstack:key-pair bake_bake-test-0001']);
+  });
+});
+
 describe('openstack builder: where credentials come from', () => {
   it('authenticates from OS_* variables alone', async () => {
     const env = { OS_AUTH_URL: cloud.authUrl, OS_USERNAME: 'demo', OS_PASSWORD: 'secret', OS_PROJECT_NAME: 'demo', OS_USER_DOMAIN_NAME: 'Default' };
