@@ -29,7 +29,7 @@ done
 [ -n "$sources" ] || { echo "build.sh: no Debian apt source found in /etc/apt" >&2; exit 1; }
 
 mmdebstrap --variant=apt --mode=root --format=directory \
-  --include=linux-image-cloud-amd64,systemd-sysv,udev,openssh-server,sudo,cloud-init,cloud-guest-utils,grub-pc-bin,python3,ca-certificates,e2fsprogs \
+  --include=linux-image-cloud-amd64,systemd-sysv,udev,dbus,openssh-server,sudo,cloud-init,cloud-guest-utils,grub-pc-bin,python3,ca-certificates,e2fsprogs \
   --dpkgopt='path-exclude=/usr/share/man/*' --dpkgopt='path-exclude=/usr/share/doc/*' \
   --dpkgopt='path-exclude=/usr/share/locale/*' --dpkgopt='path-include=/usr/share/locale/locale.alias' \
   --customize-hook="sh '$here/customize.sh' \"\$1\" '$uuid'" \

@@ -105,8 +105,8 @@ export function resolveQemuConfig(config: QemuConfig, env: PluginEnv): ResolvedQ
   if (!config.ssh_username && source.kind === 'url' && (config.communicator ?? 'ssh') === 'ssh') {
     throw new UsageError(`${at('ssh_username')}: required with iso_url (the user your image's cloud-init creates, e.g. "debian" or "ubuntu")`);
   }
-  // Inputs are relative to the template, like every bake plugin; output_directory to the working directory, as in Packer.
-  const abs = (p: string) => (isAbsolute(p) ? p : resolvePath(env.templateDir, p));
+  // Relative paths are taken from the working directory, as in Packer ({{template_dir}} gives the template's).
+  const abs = (p: string) => (isAbsolute(p) ? p : resolvePath(p));
   const cdLabel = config.cd_label ?? 'cidata';
   if ((config.user_data !== undefined || config.meta_data !== undefined) && cdLabel !== 'cidata') {
     throw new UsageError(`${at('cd_label')}: must be "cidata" (or unset) when user_data or meta_data is given, so cloud-init finds the seed`);

@@ -13,7 +13,7 @@ export function sourceStep(c: ResolvedQemu): Step<object, SourceState> {
       const path =
         c.source.kind === 'base'
           ? await ensureBaseImage(ctx.log, ctx.signal)
-          : await fetchSource(c.source.urls, c.source.checksum, { log: ctx.log, signal: ctx.signal, baseDir: ctx.templateDir });
+          : await fetchSource(c.source.urls, c.source.checksum, { log: ctx.log, signal: ctx.signal, baseDir: process.cwd() });
       const info = JSON.parse(await runTool('qemu-img', ['info', '--output=json', path], { signal: ctx.signal })) as { format: string };
       ctx.log.say(`Using base image ${path} (${info.format})`);
       return { sourcePath: path, sourceFormat: info.format };
