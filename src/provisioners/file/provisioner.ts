@@ -38,8 +38,9 @@ export class FileProvisioner implements Provisioner {
   }
 
   private async download(ctx: ProvisionContext, comm: Communicator, src: string): Promise<void> {
-    // Whether a remote path is a directory is not known here; a trailing slash asks for its contents.
-    const dest = src.endsWith('/') ? this.config.destination : targetPath(src, false, this.config.destination, this.config.sources.length > 1);
+    // As Packer: a destination ending in "/" gets the source's base name; a source ending in "/"
+    // is a directory whose contents land there.
+    const dest = targetPath(src, false, this.config.destination, this.config.sources.length > 1);
     ctx.log.info(`Downloading ${src} => ${dest}`);
     await mkdir(dest.endsWith('/') ? dest : dirname(dest), { recursive: true });
     await this.transfer(`${src} => ${dest}`, () => comm.download(src, dest, progress(ctx, `Downloading ${src}`, 'download')));

@@ -116,6 +116,8 @@ describe.each([
     await run({ source: `${join(remote, 'conf')}/`, destination: join(local, 'tree'), direction: 'download' });
     expect(readFileSync(join(local, 'tree', 'bin', 'run'), 'utf8')).toBe('#!/bin/sh\n');
     expect(mode(join(local, 'tree', 'bin', 'run'))).toBe(0o755);
+    await run({ source: `${join(remote, 'conf')}/`, destination: `${local}/into/`, direction: 'download' });
+    expect(readdirSync(join(local, 'into', 'conf')).sort()).toEqual(['app.conf', 'bin']);
   });
 
   it('names the transfer that failed', async () => {
