@@ -10,6 +10,9 @@ export class FakeEc2 {
   snapshots = new Map<string, FakeSnapshot>();
   groups = new Map<string, FakeGroup>();
   keyPairs = new Map<string, FakeKeyPair>();
+  /** Network the account has; set by tests that use subnet_filter / vpc_filter. */
+  subnets: { id: string; region: string; vpcId: string; az: string; free: number; tags: Tag[] }[] = [];
+  vpcs: { id: string; region: string; tags: Tag[] }[] = [];
   calls: { command: string; region: string; input: Record<string, unknown> }[] = [];
   faults: Faults = {};
   /** Describes needed per state change: 0 = instant. */

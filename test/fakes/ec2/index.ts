@@ -3,6 +3,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { FakeEc2 } from './fake-ec2.js';
 import * as images from './image-handlers.js';
 import * as instances from './instance-handlers.js';
+import * as network from './network-handlers.js';
 import * as other from './other-handlers.js';
 
 export { FakeEc2 } from './fake-ec2.js';
@@ -32,6 +33,8 @@ const HANDLERS: [new (input: any) => object, string, Handler][] = [
   [ec2.DeleteSnapshotCommand, 'DeleteSnapshot', other.deleteSnapshot],
   [ec2.ModifySnapshotAttributeCommand, 'ModifySnapshotAttribute', other.modifySnapshotAttribute],
   [ec2.CreateTagsCommand, 'CreateTags', other.createTags],
+  [ec2.DescribeSubnetsCommand, 'DescribeSubnets', network.describeSubnets],
+  [ec2.DescribeVpcsCommand, 'DescribeVpcs', network.describeVpcs],
   [ec2.DeleteTagsCommand, 'DeleteTags', other.deleteTags],
 ];
 
