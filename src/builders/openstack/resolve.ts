@@ -34,6 +34,9 @@ export function resolveOpenstack(c: OpenstackConfig, env: PluginEnv): ResolvedOp
   const where = `${env.file}: ${env.path}`;
   const skip = c.skip_create_image ?? false;
   if (!c.image_name && !skip) throw new UsageError(`${where}.image_name: required (or set skip_create_image)`);
+  if ((c.communicator ?? 'ssh') === 'ssh' && !c.ssh_username) {
+    throw new UsageError(`${where}.ssh_username: required to connect over SSH (or set "communicator": "none")`);
+  }
   if (c.user_data && c.user_data_file) throw new UsageError(`${where}: give only one of user_data, user_data_file`);
   if (c.ssh_keypair_name && !c.ssh_private_key_file && !c.ssh_agent_auth && (c.communicator ?? 'ssh') === 'ssh') {
     throw new UsageError(`${where}.ssh_keypair_name: needs ssh_private_key_file or ssh_agent_auth (the private key of that key pair)`);

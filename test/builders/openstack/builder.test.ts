@@ -100,6 +100,16 @@ describe('openstack builder against the fake cloud', () => {
     expect(cloud.state.leftovers()).toEqual([]);
   });
 
+  it('with communicator "none", makes the image without a key pair or SSH', async () => {
+    const ran: string[] = [];
+    const ctx = provisioningContext(ran);
+    const artifact = await new OpenstackBuilder(resolved(baseConfig(cloud, sshd, { communicator: 'none', ssh_username: undefined }))).run(ctx);
+    expect(artifact?.id).toBe(cloud.state.createdImages()[0].id);
+    expect(ran).toEqual([]);
+    expect(cloud.state.requests).not.toContain('POST /compute/v2.1/os-keypairs');
+    expect(cloud.state.leftovers()).toEqual([]);
+  });
+
   it('uses an existing key pair and private key file, and skips the image when asked', async () => {
     cloud.state.keypairs.set('mine', sshd.publicKey);
     const ctx = provisioningContext([]);

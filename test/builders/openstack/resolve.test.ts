@@ -29,6 +29,8 @@ describe('resolveOpenstack', () => {
     expect(() => resolve({ source_image: undefined })).toThrow('t.json: builders[0]: one of source_image, source_image_name or source_image_filter is required');
     expect(() => resolve({ source_image_name: 'x' })).toThrow('t.json: builders[0]: give only one of source_image, source_image_name');
     expect(() => resolve({ image_name: undefined })).toThrow('t.json: builders[0].image_name: required (or set skip_create_image)');
+    expect(() => resolve({ ssh_username: undefined })).toThrow('t.json: builders[0].ssh_username: required to connect over SSH (or set "communicator": "none")');
+    expect(() => resolve({ ssh_username: undefined, communicator: 'none' })).not.toThrow();
     expect(() => resolve({ user_data: 'a', user_data_file: 'b' })).toThrow('t.json: builders[0]: give only one of user_data, user_data_file');
     expect(() => resolve({ ssh_keypair_name: 'k' })).toThrow(
       't.json: builders[0].ssh_keypair_name: needs ssh_private_key_file or ssh_agent_auth (the private key of that key pair)',
