@@ -74,8 +74,9 @@ export async function runStates(plan: PlannedState[], remote: Remote, options: E
       continue;
     }
     const t0 = Date.now();
-    const finish = (result: boolean | null, comment: string, changes: Changes = {}) => {
+    const finish = (result: boolean | null, comment: string, changes: Changes = {}, watched: string[] = []) => {
       const r: StateResult = { id: p.decl.id, name: String(p.args.name ?? p.decl.id), fn: p.decl.fn, changes, result, comment, durationMs: Date.now() - t0 };
+      if (watched.length) r.watched = watched.map((k) => results.get(k)!.id);
       results.set(p.decl.key, r);
       if (result === false) failedOne ??= p.decl.id;
       options.onResult?.(r);
@@ -110,7 +111,8 @@ export async function runStates(plan: PlannedState[], remote: Remote, options: E
     const wants = Object.keys(check.changes).length > 0;
     if (options.test) {
       const watchNote = watchFired.length && p.fn.watch ? ` (and would react to changes in ${ids(watchFired, results)})` : '';
-      finish(wants || (watchFired.length && p.fn.watch) ? null : true, check.comment + watchNote, check.changes);
+      const reacts = watchFired.length > 0 && !!p.fn.watch;
+      finish(wants || reacts ? null : true, check.comment + watchNote, check.changes, reacts ? watchFired : []);
       continue;
     }
     try {
@@ -124,7 +126,7 @@ export async function runStates(plan: PlannedState[], remote: Remote, options: E
         out = { changes: { ...out.changes, ...w.changes }, comment: `${out.comment}; ${w.comment} (watching ${ids(watchFired, results)})` };
         invalidate();
       }
-      finish(true, out.comment, out.changes);
+      finish(true, out.comment, out.changes, p.fn.watch ? watchFired : []);
     } catch (err) {
       if (!(err instanceof StateFailure)) throw err;
       invalidate();

@@ -22,7 +22,7 @@ export function reportState(log: Logger, r: StateResult): void {
     log.error(`${head}: ${r.comment}`);
     return;
   }
-  log.info(status(r) === 'ok' ? head : `${head}: ${r.comment}`);
+  log.info(status(r) === 'ok' && !r.watched ? head : `${head}: ${r.comment}`);
   for (const l of changeLines(r.changes)) log.info(l);
 }
 

@@ -99,4 +99,6 @@ export interface StateResult {
   result: boolean | null;
   comment: string;
   durationMs: number;
+  /** Ids of watched states that changed, when this state reacted to them. */
+  watched?: string[];
 }

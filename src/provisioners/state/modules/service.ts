@@ -57,11 +57,17 @@ function makeService(want: Want): StateFunction<Args> {
     probe: (args) =>
       want === 'enabled' || want === 'disabled'
         ? fact('enabled', `systemctl is-enabled ${shq(args.name)}`)
-        : [fact('active', `systemctl is-active ${shq(args.name)}`), fact('enabled', `systemctl is-enabled ${shq(args.name)}`)].join('\n'),
+        : [
+            fact('active', `systemctl is-active ${shq(args.name)}`),
+            fact('enabled', `systemctl is-enabled ${shq(args.name)}`),
+            fact('reload', `systemctl show -p NeedDaemonReload --value ${shq(args.name)}`),
+          ].join('\n'),
     check: (args, facts, _p, env) => checkService(want, args, facts, env),
-    async apply(args, _facts, _p, _env, remote, check) {
+    async apply(args, facts, _p, _env, remote, check) {
       const n = shq(args.name);
       const lines = ['set -e'];
+      // As Salt does: a changed unit file is reloaded before the service is started or stopped.
+      if (check.changes.running !== undefined && facts.reload === 'yes') lines.push('systemctl daemon-reload');
       if (check.changes.enabled !== undefined) lines.push(`systemctl ${check.changes.enabled ? 'enable' : 'disable'} ${n} 2>&1`);
       if (check.changes.running !== undefined) lines.push(`systemctl ${check.changes.running ? 'start' : 'stop'} ${n}`);
       await remote.must(lines.join('\n'), `systemctl for ${args.name}`);
@@ -69,10 +75,11 @@ function makeService(want: Want): StateFunction<Args> {
     },
     ...(want === 'running'
       ? {
-          async watch(args, _facts, _p, env, remote, applied) {
+          async watch(args, facts, _p, env, remote, applied) {
             if (env.serviceMode === 'enable-only') return { changes: {}, comment: `restart of ${args.name} skipped (service_mode enable-only: the image boots with the new configuration)` };
             if (applied.running === true) return { changes: {}, comment: `${args.name} was just started` };
-            await remote.must(`systemctl ${args.reload ? 'reload' : 'restart'} ${shq(args.name)}`, `${args.reload ? 'reloading' : 'restarting'} ${args.name}`);
+            const daemonReload = facts.reload === 'yes' ? 'systemctl daemon-reload && ' : '';
+            await remote.must(`${daemonReload}systemctl ${args.reload ? 'reload' : 'restart'} ${shq(args.name)}`, `${args.reload ? 'reloading' : 'restarting'} ${args.name}`);
             return { changes: { [args.reload ? 'reloaded' : 'restarted']: true }, comment: `Service ${args.name} ${args.reload ? 'reloaded' : 'restarted'}` };
           },
         }
