@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { type LaunchPlan, qemuArgv } from '../../../src/builders/qemu/argv.js';
+import { resolveQemuConfig } from '../../../src/builders/qemu/resolve.js';
+import type { QemuConfig } from '../../../src/builders/qemu/schema.js';
+
+const env = { file: 't.json', path: 'builders[0]', templateDir: '/tpl' };
+const plan: LaunchPlan = {
+  name: 'web.qcow2',
+  accel: 'tcg',
+  diskPath: '/out/web.qcow2',
+  diskFormat: 'qcow2',
+  seedIso: '/w/seed.iso',
+  sshPort: 3022,
+  qmpSocket: '/w/qmp.sock',
+  serialLog: '/w/serial.log',
+};
+const argv = (c: QemuConfig, p: Partial<LaunchPlan> = {}) => qemuArgv(resolveQemuConfig(c, env), { ...plan, ...p });
+
+describe('qemuArgv', () => {
+  it('runs headless with QMP, a serial log, the disk, the seed CD and SSH forwarded on loopback', () => {
+    expect(argv({})).toEqual([
+      '-name', 'web.qcow2',
+      '-machine', 'pc,accel=tcg',
+      '-m', '1024M',
+      '-smp', '1',
+      '-display', 'none',
+      '-serial', 'file:/w/serial.log',
+      '-qmp', 'unix:/w/qmp.sock,server=on,wait=off',
+      '-drive', 'file=/out/web.qcow2,format=qcow2,cache=writeback,discard=ignore,detect-zeroes=off,if=virtio',
+      '-drive', 'file=/w/seed.iso,media=cdrom,readonly=on',
+      '-netdev', 'user,id=user.0,hostfwd=tcp:127.0.0.1:3022-:22',
+      '-device', 'virtio-net,netdev=user.0',
+    ]);
+  });
+
+  it('uses the host CPU under KVM unless cpu_model says otherwise', () => {
+    expect(argv({}, { accel: 'kvm' }).join(' ')).toContain('-machine pc,accel=kvm -cpu host');
+    expect(argv({ cpu_model: 'qemu64' }, { accel: 'kvm' }).join(' ')).toContain('-cpu qemu64');
+  });
+
+  it('lets qemuargs replace an option bake sets, keeping the rest', () => {
+    const a = argv({ qemuargs: [['-m', '2048M'], ['-smp', '2,sockets=1']] });
+    expect(a.filter((x) => x === '-m')).toHaveLength(1);
+    expect(a.slice(-4)).toEqual(['-m', '2048M', '-smp', '2,sockets=1']);
+    expect(a).toContain('-qmp');
+  });
+
+  it('attaches the disk through virtio-scsi and AHCI controllers', () => {
+    expect(argv({ disk_interface: 'virtio-scsi' }).join(' ')).toContain(
+      '-device virtio-scsi-pci,id=scsi0 -device scsi-hd,bus=scsi0.0,drive=drive0 -drive file=/out/web.qcow2,format=qcow2,cache=writeback,discard=ignore,detect-zeroes=off,if=none,id=drive0',
+    );
+    expect(argv({ disk_interface: 'sata' }).join(' ')).toContain('-device ahci,id=ahci0 -device ide-hd,bus=ahci0.0,drive=drive0');
+  });
+
+  it('leaves the seed CD out when there is none', () => {
+    expect(argv({}, { seedIso: undefined }).join(' ')).not.toContain('cdrom');
+  });
+});

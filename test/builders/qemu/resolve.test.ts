@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import { parseDiskSize, resolveQemuConfig } from '../../../src/builders/qemu/resolve.js';
+import { plugin } from '../../../src/builders/qemu/index.js';
+import type { QemuConfig } from '../../../src/builders/qemu/schema.js';
+
+const env = { file: 't.json', path: 'builders[0]', templateDir: '/tpl' };
+const resolve = (c: QemuConfig) => resolveQemuConfig(c, env);
+
+describe('resolveQemuConfig', () => {
+  it('applies defaults: bake base image, qcow2, auto accelerator, no conversion, username debian', () => {
+    const r = resolve({});
+    expect(r.source).toEqual({ kind: 'base' });
+    expect(r).toMatchObject({
+      format: 'qcow2',
+      accelerator: 'auto',
+      compact: false,
+      compress: false,
+      memoryMiB: 1024,
+      cpus: 1,
+      portMin: 2222,
+      portMax: 4444,
+      bootWaitMs: 0,
+      shutdownTimeoutMs: 300_000,
+      sshUsername: 'debian',
+      cdLabel: 'cidata',
+      diskInterface: 'virtio',
+      netDevice: 'virtio-net',
+    });
+    expect(r.outputDir).toBeUndefined();
+  });
+
+  it('takes Packer durations, sizes and the old port option names', () => {
+    const r = resolve({ boot_wait: '1m30s', shutdown_timeout: '45s', disk_size: '4G', ssh_host_port_min: 3000, ssh_host_port_max: 3010 });
+    expect(r).toMatchObject({ bootWaitMs: 90_000, shutdownTimeoutMs: 45_000, diskSizeMiB: 4096, portMin: 3000, portMax: 3010 });
+  });
+
+  it('compacts when skip_compaction is false or disk_compression is on', () => {
+    expect(resolve({ skip_compaction: false }).compact).toBe(true);
+    expect(resolve({ disk_compression: true })).toMatchObject({ compact: true, compress: true });
+  });
+
+  it('parses iso_checksum forms', () => {
+    const hex = 'a'.repeat(64);
+    expect(resolve({ iso_url: 'x.qcow2', iso_checksum: `sha256:${hex}`, ssh_username: 'u' }).source).toEqual({
+      kind: 'url',
+      urls: ['x.qcow2'],
+      checksum: { kind: 'digest', algorithm: 'sha256', hex },
+    });
+    expect(resolve({ iso_urls: ['a', 'b'], iso_checksum: 'none', ssh_username: 'u' }).source).toEqual({ kind: 'url', urls: ['a', 'b'], checksum: { kind: 'none' } });
+    expect(resolve({ iso_url: 'a', iso_checksum: 'file:https://example.test/SHA256SUMS', ssh_username: 'u' }).source).toMatchObject({
+      checksum: { kind: 'file', url: 'https://example.test/SHA256SUMS' },
+    });
+  });
+
+  it.each([
+    [{ disk_image: false }, 't.json: builders[0].disk_image: must be true: bake bakes from disk images (cloud images); installing from an ISO is not supported'],
+    [{ iso_url: 'x.img', ssh_username: 'u' }, 't.json: builders[0].iso_checksum: required with iso_url (use "none" to skip verification)'],
+    [{ iso_url: 'x.img', iso_checksum: 'sha256:abc', ssh_username: 'u' }, 't.json: builders[0].iso_checksum: a sha256 digest has 64 hex digits, got 3'],
+    [{ iso_url: 'x.img', iso_checksum: 'crc:12', ssh_username: 'u' }, 't.json: builders[0].iso_checksum: must be "sha256:<hex>", "file:<url>" or "none"'],
+    [{ iso_url: 'x.img', iso_checksum: 'none' }, 't.json: builders[0].ssh_username: required with iso_url (the user your image\'s cloud-init creates, e.g. "debian" or "ubuntu")'],
+    [{ use_backing_file: true, format: 'raw' }, 't.json: builders[0].use_backing_file: needs format "qcow2"'],
+    [{ disk_compression: true, format: 'raw' }, 't.json: builders[0].disk_compression: needs format "qcow2"'],
+    [{ disk_size: 'big' }, 't.json: builders[0].disk_size: must be a size like "4G" or "4096M", got "big"'],
+    [{ host_port_min: 5000, host_port_max: 4000 }, 't.json: builders[0].host_port_min: must be ≤ host_port_max (5000 > 4000)'],
+    [{ host_port_max: 70000 }, 't.json: builders[0].host_port_max: must be ≤ 65535'],
+    [{ user_data: '#cloud-config', cd_label: 'other' }, 't.json: builders[0].cd_label: must be "cidata" (or unset) when user_data or meta_data is given, so cloud-init finds the seed'],
+  ] as [QemuConfig, string][])('refuses %j', (config, message) => {
+    expect(() => resolve(config)).toThrow(message);
+  });
+
+  it('checks ssh_* options when the template is read', () => {
+    const saved = process.env.SSH_AUTH_SOCK;
+    delete process.env.SSH_AUTH_SOCK;
+    try {
+      expect(() => plugin.create({ ssh_agent_auth: true }, env)).toThrow('t.json: builders[0].ssh_agent_auth: SSH_AUTH_SOCK is not set; start ssh-agent or use a key file');
+    } finally {
+      if (saved !== undefined) process.env.SSH_AUTH_SOCK = saved;
+    }
+  });
+});
+
+describe('parseDiskSize', () => {
+  it.each([
+    ['10G', 10240],
+    ['512M', 512],
+    ['2048', 2048],
+    ['1T', 1048576],
+    ['1536MiB', 1536],
+  ])('%s is %i MiB', (text, mib) => expect(parseDiskSize(text)).toBe(mib));
+  it.each(['', '1.5G', '100K', 'ten'])('rejects %j', (text) => expect(parseDiskSize(text)).toBeUndefined());
+});
