@@ -54,6 +54,17 @@ describe('shell provisioner over SSH (real sshd)', () => {
     expect(readdirSync(remote)).toEqual([]);
   });
 
+  it('retries until start_retry_timeout while sshd is down, as during a reboot', async () => {
+    const restarting = sshd.restart(1500);
+    const ctx = makeProvisionContext({ buildName: 'web', buildType: 'null' });
+    const out = await run({ inline: ['echo "back up"'], start_retry_timeout: '30s' }, ctx);
+    await restarting;
+    expect(out).toEqual(['back up']);
+    const warns = ctx.events.filter((e) => e.level === 'warn').map((e) => e.text);
+    expect(warns.length).toBeGreaterThan(0);
+    expect(warns.every((w) => w.startsWith('shell provisioner: inline commands: ') && w.endsWith('; retrying'))).toBe(true);
+  });
+
   it('accepts a dropped connection with expect_disconnect, and explains it otherwise', async () => {
     const drop = () => setTimeout(() => sshd.dropConnections(), 700);
     drop();
