@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { OpenstackBuilder } from '../../../src/builders/openstack/builder.js';
+import { makeBuildContext } from '../../helpers/context.js';
 import { startSshd, type TestSshd } from '../../helpers/sshd.js';
 import { startFakeOpenstack, type FakeOpenstack } from '../../fakes/openstack/index.js';
 import { baseConfig, installKeysOnBoot, openJournal, provisioningContext, resolved } from './harness.js';
@@ -100,12 +101,18 @@ describe('openstack builder against the fake cloud', () => {
     expect(cloud.state.leftovers()).toEqual([]);
   });
 
-  it('with communicator "none", makes the image without a key pair or SSH', async () => {
-    const ran: string[] = [];
-    const ctx = provisioningContext(ran);
+  it('with communicator "none", runs provisioners with a communicator that refuses remote work, and makes the image', async () => {
+    const seen: { vars?: Record<string, string>; error?: string } = {};
+    const ctx = makeBuildContext({
+      provision: async (comm, vars) => {
+        seen.vars = vars;
+        seen.error = await comm.exec('true').then(() => 'ran', (e: Error) => e.message);
+      },
+    });
     const artifact = await new OpenstackBuilder(resolved(baseConfig(cloud, sshd, { communicator: 'none', ssh_username: undefined }))).run(ctx);
     expect(artifact?.id).toBe(cloud.state.createdImages()[0].id);
-    expect(ran).toEqual([]);
+    expect(seen.error).toBe('openstack builder: "communicator" is "none", so provisioners cannot reach the server; use shell-local or set communicator to "ssh"');
+    expect(seen.vars).toEqual({ Host: '127.0.0.1', ID: [...cloud.state.servers.keys()][0] });
     expect(cloud.state.requests).not.toContain('POST /compute/v2.1/os-keypairs');
     expect(cloud.state.leftovers()).toEqual([]);
   });
