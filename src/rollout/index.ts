@@ -12,3 +12,5 @@ export { keyValues, refreshInput, regionOf, type RefreshFlags } from './cli-flag
 export { rollback, type RollbackRequest } from './rollback.js';
 export { commandContext } from './command-context.js';
 export { FINGERPRINT_TAG, findByFingerprint, fingerprint, type FingerprintInput } from './fingerprint.js';
+export { smokeTest, type SmokeTestConfig } from './smoke-test.js';
+export { smokeTestSchema } from './smoke-test-schema.js';

@@ -14,6 +14,8 @@ export interface RolloutRequest {
   swap: SwapOptions;
   refresh: RefreshOptions;
   dryRun: boolean;
+  /** Runs after every check and plan, before the first change (not in a dry run): the smoke test. */
+  beforeChanges?: () => Promise<void>;
 }
 
 function describeSelector(s: GroupSelector): string {
@@ -61,6 +63,7 @@ export async function rollout(ctx: SwapContext, req: RolloutRequest): Promise<Gr
     ctx.log.say(`Dry run: ${changes.filter((c) => !c.unchanged).length} group(s) would change; nothing was changed`);
     return changes;
   }
+  if (changes.some((c) => !c.unchanged)) await req.beforeChanges?.();
   const done: string[] = [];
   for (const [i, c] of changes.entries()) {
     if (c.unchanged) continue;

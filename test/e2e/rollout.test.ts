@@ -115,4 +115,29 @@ describe('bake build → amazon-asg → amazon-ami-retention', () => {
     expect(lt.defaultVersion).toBe(1);
     expect(group.template).toEqual({ templateId: lt.id, version: '$Default' });
   });
+
+  it('smoke_test runs the commands on an instance of the new AMI before any group changes, then terminates it', async () => {
+    const { lt } = setup();
+    const smoke = { ssh_username: sshd.username, ssh_port: sshd.port, ssh_timeout: '20s', commands: ['echo smoke-ok', 'test -d /tmp'] };
+    const { results, events, journalPath } = await run(template([{ type: 'amazon-asg', auto_scaling_group_names: ['web-prod'], instance_refresh: refresh, smoke_test: smoke }]));
+    expect(results[0].error).toBeUndefined();
+    const built = lt.versions.at(-1)!.imageId;
+    const runs = ebs!.fake.callsOf('RunInstances').map((c) => c.input.ImageId);
+    expect(runs).toEqual([runs[0], built]);
+    expect(events.filter((e) => e.level === 'output').map((e) => e.text)).toContain('smoke-ok');
+    expect([...ebs!.fake.instances.values()].map((i) => i.state)).toEqual(['terminated', 'terminated']);
+    expect(ebs!.fake.keyPairs.size).toBe(0);
+    expect(Journal.open(journalPath)).toEqual([]);
+  });
+
+  it('a failing smoke test fails the build with the command\'s exit code and stderr, and changes no group', async () => {
+    const { old, lt, group } = setup();
+    const smoke = { ssh_username: sshd.username, ssh_port: sshd.port, ssh_timeout: '20s', commands: ['echo fine', 'echo nginx is not running >&2; exit 3'] };
+    const { results } = await run(template([{ type: 'amazon-asg', auto_scaling_group_names: ['web-prod'], instance_refresh: refresh, smoke_test: smoke }]));
+    expect(results[0].error).toMatch(/^post-processors\[0\]\[0\] \(amazon-asg\): smoke test of ami-\w+: commands\[1\] exited with 3: nginx is not running; no group was changed$/);
+    expect(lt.versions.map((v) => v.imageId)).toEqual([old.id]);
+    expect(group.template).toEqual({ templateId: lt.id, version: '$Default' });
+    expect([...ebs!.fake.instances.values()].every((i) => i.state === 'terminated')).toBe(true);
+    expect(ebs!.fake.keyPairs.size).toBe(0);
+  });
 });

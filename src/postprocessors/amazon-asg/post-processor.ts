@@ -3,7 +3,7 @@ import type { PostProcessContext } from '../../core/context.js';
 import { BakeError } from '../../core/errors.js';
 import type { PostProcessor, PostProcessorResult } from '../../plugins/types.js';
 import { resolveAccess } from '../../rollout/access-schema.js';
-import { RolloutClients, rollout, type GroupChange } from '../../rollout/index.js';
+import { RolloutClients, rollout, smokeTest, type GroupChange } from '../../rollout/index.js';
 import type { ResolvedAmazonAsg } from './resolve.js';
 
 function summary(changes: GroupChange[], dryRun: boolean): string {
@@ -26,7 +26,10 @@ export class AmazonAsgPostProcessor implements PostProcessor {
       const got = Object.keys(artifact.images).join(', ') || 'none';
       throw new BakeError(`${c.where}: the ${artifact.builderType} artifact has no AMI${c.regions ? ` in ${c.regions.join(', ')}` : ''} (its regions: ${got})`);
     }
-    const clients = new RolloutClients(resolveAccess(c.access, Object.keys(images)[0]), ctx.signal);
+    const firstRegion = Object.keys(images)[0];
+    const clients = new RolloutClients(resolveAccess(c.access, firstRegion), ctx.signal);
+    const smoke = c.smokeTest;
+    if (smoke && c.dryRun) ctx.log.info(`dry run: would smoke-test ${images[firstRegion]} in ${firstRegion} before changing any group`);
     try {
       const changes = await rollout(
         { clients, log: ctx.log, journal: ctx.journal, cleanupSignal: (ms) => ctx.cleanupSignal(ms) },
@@ -36,6 +39,9 @@ export class AmazonAsgPostProcessor implements PostProcessor {
           swap: { ...c.swap, versionDescription: c.versionDescription ?? `bake ${ctx.buildName}: ${Object.values(images).join(', ')}` },
           refresh: c.refresh,
           dryRun: c.dryRun,
+          beforeChanges: smoke
+            ? () => smokeTest({ clients, log: ctx.log, journal: ctx.journal, buildId: ctx.buildId, buildName: ctx.buildName, signal: ctx.signal, cleanupSignal: (ms) => ctx.cleanupSignal(ms), source: { file: c.env.file, path: `${c.env.path}.smoke_test`, templateDir: c.env.templateDir } }, smoke, firstRegion, images[firstRegion])
+            : undefined,
         },
       );
       return {

@@ -3,6 +3,7 @@ import type { PluginEnv } from '../../plugins/types.js';
 import { type AccessInput } from '../../rollout/access-schema.js';
 import type { GroupSelector } from '../../rollout/groups.js';
 import { resolveRefreshOptions, type RefreshOptions } from '../../rollout/refresh-options.js';
+import type { SmokeTestConfig } from '../../rollout/smoke-test.js';
 import type { SwapOptions } from '../../rollout/types.js';
 import type { AmazonAsgConfig } from './schema.js';
 
@@ -16,6 +17,8 @@ export interface ResolvedAmazonAsg {
   swap: Omit<SwapOptions, 'versionDescription'>;
   refresh: RefreshOptions;
   dryRun: boolean;
+  smokeTest?: SmokeTestConfig;
+  env: PluginEnv;
 }
 
 export function resolveAmazonAsg(c: AmazonAsgConfig, env: PluginEnv): ResolvedAmazonAsg {
@@ -38,5 +41,7 @@ export function resolveAmazonAsg(c: AmazonAsgConfig, env: PluginEnv): ResolvedAm
     swap: { setDefaultVersion: setDefault, groupVersion: c.group_version, keepLaunchConfigurations: c.keep_launch_configurations ?? 2 },
     refresh: resolveRefreshOptions(c.instance_refresh, `${where}.instance_refresh`),
     dryRun: c.dry_run ?? false,
+    smokeTest: c.smoke_test as SmokeTestConfig | undefined,
+    env,
   };
 }

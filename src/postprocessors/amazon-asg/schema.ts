@@ -2,6 +2,7 @@ import type { FromSchema } from 'json-schema-to-ts';
 import { bool, int, oneOfStrings, str, stringList, stringMap } from '../../plugins/schema-helpers.js';
 import { rolloutAccessProperties } from '../../rollout/access-schema.js';
 import { instanceRefreshSchema } from '../../rollout/refresh-options.js';
+import { smokeTestSchema } from '../../rollout/smoke-test-schema.js';
 
 /** amazon-asg: swap the built AMI into Auto Scaling groups and refresh their instances. */
 export const amazonAsgSchema = {
@@ -20,6 +21,7 @@ export const amazonAsgSchema = {
     ),
     keep_launch_configurations: int('Launch configuration groups: bake-made copies kept per family; older ones no group uses are deleted.', 2, 1),
     instance_refresh: instanceRefreshSchema,
+    smoke_test: smokeTestSchema,
     dry_run: bool('Print what would change in each group and change nothing.', false),
   },
 } as const;
