@@ -2,6 +2,9 @@ import { lstatSync, mkdtempSync, readFileSync, readlinkSync, statSync, writeFile
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Communicator } from '../../../src/communicator/types.js';
+import { runStates, type StateProvisioner, plugin } from '../../../src/provisioners/state/index.js';
+import { makeRemote } from '../../../src/provisioners/state/remote.js';
 import { outcomes, startGuest, type Guest } from './guest.js';
 
 let g: Guest;
@@ -115,5 +118,37 @@ describe('file.* states on a real Debian system', () => {
     });
     expect(res.error?.message).toBe('state provisioner: not idempotent: the second pass changed 2 states: full (file.managed), line (file.line)');
     expect(lstatSync(onGuest('/etc/flip')).isFile()).toBe(true);
+  });
+
+  it('sends file contents and command env by upload, never on a command line, and redacts secrets in the report', async () => {
+    const secret = 'hunter2-very-secret';
+    const commands: string[] = [];
+    const recording: Communicator = {
+      exec: (command, options) => {
+        commands.push(command);
+        return g.comm.exec(command, options);
+      },
+      upload: (...a) => g.comm.upload(...a),
+      uploadData: (...a) => g.comm.uploadData(...a),
+      download: (...a) => g.comm.download(...a),
+      close: async () => {},
+    };
+    const states = {
+      '/etc/secret.env': { 'file.managed': { contents: `TOKEN=${secret}\n`, mode: '0600' } },
+      use: { 'cmd.run': { name: 'printf %s "$TOKEN" > /root/token', env: { TOKEN: secret }, creates: '/root/token' } },
+    };
+    const provisioner = plugin.create({ states } as never, { file: 't.json', path: 'provisioners[0]', templateDir: process.cwd() }) as StateProvisioner;
+    const plan = await provisioner.plan({ templateDir: process.cwd(), vars: {} });
+    const signal = new AbortController().signal;
+    const out = await runStates(plan, makeRemote(recording, { sudo: false, signal, tmpDir: '/tmp' }), { test: false, failFast: true, serviceMode: 'enable-only', signal });
+    expect(Object.values(outcomes(out))).toEqual(['changed', 'changed']);
+    expect(readFileSync(onGuest('/etc/secret.env'), 'utf8')).toBe(`TOKEN=${secret}\n`);
+    expect(readFileSync(onGuest('/root/token'), 'utf8')).toBe(secret);
+    expect(commands.length).toBeGreaterThan(2);
+    expect(commands.filter((c) => c.includes(secret))).toEqual([]);
+
+    const changed = await g.apply({ states: { '/etc/secret.env': { 'file.managed': { contents: `TOKEN=${secret}-2\n` } } } }, process.cwd(), [secret]);
+    expect(changed.error).toBeUndefined();
+    expect(changed.lines.filter((l) => l.includes('TOKEN'))).toEqual(['info:         +TOKEN=<sensitive>-2', 'info:         -TOKEN=<sensitive>']);
   });
 });

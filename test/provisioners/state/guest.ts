@@ -10,7 +10,7 @@ export interface Guest {
   sys: DebianSystem;
   comm: Communicator;
   /** Runs the state provisioner with this config; returns the log lines and the error, if any. */
-  apply(config: StateConfig, templateDir?: string): Promise<{ lines: string[]; error?: Error; summaries: Record<string, unknown>[] }>;
+  apply(config: StateConfig, templateDir?: string, secrets?: string[]): Promise<{ lines: string[]; error?: Error; summaries: Record<string, unknown>[] }>;
   /** Plans inline states and runs the engine once: the structured results of one pass. */
   run(states: Record<string, unknown>, options?: { test?: boolean; failFast?: boolean; serviceMode?: 'full' | 'enable-only'; templateDir?: string }): Promise<RunOutcome>;
   stop(): Promise<void>;
@@ -33,9 +33,10 @@ export async function startGuest(): Promise<Guest> {
   return {
     sys,
     comm,
-    async apply(config, templateDir = process.cwd()) {
+    async apply(config, templateDir = process.cwd(), secrets = []) {
       const provisioner = plugin.create(config, { file: 't.json', path: 'provisioners[0]', templateDir });
       const pctx = makeProvisionContext({ templateDir });
+      for (const s of secrets) pctx.log.bus.addSecret(s);
       let error: Error | undefined;
       try {
         await provisioner.run(pctx, comm);
