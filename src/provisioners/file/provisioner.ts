@@ -8,6 +8,7 @@ import type { ResolvedFile } from './resolve.js';
 import { targetPath } from './target.js';
 
 const CONTENT_FILE = 'pkr-file-content';
+const PROGRESS_EVERY_MS = 200;
 
 export class FileProvisioner implements Provisioner {
   constructor(readonly config: ResolvedFile) {}
@@ -56,9 +57,16 @@ export class FileProvisioner implements Provisioner {
   }
 }
 
+/** Progress events at most every PROGRESS_EVERY_MS, plus the last one, so a big upload does not flood the log. */
 function progress(ctx: ProvisionContext, text: string, label: string): TransferOptions {
+  let last = 0;
   return {
     signal: ctx.signal,
-    onProgress: (current, total) => ctx.log.progress(text, { label, current, total, unit: 'bytes', done: current >= total }),
+    onProgress: (current, total) => {
+      const done = current >= total;
+      if (!done && Date.now() - last < PROGRESS_EVERY_MS) return;
+      last = Date.now();
+      ctx.log.progress(text, { label, current, total, unit: 'bytes', done });
+    },
   };
 }
