@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { BuildContext } from '../../../core/context.js';
-import { BakeError } from '../../../core/errors.js';
+import { BakeError, errorText } from '../../../core/errors.js';
 import type { Step } from '../../../core/steps.js';
 import { type LaunchPlan, qemuArgv } from '../argv.js';
 import { pickFreePort } from '../free-port.js';
@@ -59,20 +59,29 @@ export function launchStep(c: ResolvedQemu): Step<OutputState & DiskState & Seed
   return {
     name: 'start VM',
     run: async (ctx, { workDir, imagePath, diskFormat, seedIso }) => {
-      const sshPort = await pickFreePort(c.portMin, c.portMax);
       const plan: LaunchPlan = {
         name: basename(imagePath),
         accel: firstAccelerator(c, ctx),
         diskPath: imagePath,
         diskFormat,
-        sshPort,
+        sshPort: 0,
         qmpSocket: join(workDir, 'qmp.sock'),
         serialLog: join(workDir, 'serial.log'),
         ...(seedIso ? { seedIso } : {}),
       };
-      ctx.log.say(`Starting QEMU (${plan.accel}, ${c.memoryMiB} MiB, ${c.cpus} CPU); SSH forwarded from 127.0.0.1:${sshPort}`);
       let startedAt = Date.now();
-      vm = await start(c, ctx, plan);
+      // The chosen port can be taken between the check and QEMU binding it: then try another.
+      for (let attempt = 1; !vm; attempt++) {
+        plan.sshPort = await pickFreePort(c.portMin, c.portMax);
+        ctx.log.say(`Starting QEMU (${plan.accel}, ${c.memoryMiB} MiB, ${c.cpus} CPU); SSH forwarded from 127.0.0.1:${plan.sshPort}`);
+        startedAt = Date.now();
+        try {
+          vm = await start(c, ctx, plan);
+        } catch (err) {
+          if (attempt >= 3 || !/host forwarding rule/i.test(errorText(err))) throw err;
+          ctx.log.info(`port ${plan.sshPort} was taken meanwhile; trying another`);
+        }
+      }
       if (plan.accel === 'kvm') {
         const verdict = await probeKvm(vm.qemu, vm.qmp, ctx.signal);
         if (!verdict.works) {
@@ -86,7 +95,7 @@ export function launchStep(c: ResolvedQemu): Step<OutputState & DiskState & Seed
           plan.accel = 'tcg';
         }
       }
-      return { ...vm, sshPort, accel: plan.accel, startedAt };
+      return { ...vm, sshPort: plan.sshPort, accel: plan.accel, startedAt };
     },
     cleanup: async (ctx) => {
       if (!vm) return;
