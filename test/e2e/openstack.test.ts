@@ -63,24 +63,45 @@ describe('bake build with the openstack builder', () => {
     expect(Journal.open(join(dir, 'cache', 'journal.jsonl'))).toEqual([]);
   }, 60_000);
 
-  it('Ctrl-C while the server boots leaves nothing behind', async () => {
-    cloud.state.faults.serverError = undefined;
-    let sent = false;
-    const run = await runBake(['build', template()], {
-      cwd: dir,
-      env: env(),
-      onStdout: (chunk, child) => {
-        if (!sent && chunk.includes('Waiting for server to become ready')) {
-          sent = true;
-          child.kill('SIGINT');
-        }
-      },
+  for (const moment of [
+    'Creating temporary key pair',
+    'Launching server',
+    'Waiting for server to become ready',
+    'Creating floating IP',
+    'Connected to SSH',
+    'Stopping server',
+    'Creating the image',
+    'Waiting for the image to become active',
+  ]) {
+    it(`Ctrl-C at "${moment}" leaves nothing behind`, async () => {
+      let sent = false;
+      const run = await runBake(['build', template()], {
+        cwd: dir,
+        env: env(),
+        onStdout: (chunk, child) => {
+          if (!sent && chunk.includes(moment)) {
+            sent = true;
+            child.kill('SIGINT');
+          }
+        },
+      });
+      expect(sent).toBe(true);
+      expect(run.code).not.toBe(0);
+      expect(cloud.state.leftovers()).toEqual([]);
+      expect(cloud.state.createdImages()).toEqual([]);
+      expect(Journal.open(join(dir, 'cache', 'journal.jsonl'))).toEqual([]);
+    }, 60_000);
+  }
+
+  it('authenticates from OS_* variables alone', async () => {
+    const path = template({ cloud: undefined });
+    const run = await runBake(['build', path], {
+      cwd: mkdtempSync(join(tmpdir(), 'bake-e2e-os-env-')),
+      env: { ...env(), OS_AUTH_URL: cloud.authUrl, OS_USERNAME: 'demo', OS_PASSWORD: 'secret', OS_PROJECT_NAME: 'demo', OS_USER_DOMAIN_NAME: 'Default' },
     });
-    expect(sent).toBe(true);
-    expect(run.code).not.toBe(0);
+    expect(run.code).toBe(0);
+    expect(cloud.state.createdImages()).toHaveLength(1);
     expect(cloud.state.leftovers()).toEqual([]);
-    expect(cloud.state.createdImages()).toEqual([]);
-    expect(Journal.open(join(dir, 'cache', 'journal.jsonl'))).toEqual([]);
   }, 60_000);
 
   it('shows a wrong password plainly and exits non-zero', async () => {
