@@ -54,7 +54,7 @@ export interface ResolvedEbs {
   runTags: Record<string, string>;
   runVolumeTags: Record<string, string>;
   communicator: 'ssh' | 'none';
-  sshInterface?: 'public_ip' | 'private_ip' | 'public_dns' | 'private_dns';
+  sshInterface?: 'public_ip' | 'private_ip' | 'public_dns' | 'private_dns' | 'session_manager';
   sshHost?: string;
   sshPort: number;
   keyPairName?: string;

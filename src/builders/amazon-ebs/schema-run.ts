@@ -70,7 +70,7 @@ export const runProperties = {
   spot_price: str('Run a one-time spot instance: "auto" (capped at the on-demand price) or a maximum hourly price like "0.05".'),
   spot_instance_types: stringList('Spot instance types tried in order when one has no capacity (replaces instance_type).'),
   spot_tags: stringMap('Tags of the spot instance request.'),
-  ssh_interface: oneOfStrings(['public_ip', 'private_ip', 'public_dns', 'private_dns'] as const, 'Which address of the instance SSH connects to; default public_ip when there is one, else private_ip.'),
+  ssh_interface: oneOfStrings(['public_ip', 'private_ip', 'public_dns', 'private_dns', 'session_manager'] as const, 'Which address of the instance SSH connects to; default public_ip when there is one, else private_ip.'),
   ssh_keypair_name: str('Existing EC2 key pair to launch with; give its private key in ssh_private_key_file.'),
   temporary_key_pair_name: str('Name of the temporary key pair; default bake_<build id>.'),
   disable_stop_instance: bool('Do not stop the instance before the image is made (a provisioner stops it).', false),

@@ -1,4 +1,4 @@
-import type { EC2Client, Image, Instance } from '@aws-sdk/client-ec2';
+import type { Image, Instance } from '@aws-sdk/client-ec2';
 import type { BuildContext } from '../../core/context.js';
 import type { Ec2Clients, WaitContext } from '../../cloud/aws/index.js';
 import type { ResolvedEbs } from './resolved.js';
@@ -46,5 +46,3 @@ export function templateData(cfg: ResolvedEbs, s: SourceState, region = cfg.regi
 export function waitCtx(ctx: BuildContext, cfg: ResolvedEbs, kind: 'instance' | 'image', signal = ctx.signal): WaitContext {
   return { signal, log: ctx.log, polling: kind === 'instance' ? cfg.instancePolling : cfg.imagePolling };
 }
-
-export type Client = EC2Client;

@@ -9,6 +9,7 @@ import { templateData, type Init, type SourceState } from './state.js';
 
 export interface NameState {
   amiName: string;
+  amiDescription?: string;
 }
 
 /** Images of this account named `name` in the build region and every ami_regions region. */
@@ -35,12 +36,14 @@ export function checkAmiNameStep(cfg: ResolvedEbs): Step<Init & SourceState, Nam
   return {
     name: 'check-ami-name',
     async run(ctx, state) {
-      const amiName = renderValue(cfg, 'ami_name', cfg.ami.name, templateData(cfg, state));
+      const data = templateData(cfg, state);
+      const amiName = renderValue(cfg, 'ami_name', cfg.ami.name, data);
+      const amiDescription = cfg.ami.description === undefined ? undefined : renderValue(cfg, 'ami_description', cfg.ami.description, data);
       const problem = amiNameProblem(amiName);
       if (problem) throw new BakeError(`${cfg.where}.ami_name: ${problem}`);
-      if (cfg.ami.skipCreate) return { amiName };
+      if (cfg.ami.skipCreate) return { amiName, amiDescription };
       const taken = await imagesNamed(cfg, state.clients, amiName, ctx.signal);
-      if (taken.length === 0) return { amiName };
+      if (taken.length === 0) return { amiName, amiDescription };
       const list = taken.map((t) => `${t.region}:${t.id}`).join(', ');
       if (!cfg.ami.forceDeregister && !ctx.force) {
         throw new BakeError(`${cfg.where}.ami_name: an AMI named "${amiName}" already exists (${list}); set "force_deregister": true or run with -force to replace it`);
@@ -49,7 +52,7 @@ export function checkAmiNameStep(cfg: ResolvedEbs): Step<Init & SourceState, Nam
         ctx.log.say(`Deregistering existing AMI ${t.id} in ${t.region} (force_deregister)`);
         await deregisterImage(await state.clients.get(t.region), t.id, ctx.signal, cfg.ami.forceDeleteSnapshot);
       }
-      return { amiName };
+      return { amiName, amiDescription };
     },
   };
 }

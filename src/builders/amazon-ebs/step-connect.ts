@@ -9,11 +9,12 @@ import type { Init, KeyState, RunningState } from './state.js';
 /** The address SSH uses: ssh_host, else ssh_interface, else the public address when there is one. */
 export function sshAddress(cfg: ResolvedEbs, i: Instance): string {
   if (cfg.sshHost) return cfg.sshHost;
-  const by = {
+  const by: Record<NonNullable<ResolvedEbs['sshInterface']>, string | undefined> = {
     public_ip: i.PublicIpAddress,
     private_ip: i.PrivateIpAddress,
     public_dns: i.PublicDnsName,
     private_dns: i.PrivateDnsName,
+    session_manager: undefined,
   };
   const host = cfg.sshInterface ? by[cfg.sshInterface] : i.PublicIpAddress || i.PrivateIpAddress;
   if (!host) {

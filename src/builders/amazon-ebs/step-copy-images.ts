@@ -33,6 +33,7 @@ export function copyImagesStep(cfg: ResolvedEbs): Step<Init & NameState & ImageS
               SourceImageId: sourceId,
               SourceRegion: cfg.region,
               Name: state.amiName,
+              Description: state.amiDescription,
               Encrypted: cfg.ami.encryptBoot || kms !== undefined || undefined,
               KmsKeyId: kms,
               TagSpecifications: tags,

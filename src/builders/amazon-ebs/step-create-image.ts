@@ -2,9 +2,8 @@ import type { Step } from '../../core/steps.js';
 import { send, tagSpecifications, waitImageAvailable } from '../../cloud/aws/index.js';
 import { toMappings } from './block-devices.js';
 import { OwnedImages } from './owned-images.js';
-import { renderValue } from './render-tags.js';
 import type { ResolvedEbs } from './resolved.js';
-import { templateData, waitCtx, type ImageState, type Init, type InstanceState, type SourceState } from './state.js';
+import { waitCtx, type ImageState, type Init, type InstanceState, type SourceState } from './state.js';
 import type { NameState } from './step-check-ami-name.js';
 import { resourceTags } from './tagging.js';
 
@@ -19,9 +18,8 @@ export function createImageStep(cfg: ResolvedEbs): Step<Init & SourceState & Nam
         return { images: {} };
       }
       const ec2 = await import('@aws-sdk/client-ec2');
-      const { clients, amiName, instanceId } = state;
+      const { clients, amiName, amiDescription: description, instanceId } = state;
       const client = await clients.get();
-      const description = cfg.ami.description === undefined ? undefined : renderValue(cfg, 'ami_description', cfg.ami.description, templateData(cfg, state));
       const tags = tagSpecifications(['image', 'snapshot'], resourceTags(ctx, cfg));
       // The encrypted copy takes the real name; EC2 refuses two AMIs of one name in a region.
       const firstName = cfg.ami.encryptBoot ? `bake-unencrypted-${ctx.buildId}` : amiName;

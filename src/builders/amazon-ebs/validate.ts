@@ -31,6 +31,7 @@ export function checkResolved(r: ResolvedEbs, skipRegionValidation: boolean): vo
     if (r.ami.encryptBoot === false) fail('region_kms_key_ids', 'conflicts with "encrypt_boot": false');
   }
   if (r.userData !== undefined && r.userDataFile) fail('user_data_file', 'give user_data or user_data_file, not both');
+  if (r.sshInterface === 'session_manager') fail('ssh_interface', '"session_manager" is not supported yet; use public_ip or private_ip (with ssh_bastion_host if needed)');
   if (r.communicator === 'ssh') {
     if (!r.ssh.ssh_username) fail('ssh_username', 'required to connect over SSH (or set "communicator": "none")');
     if (r.keyPairName && !r.ssh.ssh_private_key_file && !r.ssh.ssh_agent_auth) {

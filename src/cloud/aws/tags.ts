@@ -24,7 +24,3 @@ export function tagSpecifications(types: ResourceType[], tags: Record<string, st
   const list = toTags(tags);
   return types.map((ResourceType) => ({ ResourceType, Tags: list }));
 }
-
-export function hasBakeTag(tags: Tag[] | undefined): boolean {
-  return (tags ?? []).some((t) => t.Key === BUILD_ID_TAG && !!t.Value);
-}

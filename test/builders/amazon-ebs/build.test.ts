@@ -32,6 +32,7 @@ describe('amazon-ebs happy path', () => {
         snapshot_users: ['444455556666'],
         tags: { Name: 'web', Base: '{{ .SourceAMI }}', Region: '{{ .BuildRegion }}', Distro: '{{ .SourceAMITags.Distro }}' },
         snapshot_tags: { From: '{{ .SourceAMIName }}' },
+        ami_description: 'built from {{ .SourceAMI }}',
       }),
     );
     const artifact = await builder.run(ctx);
@@ -63,7 +64,9 @@ describe('amazon-ebs happy path', () => {
       IpPermissions: [{ IpProtocol: 'tcp', FromPort: sshd.port, ToPort: sshd.port, IpRanges: [{ CidrIp: '0.0.0.0/0' }] }],
     });
 
+    expect(fake.callsOf('CreateImage')[0].input).toMatchObject({ Name: 'bake-unencrypted-bake-test-0001', Description: `built from ${source.id}` });
     const copies = fake.callsOf('CopyImage');
+    expect(copies.map((c) => c.input.Description)).toEqual(Array(3).fill(`built from ${source.id}`));
     expect(copies.map((c) => [c.region, c.input.Encrypted, c.input.KmsKeyId])).toEqual([
       ['us-east-1', true, undefined],
       ['eu-west-1', true, 'alias/eu-key'],

@@ -61,6 +61,8 @@ describe('amazon-ebs config', () => {
     [{ ssh_username: undefined }, 't.json: builders[0].ssh_username: required to connect over SSH (or set "communicator": "none")'],
     [{ spot_price: 'cheap' }, 't.json: builders[0].spot_price: must be "auto" or a price like "0.05", not "cheap"'],
     [{ spot_price: 'auto', disable_stop_instance: true }, 't.json: builders[0].disable_stop_instance: a one-time spot instance cannot be stopped; remove disable_stop_instance or spot_price'],
+    [{ ssh_interface: 'session_manager' }, 't.json: builders[0].ssh_interface: "session_manager" is not supported yet; use public_ip or private_ip (with ssh_bastion_host if needed)'],
+    [{ ami_description: 'from {{ .SourceAMI }}', ami_name: 'x' }, "t.json: builders[0].ami_name: must be at least 3 characters"],
     [{ ssh_keypair_name: 'mine' }, 't.json: builders[0].ssh_private_key_file: required with ssh_keypair_name (or set ssh_agent_auth)'],
   ])('refuses %j before creating anything', (change, message) => {
     expect(errorsOf({ ...base, ...change })).toEqual([message]);
