@@ -107,6 +107,14 @@ describe('shell provisioner (local machine)', () => {
     await run({ inline: ['kill -9 $PPID'], expect_disconnect: true });
   });
 
+  it('pauses after the last script with pause_after', async () => {
+    const ctx = makeProvisionContext();
+    const started = Date.now();
+    await run({ inline: ['true'], pause_after: '300ms' }, ctx);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(300);
+    expect(ctx.events.map((e) => e.text)).toContain('Pausing 300ms after this provisioner...');
+  });
+
   it('refuses bad configs when the template is read', () => {
     expect(() => create({ inline: ['x'], script: 'a.sh' })).toThrow(
       't.json: provisioners[0]: needs only one of "inline", "script" or "scripts" (got "inline" and "script")',
