@@ -14,3 +14,4 @@ export { commandContext } from './command-context.js';
 export { FINGERPRINT_TAG, findByFingerprint, fingerprint, type FingerprintInput } from './fingerprint.js';
 export { smokeTest, type SmokeTestConfig } from './smoke-test.js';
 export { smokeTestSchema } from './smoke-test-schema.js';
+export { cleanupRolloutLeftovers, ROLLOUT_RESOURCE_TYPES, type RolloutLeftoverOptions } from './leftovers.js';
