@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { goTimeFormat, RFC3339 } from './go-time.js';
 import { goSprintf, goSprint } from './printf.js';
 import { strftime } from './strftime.js';
-import { TemplateSyntaxError } from './template-error.js';
+import { TemplateSyntaxError, UnsetVariable } from './template-error.js';
 import type { RenderContext } from './render-context.js';
 
 /** Thrown by a function that cannot be evaluated yet in partial mode; the action is kept as written. */
@@ -50,6 +50,7 @@ export const FUNCTIONS: Record<string, TemplateFunction> = {
   user: {
     params: ['string'],
     call(ctx, name: string) {
+      if (ctx.unsetVars?.has(name)) throw new UnsetVariable(name);
       const value = ctx.userVars?.[name];
       if (value === undefined) throw new TemplateSyntaxError(`variable "${name}" is not declared in "variables"`);
       return value;

@@ -17,6 +17,8 @@ export interface RenderContext {
    * before the build is known) as written, so a plugin can render them later with its own data.
    */
   partial?: boolean;
+  /** Variables without a value because of an error already reported; {{user}} of one throws UnsetVariable. */
+  unsetVars?: ReadonlySet<string>;
   /** {{env}} is allowed only in the defaults of "variables", as in Packer. */
   allowEnv?: boolean;
   env?: NodeJS.ProcessEnv;

@@ -37,10 +37,10 @@ export function planBuilders(loader: Loader, blocks: Record<string, unknown>[]):
     if (!plugin) return unknownType(loader, 'builder', type, path, loader.registry.builders.keys());
     const [, rest] = splitBlock(block, builderCommonProperties);
     const where = { file: loader.file, path, errors: loader.findings.errors };
-    const { config, ok } = interpolateConfig(rest, buildRenderContext(loader, head), where, plugin.deferred);
+    const { config, ok, unset } = interpolateConfig(rest, buildRenderContext(loader, head), where, plugin.deferred);
     if (!ok) return;
     const env = { file: loader.file, path, templateDir: loader.templateDir };
-    head.builder = createPlugin(plugin, config, env, Object.keys(builderCommonProperties), loader.findings);
+    head.builder = createPlugin(plugin, config, env, Object.keys(builderCommonProperties), loader.findings, unset);
   });
   return heads;
 }

@@ -3,7 +3,7 @@ import { closest } from './did-you-mean.js';
 import { formatAjvErrors } from './format-errors.js';
 import { interpolateConfig } from './interpolate-config.js';
 import { buildRenderContext, type Loader } from './loader.js';
-import { addOnce } from './plugin-config.js';
+import { addOnce, withoutUnset } from './plugin-config.js';
 
 const schemas = new WeakMap<object, object>();
 
@@ -24,15 +24,17 @@ export function checkCommon(loader: Loader, properties: object, common: Record<s
   const where = { file: loader.file, path, errors: loader.findings.errors };
   const interpolated = interpolateConfig(others, buildRenderContext(loader), where);
   if (!interpolated.ok) return undefined;
-  const rendered = { type, ...interpolated.config };
+  const rendered: Record<string, unknown> = { type, ...interpolated.config };
   let schema = schemas.get(properties);
   if (!schema) {
     schema = { type: 'object', properties };
     schemas.set(properties, schema);
   }
   const validate = validatorFor(schema);
-  if (validate(rendered)) return rendered;
-  for (const line of formatAjvErrors(loader.file, path, validate.errors ?? [])) addOnce(loader.findings.errors, line);
+  if (validate(rendered)) return interpolated.unset.length === 0 ? rendered : undefined;
+  for (const line of formatAjvErrors(loader.file, path, withoutUnset(validate.errors ?? [], interpolated.unset))) {
+    addOnce(loader.findings.errors, line);
+  }
   return undefined;
 }
 
@@ -50,6 +52,6 @@ export function checkBuildNames(loader: Loader, names: string[] | undefined, pat
 export function unknownType(loader: Loader, kind: string, type: unknown, path: string, known: Iterable<string>): void {
   const list = [...known].sort();
   const guess = typeof type === 'string' ? closest(type, list) : undefined;
-  const hint = guess ? `did you mean "${guess}"? ` : '';
-  addOnce(loader.findings.errors, `${loader.file}: ${path}.type: unknown ${kind} type ${JSON.stringify(type)}; ${hint}known types: ${list.join(', ')}`);
+  const hint = guess ? `; did you mean "${guess}"?` : '';
+  addOnce(loader.findings.errors, `${loader.file}: ${path}.type: unknown ${kind} type ${JSON.stringify(type)}; known types: ${list.join(', ')}${hint}`);
 }

@@ -70,15 +70,16 @@ export function loadTemplate(file: string, options: LoadOptions): BuildPlan {
   });
   plan.variables = variables.planned;
   for (const v of variables.planned) if (v.sensitive && v.value !== '') plan.sensitiveValues.push(v.value);
-  if (variables.errors.length > 0) throw new ErrorList(variables.errors);
 
   const loader: Loader = {
     file,
     templateDir,
     registry: options.registry,
     userVars: variables.values,
+    unsetVars: variables.unset,
     now,
-    findings: { errors: [], warnings: plan.warnings, sensitiveValues: plan.sensitiveValues },
+    // Variable errors come first; the plugin checks still run, skipping values that use a variable without a value.
+    findings: { errors: [...variables.errors], warnings: plan.warnings, sensitiveValues: plan.sensitiveValues },
   };
   const heads = planBuilders(loader, envelope.builders);
   const provisioners = planProvisioners(loader, envelope.provisioners ?? [], heads);

@@ -8,6 +8,8 @@ export interface Loader {
   templateDir: string;
   registry: Registry;
   userVars: Record<string, string>;
+  /** Variables left without a value by an error already reported. */
+  unsetVars: ReadonlySet<string>;
   now: Date;
   findings: Findings;
 }
@@ -16,6 +18,7 @@ export interface Loader {
 export function buildRenderContext(loader: Loader, build?: { name: string; type: string }): RenderContext {
   return {
     userVars: loader.userVars,
+    unsetVars: loader.unsetVars,
     templateDir: loader.templateDir,
     now: loader.now,
     buildName: build?.name,

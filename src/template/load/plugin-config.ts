@@ -1,4 +1,5 @@
 import { BakeError } from '../../core/errors.js';
+import type { ErrorObject } from 'ajv';
 import type { Plugin, PluginEnv } from '../../plugins/types.js';
 import { validatorFor } from './ajv.js';
 import { formatAjvErrors } from './format-errors.js';
@@ -12,7 +13,9 @@ export interface Findings {
 /**
  * Checks an interpolated plugin block (common keys already removed) and creates the plugin's
  * object: unsupported Packer options warned about and dropped, or refused; the rest validated
- * with coercion and defaults. Returns undefined when the block has errors.
+ * with coercion and defaults. Returns undefined when the block has errors. Errors about the
+ * values at `unset` (JSON pointers of values using a variable without a value) are left out, and
+ * the plugin is then not created.
  */
 export function createPlugin<P extends Plugin>(
   plugin: P,
@@ -20,6 +23,7 @@ export function createPlugin<P extends Plugin>(
   env: PluginEnv,
   commonKeys: string[],
   findings: Findings,
+  unset: string[] = [],
 ): ReturnType<P['create']> | undefined {
   const checked = structuredClone(config);
   let failed = false;
@@ -34,11 +38,12 @@ export function createPlugin<P extends Plugin>(
   }
   const validate = validatorFor(plugin.schema);
   if (!validate(checked)) {
-    for (const line of formatAjvErrors(env.file, env.path, validate.errors ?? [], commonKeys)) addOnce(findings.errors, line);
+    const errors = withoutUnset(validate.errors ?? [], unset);
+    for (const line of formatAjvErrors(env.file, env.path, errors, commonKeys)) addOnce(findings.errors, line);
     failed = true;
   }
   for (const key of plugin.sensitive ?? []) collectStrings(checked[key], findings.sensitiveValues);
-  if (failed) return undefined;
+  if (failed || unset.length > 0) return undefined;
   try {
     return plugin.create(checked, env) as ReturnType<P['create']>;
   } catch (err) {
@@ -46,6 +51,16 @@ export function createPlugin<P extends Plugin>(
     addOnce(findings.errors, err.message.startsWith(env.file) ? err.message : `${env.file}: ${env.path}: ${err.message}`);
     return undefined;
   }
+}
+
+/** ajv errors except those about a value at (or inside) one of the `unset` JSON pointers. */
+export function withoutUnset(errors: ErrorObject[], unset: string[]): ErrorObject[] {
+  if (unset.length === 0) return errors;
+  return errors.filter((err) => {
+    const missing = (err.params as { missingProperty?: string }).missingProperty;
+    const pointer = err.keyword === 'required' && missing !== undefined ? `${err.instancePath}/${missing}` : err.instancePath;
+    return !unset.some((p) => pointer === p || pointer.startsWith(`${p}/`));
+  });
 }
 
 export function addOnce(list: string[], line: string): void {

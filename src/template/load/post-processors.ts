@@ -59,9 +59,9 @@ function plan(loader: Loader, member: Member, build: BuildHead): PlannedPostProc
   const plugin = loader.registry.postProcessors.get(member.type);
   if (!plugin) return [];
   const where = { file: loader.file, path: member.path, errors: loader.findings.errors };
-  const { config, ok } = interpolateConfig(member.rest, buildRenderContext(loader, build), where, plugin.deferred);
+  const { config, ok, unset } = interpolateConfig(member.rest, buildRenderContext(loader, build), where, plugin.deferred);
   if (!ok) return [];
   const env = { file: loader.file, path: member.path, templateDir: loader.templateDir };
-  const instance = createPlugin(plugin, config, env, Object.keys(postProcessorCommonProperties), loader.findings);
+  const instance = createPlugin(plugin, config, env, Object.keys(postProcessorCommonProperties), loader.findings, unset);
   return instance && member.valid ? [{ type: member.type, path: member.path, instance, keepInputArtifact: member.common.keep_input_artifact }] : [];
 }

@@ -37,10 +37,10 @@ export function planProvisioners(loader: Loader, blocks: Record<string, unknown>
       if (!appliesTo(build.name, common.only, common.except)) continue;
       const merged = { ...rest, ...common.override?.[build.name] };
       const where = { file: loader.file, path, errors: loader.findings.errors };
-      const { config, ok } = interpolateConfig(merged, buildRenderContext(loader, build), where, plugin.deferred);
+      const { config, ok, unset } = interpolateConfig(merged, buildRenderContext(loader, build), where, plugin.deferred);
       if (!ok) continue;
       const env = { file: loader.file, path, templateDir: loader.templateDir };
-      const instance = createPlugin(plugin, config, env, Object.keys(provisionerCommonProperties), loader.findings);
+      const instance = createPlugin(plugin, config, env, Object.keys(provisionerCommonProperties), loader.findings, unset);
       if (!instance || !checked) continue;
       byBuild.get(build.name)?.push({
         type,

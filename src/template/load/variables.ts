@@ -1,5 +1,5 @@
 import { BakeError, UsageError } from '../../core/errors.js';
-import { render } from '../interpolate/index.js';
+import { render, UnsetVariable } from '../interpolate/index.js';
 import type { PlannedVariable } from '../plan.js';
 import { isObject, readJsonFile } from './read-json.js';
 
@@ -17,6 +17,8 @@ export interface VariableInput {
 
 export interface ResolvedVariables {
   values: Record<string, string>;
+  /** Variables left without a value by one of `errors`. */
+  unset: ReadonlySet<string>;
   planned: PlannedVariable[];
   errors: string[];
 }
@@ -46,24 +48,30 @@ export function resolveVariables(input: VariableInput): ResolvedVariables {
   });
 
   const values: Record<string, string> = {};
+  // Variables without a value because of an error reported once; whatever uses them is skipped.
+  const unset = new Set<string>();
   const resolving: string[] = [];
   const userVars = new Proxy({} as Record<string, string>, {
     get: (_target, name) => (typeof name === 'string' && Object.hasOwn(raw, name) ? resolve(name) : undefined),
   });
   function resolve(name: string): string {
     if (Object.hasOwn(values, name)) return values[name];
+    if (unset.has(name)) throw new UnsetVariable(name);
     if (resolving.includes(name)) {
       throw new UsageError(`${input.file}: variables.${name}: variables refer to each other: ${[...resolving, name].join(' → ')}`);
     }
     const value = raw[name];
-    if (value === null) return '';
+    if (value === null) {
+      unset.add(name);
+      errors.push(`${input.file}: variables.${name}: required variable not set; give it with -var ${name}=… or in a -var-file`);
+      throw new UnsetVariable(name);
+    }
     resolving.push(name);
     try {
       const where = origin[name] ?? `${input.file}: variables.${name}`;
       values[name] = render(value, { userVars, allowEnv: true, env: input.env, now: input.now, templateDir: input.templateDir, where });
     } catch (err) {
-      // Reported once; variables that use this one are not reported again.
-      values[name] = '';
+      unset.add(name);
       throw err;
     } finally {
       resolving.pop();
@@ -72,13 +80,10 @@ export function resolveVariables(input: VariableInput): ResolvedVariables {
   }
 
   for (const name of Object.keys(raw)) {
-    if (raw[name] === null) {
-      errors.push(`${input.file}: variables.${name}: required variable not set; give it with -var ${name}=… or in a -var-file`);
-      continue;
-    }
     try {
       resolve(name);
     } catch (err) {
+      if (err instanceof UnsetVariable) continue;
       if (!(err instanceof BakeError)) throw err;
       if (!errors.includes(err.message)) errors.push(err.message);
     }
@@ -88,7 +93,7 @@ export function resolveVariables(input: VariableInput): ResolvedVariables {
     value: values[name] ?? '',
     sensitive: input.sensitiveNames.includes(name),
   }));
-  return { values, planned, errors };
+  return { values, unset, planned, errors };
 }
 
 function readVarFile(file: string): Record<string, string> {

@@ -119,13 +119,13 @@ describe('loadTemplate: builds', () => {
   });
   it('lists the known types for an unknown one', () => {
     expect(setup({ builders: [{ type: 'fake-c' }] }).fail()).toBe(
-      't.json: builders[0].type: unknown builder type "fake-c"; did you mean "fake-a"? known types: fake-a, fake-b',
+      't.json: builders[0].type: unknown builder type "fake-c"; known types: fake-a, fake-b; did you mean "fake-a"?',
     );
     expect(setup({ builders: [builder()], provisioners: [{ type: 'ansible' }] }).fail()).toBe(
       't.json: provisioners[0].type: unknown provisioner type "ansible"; known types: fake-shell',
     );
     expect(setup({ builders: [builder()], 'post-processors': ['fake-manifset'] }).fail()).toBe(
-      't.json: post-processors[0].type: unknown post-processor type "fake-manifset"; did you mean "fake-manifest"? known types: fake-compress, fake-manifest, fake-upload',
+      't.json: post-processors[0].type: unknown post-processor type "fake-manifset"; known types: fake-compress, fake-manifest, fake-upload; did you mean "fake-manifest"?',
     );
   });
   it('reports every validation error at once with exact messages', () => {

@@ -38,6 +38,19 @@ describe('variables', () => {
     ]);
     expect(load({ vars: { region: 'r', other: '' } }).values).toEqual({ region: 'r', other: '' });
   });
+  it('reports unset variables together with the plugin errors, skipping checks of values that use them', () => {
+    const { fail } = setup(
+      { region: null, port: null, name: 'x-{{user `port`}}' },
+      {},
+      { ssh_port: '{{user `name`}}', count: 'many', ssh_prot: 1, tags: { A: '{{user `port`}}' } },
+    );
+    expect(fail().split('\n')).toEqual([
+      't.json: variables.region: required variable not set; give it with -var region=… or in a -var-file',
+      't.json: variables.port: required variable not set; give it with -var port=… or in a -var-file',
+      't.json: builders[0].ssh_prot: unknown key; did you mean "ssh_port"?',
+      't.json: builders[0].count: must be an integer',
+    ]);
+  });
   it('refuses a -var or var-file value for an undeclared variable', () => {
     const { fail, dir } = setup({ region: 'r' }, { 'v.json': { regoin: 'x' } });
     expect(fail({ vars: { size: 'big' } })).toBe('-var size: variable "size" is not declared in the "variables" of t.json');
