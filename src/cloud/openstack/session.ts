@@ -1,3 +1,4 @@
+import { sleep } from '../../core/wait.js';
 import { apiMessage, OpenstackApiError } from './api-error.js';
 import type { AuthOptions } from './auth-options.js';
 import { findEndpoint, type ServiceKind } from './catalog.js';
@@ -49,10 +50,10 @@ export class Session {
   }
 
   async call<T>(kind: ServiceKind, method: string, path: string, o: CallOptions): Promise<T | undefined> {
-    let res = await this.send(kind, method, path, o);
+    let res = await this.sendRetrying(kind, method, path, o);
     if (res.status === 401 && !(this.auth.token && !this.auth.password)) {
       this.token = undefined;
-      res = await this.send(kind, method, path, o);
+      res = await this.sendRetrying(kind, method, path, o);
     }
     if (res.status === 404 && o.allow404) return undefined;
     if (res.status >= 400) {
@@ -72,6 +73,19 @@ export class Session {
     return (await this.call<T>(kind, 'GET', path, o)) as T;
   }
 
+  /**
+   * A busy or restarting API (429, 502, 503, 504) is asked again, a few times with backoff, for
+   * requests that are safe to repeat; a POST is not, as it might create a second resource.
+   */
+  private async sendRetrying(kind: ServiceKind, method: string, path: string, o: CallOptions): Promise<HttpResponse> {
+    for (let attempt = 1; ; attempt++) {
+      const res = await this.send(kind, method, path, o);
+      if (method === 'POST' || !TRANSIENT.has(res.status) || attempt >= RETRIES) return res;
+      const retryAfter = Number(res.headers['retry-after']);
+      await sleep(Number.isFinite(retryAfter) && retryAfter > 0 ? Math.min(retryAfter * 1000, 30_000) : 250 * 2 ** attempt, o.signal);
+    }
+  }
+
   private async send(kind: ServiceKind, method: string, path: string, o: CallOptions): Promise<HttpResponse> {
     const base = await this.endpoint(kind, o.signal);
     const token = await this.login(o.signal);
@@ -86,6 +100,9 @@ export class Session {
     });
   }
 }
+
+const TRANSIENT = new Set([429, 502, 503, 504]);
+const RETRIES = 4;
 
 /** Glance and Neutron catalog URLs may or may not end in their version; paths here always carry it. */
 function joinUrl(base: string, path: string): string {

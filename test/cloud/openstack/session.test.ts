@@ -69,4 +69,15 @@ describe('Session', () => {
       'openstack: identity_endpoint is required (or set OS_AUTH_URL, or name a clouds.yaml entry with "cloud")',
     );
   });
+
+  it('asks a busy API again (503) for a GET, but not for a POST', async () => {
+    const s = new Session(password());
+    cloud.state.faults.unavailable = { on: /^GET \/compute\/v2\.1\/flavors\/detail$/, times: 2 };
+    expect(await nova.listFlavors(s)).toHaveLength(4);
+    cloud.state.faults.unavailable = { on: /^POST \/compute\/v2\.1\/os-keypairs$/, times: 1 };
+    await expect(nova.createKeyPair(s, 'k', 'ssh-ed25519 AAAA k')).rejects.toThrow(
+      'openstack: create key pair k: 503 Service Unavailable The server is currently unavailable. Please try again at a later time. (HTTP 503)',
+    );
+    expect(cloud.state.keypairs.has('k')).toBe(false);
+  });
 });

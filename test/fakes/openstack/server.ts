@@ -47,6 +47,11 @@ function route(state: FakeState, req: Req, fullPath: string, base: string): Repl
     state.faults.conflictOn = undefined;
     return json(409, { conflictingRequest: { code: 409, message: 'There was a conflict when trying to complete your request.' } });
   }
+  const busy = state.faults.unavailable;
+  if (busy && busy.times > 0 && busy.on.test(line)) {
+    busy.times -= 1;
+    return { status: 503, text: '503 Service Unavailable\n\nThe server is currently unavailable. Please try again at a later time.\n\n   ', headers: { 'Content-Type': 'text/plain' } };
+  }
   for (const [re, handler] of SERVICES) {
     const m = fullPath.match(re);
     if (m) return handler(state, { ...req, path: m[1] });

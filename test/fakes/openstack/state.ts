@@ -66,6 +66,8 @@ export interface Faults {
   revokeTokensOn?: RegExp;
   /** The first request whose "METHOD /path" matches answers 409. */
   conflictOn?: RegExp;
+  /** Requests whose "METHOD /path" matches answer 503 this many times. */
+  unavailable?: { on: RegExp; times: number };
 }
 
 export interface Credentials {
