@@ -15,9 +15,12 @@ async function gone(call: () => Promise<unknown>): Promise<void> {
   }
 }
 
+/** Terminates and waits until terminated. A not-found is retried first: right after launch it means "not visible yet". */
 export async function terminateInstance(client: EC2Client, id: string, ctx: WaitContext): Promise<void> {
   const { TerminateInstancesCommand } = await import('@aws-sdk/client-ec2');
-  await gone(() => send(client, new TerminateInstancesCommand({ InstanceIds: [id] }), { what: `terminate instance ${id}`, signal: ctx.signal }));
+  await gone(() =>
+    send(client, new TerminateInstancesCommand({ InstanceIds: [id] }), { what: `terminate instance ${id}`, signal: ctx.signal, retryNotFound: true }),
+  );
   await waitTerminated(client, id, ctx);
 }
 

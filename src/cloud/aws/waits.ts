@@ -23,20 +23,24 @@ function progress(ctx: WaitContext, label: string) {
     ctx.log?.progress(`waiting for ${label}`, { label: 'wait', current: Math.round(elapsedMs / 1000), unit: 'seconds' });
 }
 
+/** The instance, or null while EC2 does not know it (just launched, or long gone). */
+async function describeInstance(client: EC2Client, id: string, signal: AbortSignal): Promise<Instance | null> {
+  const { DescribeInstancesCommand } = await import('@aws-sdk/client-ec2');
+  try {
+    const out = await send<DescribeInstancesCommandOutput>(client, new DescribeInstancesCommand({ InstanceIds: [id] }), { what: `describe instance ${id}`, signal });
+    return out.Reservations?.[0]?.Instances?.[0] ?? null;
+  } catch (err) {
+    if (isNotFound((err as { cause?: unknown }).cause)) return null;
+    throw err;
+  }
+}
+
 /** Waits for an instance to reach one of `states`; a not-found right after RunInstances is retried. */
 export async function waitInstanceState(client: EC2Client, id: string, states: string[], ctx: WaitContext): Promise<Instance> {
   const what = `instance ${id} to be ${states.join(' or ')}`;
   return waitUntil(
     async () => {
-      let out: DescribeInstancesCommandOutput;
-      try {
-        const { DescribeInstancesCommand } = await import('@aws-sdk/client-ec2');
-        out = await send(client, new DescribeInstancesCommand({ InstanceIds: [id] }), { what: `describe instance ${id}`, signal: ctx.signal });
-      } catch (err) {
-        if (isNotFound((err as { cause?: unknown }).cause)) return undefined;
-        throw err;
-      }
-      const instance = out.Reservations?.[0]?.Instances?.[0];
+      const instance = await describeInstance(client, id, ctx.signal);
       const state = instance?.State?.Name ?? '';
       if (instance && states.includes(state)) return instance;
       if (state === 'terminated' || state === 'shutting-down') {
@@ -49,12 +53,16 @@ export async function waitInstanceState(client: EC2Client, id: string, states: s
   );
 }
 
+/** Waits until the instance is terminated (or EC2 no longer knows it). */
 export async function waitTerminated(client: EC2Client, id: string, ctx: WaitContext): Promise<void> {
-  try {
-    await waitInstanceState(client, id, ['terminated'], ctx);
-  } catch (err) {
-    if (!isNotFound((err as { cause?: unknown }).cause)) throw err;
-  }
+  const what = `instance ${id} to be terminated`;
+  await waitUntil(
+    async () => {
+      const instance = await describeInstance(client, id, ctx.signal);
+      return instance === null || instance.State?.Name === 'terminated' ? true : undefined;
+    },
+    { what, signal: ctx.signal, ...ctx.polling, onPoll: progress(ctx, what) },
+  );
 }
 
 /** Waits for an AMI to be available; "failed" ends the wait with EC2's reason. */

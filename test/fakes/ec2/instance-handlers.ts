@@ -78,7 +78,7 @@ export function describeInstances(fake: FakeEc2, region: string, input: { Instan
 function each(fake: FakeEc2, region: string, ids: string[] | undefined, change: (i: FakeInstance) => void) {
   return (ids ?? []).map((id) => {
     const i = fake.instances.get(id);
-    if (!i || i.region !== region) throw ec2Error('InvalidInstanceID.NotFound', `The instance ID '${id}' does not exist`);
+    if (!i || i.region !== region || i.hiddenPolls-- > 0) throw ec2Error('InvalidInstanceID.NotFound', `The instance ID '${id}' does not exist`);
     change(i);
     return { InstanceId: id, CurrentState: { Name: i.state } };
   });
