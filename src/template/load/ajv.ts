@@ -12,7 +12,8 @@ const ajvErrors = ((ajvErrorsModule as unknown as { default?: unknown }).default
 const ajv = ajvErrors(
   new Ajv({
     allErrors: true,
-    coerceTypes: true,
+    // 'array': a single value where a list is expected becomes a list of one, as Packer's weak decoding does.
+    coerceTypes: 'array',
     useDefaults: true,
     strict: false,
     allowUnionTypes: true,

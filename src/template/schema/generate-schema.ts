@@ -48,8 +48,8 @@ function pluginSchema(plugin: Plugin, common: object): Schema {
 
 /**
  * The JSON Schema (draft-07) of a whole template, from every plugin in the registry, for editors
- * (`"$schema": "…/bake.schema.json"`). Numbers and booleans also accept strings, and patterns
- * accept `{{ }}`, because values are checked after interpolation (`bake validate` does that).
+ * (`"$schema": "…/bake.schema.json"`). Numbers and booleans also accept strings, lists a single
+ * item, and patterns `{{ }}`, because values are checked after interpolation (`bake validate` does that).
  */
 export function generateSchema(registry: Registry): Schema {
   const envelope = envelopeSchema.properties;

@@ -31,6 +31,11 @@ describe('provisioners', () => {
       ['db', ['provisioners[0]', 'provisioners[2]']],
     ]);
   });
+  it('takes a single value where a list is expected, as Packer does', () => {
+    const { load, created } = setup({ provisioners: [{ type: 'fake-shell', only: 'web', inline: 'echo one' }] });
+    expect(load().builds.map((b) => b.provisioners.length)).toEqual([1, 0]);
+    expect(created.find((c) => c.kind === 'provisioner')?.config.inline).toEqual(['echo one']);
+  });
   it('parses pause_before and timeout to ms and coerces max_retries', () => {
     const { load } = setup({
       provisioners: [{ type: 'fake-shell', pause_before: '{{user `wait`}}', timeout: '1h30m', max_retries: '3', inline: ['x'] }, { type: 'fake-shell' }],

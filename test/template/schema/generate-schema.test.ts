@@ -35,7 +35,7 @@ describe('generateSchema', () => {
         template(
           { ssh_port: '{{user `port`}}', enabled: 'true', ssh_timeout: '{{user `t`}}', _comment: 'x', ebs_optimized: true },
           {
-            provisioners: [{ type: 'fake-shell', inline: ['a'], pause_before: '5s', only: ['fake-a'], override: { 'fake-a': { inline: ['b'] } } }],
+            provisioners: [{ type: 'fake-shell', inline: 'a', pause_before: '5s', only: ['fake-a'], override: { 'fake-a': { inline: ['b'] } } }],
             'post-processors': ['fake-manifest', [{ type: 'fake-compress', output: 'x.gz', keep_input_artifact: true }, 'fake-upload']],
           },
         ),
