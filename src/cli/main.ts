@@ -5,6 +5,9 @@ import { buildCommand } from './build-command.js';
 import { cleanupCommand } from './cleanup-command.js';
 import { fmtCommand } from './fmt-command.js';
 import { inspectCommand } from './inspect-command.js';
+import { addPruneCommand } from './prune-command.js';
+import { addRollbackCommand } from './rollback-command.js';
+import { addRolloutCommand } from './rollout-command.js';
 import { validateCommand } from './validate-command.js';
 import { bakeVersion } from './version.js';
 
@@ -82,6 +85,10 @@ function program(result: { code: number }, debug: { on: boolean }): Command {
     .action(async (flags) => {
       result.code = await cleanupCommand(flags);
     });
+
+  addRolloutCommand(p, result);
+  addRollbackCommand(p, result);
+  addPruneCommand(p, result);
 
   p.command('version')
     .description('Print bake\'s version.')

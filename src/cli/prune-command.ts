@@ -1,7 +1,9 @@
+import type { Command } from 'commander';
 import type { EventBus } from '../core/events.js';
 import { UsageError } from '../core/errors.js';
 import { parseDuration } from '../core/wait.js';
 import { RolloutClients, keyValues, prune, regionOf, resolveAccess } from '../rollout/index.js';
+import { collect } from './argv.js';
 import { makeBus } from './output.js';
 import { abortOnSignals } from './signals.js';
 
@@ -38,4 +40,21 @@ export async function pruneCommand(flags: PruneFlags, io: { bus?: EventBus } = {
     dispose();
     await clients.destroy();
   }
+}
+
+export function addPruneCommand(program: Command, result: { code: number }): void {
+  program
+    .command('prune')
+    .description('Deregister old AMIs and delete their snapshots, keeping the newest and every AMI still in use (says which and why).')
+    .option('--name-prefix <prefix>', 'only AMIs whose name starts with this')
+    .option('--tag <key=value>', 'only AMIs with this tag (repeatable; all must match)', collect)
+    .option('--keep <n>', 'newest matching AMIs kept in each region (at least 1)')
+    .option('--older-than <age>', 'only remove AMIs at least this old, e.g. 30d')
+    .option('--region <regions>', 'regions to prune, comma-separated or repeated (default: AWS_REGION)', collect)
+    .option('--profile <name>', 'profile of the shared AWS config/credentials files')
+    .option('--dry-run', 'list what would be removed and why each AMI is kept; remove nothing')
+    .option('--machine-readable', 'print one JSON object per event')
+    .action(async (flags) => {
+      result.code = await pruneCommand(flags);
+    });
 }

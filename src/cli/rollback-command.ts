@@ -1,7 +1,9 @@
+import type { Command } from 'commander';
 import type { EventBus } from '../core/events.js';
 import { UsageError } from '../core/errors.js';
 import { commandContext, refreshInput, regionOf, resolveRefreshOptions, rollback, type RefreshFlags } from '../rollout/index.js';
 import { makeBus } from './output.js';
+import { addRefreshOptions } from './rollout-command.js';
 import { abortOnSignals } from './signals.js';
 
 export interface RollbackFlags extends RefreshFlags {
@@ -42,4 +44,18 @@ export async function rollbackCommand(flags: RollbackFlags, io: { bus?: EventBus
     dispose();
     await ctx.clients.destroy();
   }
+}
+
+export function addRollbackCommand(program: Command, result: { code: number }): void {
+  addRefreshOptions(
+    program
+      .command('rollback')
+      .description('Point an Auto Scaling group back at its previous image (launch template version or configuration) and refresh.')
+      .requiredOption('--asg <name>', 'the Auto Scaling group')
+      .option('--to-version <n>', 'launch template version to go back to (default: the newest older one with another AMI)')
+      .option('--to-configuration <name>', 'launch configuration to go back to')
+      .option('--manifest <file>', 'go back to the state recorded by amazon-asg in this manifest'),
+  ).action(async (flags) => {
+    result.code = await rollbackCommand(flags);
+  });
 }

@@ -1,6 +1,8 @@
+import type { Command } from 'commander';
 import type { EventBus } from '../core/events.js';
 import { UsageError } from '../core/errors.js';
 import { commandContext, keyValues, refreshInput, regionOf, resolveRefreshOptions, rollout, type RefreshFlags } from '../rollout/index.js';
+import { collect } from './argv.js';
 import { makeBus } from './output.js';
 import { abortOnSignals } from './signals.js';
 
@@ -53,4 +55,44 @@ export async function rolloutCommand(flags: RolloutFlags, io: { bus?: EventBus }
     dispose();
     await ctx.clients.destroy();
   }
+}
+
+/** The instance refresh flags of rollout and rollback. */
+export function addRefreshOptions(cmd: Command): Command {
+  return cmd
+    .option('--no-refresh', 'only point the group at the image; start no instance refresh')
+    .option('--min-healthy <percent>', 'MinHealthyPercentage of the refresh (0-100)')
+    .option('--max-healthy <percent>', 'MaxHealthyPercentage of the refresh (100-200)')
+    .option('--instance-warmup <duration>', 'instance warmup, e.g. 2m')
+    .option('--checkpoints <list>', 'checkpoint percentages, e.g. 20,50,100')
+    .option('--checkpoint-delay <duration>', 'pause at each checkpoint, e.g. 10m')
+    .option('--no-skip-matching', 'also replace instances that already run the target')
+    .option('--no-auto-rollback', 'do not let AWS roll back a failed refresh (bake still restores the group)')
+    .option('--alarm <name>', 'CloudWatch alarm that fails the refresh (repeatable)', collect)
+    .option('--no-wait', 'return once the refresh started')
+    .option('--timeout <duration>', 'how long to wait for the refresh before rolling back (default 60m)')
+    .option('--poll-interval <duration>', 'longest delay between progress checks (default 15s)')
+    .option('--replace-running', 'cancel a refresh already running on the group instead of failing')
+    .option('--region <region>', 'region of the group (default: AWS_REGION)')
+    .option('--profile <name>', 'profile of the shared AWS config/credentials files')
+    .option('--dry-run', 'print what would change; change nothing')
+    .option('--machine-readable', 'print one JSON object per event');
+}
+
+export function addRolloutCommand(program: Command, result: { code: number }): void {
+  addRefreshOptions(
+    program
+      .command('rollout')
+      .description('Swap an existing AMI into Auto Scaling groups and refresh their instances (the amazon-asg post-processor without a build).')
+      .requiredOption('--ami <id>', 'the AMI to roll out (in --region)')
+      .option('--asg <name>', 'Auto Scaling group to update (repeatable)', collect)
+      .option('--asg-tag <key=value>', 'update every group with this tag (repeatable; all must match)', collect)
+      .option('--set-default-version <bool>', 'make the new launch template version the default (default true)')
+      .option('--group-version <ref>', 'what the group references afterwards: $Latest, $Default or exact')
+      .option('--description <text>', 'description of the new launch template version')
+      .option('--keep-launch-configurations <n>', 'bake-made launch configuration copies kept per family (default 2)'),
+  ).action(async (flags) => {
+    const setDefault = flags.setDefaultVersion === undefined ? undefined : !/^(false|0|no)$/i.test(String(flags.setDefaultVersion));
+    result.code = await rolloutCommand({ ...flags, setDefaultVersion: setDefault });
+  });
 }
