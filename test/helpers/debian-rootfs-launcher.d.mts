@@ -17,5 +17,9 @@ export interface DebianSystem {
   stop(): Promise<void>;
 }
 
-/** Extracts a fresh copy of the cached rootfs and starts its sshd. */
-export function startDebianSystem(): Promise<DebianSystem>;
+export interface DebianSystemOptions {
+  /** Boot a real systemd as PID 1 (sshd runs as its ssh.service), so services really start and restart. */
+  boot?: boolean;
+}
+/** Extracts a fresh copy of the cached rootfs and starts its sshd, alone in a chroot or under a booted systemd. */
+export function startDebianSystem(options?: DebianSystemOptions): Promise<DebianSystem>;

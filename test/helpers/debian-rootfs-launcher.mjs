@@ -7,7 +7,7 @@
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -101,6 +101,14 @@ async function waitForPort(port, child, stderr) {
   throw new Error(`sshd in the Debian chroot did not answer on port ${port}: ${stderr()}`);
 }
 
+function childPids(pid) {
+  try {
+    return execFileSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' }).split('\n').filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+}
+
 async function waitForPortClosed(port) {
   for (let i = 0; i < 100; i++) {
     const open = await new Promise((resolve) => {
@@ -116,8 +124,52 @@ async function waitForPortClosed(port) {
   }
 }
 
-/** Extracts a fresh copy of the cached rootfs and starts its sshd. */
-export async function startDebianSystem() {
+/** Units that would reach for the host's consoles or devices, or fail without hardware. */
+const MASKED = ['getty@tty1', 'console-getty', 'serial-getty@ttyS0', 'systemd-udevd', 'systemd-udev-trigger', 'e2scrub_reap'];
+
+/** The namespace script of the plain mode: sshd alone, as the chroot's only process. */
+function sshdScript(root, port) {
+  const sshd = [
+    '/usr/sbin/sshd -D -e',
+    `-p ${port} -o ListenAddress=127.0.0.1 -h /etc/ssh/test_host_key`,
+    '-o UsePAM=no -o PermitRootLogin=prohibit-password -o StrictModes=no -o MaxSessions=50 -o MaxStartups=50',
+  ].join(' ');
+  return [
+    'set -e',
+    `mount -t proc proc '${root}/proc'`,
+    `mount --rbind /dev '${root}/dev'`,
+    `mount -t tmpfs tmpfs '${root}/run' && mkdir -p '${root}/run/sshd'`,
+    `exec chroot '${root}' ${sshd}`,
+  ].join('\n');
+}
+
+/**
+ * The namespace script of the booted mode: systemd as PID 1 (in its own cgroup namespace, with a
+ * read-only /sys, as a container manager would start it), and sshd as its ssh.service.
+ */
+function bootScript(root, port) {
+  writeFileSync(
+    join(root, 'etc/ssh/sshd_config.d/bake-test.conf'),
+    [`Port ${port}`, 'ListenAddress 127.0.0.1', 'HostKey /etc/ssh/test_host_key', 'UsePAM no', 'PermitRootLogin prohibit-password', 'StrictModes no', 'MaxSessions 50', 'MaxStartups 50', ''].join('\n'),
+  );
+  for (const unit of MASKED) symlinkSync('/dev/null', join(root, `etc/systemd/system/${unit}.service`));
+  return [
+    'set -e',
+    `mount -t proc proc '${root}/proc'`,
+    `mount -t sysfs -o ro sysfs '${root}/sys'`,
+    `mount -t tmpfs tmpfs '${root}/sys/fs/cgroup' && mkdir '${root}/sys/fs/cgroup/systemd'`,
+    `mount -t cgroup -o none,name=systemd cgroup '${root}/sys/fs/cgroup/systemd'`,
+    `mount --rbind /dev '${root}/dev'`,
+    `mount -t tmpfs tmpfs '${root}/run'`,
+    `exec env container=bake chroot '${root}' /lib/systemd/systemd --system`,
+  ].join('\n');
+}
+
+/**
+ * Extracts a fresh copy of the cached rootfs and starts its sshd: alone in a chroot, or with
+ * `boot: true` under a real systemd booted as PID 1, so services really start, stop and restart.
+ */
+export async function startDebianSystem(options = {}) {
   const tar = ensureRootfs();
   const work = mkdtempSync(join(tmpdir(), 'bake-debian-'));
   const root = join(work, 'root');
@@ -130,28 +182,26 @@ export async function startDebianSystem() {
   writeFileSync(join(root, 'root/.ssh/authorized_keys'), readFileSync(`${keyPath}.pub`), { mode: 0o600 });
   mkdirSync(join(root, 'run/sshd'), { recursive: true });
   const port = await freePort();
-  const sshd = [
-    '/usr/sbin/sshd -D -e',
-    `-p ${port} -o ListenAddress=127.0.0.1 -h /etc/ssh/test_host_key`,
-    '-o UsePAM=no -o PermitRootLogin=prohibit-password -o StrictModes=no -o MaxSessions=50 -o MaxStartups=50',
-  ].join(' ');
-  const script = [
-    'set -e',
-    `mount -t proc proc '${root}/proc'`,
-    `mount --rbind /dev '${root}/dev'`,
-    `mount -t tmpfs tmpfs '${root}/run' && mkdir -p '${root}/run/sshd'`,
-    `exec chroot '${root}' ${sshd}`,
-  ].join('\n');
-  const child = spawn('unshare', ['--mount', '--pid', '--fork', '--kill-child', '--propagation', 'private', 'sh', '-c', script], {
+  const script = options.boot ? bootScript(root, port) : sshdScript(root, port);
+  const flags = ['--mount', '--pid', '--fork', '--kill-child', '--propagation', 'private', ...(options.boot ? ['--cgroup'] : [])];
+  const child = spawn('unshare', [...flags, 'sh', '-c', script], {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let err = '';
   child.stderr?.on('data', (d) => {
     err += d.toString();
   });
-  // unshare --fork ignores SIGTERM while it waits; SIGKILL it and --kill-child takes the namespace down.
+  // unshare --fork ignores SIGTERM while it waits. The namespace's PID 1 is killed first (a booted
+  // systemd would otherwise outlive it), then unshare; everything else in the namespace goes with PID 1.
   const stop = async () => {
     if (child.exitCode === null && child.signalCode === null) {
+      for (const pid of childPids(child.pid)) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          // Already gone.
+        }
+      }
       const exited = new Promise((r) => child.once('exit', r));
       child.kill('SIGKILL');
       await exited;

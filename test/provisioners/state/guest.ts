@@ -3,7 +3,7 @@ import type { Communicator } from '../../../src/communicator/types.js';
 import { plugin, runStates, type RunOutcome, type StateProvisioner } from '../../../src/provisioners/state/index.js';
 import { makeRemote } from '../../../src/provisioners/state/remote.js';
 import type { StateConfig } from '../../../src/provisioners/state/schema.js';
-import { startDebianSystem, type DebianSystem } from '../../helpers/debian-rootfs.js';
+import { startDebianSystem, type DebianSystem, type DebianSystemOptions } from '../../helpers/debian-rootfs.js';
 import { makeProvisionContext } from '../../helpers/context.js';
 
 export interface Guest {
@@ -12,7 +12,10 @@ export interface Guest {
   /** Runs the state provisioner with this config; returns the log lines and the error, if any. */
   apply(config: StateConfig, templateDir?: string, secrets?: string[]): Promise<{ lines: string[]; error?: Error; summaries: Record<string, unknown>[] }>;
   /** Plans inline states and runs the engine once: the structured results of one pass. */
-  run(states: Record<string, unknown>, options?: { test?: boolean; failFast?: boolean; serviceMode?: 'full' | 'enable-only'; templateDir?: string }): Promise<RunOutcome>;
+  run(
+    states: Record<string, unknown>,
+    options?: { test?: boolean; failFast?: boolean; serviceMode?: 'full' | 'enable-only'; templateDir?: string; vars?: Record<string, string> },
+  ): Promise<RunOutcome>;
   stop(): Promise<void>;
 }
 
@@ -24,8 +27,8 @@ export function outcomes(o: RunOutcome): Record<string, string> {
 }
 
 /** A fresh Debian system in a chroot, and an SSH communicator to it (the real one bake uses). */
-export async function startGuest(): Promise<Guest> {
-  const sys = await startDebianSystem();
+export async function startGuest(system: DebianSystemOptions = {}): Promise<Guest> {
+  const sys = await startDebianSystem(system);
   const env = { file: 't.json', path: 'builders[0]', templateDir: process.cwd() };
   const options = resolveSshConfig({ ssh_username: sys.username, ssh_timeout: '20s' }, { host: sys.host, port: sys.port, privateKey: sys.privateKey }, env);
   const ctx = makeProvisionContext();
@@ -52,7 +55,7 @@ export async function startGuest(): Promise<Guest> {
     async run(states, options = {}) {
       const templateDir = options.templateDir ?? process.cwd();
       const provisioner = plugin.create({ states } as StateConfig, { file: 't.json', path: 'provisioners[0]', templateDir }) as StateProvisioner;
-      const plan = await provisioner.plan({ templateDir, vars: {} });
+      const plan = await provisioner.plan({ templateDir, vars: options.vars ?? {} });
       const signal = new AbortController().signal;
       return runStates(plan, makeRemote(comm, { sudo: false, signal, tmpDir: '/tmp' }), {
         test: options.test ?? false,
