@@ -15,3 +15,4 @@ export { FINGERPRINT_TAG, findByFingerprint, fingerprint, type FingerprintInput 
 export { smokeTest, type SmokeTestConfig } from './smoke-test.js';
 export { smokeTestSchema } from './smoke-test-schema.js';
 export { cleanupRolloutLeftovers, ROLLOUT_RESOURCE_TYPES, type RolloutLeftoverOptions } from './leftovers.js';
+export { checkUnchanged, provisionedFiles, type UnchangedCheck } from './skip-unchanged.js';

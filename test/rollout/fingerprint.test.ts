@@ -2,7 +2,7 @@ import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FINGERPRINT_TAG, RolloutClients, findByFingerprint, fingerprint } from '../../src/rollout/index.js';
+import { FINGERPRINT_TAG, RolloutClients, checkUnchanged, findByFingerprint, fingerprint, provisionedFiles } from '../../src/rollout/index.js';
 import { installFakeAws, type FakeAws } from '../fakes/asg/index.js';
 
 const template = {
@@ -69,5 +69,43 @@ describe('findByFingerprint', () => {
     expect(await findByFingerprint(clients, 'us-east-1', 'abc')).toEqual({ imageId: 'ami-0000000b', name: 'ami-0000000b' });
     expect(await findByFingerprint(clients, 'us-east-1', 'abd')).toBeUndefined();
     await clients.destroy();
+  });
+});
+
+describe('skip-unchanged helpers', () => {
+  it('lists the local files provisioners feed into the image', () => {
+    expect(
+      provisionedFiles([
+        { type: 'shell', inline: ['true'] },
+        { type: 'shell', script: 'a.sh' },
+        { type: 'shell', scripts: ['b.sh', 'c.sh'] },
+        { type: 'file', source: 'files/', destination: '/etc' },
+        { type: 'file', sources: ['x', 'y'], destination: '/etc' },
+        { type: 'file', source: '/var/log/syslog', destination: 'out/', direction: 'download' },
+        { type: 'shell-local', script: 'local.sh' },
+        { type: 'state', state_file: 'states/web.yaml' },
+      ]),
+    ).toEqual(['a.sh', 'b.sh', 'c.sh', 'files/', 'x', 'y', 'local.sh', 'states']);
+  });
+
+  describe('checkUnchanged', () => {
+    let fake: { world: FakeAws; restore: () => void };
+    beforeEach(() => {
+      fake = installFakeAws();
+    });
+    afterEach(() => fake.restore());
+
+    it('finds the AMI of an unchanged build, and none after a script or the source AMI changed', async () => {
+      const dir = project();
+      const clients = new RolloutClients({ region: 'us-east-1' }, new AbortController().signal);
+      const first = await checkUnchanged(clients, 'us-east-1', input(dir));
+      expect(first.existing).toBeUndefined();
+      fake.world.addImage('us-east-1', 'ami-0built01', { name: 'web-1', tags: { [FINGERPRINT_TAG]: first.fingerprint } });
+      expect(await checkUnchanged(clients, 'us-east-1', input(dir))).toEqual({ fingerprint: first.fingerprint, existing: { imageId: 'ami-0built01', name: 'web-1' } });
+      expect((await checkUnchanged(clients, 'us-east-1', input(dir, { sourceImage: 'ami-0base0002' }))).existing).toBeUndefined();
+      writeFileSync(join(dir, 'setup.sh'), '#!/bin/sh\necho changed\n');
+      expect((await checkUnchanged(clients, 'us-east-1', input(dir))).existing).toBeUndefined();
+      await clients.destroy();
+    });
   });
 });

@@ -1,0 +1,43 @@
+import { dirname } from 'node:path';
+import type { RolloutClients } from './clients.js';
+import { findByFingerprint, fingerprint, type FingerprintInput } from './fingerprint.js';
+
+type Config = Record<string, unknown>;
+
+const strings = (v: unknown): string[] => (typeof v === 'string' ? [v] : Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+
+/**
+ * The local files the provisioners feed into the image, from their configs as written. Where the
+ * exact list is unknown (a state file's own sources) the whole folder counts: hashing too much
+ * only costs a rebuild, hashing too little would skip a build that was needed.
+ */
+export function provisionedFiles(provisioners: Config[]): string[] {
+  const files: string[] = [];
+  for (const p of provisioners) {
+    switch (p.type) {
+      case 'shell':
+      case 'shell-local':
+        files.push(...strings(p.script), ...strings(p.scripts));
+        break;
+      case 'file':
+        if (p.direction !== 'download') files.push(...strings(p.source), ...strings(p.sources));
+        break;
+      case 'state':
+        files.push(...strings(p.state_file).map((f) => dirname(f)));
+        break;
+    }
+  }
+  return files;
+}
+
+export interface UnchangedCheck {
+  fingerprint: string;
+  /** An AMI built from exactly these inputs, when one exists. */
+  existing?: { imageId: string; name: string };
+}
+
+/** What `bake build --skip-unchanged` asks before launching anything: the fingerprint, and an AMI already made from it. */
+export async function checkUnchanged(clients: RolloutClients, region: string, input: FingerprintInput): Promise<UnchangedCheck> {
+  const value = fingerprint(input);
+  return { fingerprint: value, existing: await findByFingerprint(clients, region, value) };
+}
