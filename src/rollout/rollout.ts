@@ -4,6 +4,7 @@ import { findGroups, type GroupSelector } from './groups.js';
 import { describeChange, planChange } from './plan.js';
 import { pruneConfigurations } from './prune-configurations.js';
 import type { RefreshOptions } from './refresh-options.js';
+import { cancelRefresh, waitRefresh } from './refresh.js';
 import { swapGroup, type SwapContext } from './swap-group.js';
 import type { GroupChange, GroupInfo, SwapOptions } from './types.js';
 
@@ -69,7 +70,6 @@ export async function rollout(ctx: SwapContext, req: RolloutRequest): Promise<Gr
     if (c.unchanged) continue;
     const g = groups[i];
     if (g.activeRefresh) {
-      const { cancelRefresh, waitRefresh } = await import('./refresh.js');
       ctx.log.warn(`${g.name}: cancelling running instance refresh ${g.activeRefresh.id} (replace_running)`);
       await cancelRefresh(ctx.clients, g.region, g.name, ctx.clients.signal);
       await waitRefresh(ctx.clients, { group: g.name, region: g.region }, g.activeRefresh.id, req.refresh, ctx.log);
