@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { outcomes, startGuest, type Guest } from './guest.js';
@@ -78,14 +77,19 @@ describe('service.* with a booted systemd', () => {
     expect(outcomes(await g.run(states, { serviceMode: 'full' }))).toEqual({ 'demo service.dead': 'ok' });
   });
 
-  it('applies the web.json fixture: the service runs, and a config change restarts it', async () => {
-    const fixture = JSON.parse(readFileSync(fileURLToPath(new URL('../../fixtures/state/web.json', import.meta.url)), 'utf8'));
-    const first = await g.run(fixture, { serviceMode: 'full', vars: { web_version: '1' } });
-    expect(first.results.every((r) => r.result === true)).toBe(true);
+  it('applies the web.json fixture as a state file: the service runs, and a config change restarts it', async () => {
+    const stateFile = fileURLToPath(new URL('../../fixtures/state/web.json', import.meta.url));
+    const apply = (version: string) => g.apply({ state_file: stateFile, vars: { web_version: version }, service_mode: 'full', verify_idempotent: true });
+    const first = await apply('1');
+    expect(first.error).toBeUndefined();
+    expect(first.summaries.map((x) => [x.changed, x.failed])).toEqual([
+      [5, 0],
+      [0, 0],
+    ]);
     expect(await guest('systemctl is-active bake-web')).toBe('active');
-    expect(Object.values(outcomes(await g.run(fixture, { serviceMode: 'full', vars: { web_version: '1' } })))).toEqual(['ok', 'ok', 'ok', 'ok', 'ok']);
-    const next = await g.run(fixture, { serviceMode: 'full', vars: { web_version: '2' } });
-    expect(next.results.find((r) => r.id === 'bake-web')!.changes).toEqual({ restarted: true });
+    const next = await apply('2');
+    expect(next.error).toBeUndefined();
+    expect(next.lines).toContain('info:     restarted: true');
     let text = '';
     for (let i = 0; i < 50 && text !== 'version=1\nversion=2'; i++) {
       await new Promise((r) => setTimeout(r, 100));
@@ -93,4 +97,5 @@ describe('service.* with a booted systemd', () => {
     }
     expect(text).toBe('version=1\nversion=2');
   });
+
 });
