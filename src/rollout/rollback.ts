@@ -39,6 +39,7 @@ function recordedTarget(path: string, group: string, region: string): Target {
     if (Array.isArray(v)) v.forEach(visit);
     else if (v && typeof v === 'object') {
       const r = v as Partial<GroupChange>;
+      // Later records are newer (record files append): the last match wins.
       if (r.group === group && r.region === region && r.previous && r.next && !r.unchanged) found = r as GroupChange;
       else Object.values(v).forEach(visit);
     }

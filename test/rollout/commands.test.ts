@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -6,8 +6,8 @@ import { pruneCommand } from '../../src/cli/prune-command.js';
 import { rollbackCommand } from '../../src/cli/rollback-command.js';
 import { rolloutCommand } from '../../src/cli/rollout-command.js';
 import { installFakeAws, type FakeAws } from '../fakes/asg/index.js';
-import { recordingBus } from '../helpers/context.js';
-import { REGION, seed } from '../postprocessors/amazon-asg/setup.js';
+import { makePostProcessContext, recordingBus } from '../helpers/context.js';
+import { REGION, ebsArtifact, makeAsg, seed } from '../postprocessors/amazon-asg/setup.js';
 
 let fake: { world: FakeAws; restore: () => void };
 beforeEach(() => {
@@ -49,6 +49,24 @@ describe('bake rollout / rollback', () => {
     expect(await rollbackCommand({ ...fast, asg: 'web', manifest }, { bus: recordingBus().bus })).toBe(0);
     expect(group.template).toEqual({ templateId: lt.id, version: '1' });
     expect(images(group)).toEqual(['ami-old0000', 'ami-old0000']);
+  });
+
+  it('amazon-asg appends to its rollout_record file, which bake rollback --manifest reads (newest record wins)', async () => {
+    const { lt, group } = seed(fake.world, '2');
+    fake.world.addImage(REGION, 'ami-new0002');
+    const record = join(mkdtempSync(join(tmpdir(), 'bake-record-')), 'rollouts.json');
+    for (const ami of ['ami-new0001', 'ami-new0002']) {
+      await makeAsg({ auto_scaling_group_names: ['web'], rollout_record: record, instance_refresh: { poll_interval: '10ms' } }).run(makePostProcessContext(), ebsArtifact({ [REGION]: ami }));
+    }
+    const records = JSON.parse(readFileSync(record, 'utf8'));
+    expect(records.map((r: { images: object; rollout: { previous: { resolvedVersion: number } }[] }) => [r.images, r.rollout[0].previous.resolvedVersion])).toEqual([
+      [{ [REGION]: 'ami-new0001' }, 2],
+      [{ [REGION]: 'ami-new0002' }, 3],
+    ]);
+    expect(group.template?.version).toBe('4');
+    expect(await rollbackCommand({ ...fast, asg: 'web', manifest: record }, { bus: recordingBus().bus })).toBe(0);
+    expect(group.template).toEqual({ templateId: lt.id, version: '3' });
+    expect(fake.world.imageOf(REGION, group)).toBe('ami-new0001');
   });
 
   it('rolls a launch configuration group back to the configuration before', async () => {

@@ -3,7 +3,7 @@ import type { PostProcessContext } from '../../core/context.js';
 import { BakeError } from '../../core/errors.js';
 import type { PostProcessor, PostProcessorResult } from '../../plugins/types.js';
 import { resolveAccess } from '../../rollout/access-schema.js';
-import { RolloutClients, rollout, smokeTest, type GroupChange } from '../../rollout/index.js';
+import { RolloutClients, appendRecord, rollout, smokeTest, type GroupChange } from '../../rollout/index.js';
 import type { ResolvedAmazonAsg } from './resolve.js';
 
 function summary(changes: GroupChange[], dryRun: boolean): string {
@@ -44,6 +44,10 @@ export class AmazonAsgPostProcessor implements PostProcessor {
             : undefined,
         },
       );
+      if (c.recordFile && !c.dryRun) {
+        appendRecord(c.recordFile, { build: ctx.buildName, time: new Date().toISOString(), images, rollout: changes });
+        ctx.log.info(`Recorded the rollout in ${c.recordFile}`);
+      }
       return {
         artifact: {
           builderType: 'amazon-asg',

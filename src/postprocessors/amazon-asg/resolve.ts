@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { UsageError } from '../../core/errors.js';
 import type { PluginEnv } from '../../plugins/types.js';
 import { type AccessInput } from '../../rollout/access-schema.js';
@@ -18,6 +19,8 @@ export interface ResolvedAmazonAsg {
   refresh: RefreshOptions;
   dryRun: boolean;
   smokeTest?: SmokeTestConfig;
+  /** Absolute path of the record file (relative paths: to the working directory, like manifest output). */
+  recordFile?: string;
   env: PluginEnv;
 }
 
@@ -42,6 +45,7 @@ export function resolveAmazonAsg(c: AmazonAsgConfig, env: PluginEnv): ResolvedAm
     refresh: resolveRefreshOptions(c.instance_refresh, `${where}.instance_refresh`),
     dryRun: c.dry_run ?? false,
     smokeTest: c.smoke_test as SmokeTestConfig | undefined,
+    recordFile: c.rollout_record ? resolve(c.rollout_record) : undefined,
     env,
   };
 }

@@ -22,6 +22,7 @@ export const amazonAsgSchema = {
     keep_launch_configurations: int('Launch configuration groups: bake-made copies kept per family; older ones no group uses are deleted.', 2, 1),
     instance_refresh: instanceRefreshSchema,
     smoke_test: smokeTestSchema,
+    rollout_record: str('Append each group\'s previous and new state to this JSON file, for `bake rollback --manifest FILE`.'),
     dry_run: bool('Print what would change in each group and change nothing.', false),
   },
 } as const;
