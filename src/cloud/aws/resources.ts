@@ -50,27 +50,32 @@ export async function deleteSnapshot(client: EC2Client, id: string, signal: Abor
   await gone(() => send(client, new DeleteSnapshotCommand({ SnapshotId: id }), { what: `delete snapshot ${id}`, signal }));
 }
 
-/** The EBS snapshots behind an AMI. */
-export async function imageSnapshots(client: EC2Client, id: string, signal: AbortSignal): Promise<string[]> {
+/** The EBS snapshots behind an AMI; null when the AMI does not exist. */
+export async function imageSnapshots(client: EC2Client, id: string, signal: AbortSignal): Promise<string[] | null> {
   const { DescribeImagesCommand } = await import('@aws-sdk/client-ec2');
   try {
     const out = await send<{ Images?: { BlockDeviceMappings?: { Ebs?: { SnapshotId?: string } }[] }[] }>(
       client,
       new DescribeImagesCommand({ ImageIds: [id] }),
-      { what: `describe AMI ${id}`, signal },
+      { what: `describe AMI ${id}`, signal, retryNotFound: true },
     );
     return (out.Images?.[0]?.BlockDeviceMappings ?? []).flatMap((m) => (m.Ebs?.SnapshotId ? [m.Ebs.SnapshotId] : []));
   } catch (err) {
-    if (isNotFound((err as { cause?: unknown }).cause)) return [];
+    if (isNotFound((err as { cause?: unknown }).cause)) return null;
     throw err;
   }
 }
 
-/** Deregisters an AMI and deletes its snapshots; returns the snapshot ids deleted. */
+/**
+ * Deregisters an AMI and deletes its snapshots; returns the snapshot ids deleted. Not-found is
+ * retried first, since the AMI may have been created a moment ago.
+ */
 export async function deregisterImage(client: EC2Client, id: string, signal: AbortSignal, deleteSnapshots = true): Promise<string[]> {
   const { DeregisterImageCommand } = await import('@aws-sdk/client-ec2');
-  const snapshots = deleteSnapshots ? await imageSnapshots(client, id, signal) : [];
-  await gone(() => send(client, new DeregisterImageCommand({ ImageId: id }), { what: `deregister AMI ${id}`, signal }));
+  const found = await imageSnapshots(client, id, signal);
+  if (found === null) return [];
+  const snapshots = deleteSnapshots ? found : [];
+  await gone(() => send(client, new DeregisterImageCommand({ ImageId: id }), { what: `deregister AMI ${id}`, signal, retryNotFound: true }));
   const failed: string[] = [];
   for (const snap of snapshots) {
     await deleteSnapshot(client, snap, signal).catch(() => failed.push(snap));

@@ -3,6 +3,8 @@ import { throwIfAborted } from '../../core/errors.js';
 import { sleep } from '../../core/wait.js';
 import { awsError, isNotFound, isThrottle } from './errors.js';
 
+const NOT_FOUND_ATTEMPTS = 5;
+
 export interface SendOptions {
   signal?: AbortSignal;
   /** Retry "….NotFound" too: the resource was just created and EC2 is eventually consistent. */
@@ -30,8 +32,11 @@ export async function send<O>(client: EC2Client, command: unknown, options: Send
       throwIfAborted(options.signal);
       return (await client.send(command as never, options.creates ? {} : { abortSignal: options.signal })) as O;
     } catch (err) {
-      const retryable = isThrottle(err) || (options.retryNotFound === true && isNotFound(err));
-      if (!retryable || attempt >= attempts || options.signal?.aborted) throw awsError(options.what, err);
+      const throttled = isThrottle(err);
+      const retryable = throttled || (options.retryNotFound === true && isNotFound(err));
+      // EC2 catches up with a creation within seconds; a longer not-found means the resource is gone.
+      const limit = throttled ? attempts : Math.min(attempts, NOT_FOUND_ATTEMPTS);
+      if (!retryable || attempt >= limit || options.signal?.aborted) throw awsError(options.what, err);
       await sleep(delay / 2 + Math.random() * delay, options.signal);
       delay = Math.min(delay * 2, 5000);
     }

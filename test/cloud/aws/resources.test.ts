@@ -34,6 +34,6 @@ describe('resource removal', () => {
     expect(fake.images.has(image.id)).toBe(false);
     expect(fake.snapshots.has(image.snapshots[0])).toBe(false);
     expect(fake.calls.map((c) => c.command)).toEqual(['DescribeImages', 'DeregisterImage', 'DeleteSnapshot']);
-    await expect(deregisterImage(client, image.id, AbortSignal.timeout(5000))).resolves.toEqual([]);
+    await expect(deregisterImage(client, image.id, AbortSignal.timeout(20_000))).resolves.toEqual([]);
   });
 });
