@@ -54,20 +54,47 @@ function recipe(mirror) {
   ];
 }
 
-/** Builds (or finds) the cached root filesystem tarball; atomic, so a killed build leaves nothing half-made. */
+function alive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const pause = (ms) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+
+/**
+ * Builds (or finds) the cached root filesystem tarball. Atomic, so a killed build leaves nothing
+ * half-made; and locked, so test files starting together on a fresh machine build it once.
+ */
 export function ensureRootfs() {
   const args = recipe(hostMirror());
   const hash = createHash('sha256').update(JSON.stringify(args)).digest('hex').slice(0, 16);
   const dir = join(cacheDir(), 'rootfs');
   const tar = join(dir, `debian12-${hash}.tar`);
-  if (existsSync(tar)) return tar;
+  const lock = `${tar}.lock`;
   mkdirSync(dir, { recursive: true });
-  const partial = `${tar}.partial-${process.pid}.tar`;
-  try {
-    execFileSync('mmdebstrap', args.map((a) => (a === '__OUT__' ? partial : a)), { stdio: ['ignore', 'ignore', 'pipe'] });
-    renameSync(partial, tar);
-  } finally {
-    rmSync(partial, { force: true });
+  for (const deadline = Date.now() + 15 * 60_000; !existsSync(tar); pause(500)) {
+    try {
+      writeFileSync(lock, String(process.pid), { flag: 'wx' });
+    } catch {
+      const owner = Number(readFileSync(lock, 'utf8'));
+      if (owner && !alive(owner)) rmSync(lock, { force: true });
+      if (Date.now() > deadline) throw new Error(`timed out waiting for process ${owner} to build ${tar}`);
+      continue;
+    }
+    const partial = `${tar}.partial-${process.pid}.tar`;
+    try {
+      if (!existsSync(tar)) {
+        execFileSync('mmdebstrap', args.map((a) => (a === '__OUT__' ? partial : a)), { stdio: ['ignore', 'ignore', 'pipe'] });
+        renameSync(partial, tar);
+      }
+    } finally {
+      rmSync(partial, { force: true });
+      rmSync(lock, { force: true });
+    }
   }
   return tar;
 }
