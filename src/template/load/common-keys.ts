@@ -2,6 +2,7 @@ import { validatorFor } from './ajv.js';
 import { closest } from './did-you-mean.js';
 import { formatAjvErrors } from './format-errors.js';
 import { interpolateConfig } from './interpolate-config.js';
+import { weakDecode } from './weak-decode.js';
 import { buildRenderContext, type Loader } from './loader.js';
 import { addOnce, withoutUnset } from './plugin-config.js';
 
@@ -30,6 +31,7 @@ export function checkCommon(loader: Loader, properties: object, common: Record<s
     schema = { type: 'object', properties };
     schemas.set(properties, schema);
   }
+  weakDecode(rendered, schema);
   const validate = validatorFor(schema);
   if (validate(rendered)) return interpolated.unset.length === 0 ? rendered : undefined;
   for (const line of formatAjvErrors(loader.file, path, withoutUnset(validate.errors ?? [], interpolated.unset))) {

@@ -3,6 +3,7 @@ import type { ErrorObject } from 'ajv';
 import type { Plugin, PluginEnv } from '../../plugins/types.js';
 import { validatorFor } from './ajv.js';
 import { formatAjvErrors } from './format-errors.js';
+import { weakDecode } from './weak-decode.js';
 
 export interface Findings {
   errors: string[];
@@ -36,6 +37,7 @@ export function createPlugin<P extends Plugin>(
       failed = true;
     } else addOnce(findings.warnings, `${line} (ignored)`);
   }
+  weakDecode(checked, plugin.schema);
   const validate = validatorFor(plugin.schema);
   if (!validate(checked)) {
     const errors = withoutUnset(validate.errors ?? [], unset);

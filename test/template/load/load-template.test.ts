@@ -145,6 +145,22 @@ describe('loadTemplate: builds', () => {
       't.json: builders[1].tags.a: must be a string',
     ]);
   });
+  it('decodes weakly as Packer: an empty string unsets a number or boolean, Go spellings of booleans', () => {
+    const { load, created } = setup({
+      variables: { port: '', flag: 'T' },
+      builders: [builder({ ssh_port: '{{user `port`}}', count: '', enabled: '{{user `flag`}}', tags: { a: '' } })],
+      provisioners: [{ type: 'fake-shell', max_retries: '' }],
+      'post-processors': [{ type: 'fake-upload', keep_input_artifact: '1' }],
+    });
+    const plan = load();
+    expect(created[0].config).toEqual({ region: 'eu-west-1', enabled: true, count: 1, ssh_timeout: '5m', tags: { a: '' } });
+    expect(plan.builds[0].provisioners[0].maxRetries).toBe(0);
+    expect(plan.builds[0].postProcessorChains[0][0].keepInputArtifact).toBe(true);
+    const off = setup({ builders: [builder({ enabled: 'False' })] });
+    off.load();
+    expect(off.created[0].config.enabled).toBe(false);
+    expect(setup({ builders: [builder({ enabled: 'yes' })] }).fail()).toBe('t.json: builders[0].enabled: must be a boolean (true or false)');
+  });
   it('refuses a value that cannot be coerced, naming the key', () => {
     expect(setup({ builders: [builder({ ssh_port: 'twenty-two' })] }).fail()).toBe('t.json: builders[0].ssh_port: must be an integer');
   });
