@@ -1,6 +1,6 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { Journal, defaultJournalPath, type OpenResource } from '../core/journal.js';
-import { UsageError, errorText } from '../core/errors.js';
+import { BakeError, UsageError, errorText } from '../core/errors.js';
 import type { Logger } from '../core/events.js';
 import { parseDuration } from '../core/wait.js';
 import { makeBus } from './output.js';
@@ -76,6 +76,26 @@ export async function cleanupCommand(flags: CleanupFlags): Promise<number> {
 
 async function cleanerFor(cloud: string): Promise<Cleaner | undefined> {
   if (cloud === 'local') return cleanupLocal;
+  if (cloud === 'aws') {
+    const { cleanupAwsLeftovers } = await import('../cloud/aws/index.js');
+    return async (resources, o) => {
+      await cleanupAwsLeftovers(resources, { dryRun: o.dryRun, log: o.log, signal: o.signal, region: o.region, olderThanMs: o.olderThanMs, journal: o.journal });
+    };
+  }
+  if (cloud === 'openstack') {
+    const { cleanupOpenstackLeftovers } = await import('../cloud/openstack/index.js');
+    return async (resources, o) => {
+      const report = await cleanupOpenstackLeftovers(resources, {
+        dryRun: o.dryRun,
+        log: o.log,
+        signal: o.signal,
+        onRemoved: (r) => o.journal.removed({ type: r.type, id: r.id, region: r.region }),
+      });
+      if (report.failed.length > 0) {
+        throw new BakeError(`could not remove ${report.failed.map((f) => `${f.resource.type} ${f.resource.id} (${f.error})`).join(', ')}`);
+      }
+    };
+  }
   return undefined;
 }
 

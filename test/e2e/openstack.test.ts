@@ -48,7 +48,7 @@ function template(extra: Record<string, unknown> = {}): string {
   return path;
 }
 
-const env = () => ({ BAKE_CACHE_DIR: join(dir, 'cache'), OS_CLOUD: '', OS_AUTH_URL: '', OS_PASSWORD: '' });
+const env = () => ({ BAKE_CACHE_DIR: join(dir, 'cache'), BAKE_JOURNAL: '', OS_CLOUD: '', OS_AUTH_URL: '', OS_PASSWORD: '' });
 
 describe('bake build with the openstack builder', () => {
   it('bakes an image from a Packer template, authenticating through clouds.yaml', async () => {
@@ -112,5 +112,32 @@ describe('bake build with the openstack builder', () => {
       `openstack: authentication at ${cloud.authUrl} failed: The request you have made requires authentication. (HTTP 401)`,
     );
     expect(run.stdout + run.stderr).not.toContain('nope');
+  }, 60_000);
+
+  it('after kill -9, `bake cleanup` removes what the build left, from the journal', async () => {
+    let sent = false;
+    const run = await runBake(['build', template()], {
+      cwd: dir,
+      env: env(),
+      onStdout: (chunk, child) => {
+        if (!sent && chunk.includes('Connected to SSH')) {
+          sent = true;
+          child.kill('SIGKILL');
+        }
+      },
+    });
+    expect(sent).toBe(true);
+    expect(run.signal).toBe('SIGKILL');
+    expect(cloud.state.leftovers()).not.toEqual([]);
+    const journal = join(dir, 'cache', 'journal.jsonl');
+    const dry = await runBake(['cleanup', '--dry-run'], { cwd: dir, env: { ...env(), BAKE_JOURNAL: journal } });
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toMatch(/openstack:server \S+ /);
+    expect(cloud.state.leftovers()).not.toEqual([]);
+    const clean = await runBake(['cleanup'], { cwd: dir, env: { ...env(), BAKE_JOURNAL: journal } });
+    expect(clean.stderr).toBe('');
+    expect(clean.code).toBe(0);
+    expect(cloud.state.leftovers()).toEqual([]);
+    expect(Journal.open(journal)).toEqual([]);
   }, 60_000);
 });

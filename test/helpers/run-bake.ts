@@ -31,8 +31,7 @@ export function runBake(args: string[], options: RunBakeOptions = {}): Promise<B
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BAKE_BIN, ...args], {
       cwd: options.cwd,
-      // Each run gets its own journal unless the test names one, so tests never touch the user's.
-      env: { ...process.env, NO_COLOR: '1', BAKE_JOURNAL: join(mkdtempSync(join(tmpdir(), 'bake-journal-')), 'journal.jsonl'), ...options.env },
+      env: { ...process.env, NO_COLOR: '1', ...ownJournal(options.env), ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     options.onSpawn?.(child);
@@ -53,4 +52,13 @@ export function runBake(args: string[], options: RunBakeOptions = {}): Promise<B
       resolve({ code, signal, stdout, stderr });
     });
   });
+}
+
+/**
+ * Each run gets its own journal unless the test chose where it goes (BAKE_JOURNAL or
+ * BAKE_CACHE_DIR), so tests never touch the user's journal.
+ */
+function ownJournal(env: Record<string, string | undefined> | undefined): Record<string, string> {
+  if (env?.BAKE_JOURNAL || env?.BAKE_CACHE_DIR) return {};
+  return { BAKE_JOURNAL: join(mkdtempSync(join(tmpdir(), 'bake-journal-')), 'journal.jsonl') };
 }
