@@ -18,6 +18,7 @@ function sourceOf(g: AutoScalingGroup, region: string): GroupSource {
       templateId: lt.LaunchTemplateId ?? '',
       templateName: lt.LaunchTemplateName ?? lt.LaunchTemplateId ?? '',
       version: lt.Version ?? '$Default',
+      ...(g.MixedInstancesPolicy ? { policy: g.MixedInstancesPolicy } : {}),
     };
   }
   if (g.LaunchConfigurationName) return { kind: 'launch-configuration', name: g.LaunchConfigurationName };

@@ -21,7 +21,7 @@ export async function planChange(clients: RolloutClients, group: GroupInfo, imag
       unchanged,
     };
   }
-  const { templateId, templateName, version } = group.source;
+  const { templateId, templateName, version, policy } = group.source;
   const current = await describeVersion(clients, group.region, templateId, version);
   const dflt = version === '$Default' ? current : await describeVersion(clients, group.region, templateId, '$Default');
   const unchanged = current.imageId === imageId;
@@ -35,6 +35,7 @@ export async function planChange(clients: RolloutClients, group: GroupInfo, imag
     ...base,
     templateId,
     templateName,
+    ...(policy ? { mixedPolicy: policy } : {}),
     previous: { imageId: current.imageId, templateVersion: version, resolvedVersion: current.number, defaultVersion: dflt.number },
     next: unchanged
       ? { imageId, templateVersion: version, resolvedVersion: current.number, defaultVersion: dflt.number }

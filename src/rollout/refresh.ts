@@ -5,6 +5,7 @@ import { formatDuration, waitUntil } from '../core/wait.js';
 import { call, type RolloutClients } from './clients.js';
 import type { RefreshOptions } from './refresh-options.js';
 import type { GroupChange } from './types.js';
+import { withSpec } from './update-group.js';
 
 const DONE = new Set(['Successful', 'Failed', 'Cancelled', 'RollbackSuccessful', 'RollbackFailed']);
 
@@ -20,7 +21,7 @@ export interface RefreshOutcome {
 function desired(c: GroupChange): Asg.DesiredConfiguration | undefined {
   if (c.kind === 'launch-configuration') return undefined;
   const spec = { LaunchTemplateId: c.templateId, Version: String(c.next.resolvedVersion) };
-  return c.kind === 'mixed-instances' ? { MixedInstancesPolicy: { LaunchTemplate: { LaunchTemplateSpecification: spec } } } : { LaunchTemplate: spec };
+  return c.kind === 'mixed-instances' ? { MixedInstancesPolicy: withSpec(c, spec) } : { LaunchTemplate: spec };
 }
 
 export function canAutoRollback(c: GroupChange, o: RefreshOptions): boolean {

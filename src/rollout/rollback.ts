@@ -69,6 +69,7 @@ async function templateTarget(ctx: SwapContext, g: GroupInfo, source: Extract<Gr
     kind: source.kind,
     templateId: source.templateId,
     templateName: source.templateName,
+    ...(source.policy ? { mixedPolicy: source.policy } : {}),
     previous: { imageId: current.imageId, templateVersion: source.version, resolvedVersion: current.number, defaultVersion: dflt.number },
     next: { imageId: to.imageId, templateVersion, resolvedVersion: to.number, defaultVersion: dflt.number === current.number ? to.number : dflt.number },
     unchanged: to.number === current.number,

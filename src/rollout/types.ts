@@ -1,3 +1,5 @@
+import type { MixedInstancesPolicy } from '@aws-sdk/client-auto-scaling';
+
 /** What an Auto Scaling group launches from, as bake sees it. */
 export type GroupSource =
   | {
@@ -6,6 +8,8 @@ export type GroupSource =
       templateName: string;
       /** The version as the group names it: "$Latest", "$Default" or a number. */
       version: string;
+      /** A mixed instances policy as AWS described it, sent back whole with only the template version changed. */
+      policy?: MixedInstancesPolicy;
     }
   | { kind: 'launch-configuration'; name: string };
 
@@ -36,6 +40,7 @@ export interface GroupChange {
   kind: GroupSource['kind'];
   templateId?: string;
   templateName?: string;
+  mixedPolicy?: MixedInstancesPolicy;
   previous: GroupState;
   next: GroupState;
   /** A rollback: `next` names an existing version / configuration, nothing is created. */

@@ -1,3 +1,4 @@
+import type { LaunchTemplateSpecification, MixedInstancesPolicy } from '@aws-sdk/client-auto-scaling';
 import type { RolloutClients } from './clients.js';
 import { call } from './clients.js';
 import type { GroupChange } from './types.js';
@@ -10,7 +11,7 @@ export async function pointGroup(clients: RolloutClients, c: GroupChange, target
     c.kind === 'launch-configuration'
       ? { LaunchConfigurationName: target.configuration }
       : c.kind === 'mixed-instances'
-        ? { MixedInstancesPolicy: { LaunchTemplate: { LaunchTemplateSpecification: spec } } }
+        ? { MixedInstancesPolicy: withSpec(c, spec) }
         : { LaunchTemplate: spec };
   const what = target.configuration ? `launch configuration ${target.configuration}` : `launch template ${c.templateName} version ${target.version}`;
   await call(
@@ -19,6 +20,12 @@ export async function pointGroup(clients: RolloutClients, c: GroupChange, target
     `point Auto Scaling group ${c.group} in ${c.region} at ${what}`,
     signal,
   );
+}
+
+/** The group's mixed instances policy, whole (overrides, instances distribution), pointing at `spec`. */
+export function withSpec(c: GroupChange, spec: LaunchTemplateSpecification): MixedInstancesPolicy {
+  const policy = c.mixedPolicy ?? {};
+  return { ...policy, LaunchTemplate: { ...policy.LaunchTemplate, LaunchTemplateSpecification: spec } };
 }
 
 /** The version reference a group should end with: the alias it uses, or the number bake made. */

@@ -130,6 +130,10 @@ const handlers: [new (input: any) => object, Handler][] = [
       checkRange('MaxHealthyPercentage', p.MaxHealthyPercentage, 100, 200);
       const desired = input.DesiredConfiguration;
       const wanted = ref(desired);
+      // bake sends a mixed instances policy whole; a policy without its overrides would drop them.
+      if (desired?.MixedInstancesPolicy && !desired.MixedInstancesPolicy.LaunchTemplate?.Overrides) {
+        throw new FakeAwsError('ValidationError', 'fake: DesiredConfiguration.MixedInstancesPolicy without LaunchTemplate.Overrides');
+      }
       if (p.AutoRollback) {
         const current = (g.template ?? g.mixed)?.version ?? '';
         if (!wanted || /^\$/.test(wanted.version) || /^\$/.test(current)) {
