@@ -1,6 +1,7 @@
 /**
- * Finds the first JSON syntax error with its line and column. Node's JSON.parse messages differ
- * between versions and some carry no position, so a failed parse is re-scanned here.
+ * Finds the first JSON syntax error with its line and column (Node's JSON.parse messages differ
+ * between versions and some carry no position), and duplicate keys, which JSON.parse and Packer
+ * silently resolve to the last one.
  */
 export interface SyntaxProblem {
   line: number;
@@ -13,6 +14,11 @@ class Stop {
 }
 
 export function findJsonSyntaxError(text: string): SyntaxProblem | undefined {
+  return scanJson(text).error;
+}
+
+export function scanJson(text: string): { error?: SyntaxProblem; duplicates: SyntaxProblem[] } {
+  const duplicates: SyntaxProblem[] = [];
   let i = 0;
   const describe = () => {
     if (i >= text.length) return 'end of file';
@@ -44,10 +50,15 @@ export function findJsonSyntaxError(text: string): SyntaxProblem | undefined {
     i++;
     ws();
     if (text[i] === '}') return void i++;
+    const seen = new Set<string>();
     for (;;) {
       ws();
       if (text[i] !== '"') throw fail(`expected a property name in double quotes, found ${describe()}`);
+      const keyStart = i;
       string();
+      const key = JSON.parse(text.slice(keyStart, i)) as string;
+      if (seen.has(key)) duplicates.push({ ...lineColumn(text, keyStart), message: `duplicate key "${key}"; the last one is used` });
+      seen.add(key);
       expect(':', "':' after the property name");
       value();
       ws();
@@ -97,10 +108,10 @@ export function findJsonSyntaxError(text: string): SyntaxProblem | undefined {
     value();
     ws();
     if (i < text.length) throw fail(`unexpected ${describe()} after the end of the template`);
-    return undefined;
+    return { duplicates };
   } catch (e) {
     if (!(e instanceof Stop)) throw e;
-    return { ...lineColumn(text, e.at), message: e.message };
+    return { error: { ...lineColumn(text, e.at), message: e.message }, duplicates };
   }
 }
 

@@ -10,7 +10,7 @@ import { formatAjvErrors } from './format-errors.js';
 import type { Loader } from './loader.js';
 import { planPostProcessors } from './post-processors.js';
 import { planProvisioners } from './provisioners.js';
-import { readTemplateFile, stripComments } from './read-json.js';
+import { readTemplate, stripComments } from './read-json.js';
 import { resolveVariables } from './variables.js';
 
 export interface LoadOptions {
@@ -41,12 +41,21 @@ interface Envelope {
  */
 export function loadTemplate(file: string, options: LoadOptions): BuildPlan {
   const templateDir = resolve(dirname(file));
-  const template = stripComments(readTemplateFile(file), true);
+  const read = readTemplate(file);
+  const template = stripComments(read.template, true);
   const validate = validatorFor(envelopeSchema);
   if (!validate(template)) throw new ErrorList(formatAjvErrors(file, '', validate.errors ?? []));
   const envelope = template as unknown as Envelope;
   const sensitiveNames = envelope['sensitive-variables'] ?? [];
-  const plan: BuildPlan = { file, templateDir, description: envelope.description, variables: [], builds: [], sensitiveValues: [], warnings: [] };
+  const plan: BuildPlan = {
+    file,
+    templateDir,
+    description: envelope.description,
+    variables: [],
+    builds: [],
+    sensitiveValues: [],
+    warnings: read.warnings,
+  };
 
   if (options.syntaxOnly) {
     plan.variables = Object.entries(envelope.variables ?? {}).map(([name, value]) => ({

@@ -39,7 +39,13 @@ describe('loadTemplate: reading', () => {
       "t.yaml: templates are JSON (as Packer's legacy templates); YAML is not a template format",
     );
   });
-  it('ignores _comment keys anywhere and underscore keys at the top of blocks', () => {
+  it('warns about duplicate keys, whose last value is used as in Packer', () => {
+    const { load, created, dir } = setup('{\n  "builders": [\n    { "type": "fake-a", "region": "a",\n      "region": "b" }\n  ]\n}');
+    const plan = load();
+    expect(created[0].config.region).toBe('b');
+    expect(plan.warnings.map((w) => w.split(`${dir}/`).join(''))).toEqual(['t.json:4:7: duplicate key "region"; the last one is used']);
+  });
+    it('ignores _comment keys anywhere and underscore keys at the top of blocks', () => {
     const { load, created } = setup({
       _comment: 'top',
       _note: 'also ignored at the top',
