@@ -21,7 +21,7 @@ export class AmazonAsgPostProcessor implements PostProcessor {
 
   async run(ctx: PostProcessContext, artifact: Artifact): Promise<PostProcessorResult> {
     const c = this.config;
-    const images = Object.fromEntries(Object.entries(artifact.images).filter(([region]) => !c.regions || c.regions.includes(region)));
+    const images = Object.fromEntries(Object.entries(artifact.images).filter(([region, id]) => id.startsWith('ami-') && (!c.regions || c.regions.includes(region))));
     if (Object.keys(images).length === 0) {
       const got = Object.keys(artifact.images).join(', ') || 'none';
       throw new BakeError(`${c.where}: the ${artifact.builderType} artifact has no AMI${c.regions ? ` in ${c.regions.join(', ')}` : ''} (its regions: ${got})`);

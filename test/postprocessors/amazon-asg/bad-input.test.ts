@@ -72,6 +72,14 @@ describe('amazon-asg: bad input changes nothing', () => {
     );
   });
 
+  it('an artifact without an AMI (another builder)', async () => {
+    const qemu = { ...ebsArtifact({}), builderType: 'qemu', images: { local: 'output/web.qcow2' } };
+    await expect(makeAsg({ auto_scaling_group_names: ['web'] }).run(makePostProcessContext(), qemu)).rejects.toThrow(
+      't.json: post-processors[0]: the qemu artifact has no AMI (its regions: local)',
+    );
+    expect(fake.world.calls).toEqual([]);
+  });
+
   it('the schema bounds percentages', () => {
     expect(() => makeAsg({ auto_scaling_group_names: ['web'], instance_refresh: { min_healthy_percentage: 101 } })).toThrow('must be <= 100');
   });
