@@ -46,6 +46,7 @@ function describe(err: ErrorObject): string {
     case 'maxItems': return `must have at most ${p.limit} items`;
     case 'pattern': return `must match ${p.pattern}`;
     case 'anyOf': case 'oneOf': return 'does not match any of the allowed forms';
+    case 'not': return 'is not allowed here';
     default: return err.message ?? `is invalid (${err.keyword})`;
   }
 }
@@ -64,7 +65,9 @@ export function formatAjvErrors(file: string, base: string, errors: ErrorObject[
     if (branches.some((b) => err.schemaPath.startsWith(`${b}/`))) continue;
     const segments = pointerSegments(err.instancePath);
     const p = err.params as Record<string, any>;
-    if (err.keyword === 'required') {
+    if (err.keyword === 'dependencies' || err.keyword === 'dependentRequired') {
+      lines.add(`${file}: ${jsonPath(base, [...segments, p.property])}: needs "${p.missingProperty}" too`);
+    } else if (err.keyword === 'required') {
       lines.add(`${file}: ${jsonPath(base, [...segments, p.missingProperty])}: required`);
     } else if (err.keyword === 'additionalProperties') {
       const known = Object.keys((err.parentSchema?.properties as object | undefined) ?? {});
