@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { existsSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { basename, dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from '../../core/events.js';
 import { BakeError } from '../../core/errors.js';
@@ -53,5 +53,14 @@ export async function ensureBaseImage(log: Logger, signal?: AbortSignal, dir = r
     },
   });
   log.info(`base image ready in ${Math.round((Date.now() - started) / 1000)}s`);
+  removeStaleImages(path);
   return path;
+}
+
+/** Images built from earlier versions of the recipe are never used again. */
+function removeStaleImages(current: string): void {
+  const dir = dirname(current);
+  for (const name of readdirSync(dir)) {
+    if (/^debian-12-bake-[0-9a-f]+\.qcow2$/.test(name) && name !== basename(current)) rmSync(join(dir, name), { force: true });
+  }
 }

@@ -1,0 +1,57 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ensureBaseImage } from '../../src/builders/qemu/index.js';
+import { recordingBus } from '../helpers/context.js';
+
+/** Builds bake's base image if this machine has none cached yet (about a minute on an idle host). */
+export async function baseImage(): Promise<string> {
+  const { bus, lines } = recordingBus();
+  try {
+    return await ensureBaseImage(bus.logger('base'), AbortSignal.timeout(30 * 60_000));
+  } catch (err) {
+    throw new Error(`${(err as Error).message}\n${lines().join('\n')}`);
+  }
+}
+
+/** QEMU processes whose command line mentions `needle` (an output path unique to one test). */
+export function qemuProcessesFor(needle: string): string[] {
+  const out = execFileSync('ps', ['-eo', 'pid,args'], { encoding: 'utf8' });
+  return out.split('\n').filter((l) => l.includes('qemu-system') && l.includes(needle));
+}
+
+/** bake-qemu-* work directories in the temp dir (seed CD, QMP socket, serial log). */
+export function workDirs(): string[] {
+  return readdirSync(tmpdir()).filter((n) => n.startsWith('bake-qemu-'));
+}
+
+/** A file from the image's root filesystem (partition 1 at 1 MiB), read offline with qemu-img and debugfs. */
+export function readGuestFile(image: string, path: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'bake-read-'));
+  try {
+    const raw = join(dir, 'disk.raw');
+    execFileSync('qemu-img', ['convert', '-O', 'raw', image, raw]);
+    return execFileSync('debugfs', ['-R', `cat ${path}`, `${raw}?offset=1048576`], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export function writeTemplate(dir: string, builder: Record<string, unknown>, provisioners: unknown[]): string {
+  const path = join(dir, 'qemu.json');
+  writeFileSync(path, JSON.stringify({ builders: [{ type: 'qemu', ...builder }], provisioners }, null, 2));
+  return path;
+}
+
+/** A loopback port nothing listens on right now. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}

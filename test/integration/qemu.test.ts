@@ -1,0 +1,106 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runBake } from '../helpers/run-bake.js';
+import { baseImage, freePort, qemuProcessesFor, readGuestFile, workDirs, writeTemplate } from './qemu-harness.js';
+
+// Each boot is a real Debian guest under QEMU (TCG on machines without KVM: a minute or more).
+const BOOT_MS = 15 * 60_000;
+
+let dir: string;
+beforeAll(async () => {
+  await baseImage();
+  dir = mkdtempSync(join(tmpdir(), 'bake-it-qemu-'));
+}, 40 * 60_000);
+
+describe('qemu builder through bake build', () => {
+  it('bakes a provisioned, zstd-compressed qcow2 (ACPI power-off) and leaves no VM, key or work files behind', async () => {
+    writeFileSync(join(dir, 'motd'), 'baked by the integration test\n');
+    const out = join(dir, 'out-ok');
+    const before = workDirs();
+    const template = writeTemplate(
+      dir,
+      { output_directory: out, vm_name: 'image.qcow2', disk_size: '3G', disk_compression: true, shutdown_timeout: '3m', ssh_timeout: '12m' },
+      [
+        { type: 'file', source: join(dir, 'motd'), destination: '/tmp/motd' },
+        { type: 'shell', inline: ['sudo install -m 0644 /tmp/motd /etc/motd', 'echo "$(id -un) was here" | sudo tee /etc/bake-marker'] },
+      ],
+    );
+    const run = await runBake(['build', template], { cwd: dir, timeoutMs: BOOT_MS });
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    const image = join(out, 'image.qcow2');
+    expect(run.stdout).toContain(`VM image (qcow2, `);
+    expect(run.stdout).toContain('Powering off the virtual machine (ACPI, through QMP)');
+    expect(run.stdout).toContain('Converting the image (compressed with zstd)');
+    const info = JSON.parse(execFileSync('qemu-img', ['info', '--output=json', image], { encoding: 'utf8' }));
+    expect(info.format).toBe('qcow2');
+    expect(info['virtual-size']).toBe(3 * 1024 ** 3);
+    expect(info['format-specific'].data['compression-type']).toBe('zstd');
+    expect(info['backing-filename']).toBeUndefined();
+    expect(readGuestFile(image, '/etc/motd')).toBe('baked by the integration test\n');
+    expect(readGuestFile(image, '/etc/bake-marker')).toBe('debian was here\n');
+    expect(qemuProcessesFor(out)).toEqual([]);
+    expect(workDirs().filter((d) => !before.includes(d))).toEqual([]);
+    expect(run.stdout + run.stderr).not.toContain('PRIVATE KEY');
+  }, BOOT_MS);
+
+  it('a failing provisioner stops the VM and removes the half-made output', async () => {
+    const out = join(dir, 'out-fail');
+    const template = writeTemplate(dir, { output_directory: out, ssh_timeout: '12m' }, [{ type: 'shell', inline: ['echo about to fail >&2; exit 7'] }]);
+    const run = await runBake(['build', template], { cwd: dir, timeoutMs: BOOT_MS });
+    expect(run.code).toBe(1);
+    expect(run.stdout + run.stderr).toMatch(/shell provisioner: inline\[0\] .* exited with 7: about to fail/);
+    expect(run.stdout).toContain(`Removing incomplete output directory ${out}`);
+    expect(existsSync(out)).toBe(false);
+    expect(qemuProcessesFor(out)).toEqual([]);
+  }, BOOT_MS);
+
+  it('Ctrl-C while the guest boots kills QEMU and removes the output', async () => {
+    const out = join(dir, 'out-int');
+    const template = writeTemplate(dir, { output_directory: out }, []);
+    let sent = false;
+    const run = await runBake(['build', template], {
+      cwd: dir,
+      timeoutMs: 120_000,
+      onStdout: (_chunk, child) => {
+        if (!sent && /Waiting for SSH/.test(_chunk)) {
+          sent = true;
+          child.kill('SIGINT');
+        }
+      },
+    });
+    expect(sent).toBe(true);
+    expect(run.code).not.toBe(0);
+    expect(run.stdout + run.stderr).toContain('Interrupted: cancelling builds and cleaning up...');
+    expect(run.stdout).toMatch(/Stopping QEMU \(pid \d+\)/);
+    expect(existsSync(out)).toBe(false);
+    expect(qemuProcessesFor(out)).toEqual([]);
+  }, 180_000);
+
+  it('a guest whose SSH never answers fails at ssh_timeout with its console quoted, nothing left running', async () => {
+    const out = join(dir, 'out-nossh');
+    // The forwarded port leads to a guest port nothing listens on.
+    const port = await freePort();
+    const template = writeTemplate(
+      dir,
+      { output_directory: out, ssh_timeout: '20s', host_port_min: port, host_port_max: port, qemuargs: [['-netdev', `user,id=user.0,hostfwd=tcp:127.0.0.1:${port}-:2`]] },
+      [],
+    );
+    const run = await runBake(['build', template], { cwd: dir, timeoutMs: 180_000 });
+    expect(run.code).toBe(1);
+    expect(run.stdout + run.stderr).toMatch(/qemu: ssh: timed out after 20s \(ssh_timeout\) connecting to 127\.0\.0\.1:\d+: .*; the guest's console ends with: /);
+    expect(existsSync(out)).toBe(false);
+    expect(qemuProcessesFor(out)).toEqual([]);
+  }, 180_000);
+
+  it('refuses an existing output directory before starting anything', async () => {
+    const out = join(dir, 'out-exists');
+    execFileSync('mkdir', ['-p', out]);
+    const run = await runBake(['build', writeTemplate(dir, { output_directory: out }, [])], { cwd: dir });
+    expect(run.code).toBe(1);
+    expect(run.stdout + run.stderr).toContain(`qemu: output directory ${out} already exists: remove it, set output_directory, or run with -force`);
+    expect(existsSync(out)).toBe(true);
+  });
+});
