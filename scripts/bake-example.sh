@@ -6,7 +6,7 @@ set -eu
 cd "$(dirname "$0")/.."
 
 sh scripts/setup-host.sh
-if [ ! -d node_modules ] || [ package-lock.json -nt node_modules ]; then
+if [ ! -d node_modules ]; then
   npm ci --no-audit --no-fund
 fi
 npm run build --silent
