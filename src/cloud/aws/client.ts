@@ -68,6 +68,8 @@ export class Ec2Clients {
   }
 
   private async make(region: string): Promise<EC2Client> {
+    // The SDK's Node-version nag is addressed to whoever picks bake's dependencies, not to its users.
+    process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
     const { EC2Client } = await import('@aws-sdk/client-ec2');
     const credentials = await credentialsFor(this.access, region);
     const endpoint = endpointFor(this.access);

@@ -1,0 +1,107 @@
+import type { ChildProcess } from 'node:child_process';
+import { appendFileSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { cleanupAwsLeftovers } from '../../src/cloud/aws/index.js';
+import { EventBus } from '../../src/core/events.js';
+import { Journal } from '../../src/core/journal.js';
+import { isolateAws } from '../fakes/ec2/aws-env.js';
+import { startEc2Server, type Ec2Server } from '../fakes/ec2/index.js';
+import { runBake } from '../helpers/run-bake.js';
+import { startSshd, type TestSshd } from '../helpers/sshd.js';
+
+// The real `bake` CLI in a child process, reaching the EC2 fake through custom_endpoint_ec2 on
+// loopback (BAKE_AWS_LOOPBACK_ONLY=1 and dummy keys come from isolateAws via the environment).
+let sshd: TestSshd;
+let server: Ec2Server;
+let dir: string;
+
+beforeAll(async () => {
+  isolateAws();
+  sshd = await startSshd();
+});
+afterAll(async () => sshd?.stop());
+beforeEach(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'bake-e2e-ebs-cli-'));
+  server = await startEc2Server();
+  server.fake.onKeyImported = (publicKey) => appendFileSync(join(sshd.dir, 'authorized_keys'), `${publicKey}\n`);
+  server.fake.addImage('us-east-1', 'ubuntu/images/hvm-ssd/noble');
+});
+afterEach(() => server?.close());
+
+function template(): string {
+  const file = join(dir, 'packer.json');
+  const builder = {
+    type: 'amazon-ebs',
+    custom_endpoint_ec2: server.url,
+    region: 'us-east-1',
+    source_ami_filter: { filters: { name: 'ubuntu/images/*' }, owners: ['099720109477'], most_recent: true },
+    instance_type: 't3.micro',
+    ssh_username: sshd.username,
+    ssh_port: sshd.port,
+    ssh_timeout: '20s',
+    ami_name: 'web-{{timestamp}}',
+    ami_regions: ['eu-west-1', 'ap-southeast-2'],
+    encrypt_boot: true,
+  };
+  writeFileSync(file, JSON.stringify({ builders: [builder], provisioners: [{ type: 'shell', inline: ['echo provisioned by the CLI'] }] }));
+  return file;
+}
+
+describe('bake build with amazon-ebs (CLI)', () => {
+  it('bakes an encrypted AMI copied to two regions and leaves nothing behind', async () => {
+    const run = await runBake(['build', template()], { cwd: dir, env: { BAKE_CACHE_DIR: dir }, timeoutMs: 60_000 });
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('provisioned by the CLI');
+    const images = [...server.fake.images.values()].filter((i) => i.name.startsWith('web-'));
+    expect(images.map((i) => i.region).sort()).toEqual(['ap-southeast-2', 'eu-west-1', 'us-east-1']);
+    expect(images.every((i) => i.encrypted)).toBe(true);
+    for (const i of images) expect(run.stdout).toContain(`${i.region}: ${i.id}`);
+    expect(server.fake.bakeTagged()).toEqual([]);
+    expect(Journal.open(join(dir, 'journal.jsonl'))).toEqual([]);
+  });
+
+  it('killed with SIGKILL mid-build leaves a journal from which cleanup removes everything', async () => {
+    let child: ChildProcess | undefined;
+    server.fake.faults.before = (command) => {
+      if (command === 'StopInstances') child?.kill('SIGKILL');
+    };
+    const run = await runBake(['build', template()], {
+      cwd: dir,
+      env: { BAKE_CACHE_DIR: dir },
+      timeoutMs: 60_000,
+      onStdout: (_chunk, c) => (child = c),
+    });
+    expect(run.signal).toBe('SIGKILL');
+    expect(server.fake.bakeTagged().length).toBeGreaterThanOrEqual(3);
+    server.fake.faults.before = undefined;
+
+    const journal = Journal.open(join(dir, 'journal.jsonl'));
+    expect(journal.map((r) => r.type).sort()).toEqual(['aws:instance', 'aws:key-pair', 'aws:security-group']);
+    const report = await cleanupAwsLeftovers(journal, {
+      dryRun: false,
+      log: new EventBus().logger('cleanup'),
+      signal: AbortSignal.timeout(30_000),
+      access: { endpoint: server.url },
+      journal: new Journal(join(dir, 'journal.jsonl'), 'bake-cleanup', 'cleanup'),
+    });
+    expect(report.removed).toHaveLength(3);
+    expect(server.fake.bakeTagged()).toEqual([]);
+    expect(Journal.open(join(dir, 'journal.jsonl'))).toEqual([]);
+  });
+
+  it('Ctrl-C (SIGINT) while the AMI is being made cleans up everything before exiting', async () => {
+    let child: ChildProcess | undefined;
+    server.fake.faults.before = (command) => {
+      if (command === 'CreateImage') child?.kill('SIGINT');
+    };
+    const run = await runBake(['build', template()], { cwd: dir, env: { BAKE_CACHE_DIR: dir }, timeoutMs: 60_000, onStdout: (_chunk, c) => (child = c) });
+    expect(run.code).not.toBe(0);
+    expect(run.stdout).toContain('Deregistering unfinished AMI');
+    expect(server.fake.bakeTagged()).toEqual([]);
+    expect([...server.fake.images.values()].filter((i) => i.name.startsWith('web-') || i.name.startsWith('bake-'))).toEqual([]);
+    expect(Journal.open(join(dir, 'journal.jsonl'))).toEqual([]);
+  });
+});
