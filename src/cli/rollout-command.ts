@@ -7,7 +7,8 @@ import { makeBus } from './output.js';
 import { abortOnSignals } from './signals.js';
 
 export interface RolloutFlags extends RefreshFlags {
-  ami?: string;
+  /** "ami-…" (in --region) or "region=ami-…", repeatable for an AMI copied to several regions. */
+  ami?: string | string[];
   asg?: string[];
   asgTag?: string[];
   region?: string;
@@ -20,9 +21,21 @@ export interface RolloutFlags extends RefreshFlags {
   machineReadable?: boolean;
 }
 
+/** { region: AMI } from --ami values: "ami-…" belongs to --region, "eu-west-1=ami-…" names its own. */
+function imagesOf(values: string | string[] | undefined, regionFlag: string | undefined): Record<string, string> {
+  const list = values === undefined ? [] : Array.isArray(values) ? values : [values];
+  if (list.length === 0) throw new UsageError('--ami: expected an AMI id like ami-0123456789abcdef0, got nothing');
+  const images: Record<string, string> = {};
+  for (const value of list) {
+    const m = /^(?:([a-z0-9-]+)=)?(ami-\w+)$/.exec(value);
+    if (!m) throw new UsageError(`--ami ${value}: expected an AMI id like ami-0123456789abcdef0, or region=ami-…`);
+    images[m[1] ?? regionOf(regionFlag)] = m[2];
+  }
+  return images;
+}
+
 /** `bake rollout --ami ami-… --asg NAME`: the amazon-asg swap and refresh for an existing image. */
 export async function rolloutCommand(flags: RolloutFlags, io: { bus?: EventBus } = {}): Promise<number> {
-  if (!flags.ami || !/^ami-\w+$/.test(flags.ami)) throw new UsageError(`--ami: expected an AMI id like ami-0123456789abcdef0, got ${flags.ami ?? 'nothing'}`);
   const tags = keyValues('--asg-tag', flags.asgTag);
   if (!flags.asg?.length && Object.keys(tags).length === 0) throw new UsageError('name the groups to update with --asg NAME or --asg-tag key=value');
   const groupVersion = flags.groupVersion;
@@ -32,18 +45,19 @@ export async function rolloutCommand(flags: RolloutFlags, io: { bus?: EventBus }
   const keep = Number(flags.keepLaunchConfigurations ?? 2);
   if (!Number.isInteger(keep) || keep < 1) throw new UsageError(`--keep-launch-configurations=${flags.keepLaunchConfigurations}: must be a whole number of at least 1`);
   const refresh = resolveRefreshOptions(refreshInput(flags), 'refresh options');
-  const region = regionOf(flags.region);
+  const images = imagesOf(flags.ami, flags.region);
+  const region = Object.keys(images)[0];
   const bus = io.bus ?? makeBus({ machineReadable: flags.machineReadable });
   const { signal, dispose } = abortOnSignals(bus);
   const ctx = commandContext(bus, 'rollout', region, { profile: flags.profile }, signal);
   try {
     const changes = await rollout(ctx, {
-      images: { [region]: flags.ami },
+      images,
       selector: { names: flags.asg ?? [], tags },
       swap: {
         setDefaultVersion: flags.setDefaultVersion ?? true,
         groupVersion: groupVersion as '$Latest' | '$Default' | 'exact' | undefined,
-        versionDescription: flags.description ?? `bake rollout: ${flags.ami}`,
+        versionDescription: flags.description ?? `bake rollout: ${Object.values(images).join(', ')}`,
         keepLaunchConfigurations: keep,
       },
       refresh,
@@ -84,7 +98,7 @@ export function addRolloutCommand(program: Command, result: { code: number }): v
     program
       .command('rollout')
       .description('Swap an existing AMI into Auto Scaling groups and refresh their instances (the amazon-asg post-processor without a build).')
-      .requiredOption('--ami <id>', 'the AMI to roll out (in --region)')
+      .requiredOption('--ami <id>', 'the AMI to roll out: ami-… (in --region), or region=ami-… (repeatable: the groups of that name in each region)', collect)
       .option('--asg <name>', 'Auto Scaling group to update (repeatable)', collect)
       .option('--asg-tag <key=value>', 'update every group with this tag (repeatable; all must match)', collect)
       .option('--set-default-version <bool>', 'make the new launch template version the default (default true)')

@@ -38,6 +38,16 @@ describe('bake rollout / rollback', () => {
     expect(back.lines()).toContain('say: Rollback done: web launches ami-old0001');
   });
 
+  it('rolls an AMI copied to two regions out to the group of that name in each', async () => {
+    const east = seed(fake.world);
+    fake.world.addImage('eu-west-1', 'ami-0west001');
+    const lt = fake.world.addTemplate('eu-west-1', 'web-lt', ['ami-0west000']);
+    const west = fake.world.addGroup('eu-west-1', { name: 'web', template: { templateId: lt.id, version: '1' } });
+    expect(await rolloutCommand({ ...fast, ami: ['ami-new0001', 'eu-west-1=ami-0west001'], asg: ['web'] }, { bus: recordingBus().bus })).toBe(0);
+    expect(fake.world.imageOf(REGION, east.group)).toBe('ami-new0001');
+    expect(fake.world.imageOf('eu-west-1', west)).toBe('ami-0west001');
+  });
+
   it('rolls back to the state a manifest recorded', async () => {
     const { lt, group } = seed(fake.world, '2');
     await rolloutCommand({ ...fast, ami: 'ami-new0001', asg: ['web'] }, { bus: recordingBus().bus });
@@ -95,6 +105,7 @@ describe('bake rollout / rollback', () => {
 
   it('refuses bad flags before any AWS call', async () => {
     await expect(rolloutCommand({ ...fast, asg: ['web'] })).rejects.toThrow('--ami: expected an AMI id like ami-0123456789abcdef0, got nothing');
+    await expect(rolloutCommand({ ...fast, asg: ['web'], ami: ['us-east-1:ami-1'] })).rejects.toThrow('--ami us-east-1:ami-1: expected an AMI id like ami-0123456789abcdef0, or region=ami-…');
     await expect(rolloutCommand({ ...fast, ami: 'ami-new0001' })).rejects.toThrow('name the groups to update with --asg NAME or --asg-tag key=value');
     await expect(rolloutCommand({ ...fast, ami: 'ami-new0001', asg: ['web'], minHealthy: '150' })).rejects.toThrow(
       'refresh options.min_healthy_percentage: must be between 0 and 100, got 150',
