@@ -12,7 +12,7 @@ import { resourceTags } from './tagging.js';
 export type LaunchState = SourceState & KeyState & GroupState & NetworkState;
 
 /** The RunInstances request for one instance type (EC2 API reference names). */
-export async function runInstancesInput(ctx: BuildContext, cfg: ResolvedEbs, s: LaunchState, instanceType: string): Promise<RunInstancesCommandInput> {
+export async function runInstancesInput(ctx: BuildContext, cfg: ResolvedEbs, s: LaunchState, instanceType: string, attempt: number): Promise<RunInstancesCommandInput> {
   const data = templateData(cfg, s);
   const userData = cfg.userDataFile ? await readFile(cfg.userDataFile, 'utf8') : cfg.userData;
   const networkInterface = cfg.associatePublicIp !== undefined;
@@ -23,7 +23,7 @@ export async function runInstancesInput(ctx: BuildContext, cfg: ResolvedEbs, s: 
     MinCount: 1,
     MaxCount: 1,
     // Idempotent: an SDK retry after a lost response cannot start a second instance.
-    ClientToken: `${ctx.buildId}-${instanceType}`.slice(0, 64),
+    ClientToken: `${ctx.buildId}-${attempt}`.slice(0, 64),
     KeyName: s.keyName,
     ...(networkInterface
       ? {

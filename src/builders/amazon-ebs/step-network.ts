@@ -5,10 +5,15 @@ import { send } from '../../cloud/aws/index.js';
 import type { ResolvedEbs } from './resolved.js';
 import type { Init } from './state.js';
 
-export interface NetworkState {
+export interface Placement {
   subnetId?: string;
-  vpcId?: string;
   availabilityZone?: string;
+}
+
+export interface NetworkState extends Placement {
+  vpcId?: string;
+  /** Other subnets subnet_filter matched, tried in order when EC2 has no capacity in the first. */
+  fallbackPlacements?: Placement[];
 }
 
 const filters = (f: Record<string, string>) => Object.entries(f).map(([Name, v]) => ({ Name, Values: [v] }));
@@ -40,14 +45,17 @@ export function networkStep(cfg: ResolvedEbs): Step<Init, NetworkState> {
       const out = await send<{ Subnets?: Subnet[] }>(client, new ec2.DescribeSubnetsCommand(input), { what: 'amazon-ebs: find subnet', signal: ctx.signal });
       let subnets = (out.Subnets ?? []).filter((s) => !cfg.availabilityZone || s.AvailabilityZone === cfg.availabilityZone);
       if (subnets.length === 0) throw new BakeError(`${cfg.where}.subnet_filter: no subnet matches ${JSON.stringify(cfg.subnetFilter?.filters ?? { id: cfg.subnetId })}`);
-      if (subnets.length > 1) {
-        if (cfg.subnetFilter?.mostFree) subnets = [...subnets].sort((a, b) => (b.AvailableIpAddressCount ?? 0) - (a.AvailableIpAddressCount ?? 0));
-        else if (cfg.subnetFilter?.random) subnets = [subnets[Math.floor(Math.random() * subnets.length)]];
-        else throw new BakeError(`${cfg.where}.subnet_filter: ${subnets.length} subnets match (${subnets.map((s) => s.SubnetId).join(', ')}); set most_free or random`);
-      }
-      const subnet = subnets[0];
-      ctx.log.info(`Using subnet ${subnet.SubnetId} in ${subnet.AvailabilityZone}`);
-      return { subnetId: subnet.SubnetId, vpcId: vpcId ?? subnet.VpcId, availabilityZone: subnet.AvailabilityZone };
+      // Several matches: the freest first (or a random one with random), the others as fallbacks.
+      subnets = [...subnets].sort((a, b) => (b.AvailableIpAddressCount ?? 0) - (a.AvailableIpAddressCount ?? 0));
+      if (cfg.subnetFilter?.random) subnets.unshift(...subnets.splice(Math.floor(Math.random() * subnets.length), 1));
+      const [subnet, ...others] = subnets;
+      ctx.log.info(`Using subnet ${subnet.SubnetId} in ${subnet.AvailabilityZone}${others.length ? ` (then ${others.map((s) => s.SubnetId).join(', ')})` : ''}`);
+      return {
+        subnetId: subnet.SubnetId,
+        vpcId: vpcId ?? subnet.VpcId,
+        availabilityZone: subnet.AvailabilityZone,
+        fallbackPlacements: others.map((s) => ({ subnetId: s.SubnetId, availabilityZone: s.AvailabilityZone })),
+      };
     },
   };
 }

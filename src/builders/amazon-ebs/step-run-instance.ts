@@ -26,10 +26,14 @@ export function runInstanceStep(cfg: ResolvedEbs): Step<Init & LaunchState, Inst
       const { RunInstancesCommand } = await import('@aws-sdk/client-ec2');
       const client = await state.clients.get();
       const failures: string[] = [];
-      for (const type of cfg.instanceTypes) {
-        ctx.log.say(`Launching a ${type}${cfg.spot ? ' spot' : ''} instance from ${state.source.id}`);
+      const placements = [{ subnetId: state.subnetId, availabilityZone: state.availabilityZone }, ...(state.fallbackPlacements ?? [])];
+      const attempts = cfg.instanceTypes.flatMap((type) => placements.map((placement) => ({ type, placement })));
+      for (const [i, { type, placement }] of attempts.entries()) {
+        const where = placement.subnetId ? ` in ${placement.subnetId}` : '';
+        ctx.log.say(`Launching a ${type}${cfg.spot ? ' spot' : ''} instance from ${state.source.id}${where}`);
         try {
-          const out = await send<Reservation>(client, new RunInstancesCommand(await runInstancesInput(ctx, cfg, state, type)), {
+          const input = await runInstancesInput(ctx, cfg, { ...state, ...placement }, type, i + 1);
+          const out = await send<Reservation>(client, new RunInstancesCommand(input), {
             what: `amazon-ebs: launch ${type} instance`,
             signal: ctx.signal, creates: true,
           });
@@ -41,8 +45,10 @@ export function runInstanceStep(cfg: ResolvedEbs): Step<Init & LaunchState, Inst
         } catch (err) {
           const code = awsCode((err as { cause?: unknown }).cause);
           if (!code || !NO_CAPACITY.has(code)) throw err;
-          failures.push(`${type}: ${code}`);
-          ctx.log.warn(`No ${type} capacity (${code})${type === cfg.instanceTypes.at(-1) ? '' : '; trying the next instance type'}`);
+          failures.push(`${type}${where}: ${code}`);
+          const last = i === attempts.length - 1;
+          const next = last ? '' : attempts[i + 1].type === type ? '; trying the next subnet' : '; trying the next instance type';
+          ctx.log.warn(`No ${type} capacity${where} (${code})${next}`);
         }
       }
       throw new BakeError(`amazon-ebs: could not launch an instance in ${cfg.region} (${failures.join('; ')}); add types to instance_types or try another availability_zone`);

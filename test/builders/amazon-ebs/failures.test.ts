@@ -28,6 +28,23 @@ describe('amazon-ebs faults', () => {
     expect(env.fake.bakeTagged()).toEqual([]);
   });
 
+  it('tries the other subnets subnet_filter matched when one has no capacity', async () => {
+    env = fakeWithSshd(sshd);
+    env.fake.subnets.push(
+      { id: 'subnet-a', region: 'us-east-1', vpcId: 'vpc-1', az: 'us-east-1a', free: 200, tags: [{ Key: 'Tier', Value: 'build' }] },
+      { id: 'subnet-b', region: 'us-east-1', vpcId: 'vpc-1', az: 'us-east-1b', free: 10, tags: [{ Key: 'Tier', Value: 'build' }] },
+    );
+    env.fake.faults.noCapacityIn = ['subnet-a'];
+    const ctx = ebsContext(async () => {});
+    await makeBuilder(ebsConfig(sshd, { subnet_filter: { filters: { 'tag:Tier': 'build' } } })).run(ctx);
+    expect(env.fake.callsOf('RunInstances').map((c) => [c.input.SubnetId, (c.input.Placement as { AvailabilityZone: string }).AvailabilityZone, c.input.ClientToken])).toEqual([
+      ['subnet-a', 'us-east-1a', 'bake-test-0001-1'],
+      ['subnet-b', 'us-east-1b', 'bake-test-0001-2'],
+    ]);
+    expect(ctx.events.map((e) => e.text)).toContain('No t3.micro capacity in subnet-a (InsufficientInstanceCapacity); trying the next subnet');
+    expect(env.fake.bakeTagged()).toEqual([]);
+  });
+
   it('fails clearly when no instance type has capacity, and cleans up', async () => {
     env = fakeWithSshd(sshd);
     env.fake.faults.noCapacity = ['t3.micro'];

@@ -57,7 +57,7 @@ describe('amazon-ebs requests (EC2 API reference names and shapes)', () => {
     ]);
     const run = env.fake.callsOf('RunInstances')[0].input;
     expect(run).toMatchObject({
-      ClientToken: 'bake-test-0001-t3.micro',
+      ClientToken: 'bake-test-0001-1',
       NetworkInterfaces: [{ DeviceIndex: 0, SubnetId: 'subnet-b', Groups: [expect.stringMatching(/^sg-/)], AssociatePublicIpAddress: true, DeleteOnTermination: true }],
       Placement: { AvailabilityZone: 'us-east-1b' },
       IamInstanceProfile: { Name: 'packer-build' },

@@ -30,7 +30,8 @@ const NEXT: Partial<Record<FakeInstance['state'], FakeInstance['state']>> = {
 
 export function runInstances(fake: FakeEc2, region: string, input: RunInstancesCommandInput) {
   const type = input.InstanceType ?? 'm1.small';
-  if (fake.faults.noCapacity?.includes(type)) {
+  const subnet = input.SubnetId ?? input.NetworkInterfaces?.[0]?.SubnetId ?? '';
+  if (fake.faults.noCapacity?.includes(type) || fake.faults.noCapacityIn?.includes(subnet)) {
     throw ec2Error('InsufficientInstanceCapacity', `We currently do not have sufficient ${type} capacity in the Availability Zone you requested.`);
   }
   const image = fake.images.get(input.ImageId ?? '');

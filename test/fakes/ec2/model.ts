@@ -64,6 +64,8 @@ export interface Faults {
   notFoundPolls?: number;
   /** Instance types RunInstances refuses with InsufficientInstanceCapacity. */
   noCapacity?: string[];
+  /** Subnets where RunInstances finds no capacity for any type. */
+  noCapacityIn?: string[];
   /** Regions where CopyImage fails. */
   copyFailsIn?: string[];
   /** Called before each call: throw to fail it (e.g. abort at a given command). */
