@@ -69,7 +69,9 @@ export async function runStates(plan: PlannedState[], remote: Remote, options: E
   for (let i = 0; i < plan.length; i++) {
     if (options.signal.aborted) throw new AbortedError(reasonText(options.signal.reason));
     const p = plan[i];
-    if (failedOne && options.failFast) {
+    // fail_fast stops everything except the onfail handlers of what failed.
+    const handlesFailure = p.deps.onfail.some((k) => results.get(k)?.result === false);
+    if (failedOne && options.failFast && !handlesFailure) {
       notRun.push(p.decl.id);
       continue;
     }

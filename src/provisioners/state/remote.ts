@@ -19,7 +19,7 @@ export function makeRemote(comm: Communicator, options: { sudo: boolean; signal:
       stderr: (l) => err.push(l),
       signal: options.signal,
     });
-    return { code: res.exitCode ?? -1, stdout: out.join('\n'), stderr: err.join('\n') };
+    return { code: res.exitCode ?? -1, ...(res.exitSignal ? { signal: res.exitSignal } : {}), stdout: out.join('\n'), stderr: err.join('\n') };
   };
   return {
     run,
@@ -27,7 +27,8 @@ export function makeRemote(comm: Communicator, options: { sudo: boolean; signal:
       const res = await run(script);
       if (res.code !== 0) {
         const tail = res.stderr.trim().split('\n').slice(-TAIL_LINES).join(' | ') || res.stdout.trim().split('\n').slice(-TAIL_LINES).join(' | ');
-        throw new StateFailure(`${what} exited with ${res.code}${tail ? `: ${tail}` : ''}`);
+        const how = res.code >= 0 ? `exited with ${res.code}` : res.signal ? `was killed by signal ${res.signal}` : 'ended without an exit status (connection lost?)';
+        throw new StateFailure(`${what} ${how}${tail ? `: ${tail}` : ''}`);
       }
       return res.stdout;
     },

@@ -29,7 +29,8 @@ export interface CheckResult {
 
 /** Runs a script on the guest (as root when sudo is configured) and uploads bytes. */
 export interface Remote {
-  run(script: string): Promise<{ code: number; stdout: string; stderr: string }>;
+  /** `code` is -1 when the command reported no exit status (`signal` says why, when it was killed). */
+  run(script: string): Promise<{ code: number; signal?: string; stdout: string; stderr: string }>;
   /** Runs a script, throwing StateFailure with its stderr when it exits non-zero. */
   must(script: string, what: string): Promise<string>;
   /** Uploads bytes to a fresh temporary path on the guest and returns it. */

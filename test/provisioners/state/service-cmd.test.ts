@@ -106,5 +106,14 @@ describe('cmd.run and requisites on a real Debian system', () => {
     expect(second.results.find((r) => r.id === 'reload')!.comment).toBe('State was not run because none of the onchanges reqs changed');
     expect(outcomes(second)['watcher cmd.run']).toBe('ok');
     expect(readFileSync(onGuest('/tmp/order'), 'utf8')).toBe('reload\nwatcher\nrescue\nrescue\n');
+    const fast = await g.run(states);
+    expect(outcomes(fast)).toEqual({
+      'conf file.managed': 'ok',
+      'reload cmd.run': 'ok',
+      'watcher cmd.run': 'ok',
+      'broken cmd.run': 'failed: command exited with 3',
+      'rescue cmd.run': 'changed',
+    });
+    expect(fast.notRun).toEqual(['after', 'calm']);
   });
 });
