@@ -30,7 +30,7 @@ export const runProperties = {
   subnet_id: str('Subnet to launch in.'),
   subnet_filter: {
     type: 'object',
-    description: 'Find the subnet by DescribeSubnets filters; several matches need most_free or random.',
+    description: 'Find the subnet by DescribeSubnets filters; of several matches the freest is used and the others are capacity fallbacks.',
     additionalProperties: false,
     properties: {
       filters: stringMap('DescribeSubnets filters, name → value.'),
