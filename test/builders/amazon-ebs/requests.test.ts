@@ -105,4 +105,16 @@ describe('amazon-ebs requests (EC2 API reference names and shapes)', () => {
     await expect(makeBuilder(config).run(ebsContext(async () => {}))).rejects.toThrow(/^timed out after 2s waiting for instance i-[0-9a-f]+ to be running$/);
     expect(env.fake.bakeTagged()).toEqual([]);
   });
+
+  it('with disable_stop_instance waits for the provisioners to stop the instance', async () => {
+    env = fakeWithSshd(sshd);
+    const ctx = ebsContext(async () => {
+      // What `sudo shutdown -h now` in the last provisioner does to an EBS-backed instance.
+      for (const i of env.fake.instances.values()) i.state = 'stopping';
+    });
+    const artifact = await makeBuilder(ebsConfig(sshd, { disable_stop_instance: true })).run(ctx);
+    expect(artifact?.images['us-east-1']).toMatch(/^ami-/);
+    expect(env.fake.callsOf('StopInstances')).toEqual([]);
+    expect(ctx.events.map((e) => e.text)).toContain('Waiting for the provisioners to stop the instance (disable_stop_instance)…');
+  });
 });
