@@ -3,7 +3,7 @@
 # Debian/Ubuntu host. Idempotent: apt is only asked for packages that are missing.
 set -eu
 
-packages="qemu-system-x86 qemu-utils mmdebstrap genisoimage xorriso fdisk e2fsprogs openssh-server openssh-client ca-certificates"
+packages="qemu-system-x86 qemu-utils mmdebstrap genisoimage xorriso fdisk e2fsprogs openssh-server openssh-client ca-certificates procps"
 
 missing=
 for p in $packages; do
