@@ -7,7 +7,7 @@ import { planAmazonEbs } from './plan.js';
 import type { ResolvedEbs } from './resolved.js';
 import type { Init } from './state.js';
 import { checkAmiNameStep } from './step-check-ami-name.js';
-import { provisionStep } from './step-connect.js';
+import { provisionStep } from './step-provision.js';
 import { copyImagesStep } from './step-copy-images.js';
 import { createImageStep } from './step-create-image.js';
 import { keyPairStep } from './step-key-pair.js';
