@@ -1,6 +1,9 @@
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectSsh, resolveSshConfig } from '../../../src/communicator/index.js';
+import { plugin } from '../../../src/provisioners/state/index.js';
+import { makeProvisionContext } from '../../helpers/context.js';
 import { outcomes, startGuest, type Guest } from './guest.js';
 
 let g: Guest;
@@ -94,3 +97,31 @@ describe('group.present, user.present, user.absent on a real Debian system', () 
     expect(outcomes(await g.run(states))).toEqual({ 'alice user.absent': 'ok' });
   });
 });
+
+describe('use_sudo: a login that is not root', () => {
+  it('applies states through sudo -n, and new files belong to root', async () => {
+    g.sys.run(
+      'useradd -m -s /bin/sh -p "*" builder && mkdir -p /home/builder/.ssh && cp /root/.ssh/authorized_keys /home/builder/.ssh/ && chown -R builder: /home/builder/.ssh && echo "builder ALL=(ALL) NOPASSWD: ALL" > /etc/sudoers.d/builder',
+    );
+    const env = { file: 't.json', path: 'builders[0]', templateDir: process.cwd() };
+    const ctx = makeProvisionContext();
+    const options = resolveSshConfig({ ssh_username: 'builder', ssh_timeout: '20s' }, { host: g.sys.host, port: g.sys.port, privateKey: g.sys.privateKey }, env);
+    const comm = await connectSsh(options, { log: ctx.log, signal: ctx.signal });
+    try {
+      const states = { '/etc/built-by': { 'file.managed': { contents: 'bake\n', mode: '0640' } }, sudoers: { 'group.present': { name: 'bakers' } } };
+      const config = { states, use_sudo: true, verify_idempotent: true };
+      await plugin.create(config, { ...env, path: 'provisioners[0]' }).run(ctx, comm);
+      const st = statSync(join(g.sys.root, 'etc/built-by'));
+      expect([st.uid, (st.mode & 0o777).toString(8)]).toEqual([0, '640']);
+      expect(g.sys.run('getent group bakers').startsWith('bakers:')).toBe(true);
+
+      const without = plugin.create({ states: { '/etc/not-mine': { 'file.managed': { contents: 'x' } } } }, { ...env, path: 'provisioners[0]' });
+      await expect(without.run(makeProvisionContext(), comm)).rejects.toThrow(
+        /^state provisioner: 1 of 1 states failed: \/etc\/not-mine \(file\.managed\); first: writing \/etc\/not-mine exited with 1: .*Permission denied/,
+      );
+    } finally {
+      await comm.close();
+    }
+  });
+});
+
