@@ -19,6 +19,8 @@ const KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBz7m9bJtQ4a6Jmh0z3OQ9W0c8n1m0C
 describe('pkg.* with apt on a real Debian system (packages from the image\'s apt cache)', () => {
   it('pkg.installed installs, then reports no change; pkg.latest is satisfied; pkg.removed removes', async () => {
     const install = { hello: { 'pkg.installed': {} }, tools: { 'pkg.installed': { pkgs: ['tree'] } } };
+    expect(Object.values(outcomes(await g.run(install, { test: true })))).toEqual(['would change', 'would change']);
+    expect(g.sys.run("dpkg-query -W -f='${Status}' hello 2>/dev/null || echo absent")).toBe('absent\n');
     const first = await g.run(install);
     expect(outcomes(first)).toEqual({ 'hello pkg.installed': 'changed', 'tools pkg.installed': 'changed' });
     expect(first.results[0].changes).toEqual({ hello: { old: '', new: '2.10-3' } });
@@ -57,6 +59,8 @@ describe('group.present, user.present, user.absent on a real Debian system', () 
         },
       },
     };
+    expect(Object.values(outcomes(await g.run(states, { test: true })))).toEqual(['would change', 'would change', 'would change']);
+    expect(g.sys.run('getent passwd alice; getent group deploy; echo none')).toBe('none\n');
     const first = await g.run(states);
     expect(Object.values(outcomes(first))).toEqual(['changed', 'changed', 'changed']);
     expect(g.sys.run('getent passwd alice').trim()).toMatch(/^alice:x:2501:\d+:Alice Ops:\/home\/alice:\/bin\/bash$/);

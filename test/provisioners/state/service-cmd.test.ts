@@ -63,6 +63,8 @@ describe('cmd.run and requisites on a real Debian system', () => {
       skipped: { 'cmd.run': { name: 'touch /tmp/never', unless: 'test -f /etc/debian_version' } },
       gated: { 'cmd.run': { name: 'touch /tmp/gated', onlyif: ['true', 'test -f /tmp/gated-ok'] } },
     };
+    expect(outcomes(await g.run(states, { test: true }))).toEqual({ 'build cmd.run': 'would change', 'skipped cmd.run': 'ok', 'gated cmd.run': 'ok' });
+    expect(existsSync(onGuest('/tmp/built'))).toBe(false);
     const first = await g.run(states);
     expect(outcomes(first)).toEqual({ 'build cmd.run': 'changed', 'skipped cmd.run': 'ok', 'gated cmd.run': 'ok' });
     expect(first.results[2].comment).toBe('onlyif condition is false: test -f /tmp/gated-ok');
