@@ -1,6 +1,7 @@
 import { describeArtifact } from '../core/artifact.js';
 import { defaultJournalPath } from '../core/journal.js';
 import { runBuilds, type BuildResult } from '../core/orchestrator.js';
+import { planBuilds } from '../core/plan-builds.js';
 import { selectNames } from '../core/select.js';
 import { UsageError } from '../core/errors.js';
 import type { EventBus } from '../core/events.js';
@@ -22,6 +23,7 @@ export interface BuildFlags {
   machineReadable?: boolean;
   color?: string | boolean;
   debug?: boolean;
+  dryRun?: boolean;
 }
 
 export async function buildCommand(file: string, flags: BuildFlags): Promise<number> {
@@ -38,6 +40,14 @@ export async function buildCommand(file: string, flags: BuildFlags): Promise<num
   for (const w of plan.warnings) bus.emit({ build: '', level: 'warn', text: w });
 
   const { signal, dispose } = abortOnSignals(bus);
+  if (flags.dryRun) {
+    try {
+      const planned = await planBuilds(plan, buildNames, bus, signal, defaultJournalPath());
+      return planned.some((p) => p.error) ? 1 : 0;
+    } finally {
+      dispose();
+    }
+  }
   let results: BuildResult[];
   try {
     results = await runBuilds({

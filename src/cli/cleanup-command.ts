@@ -78,8 +78,12 @@ async function cleanerFor(cloud: string): Promise<Cleaner | undefined> {
   if (cloud === 'local') return cleanupLocal;
   if (cloud === 'aws') {
     const { cleanupAwsLeftovers } = await import('../cloud/aws/index.js');
+    const { cleanupRolloutLeftovers } = await import('../rollout/index.js');
     return async (resources, o) => {
+      // Launch template versions and configurations first: they may name AMIs the EC2 pass removes.
+      const rolloutFailures = await cleanupRolloutLeftovers(resources, { dryRun: o.dryRun, log: o.log, signal: o.signal, journal: o.journal });
       await cleanupAwsLeftovers(resources, { dryRun: o.dryRun, log: o.log, signal: o.signal, region: o.region, olderThanMs: o.olderThanMs, journal: o.journal });
+      if (rolloutFailures > 0) throw new BakeError(`${rolloutFailures} launch template version(s) or configuration(s) could not be removed`);
     };
   }
   if (cloud === 'openstack') {

@@ -40,9 +40,25 @@ function program(result: { code: number }, debug: { on: boolean }): Command {
     .option('--machine-readable', 'print one JSON object per event, for CI and scripts')
     .option('--color <bool>', 'colored output (default: on when stdout is a terminal and NO_COLOR is unset)')
     .option('--debug', 'show debug messages and stack traces')
+    .option('--dry-run', 'print what each build would use and make, and create nothing (as `bake plan`)')
     .action(async (template: string, flags) => {
       debug.on = flags.debug === true;
       result.code = await buildCommand(template, flags);
+    });
+
+  p.command('plan')
+    .description('Resolve a template and print, per build, what it would use and make (source image, image names checked for collisions, tags, sharing), creating nothing. Same as `build --dry-run`.')
+    .argument('<template>', 'template file (JSON)')
+    .option('--var <key=value>', VAR_HELP, collect)
+    .option('--var-file <file>', VAR_FILE_HELP, collect)
+    .option('--only <builds>', 'plan only these builds', collect)
+    .option('--except <builds>', 'plan every build but these', collect)
+    .option('--machine-readable', 'print one JSON object per event')
+    .option('--color <bool>', 'colored output')
+    .option('--debug', 'show debug messages and stack traces')
+    .action(async (template: string, flags) => {
+      debug.on = flags.debug === true;
+      result.code = await buildCommand(template, { ...flags, dryRun: true });
     });
 
   p.command('validate')

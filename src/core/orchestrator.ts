@@ -73,24 +73,8 @@ async function runOne(build: PlannedBuild, buildId: string, runController: Abort
     result.aborted = true;
     return result;
   }
-  const journal = new Journal(options.journalPath, buildId, build.name);
-  const onError = options.onError ?? 'cleanup';
-  const templateDir = options.plan.templateDir;
-  const ctx: BuildContext = {
-    buildName: build.name,
-    buildType: build.type,
-    buildId,
-    log,
-    signal: runController.signal,
-    force: options.force ?? false,
-    debug: options.debug ?? false,
-    onError,
-    journal,
-    templateDir,
-    provision: (comm: Communicator, vars?: Record<string, string>) =>
-      runProvisioners(build.provisioners, comm, { buildName: build.name, buildType: build.type, log, signal: runController.signal, templateDir }, vars),
-    cleanupSignal: (timeoutMs = 10 * 60_000) => AbortSignal.timeout(timeoutMs),
-  };
+  const ctx = buildContext(build, buildId, runController.signal, options);
+  const { journal, templateDir, onError } = ctx;
   try {
     log.say(`Starting ${build.type} build...`);
     const artifact = await build.builder.run(ctx);
@@ -118,6 +102,32 @@ async function runOne(build: PlannedBuild, buildId: string, runController: Abort
   result.durationMs = Date.now() - started;
   if (!result.error) log.say(`Build '${build.name}' finished after ${formatSeconds(result.durationMs)}.`);
   return result;
+}
+
+/** The context one build's builder runs with. */
+export function buildContext(
+  build: PlannedBuild,
+  buildId: string,
+  signal: AbortSignal,
+  options: Pick<RunOptions, 'plan' | 'bus' | 'onError' | 'force' | 'debug' | 'journalPath'>,
+): BuildContext {
+  const log = options.bus.logger(build.name);
+  const templateDir = options.plan.templateDir;
+  return {
+    buildName: build.name,
+    buildType: build.type,
+    buildId,
+    log,
+    signal,
+    force: options.force ?? false,
+    debug: options.debug ?? false,
+    onError: options.onError ?? 'cleanup',
+    journal: new Journal(options.journalPath, buildId, build.name),
+    templateDir,
+    provision: (comm: Communicator, vars?: Record<string, string>) =>
+      runProvisioners(build.provisioners, comm, { buildName: build.name, buildType: build.type, log, signal, templateDir }, vars),
+    cleanupSignal: (timeoutMs = 10 * 60_000) => AbortSignal.timeout(timeoutMs),
+  };
 }
 
 function formatSeconds(ms: number): string {
