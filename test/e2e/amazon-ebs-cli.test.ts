@@ -3,8 +3,6 @@ import { appendFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { cleanupAwsLeftovers } from '../../src/cloud/aws/index.js';
-import { EventBus } from '../../src/core/events.js';
 import { Journal } from '../../src/core/journal.js';
 import { isolateAws } from '../fakes/ec2/aws-env.js';
 import { startEc2Server, type Ec2Server } from '../fakes/ec2/index.js';
@@ -63,7 +61,7 @@ describe('bake build with amazon-ebs (CLI)', () => {
     expect(Journal.open(join(dir, 'journal.jsonl'))).toEqual([]);
   });
 
-  it('killed with SIGKILL mid-build leaves a journal from which cleanup removes everything', async () => {
+  it('killed with SIGKILL mid-build, then `bake cleanup` removes everything (the journal remembers the endpoint)', async () => {
     let child: ChildProcess | undefined;
     server.fake.faults.before = (command) => {
       if (command === 'StopInstances') child?.kill('SIGKILL');
@@ -79,15 +77,15 @@ describe('bake build with amazon-ebs (CLI)', () => {
     server.fake.faults.before = undefined;
 
     const journal = Journal.open(join(dir, 'journal.jsonl'));
+    expect(journal.map((r) => [r.type, r.details])).toEqual(expect.arrayContaining([['aws:instance', { endpoint: server.url }]]));
     expect(journal.map((r) => r.type).sort()).toEqual(['aws:instance', 'aws:key-pair', 'aws:security-group']);
-    const report = await cleanupAwsLeftovers(journal, {
-      dryRun: false,
-      log: new EventBus().logger('cleanup'),
-      signal: AbortSignal.timeout(30_000),
-      access: { endpoint: server.url },
-      journal: new Journal(join(dir, 'journal.jsonl'), 'bake-cleanup', 'cleanup'),
-    });
-    expect(report.removed).toHaveLength(3);
+
+    const dry = await runBake(['cleanup', '--dry-run'], { cwd: dir, env: { BAKE_CACHE_DIR: dir }, timeoutMs: 60_000 });
+    expect(dry.code).toBe(0);
+    expect(server.fake.bakeTagged()).toHaveLength(3);
+    const cleanup = await runBake(['cleanup'], { cwd: dir, env: { BAKE_CACHE_DIR: dir }, timeoutMs: 60_000 });
+    expect(cleanup.stderr).toBe('');
+    expect(cleanup.code).toBe(0);
     expect(server.fake.bakeTagged()).toEqual([]);
     expect(Journal.open(join(dir, 'journal.jsonl'))).toEqual([]);
   });

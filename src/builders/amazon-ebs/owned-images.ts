@@ -9,8 +9,10 @@ import { deregisterImage, type Ec2Clients } from '../../cloud/aws/index.js';
 export class OwnedImages {
   private readonly images = new Map<string, string>();
 
+  constructor(private readonly details?: Record<string, string>) {}
+
   add(ctx: BuildContext, region: string, id: string): void {
-    ctx.journal.created({ type: 'aws:image', id, region });
+    ctx.journal.created({ type: 'aws:image', id, region, details: this.details });
     this.images.set(`${region}\u0000${id}`, region);
   }
 

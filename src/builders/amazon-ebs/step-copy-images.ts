@@ -1,6 +1,6 @@
 import { BakeError, errorText, isAbort } from '../../core/errors.js';
 import type { Step } from '../../core/steps.js';
-import { send, tagSpecifications, waitImageAvailable } from '../../cloud/aws/index.js';
+import { accessDetails, send, tagSpecifications, waitImageAvailable } from '../../cloud/aws/index.js';
 import { OwnedImages } from './owned-images.js';
 import type { ResolvedEbs } from './resolved.js';
 import { waitCtx, type ImageState, type Init } from './state.js';
@@ -12,7 +12,7 @@ import { resourceTags } from './tagging.js';
  * to this step: if one region or a later step fails, every copy made is deregistered.
  */
 export function copyImagesStep(cfg: ResolvedEbs): Step<Init & NameState & ImageState, ImageState> {
-  const owned = new OwnedImages();
+  const owned = new OwnedImages(accessDetails(cfg.access));
   return {
     name: 'copy-images',
     async run(ctx, state) {

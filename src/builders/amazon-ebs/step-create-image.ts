@@ -1,5 +1,5 @@
 import type { Step } from '../../core/steps.js';
-import { send, tagSpecifications, waitImageAvailable } from '../../cloud/aws/index.js';
+import { accessDetails, send, tagSpecifications, waitImageAvailable } from '../../cloud/aws/index.js';
 import { toMappings } from './block-devices.js';
 import { OwnedImages } from './owned-images.js';
 import type { ResolvedEbs } from './resolved.js';
@@ -9,7 +9,7 @@ import { resourceTags } from './tagging.js';
 
 /** Makes the AMI from the stopped instance; an encrypted boot volume is a re-encrypting copy of it. */
 export function createImageStep(cfg: ResolvedEbs): Step<Init & SourceState & NameState & InstanceState, ImageState> {
-  const owned = new OwnedImages();
+  const owned = new OwnedImages(accessDetails(cfg.access));
   return {
     name: 'create-image',
     async run(ctx, state) {

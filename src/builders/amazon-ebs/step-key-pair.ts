@@ -1,6 +1,6 @@
 import type { Step } from '../../core/steps.js';
 import { generateEd25519KeyPair } from '../../communicator/keys.js';
-import { deleteKeyPair, send, tagSpecifications } from '../../cloud/aws/index.js';
+import { accessDetails, deleteKeyPair, send, tagSpecifications } from '../../cloud/aws/index.js';
 import type { ResolvedEbs } from './resolved.js';
 import type { Init, KeyState } from './state.js';
 import { resourceTags } from './tagging.js';
@@ -20,7 +20,7 @@ export function keyPairStep(cfg: ResolvedEbs): Step<Init, KeyState> {
       const name = cfg.tempKeyPairName || `bake_${ctx.buildId}`;
       const key = generateEd25519KeyPair(name);
       ctx.log.say(`Creating temporary key pair ${name}`);
-      ctx.journal.created({ type: 'aws:key-pair', id: name, region: cfg.region });
+      ctx.journal.created({ type: 'aws:key-pair', id: name, region: cfg.region, details: accessDetails(cfg.access) });
       created = name;
       await send(
         await clients.get(),

@@ -1,7 +1,7 @@
 import type { Reservation } from '@aws-sdk/client-ec2';
 import { BakeError } from '../../core/errors.js';
 import type { Step } from '../../core/steps.js';
-import { awsCode, terminateInstance, send } from '../../cloud/aws/index.js';
+import { accessDetails, awsCode, terminateInstance, send } from '../../cloud/aws/index.js';
 import type { ResolvedEbs } from './resolved.js';
 import { runInstancesInput, type LaunchState } from './run-instances-input.js';
 import { waitCtx, type Init, type InstanceState } from './state.js';
@@ -38,7 +38,7 @@ export function runInstanceStep(cfg: ResolvedEbs): Step<Init & LaunchState, Inst
             signal: ctx.signal, creates: true,
           });
           const id = out.Instances![0].InstanceId!;
-          ctx.journal.created({ type: 'aws:instance', id, region: cfg.region });
+          ctx.journal.created({ type: 'aws:instance', id, region: cfg.region, details: accessDetails(cfg.access) });
           created = id;
           ctx.log.info(`Instance ${id} launched`);
           return { instanceId: id };

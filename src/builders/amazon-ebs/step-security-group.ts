@@ -1,7 +1,7 @@
 import type { SecurityGroup } from '@aws-sdk/client-ec2';
 import { BakeError } from '../../core/errors.js';
 import type { Step } from '../../core/steps.js';
-import { deleteSecurityGroup, send, tagSpecifications } from '../../cloud/aws/index.js';
+import { accessDetails, deleteSecurityGroup, send, tagSpecifications } from '../../cloud/aws/index.js';
 import type { ResolvedEbs } from './resolved.js';
 import type { GroupState, Init } from './state.js';
 import type { NetworkState } from './step-network.js';
@@ -43,7 +43,7 @@ export function securityGroupStep(cfg: ResolvedEbs): Step<Init & NetworkState, G
         { what: `amazon-ebs: create security group ${name}`, signal: ctx.signal, creates: true },
       );
       const id = out.GroupId!;
-      ctx.journal.created({ type: 'aws:security-group', id, region: cfg.region });
+      ctx.journal.created({ type: 'aws:security-group', id, region: cfg.region, details: accessDetails(cfg.access) });
       created = id;
       await send(
         client,

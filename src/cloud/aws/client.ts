@@ -21,6 +21,14 @@ export interface AwsAccess {
   maxRetries?: number;
 }
 
+/** What `bake cleanup` needs to reach a resource again (never credentials): for journal entries. */
+export function accessDetails(access: AwsAccess): Record<string, string> | undefined {
+  const details: Record<string, string> = {};
+  if (access.endpoint) details.endpoint = access.endpoint;
+  if (access.profile) details.profile = access.profile;
+  return Object.keys(details).length ? details : undefined;
+}
+
 export function endpointFor(access: AwsAccess): string | undefined {
   // Read explicitly: one SDK release ignored AWS_ENDPOINT_URL and sent emulator traffic to AWS.
   return access.endpoint || process.env.AWS_ENDPOINT_URL_EC2 || process.env.AWS_ENDPOINT_URL || undefined;

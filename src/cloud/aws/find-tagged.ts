@@ -11,6 +11,8 @@ export interface AwsResource {
   region: string;
   buildId?: string;
   createdAt?: Date;
+  /** From the journal: the endpoint / profile the build used. */
+  details?: Record<string, string>;
 }
 
 const TAG_FILTER = [{ Name: 'tag-key', Values: [BUILD_ID_TAG] }];

@@ -40,7 +40,7 @@ function describe(r: AwsResource): string {
 function fromJournal(resources: OpenResource[]): AwsResource[] {
   return resources
     .filter((r) => r.type.startsWith('aws:') && ORDER.includes(r.type as AwsResource['type']) && r.region)
-    .map((r) => ({ type: r.type as AwsResource['type'], id: r.id, region: r.region!, buildId: r.buildId }));
+    .map((r) => ({ type: r.type as AwsResource['type'], id: r.id, region: r.region!, buildId: r.buildId, details: r.details }));
 }
 
 /**
@@ -58,15 +58,19 @@ export async function cleanupAwsLeftovers(resources: OpenResource[], options: Cl
     },
   };
   const report: CleanupReport = { removed: [], wouldRemove: [], skipped: [], failed: [] };
-  const regions = new Map<string, Ec2Clients>();
-  const clients = (region: string) => {
-    if (!regions.has(region)) regions.set(region, new Ec2Clients({ ...opts.access, region }));
-    return regions.get(region)!.get(region);
+  // One client per region and endpoint/profile: a journal entry is removed where its build made it.
+  const factories = new Map<string, Ec2Clients>();
+  const clients = (r: { region: string; details?: Record<string, string> }) => {
+    const endpoint = r.details?.endpoint ?? opts.access?.endpoint;
+    const profile = r.details?.profile ?? opts.access?.profile;
+    const key = `${r.region}\u0000${endpoint ?? ''}\u0000${profile ?? ''}`;
+    if (!factories.has(key)) factories.set(key, new Ec2Clients({ ...opts.access, region: r.region, endpoint, profile }));
+    return factories.get(key)!.get(r.region);
   };
   try {
     const todo: AwsResource[] = [];
     for (const r of fromJournal(resources)) {
-      const tag = await buildIdTag(await clients(r.region), r, opts.signal);
+      const tag = await buildIdTag(await clients(r), r, opts.signal);
       if (tag === null) {
         opts.onRemoved?.(r);
         continue;
@@ -80,7 +84,7 @@ export async function cleanupAwsLeftovers(resources: OpenResource[], options: Cl
     }
     if (opts.region) {
       const cutoff = opts.olderThanMs === undefined ? undefined : Date.now() - opts.olderThanMs;
-      const tagged = await findTagged(await clients(opts.region), opts.region, opts.signal);
+      const tagged = await findTagged(await clients({ region: opts.region }), opts.region, opts.signal);
       const old = tagged.filter((r) => cutoff === undefined || (r.createdAt !== undefined && r.createdAt.getTime() < cutoff));
       // Security groups carry no creation time: take those of builds that left other old resources.
       const oldBuilds = new Set(old.map((r) => r.buildId));
@@ -95,7 +99,7 @@ export async function cleanupAwsLeftovers(resources: OpenResource[], options: Cl
         continue;
       }
       try {
-        await removeOne(await clients(r.region), r, opts);
+        await removeOne(await clients(r), r, opts);
         opts.log.info(`removed ${describe(r)}`);
         report.removed.push(r);
         opts.onRemoved?.(r);
@@ -105,7 +109,7 @@ export async function cleanupAwsLeftovers(resources: OpenResource[], options: Cl
       }
     }
   } finally {
-    for (const c of regions.values()) await c.destroy();
+    for (const c of factories.values()) await c.destroy();
   }
   if (report.failed.length) {
     const left = report.failed.map((f) => `${describe(f.resource)}`).join(', ');
