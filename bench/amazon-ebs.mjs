@@ -70,10 +70,10 @@ const config = {
 
 // What the steps cannot do without, per region R (1 + 2 extra): find the source (1), check the name
 // (R), security group + ingress (2), run (1), see it running (1), stop (1), see it stopped (1), create
-// (1), see it available (1), copy, see each copy available (R-1, at least once), describe for
-// snapshots (R), tag (R), terminate (1), see it terminated (1), delete the group (1).
+// (1), see it available (1), copy, see each copy available (R-1, at least once), tag (R),
+// terminate (1), see it terminated (1), delete the group (1).
 const R = 1 + REGIONS.length;
-const needed = 1 + R + 2 + 1 + 1 + 1 + 1 + 1 + 1 + (R - 1) + (R - 1) + R + R + 1 + 1 + 1;
+const needed = 1 + R + 2 + 1 + 1 + 1 + 1 + 1 + 1 + (R - 1) + (R - 1) + R + 1 + 1 + 1;
 
 const { calls, copies, mock } = installInstantEc2();
 const bus = new EventBus();

@@ -36,6 +36,12 @@ export interface RunningState {
 export interface ImageState {
   /** AMI per region, the build region first; empty with skip_create_ami. */
   images: Record<string, string>;
+  /** The EBS snapshots of each region's AMI, as the wait for it saw them. */
+  snapshots: Record<string, string[]>;
+}
+
+export function snapshotIds(image: Image | undefined): string[] {
+  return (image?.BlockDeviceMappings ?? []).flatMap((m) => (m.Ebs?.SnapshotId ? [m.Ebs.SnapshotId] : []));
 }
 
 /** Values tags and descriptions may use: {{ .SourceAMI }}, {{ .BuildRegion }}, … */

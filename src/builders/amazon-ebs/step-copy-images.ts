@@ -3,7 +3,7 @@ import type { Step } from '../../core/steps.js';
 import { accessDetails, send, tagSpecifications, waitImageAvailable } from '../../cloud/aws/index.js';
 import { OwnedImages } from './owned-images.js';
 import type { ResolvedEbs } from './resolved.js';
-import { waitCtx, type ImageState, type Init } from './state.js';
+import { snapshotIds, waitCtx, type ImageState, type Init } from './state.js';
 import type { NameState } from './step-check-ami-name.js';
 import { resourceTags } from './tagging.js';
 
@@ -17,7 +17,7 @@ export function copyImagesStep(cfg: ResolvedEbs): Step<Init & NameState & ImageS
     name: 'copy-images',
     async run(ctx, state) {
       const sourceId = state.images[cfg.region];
-      if (!sourceId || cfg.ami.regions.length === 0) return { images: state.images };
+      if (!sourceId || cfg.ami.regions.length === 0) return { images: state.images, snapshots: state.snapshots };
       const { CopyImageCommand } = await import('@aws-sdk/client-ec2');
       const tags = tagSpecifications(['image', 'snapshot'], resourceTags(ctx, cfg));
       let done = 0;
@@ -41,10 +41,10 @@ export function copyImagesStep(cfg: ResolvedEbs): Step<Init & NameState & ImageS
             { what: `amazon-ebs: copy AMI ${sourceId} to ${region}`, signal: ctx.signal, creates: true },
           );
           owned.add(ctx, region, out.ImageId!);
-          await waitImageAvailable(client, out.ImageId!, region, { ...waitCtx(ctx, cfg, 'image'), log: undefined });
+          const image = await waitImageAvailable(client, out.ImageId!, region, { ...waitCtx(ctx, cfg, 'image'), log: undefined });
           done++;
           ctx.log.progress(`AMI copied to ${region}: ${out.ImageId}`, { label: 'copy', current: done, total, unit: 'items', done: done === total });
-          return [region, out.ImageId!] as const;
+          return { region, id: out.ImageId!, snapshots: snapshotIds(image) };
         }),
       );
       const failed = results.flatMap((r, i) => (r.status === 'rejected' ? [{ region: cfg.ami.regions[i], err: r.reason }] : []));
@@ -53,8 +53,11 @@ export function copyImagesStep(cfg: ResolvedEbs): Step<Init & NameState & ImageS
         if (abort) throw abort.err;
         throw new BakeError(`amazon-ebs: copying the AMI failed in ${failed.map((f) => `${f.region} (${errorText(f.err)})`).join(', ')}`);
       }
-      const copies = Object.fromEntries(results.map((r) => (r as PromiseFulfilledResult<readonly [string, string]>).value));
-      return { images: { ...state.images, ...copies } };
+      const copies = results.map((r) => (r as PromiseFulfilledResult<{ region: string; id: string; snapshots: string[] }>).value);
+      return {
+        images: { ...state.images, ...Object.fromEntries(copies.map((c) => [c.region, c.id])) },
+        snapshots: { ...state.snapshots, ...Object.fromEntries(copies.map((c) => [c.region, c.snapshots])) },
+      };
     },
     async cleanup(ctx, { clients, outcome }) {
       if (outcome.succeeded) owned.release();

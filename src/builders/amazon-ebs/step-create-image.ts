@@ -3,7 +3,7 @@ import { accessDetails, send, tagSpecifications, waitImageAvailable } from '../.
 import { toMappings } from './block-devices.js';
 import { OwnedImages } from './owned-images.js';
 import type { ResolvedEbs } from './resolved.js';
-import { waitCtx, type ImageState, type Init, type InstanceState, type SourceState } from './state.js';
+import { snapshotIds, waitCtx, type ImageState, type Init, type InstanceState, type SourceState } from './state.js';
 import type { NameState } from './step-check-ami-name.js';
 import { resourceTags } from './tagging.js';
 
@@ -15,7 +15,7 @@ export function createImageStep(cfg: ResolvedEbs): Step<Init & SourceState & Nam
     async run(ctx, state) {
       if (cfg.ami.skipCreate) {
         ctx.log.say('skip_create_ami: no AMI is made');
-        return { images: {} };
+        return { images: {}, snapshots: {} };
       }
       const ec2 = await import('@aws-sdk/client-ec2');
       const { clients, amiName, amiDescription: description, instanceId } = state;
@@ -32,7 +32,7 @@ export function createImageStep(cfg: ResolvedEbs): Step<Init & SourceState & Nam
       let id = out.ImageId!;
       owned.add(ctx, cfg.region, id);
       ctx.log.info(`AMI: ${id}`);
-      await waitImageAvailable(client, id, cfg.region, waitCtx(ctx, cfg, 'image'));
+      let image = await waitImageAvailable(client, id, cfg.region, waitCtx(ctx, cfg, 'image'));
       if (cfg.ami.encryptBoot) {
         ctx.log.say(`Encrypting the boot volume: copying ${id} with encryption`);
         const copy = await send<{ ImageId?: string }>(
@@ -49,12 +49,12 @@ export function createImageStep(cfg: ResolvedEbs): Step<Init & SourceState & Nam
           { what: `amazon-ebs: encrypt AMI ${id}`, signal: ctx.signal, creates: true },
         );
         owned.add(ctx, cfg.region, copy.ImageId!);
-        await waitImageAvailable(client, copy.ImageId!, cfg.region, waitCtx(ctx, cfg, 'image'));
+        image = await waitImageAvailable(client, copy.ImageId!, cfg.region, waitCtx(ctx, cfg, 'image'));
         await owned.remove(ctx, clients, cfg.region, id, ctx.signal);
         id = copy.ImageId!;
         ctx.log.info(`Encrypted AMI: ${id}`);
       }
-      return { images: { [cfg.region]: id } };
+      return { images: { [cfg.region]: id }, snapshots: { [cfg.region]: snapshotIds(image) } };
     },
     async cleanup(ctx, { clients, outcome }) {
       if (outcome.succeeded) owned.release();

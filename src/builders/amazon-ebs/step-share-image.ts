@@ -1,12 +1,7 @@
-import type { Image } from '@aws-sdk/client-ec2';
 import type { Step } from '../../core/steps.js';
 import { send } from '../../cloud/aws/index.js';
 import type { ResolvedEbs } from './resolved.js';
 import type { ImageState, Init } from './state.js';
-
-export function snapshotIds(image: Image | undefined): string[] {
-  return (image?.BlockDeviceMappings ?? []).flatMap((m) => (m.Ebs?.SnapshotId ? [m.Ebs.SnapshotId] : []));
-}
 
 /** Launch permissions (ami_users, ami_groups, ami_org_arns, ami_ou_arns) and snapshot sharing, in every region. */
 export function shareImageStep(cfg: ResolvedEbs): Step<Init & ImageState, object> {
@@ -20,7 +15,7 @@ export function shareImageStep(cfg: ResolvedEbs): Step<Init & ImageState, object
   const shareSnapshots = a.snapshotUsers.length > 0 || a.snapshotGroups.length > 0;
   return {
     name: 'share-image',
-    async run(ctx, { clients, images }) {
+    async run(ctx, { clients, images, snapshots }) {
       if (launch.length === 0 && !shareSnapshots) return {};
       const ec2 = await import('@aws-sdk/client-ec2');
       await Promise.all(
@@ -34,8 +29,7 @@ export function shareImageStep(cfg: ResolvedEbs): Step<Init & ImageState, object
             });
           }
           if (!shareSnapshots) return;
-          const out = await send<{ Images?: Image[] }>(client, new ec2.DescribeImagesCommand({ ImageIds: [id] }), { what: `amazon-ebs: describe AMI ${id}`, signal: ctx.signal });
-          for (const snap of snapshotIds(out.Images?.[0])) {
+          for (const snap of snapshots[region] ?? []) {
             await send(
               client,
               new ec2.ModifySnapshotAttributeCommand({

@@ -1,10 +1,8 @@
-import type { Image } from '@aws-sdk/client-ec2';
 import type { Step } from '../../core/steps.js';
 import { BUILD_ID_TAG, send, toTags } from '../../cloud/aws/index.js';
 import { renderTags } from './render-tags.js';
 import type { ResolvedEbs } from './resolved.js';
 import { templateData, type ImageState, type Init, type SourceState } from './state.js';
-import { snapshotIds } from './step-share-image.js';
 
 /**
  * Tags and snapshot_tags in every region ({{ .BuildRegion }} is each region), then marks the build
@@ -20,8 +18,7 @@ export function tagImagesStep(cfg: ResolvedEbs): Step<Init & SourceState & Image
           const client = await state.clients.get(region);
           const opts = (what: string) => ({ what: `amazon-ebs: ${what} in ${region}`, signal: ctx.signal, retryNotFound: true });
           const data = templateData(cfg, state, region);
-          const out = await send<{ Images?: Image[] }>(client, new ec2.DescribeImagesCommand({ ImageIds: [id] }), opts(`describe AMI ${id}`));
-          const snaps = snapshotIds(out.Images?.[0]);
+          const snaps = state.snapshots[region] ?? [];
           const tags = renderTags(cfg, 'tags', cfg.ami.tags, data);
           const snapTags = renderTags(cfg, 'snapshot_tags', cfg.ami.snapshotTags, data);
           if (Object.keys(tags).length) {
