@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { connectSsh, resolveSshConfig } from '../dist/communicator/index.js';
 import { EventBus } from '../dist/core/events.js';
 import { plugin, runStates } from '../dist/provisioners/state/index.js';
+import { probeScript } from '../dist/provisioners/state/probe.js';
 import { makeRemote } from '../dist/provisioners/state/remote.js';
 import { startDebianSystem } from '../test/helpers/debian-rootfs-launcher.mjs';
 
@@ -77,6 +78,8 @@ try {
   const script = handScript(st);
   const bakeTimes = [];
   const handTimes = [];
+  const probeTimes = [];
+  const probe = probeScript(plan.map((p) => p.fn.probe(p.args, p.prepared)));
   for (let i = 0; i < rounds; i++) {
     const pass = await timed(() => runStates(plan, remote, opts));
     const moved = pass.out.results.filter((r) => Object.keys(r.changes).length);
@@ -85,11 +88,13 @@ try {
     const hand = await timed(() => remote.run(script));
     if (hand.out.stdout.trim() !== String(plan.length)) throw new Error(`hand-written script: ${hand.out.stdout} checks passed, stderr: ${hand.out.stderr}`);
     handTimes.push(hand.ms);
+    probeTimes.push((await timed(() => remote.run(probe))).ms);
   }
   const bake = median(bakeTimes);
   const hand = median(handTimes);
   console.log(`states: ${plan.length} (first pass: ${changedFirst} changed in ${first.ms.toFixed(0)} ms)`);
   console.log(`no-change pass (median of ${rounds}): ${bake.toFixed(1)} ms total, ${(bake / plan.length).toFixed(2)} ms per state, 1 probe round trip`);
+  console.log(`  of which the generated probe script alone: ${median(probeTimes).toFixed(1)} ms (the rest is bake's own work on the controller)`);
   console.log(`hand-written check script (median of ${rounds}): ${hand.toFixed(1)} ms total, ${(hand / plan.length).toFixed(2)} ms per state`);
   console.log(`ratio bake / hand-written: ${(bake / hand).toFixed(2)}x (target <= 2x)`);
 } finally {

@@ -18,15 +18,20 @@ export function probeScript(snippets: string[]): string {
 
 export function parseProbe(output: string, count: number): { host: HostFacts; facts: Facts[] } {
   const sections: Facts[] = [{}];
+  let last: string | undefined;
   for (const line of output.split('\n')) {
     const m = /^@@(\d+)$/.exec(line);
     if (m) {
       sections[Number(m[1]) + 1] = {};
+      last = undefined;
       continue;
     }
-    const eq = line.indexOf('=');
-    // fact() folds newlines into \x1f, so the output's own trailing newline leaves one at the end.
-    if (eq > 0) sections[sections.length - 1][line.slice(0, eq)] = line.slice(eq + 1).replace(/\x1f+$/, '');
+    const kv = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(line);
+    const section = sections[sections.length - 1];
+    if (kv) {
+      section[kv[1]] = kv[2];
+      last = kv[1];
+    } else if (last !== undefined && line !== '') section[last] += `\x1f${line}`;
   }
   const head = sections[0];
   const facts = Array.from({ length: count }, (_, i) => sections[i + 1] ?? {});

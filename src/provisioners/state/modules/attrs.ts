@@ -1,4 +1,4 @@
-import { fact, shq } from '../shell.js';
+import { shq } from '../shell.js';
 import type { Changes, Facts } from '../types.js';
 
 /** Ownership and permission arguments shared by the file functions. */
@@ -14,9 +14,12 @@ export const attrsSchema = {
   group: { type: 'string', description: 'Group (name or numeric id). Default: left as is.' },
 } as const;
 
-/** `stat=<octal mode>:<user>:<group>:<uid>:<gid>:<type>` of a path, empty when it does not exist. */
+/**
+ * `stat=<octal mode>:<user>:<group>:<uid>:<gid>:<size>:<type>` of a path, empty when it does not
+ * exist; also leaves the size in $sz for the snippet's next lines.
+ */
 export function statProbe(path: string, key = 'stat'): string {
-  return fact(key, `stat -c '%a:%U:%G:%u:%g:%F' ${shq(path)}`);
+  return `st=$(stat -c '%a:%U:%G:%u:%g:%s:%F' ${shq(path)} 2>/dev/null); echo "${key}=$st"; r=\${st#*:*:*:*:*:}; sz=\${r%%:*}`;
 }
 
 export interface Stat {
@@ -25,14 +28,15 @@ export interface Stat {
   group: string;
   uid: string;
   gid: string;
+  size: number;
   type: string;
 }
 
 export function parseStat(facts: Facts, key = 'stat'): Stat | undefined {
   const v = facts[key];
   if (!v) return undefined;
-  const [mode, user, group, uid, gid, ...type] = v.split(':');
-  return { mode, user, group, uid, gid, type: type.join(':') };
+  const [mode, user, group, uid, gid, size, ...type] = v.split(':');
+  return { mode, user, group, uid, gid, size: Number(size), type: type.join(':') };
 }
 
 export const normMode = (m: string) => m.replace(/^0+(?=\d{3})/, '').padStart(3, '0');

@@ -63,7 +63,7 @@ export const fileLine: StateFunction<Args> = {
     return undefined;
   },
   probe: (args) =>
-    [statProbe(args.name), `if [ -f ${shq(args.name)} ] && [ $(wc -c < ${shq(args.name)}) -le ${MAX_BYTES} ]; then echo "content=$(base64 < ${shq(args.name)} | tr -d '\\n')"; fi`].join('\n'),
+    [statProbe(args.name), `if [ -f ${shq(args.name)} ] && [ "$sz" -le ${MAX_BYTES} ]; then echo "content=$(base64 < ${shq(args.name)} | tr -d '\\n')"; fi`].join('\n'),
   check(args, facts) {
     const st = parseStat(facts);
     if (!st && !args.create) throw new StateFailure(`${args.name} does not exist (set create: true to create it)`);

@@ -59,7 +59,7 @@ export const fileManaged: StateFunction<Args, Prepared> = {
     const lines = [statProbe(args.name), flag('parent', `[ -d ${shq(parentOf(args.name))} ]`), `s=$(${sha256Of(args.name)}); echo "sha=$s"`];
     // The old content travels back only when it differs and is small, for the report's diff.
     if (args.show_changes) {
-      lines.push(`if [ -n "$s" ] && [ "$s" != ${p.sha} ] && [ $(wc -c < ${path}) -le ${MAX_DIFF_BYTES} ]; then echo "old=$(base64 < ${path} | tr -d '\\n')"; fi`);
+      lines.push(`if [ -n "$s" ] && [ "$s" != ${p.sha} ] && [ "$sz" -le ${MAX_DIFF_BYTES} ]; then echo "old=$(base64 < ${path} | tr -d '\\n')"; fi`);
     }
     return lines.join('\n');
   },

@@ -41,7 +41,7 @@ function checkService(want: Want, args: Args, facts: Facts, env: RunEnv): CheckR
     throw new StateFailure(`systemd is not running on the guest, so ${args.name} cannot be ${t.active ? 'started' : 'stopped'}; set service_mode: "enable-only" to only ${t.active ? 'enable' : 'disable'} it`);
   }
   const changes: Changes = {};
-  const active = facts.active === 'active' || facts.active === 'reloading' || facts.active === 'activating';
+  const active = ['active', 'reloading', 'activating'].includes(facts.ActiveState ?? '');
   if (t.active !== undefined && t.active !== active) changes.running = t.active;
   const enabled = ENABLED.includes(state);
   if (t.enabled !== undefined && t.enabled !== enabled) changes.enabled = t.enabled;
@@ -58,16 +58,16 @@ function makeService(want: Want): StateFunction<Args> {
       want === 'enabled' || want === 'disabled'
         ? fact('enabled', `systemctl is-enabled ${shq(args.name)}`)
         : [
-            fact('active', `systemctl is-active ${shq(args.name)}`),
             fact('enabled', `systemctl is-enabled ${shq(args.name)}`),
-            fact('reload', `systemctl show -p NeedDaemonReload --value ${shq(args.name)}`),
+            // Prints ActiveState=… and NeedDaemonReload=… lines, which are facts as they stand.
+            `if [ -d /run/systemd/system ]; then systemctl show -p ActiveState -p NeedDaemonReload ${shq(args.name)} 2>/dev/null; fi`,
           ].join('\n'),
     check: (args, facts, _p, env) => checkService(want, args, facts, env),
     async apply(args, facts, _p, _env, remote, check) {
       const n = shq(args.name);
       const lines = ['set -e'];
       // As Salt does: a changed unit file is reloaded before the service is started or stopped.
-      if (check.changes.running !== undefined && facts.reload === 'yes') lines.push('systemctl daemon-reload');
+      if (check.changes.running !== undefined && facts.NeedDaemonReload === 'yes') lines.push('systemctl daemon-reload');
       if (check.changes.enabled !== undefined) lines.push(`systemctl ${check.changes.enabled ? 'enable' : 'disable'} ${n} 2>&1`);
       if (check.changes.running !== undefined) lines.push(`systemctl ${check.changes.running ? 'start' : 'stop'} ${n}`);
       await remote.must(lines.join('\n'), `systemctl for ${args.name}`);
@@ -78,7 +78,7 @@ function makeService(want: Want): StateFunction<Args> {
           async watch(args, facts, _p, env, remote, applied) {
             if (env.serviceMode === 'enable-only') return { changes: {}, comment: `restart of ${args.name} skipped (service_mode enable-only: the image boots with the new configuration)` };
             if (applied.running === true) return { changes: {}, comment: `${args.name} was just started` };
-            const daemonReload = facts.reload === 'yes' ? 'systemctl daemon-reload && ' : '';
+            const daemonReload = facts.NeedDaemonReload === 'yes' ? 'systemctl daemon-reload && ' : '';
             await remote.must(`${daemonReload}systemctl ${args.reload ? 'reload' : 'restart'} ${shq(args.name)}`, `${args.reload ? 'reloading' : 'restarting'} ${args.name}`);
             return { changes: { [args.reload ? 'reloaded' : 'restarted']: true }, comment: `Service ${args.name} ${args.reload ? 'reloaded' : 'restarted'}` };
           },

@@ -45,7 +45,8 @@ export const userPresent: StateFunction<Args> = {
   schema,
   probe(args) {
     const n = shq(args.name);
-    const lines = [fact('passwd', `getent passwd ${n}`), fact('groups', `id -Gn ${n}`), fact('pgroup', `id -gn ${n}`)];
+    // `id -Gn` lists the primary group first.
+    const lines = [fact('passwd', `getent passwd ${n}`), fact('groups', `id -Gn ${n}`)];
     if (args.gid !== undefined) lines.push(fact('wantgid', `getent group ${shq(String(args.gid))} | cut -d: -f3`));
     // Compared by digest, so the hash itself never appears on a command line.
     if (args.password !== undefined) {
@@ -57,16 +58,17 @@ export const userPresent: StateFunction<Args> = {
   },
   check(args, facts) {
     const pw = passwd(facts);
+    const [primary, ...supplementary] = (facts.groups ?? '').split(' ').filter(Boolean);
     const changes: Changes = {};
     if (!pw) changes.user = 'new';
     else {
       if (args.uid !== undefined && String(args.uid) !== pw.uid) changes.uid = { old: Number(pw.uid), new: args.uid };
-      if (args.gid !== undefined && facts.wantgid !== pw.gid) changes.gid = { old: facts.pgroup, new: args.gid };
+      if (args.gid !== undefined && facts.wantgid !== pw.gid) changes.gid = { old: primary, new: args.gid };
       if (args.shell !== undefined && args.shell !== pw.shell) changes.shell = { old: pw.shell, new: args.shell };
       if (args.home !== undefined && args.home !== pw.home) changes.home = { old: pw.home, new: args.home };
       if (args.fullname !== undefined && args.fullname !== pw.gecos.split(',')[0]) changes.fullname = { old: pw.gecos.split(',')[0], new: args.fullname };
       if (args.groups) {
-        const have = (facts.groups ?? '').split(' ').filter((g) => g && g !== facts.pgroup).sort();
+        const have = supplementary.filter((g) => g !== primary).sort();
         const add = args.groups.filter((g) => !have.includes(g));
         const del = args.remove_groups ? have.filter((g) => !args.groups!.includes(g)) : [];
         if (add.length || del.length) changes.groups = { old: have, new: args.remove_groups ? args.groups : [...have, ...add] };
