@@ -151,4 +151,22 @@ describe('file.* states on a real Debian system', () => {
     expect(changed.error).toBeUndefined();
     expect(changed.lines.filter((l) => l.includes('TOKEN'))).toEqual(['info:         +TOKEN=<sensitive>-2', 'info:         -TOKEN=<sensitive>']);
   });
+
+  it('stops at an abort between states, with the reason', async () => {
+    const states = { one: { 'file.managed': { name: '/tmp/abort-1', contents: '1' } }, two: { 'file.managed': { name: '/tmp/abort-2', contents: '2' } } };
+    const provisioner = plugin.create({ states } as never, { file: 't.json', path: 'provisioners[0]', templateDir: process.cwd() }) as StateProvisioner;
+    const plan = await provisioner.plan({ templateDir: process.cwd(), vars: {} });
+    const controller = new AbortController();
+    const run = runStates(plan, makeRemote(g.comm, { sudo: false, signal: controller.signal, tmpDir: '/tmp' }), {
+      test: false,
+      failFast: true,
+      serviceMode: 'enable-only',
+      signal: controller.signal,
+      onResult: () => controller.abort(new Error('interrupted by the user')),
+    });
+    await expect(run).rejects.toThrow('interrupted by the user');
+    expect(existsSync(onGuest('/tmp/abort-1'))).toBe(true);
+    expect(existsSync(onGuest('/tmp/abort-2'))).toBe(false);
+  });
 });
+

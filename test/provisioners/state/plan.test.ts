@@ -6,6 +6,7 @@ import { ErrorList } from '../../../src/core/errors.js';
 import { plugin, StateProvisioner } from '../../../src/provisioners/state/index.js';
 import { shortDiff } from '../../../src/provisioners/state/diff.js';
 import { editLines } from '../../../src/provisioners/state/modules/file-line.js';
+import { parseProbe, probeScript } from '../../../src/provisioners/state/probe.js';
 
 const env = { file: 't.json', path: 'provisioners[1]', templateDir: process.cwd() };
 
@@ -112,3 +113,15 @@ describe('file.line editing and the report diff', () => {
     expect(shortDiff(undefined, 'x')).toBe('New file');
   });
 });
+
+describe('probe batches', () => {
+  it('puts every state in its own section after the guest facts, and folds extra output lines into the last fact', () => {
+    expect(probeScript(['echo a=1', 'echo b=2'])).toContain("printf '\\n@@%s\\n' 1\n{\necho b=2\n} </dev/null");
+    const out = ['pm=apt', 'systemd=0', '', '@@0', 'passwd=root:x:0:0::/root:/bin/bash', 'groups=root', '', '@@1', 'keys=line one', 'line two', 'ActiveState=active'].join('\n');
+    expect(parseProbe(out, 3)).toEqual({
+      host: { pm: 'apt', systemd: false },
+      facts: [{ passwd: 'root:x:0:0::/root:/bin/bash', groups: 'root' }, { keys: 'line one\x1fline two', ActiveState: 'active' }, {}],
+    });
+  });
+});
+
