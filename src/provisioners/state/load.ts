@@ -29,7 +29,7 @@ export async function readStateFile(file: string, templateDir: string, vars: Rec
   try {
     raw = parseYaml(renderVars(text, vars, file), { prettyErrors: true });
   } catch (err) {
-    throw new Error(`${file}: ${errorText(err).split('\n')[0]}`);
+    throw new Error(`${file}: ${errorText(err).split('\n')[0].replace(/:$/, '')}`);
   }
   return { prefix: `${file}: `, baseDir: dirname(path), raw: raw ?? {} };
 }

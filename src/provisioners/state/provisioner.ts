@@ -22,9 +22,9 @@ export class StateProvisioner implements Provisioner {
   async plan(ctx: Pick<ProvisionContext, 'templateDir' | 'vars'>): Promise<PlannedState[]> {
     const vars = { ...ctx.vars, ...this.config.vars };
     const sources: StateSource[] = [];
-    for (const [i, file] of this.config.files.entries()) {
+    for (const file of this.config.files) {
       try {
-        sources.push(await readStateFile(file, ctx.templateDir, vars, `${this.inlinePrefix.replace(/\.states\.$/, '')}.state_files[${i}]`));
+        sources.push(await readStateFile(file.path, ctx.templateDir, vars, `${this.inlinePrefix.replace(/\.states\.$/, '')}.${file.key}`));
       } catch (err) {
         throw new BakeError((err as Error).message, { exitCode: 2 });
       }

@@ -33,7 +33,8 @@ export type StateConfig = FromSchema<typeof stateSchema>;
 /** The config with defaults applied: what the provisioner works from. */
 export interface ResolvedStateConfig {
   inline?: Record<string, unknown>;
-  files: string[];
+  /** State files in order, each with the key it came from (for messages): `state_file`, `state_files[2]`. */
+  files: { path: string; key: string }[];
   vars: Record<string, string>;
   test: boolean;
   verifyIdempotent: boolean;
@@ -46,7 +47,7 @@ export interface ResolvedStateConfig {
 export function resolveStateConfig(c: StateConfig): ResolvedStateConfig {
   return {
     ...(c.states ? { inline: c.states as Record<string, unknown> } : {}),
-    files: [...(c.state_file ? [c.state_file] : []), ...(c.state_files ?? [])],
+    files: [...(c.state_file ? [{ path: c.state_file, key: 'state_file' }] : []), ...(c.state_files ?? []).map((path, i) => ({ path, key: `state_files[${i}]` }))],
     vars: { ...(c.vars ?? {}) },
     test: c.test ?? false,
     verifyIdempotent: c.verify_idempotent ?? false,

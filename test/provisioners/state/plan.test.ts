@@ -96,6 +96,11 @@ describe('state plan: bad input is reported before anything runs, naming the sta
     );
     const missing = plugin.create({ state_files: ['nope.yaml'] } as never, { ...env, templateDir: dir }) as StateProvisioner;
     await expect(missing.plan({ templateDir: dir, vars: {} })).rejects.toThrow('t.json: provisioners[1].state_files[0]: state file nope.yaml does not exist or cannot be read');
+    const second = plugin.create({ state_file: 'web.yaml', state_files: ['nope.yaml'], vars: { team: 'x' } } as never, { ...env, templateDir: dir }) as StateProvisioner;
+    await expect(second.plan({ templateDir: dir, vars: {} })).rejects.toThrow('t.json: provisioners[1].state_files[0]: state file nope.yaml does not exist or cannot be read');
+    writeFileSync(join(dir, 'bad.yaml'), 'a: [1, 2\n');
+    const broken = plugin.create({ state_file: 'bad.yaml' } as never, { ...env, templateDir: dir }) as StateProvisioner;
+    await expect(broken.plan({ templateDir: dir, vars: {} })).rejects.toThrow('bad.yaml: Flow sequence in block collection must be sufficiently indented and end with a ] at line 2, column 1');
   });
 });
 
