@@ -40,11 +40,12 @@ export async function cleanupCommand(flags: CleanupFlags): Promise<number> {
   const journal = new Journal(path, 'bake-cleanup', 'cleanup');
   const cutoff = olderThanMs === undefined ? Infinity : Date.now() - olderThanMs;
   const open = Journal.open(path).filter((r) => (!flags.region || !r.region || r.region === flags.region) && Date.parse(r.at) <= cutoff);
-  if (open.length === 0) {
+  // With --region, AWS is also searched by the bake:build-id tag, for runs killed before their journal line was written.
+  if (open.length === 0 && !flags.region) {
     log.say(`Nothing to clean up (journal: ${path}).`);
     return 0;
   }
-  log.say(`${open.length} resource(s) left by earlier runs${flags.dryRun ? ' (dry run: nothing is removed)' : ''}:`);
+  log.say(`${open.length} resource(s) left by earlier runs in the journal${flags.dryRun ? ' (dry run: nothing is removed)' : ''}${open.length ? ':' : '.'}`);
   for (const r of open) log.info(`${r.type} ${r.id}${r.region ? ` in ${r.region}` : ''} (build ${r.build}, ${r.buildId}, ${r.at})`);
   const { signal, dispose } = abortOnSignals(bus);
   let failed = 0;
@@ -54,6 +55,7 @@ export async function cleanupCommand(flags: CleanupFlags): Promise<number> {
       const cloud = r.type.split(':')[0];
       byCloud.set(cloud, [...(byCloud.get(cloud) ?? []), r]);
     }
+    if (flags.region && !byCloud.has('aws')) byCloud.set('aws', []);
     for (const [cloud, resources] of byCloud) {
       const cleaner = await cleanerFor(cloud);
       if (!cleaner) {

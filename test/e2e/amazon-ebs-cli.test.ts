@@ -90,6 +90,23 @@ describe('bake build with amazon-ebs (CLI)', () => {
     expect(Journal.open(join(dir, 'journal.jsonl'))).toEqual([]);
   });
 
+  it('with the journal lost, `bake cleanup --region` finds the leftovers by their bake:build-id tag', async () => {
+    let child: ChildProcess | undefined;
+    server.fake.faults.before = (command) => {
+      if (command === 'StopInstances') child?.kill('SIGKILL');
+    };
+    const run = await runBake(['build', template()], { cwd: dir, env: { BAKE_CACHE_DIR: dir }, timeoutMs: 60_000, onStdout: (_chunk, c) => (child = c) });
+    expect(run.signal).toBe('SIGKILL');
+    server.fake.faults.before = undefined;
+    expect(server.fake.bakeTagged().length).toBeGreaterThanOrEqual(3);
+    const elsewhere = { BAKE_CACHE_DIR: mkdtempSync(join(tmpdir(), 'bake-no-journal-')), AWS_ENDPOINT_URL_EC2: server.url };
+    const cleanup = await runBake(['cleanup', '--region', 'us-east-1'], { cwd: dir, env: elsewhere, timeoutMs: 60_000 });
+    expect(cleanup.stderr).toBe('');
+    expect(cleanup.code).toBe(0);
+    expect(cleanup.stdout).toContain('0 resource(s) left by earlier runs in the journal.');
+    expect(server.fake.bakeTagged()).toEqual([]);
+  });
+
   it('Ctrl-C (SIGINT) while the AMI is being made cleans up everything before exiting', async () => {
     let child: ChildProcess | undefined;
     server.fake.faults.before = (command) => {

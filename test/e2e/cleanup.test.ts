@@ -24,7 +24,7 @@ describe('bake cleanup', () => {
 
     const dry = await runBake(['cleanup', '--dry-run'], { env: { BAKE_JOURNAL: journalPath } });
     expect(dry.code).toBe(0);
-    expect(dry.stdout).toContain('2 resource(s) left by earlier runs (dry run: nothing is removed):');
+    expect(dry.stdout).toContain('2 resource(s) left by earlier runs in the journal (dry run: nothing is removed):');
     expect(dry.stdout).toContain(`local:path ${leftover} (build qemu, bake-abc-0,`);
     expect(existsSync(leftover)).toBe(true);
 
