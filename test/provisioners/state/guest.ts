@@ -32,6 +32,10 @@ export async function startGuest(system: DebianSystemOptions = {}): Promise<Gues
   const env = { file: 't.json', path: 'builders[0]', templateDir: process.cwd() };
   const options = resolveSshConfig({ ssh_username: sys.username, ssh_timeout: '20s' }, { host: sys.host, port: sys.port, privateKey: sys.privateKey }, env);
   const ctx = makeProvisionContext();
+  // A dropped connection shows as a command without exit status; say so where the test output shows it.
+  ctx.log.bus.on((e) => {
+    if (e.text.startsWith('ssh:')) console.error(`communicator: ${e.text}`);
+  });
   const comm = await connectSsh(options, { log: ctx.log, signal: ctx.signal });
   return {
     sys,
