@@ -91,15 +91,15 @@ async function run(tool, n) {
   return result;
 }
 
+// Log lines that start each phase, in bake's and Packer 1.6.6's wording.
 const PHASES = [
-  ['preparation', /Starting qemu build|Starting QEMU/],
-  ['boot to SSH', /Starting QEMU/],
+  ['boot to SSH', /Starting QEMU|Starting VM, booting/],
   ['SSH connected', /Connected to SSH/],
   ['provisioner 1 (shell)', /Provisioning with shell/],
-  ['provisioner 2 (file, 50 MiB)', /Provisioning with file/],
+  ['provisioner 2 (file, 50 MiB)', /Provisioning with file|Uploading .*big\.bin/],
   ['provisioner 3 (shell)', /Provisioning with shell/],
   ['shutdown', /Gracefully halting|Powering off/],
-  ['conversion', /Converting the image/],
+  ['conversion', /Converting/],
   ['finish', /Guest powered off|Build '.*' finished/],
 ];
 
@@ -107,7 +107,7 @@ const PHASES = [
 function phases(lines) {
   const marks = [];
   let from = 0;
-  for (const [name, re] of PHASES.slice(1)) {
+  for (const [name, re] of PHASES) {
     const i = lines.findIndex((l, k) => k >= from && re.test(l.line));
     if (i < 0) continue;
     marks.push({ name, at: lines[i].at });
@@ -129,10 +129,11 @@ const packer = best(results.packer);
 console.log(`\nbake   best of 2: ${(bake.ms / 1000).toFixed(1)} s`);
 console.log(`packer best of 2: ${(packer.ms / 1000).toFixed(1)} s`);
 console.log(`ratio bake/packer: ${(bake.ms / packer.ms).toFixed(3)}x (target <= 0.92x)`);
-console.log('\nwhere bake\'s best run spent its time:');
-const marks = phases(bake.lines);
-let prev = { name: 'preparation', at: 0 };
-for (const m of [...marks, { name: 'end', at: bake.ms }]) {
-  console.log(`  ${prev.name.padEnd(30)} ${((m.at - prev.at) / 1000).toFixed(1).padStart(6)} s`);
-  prev = m;
+for (const [tool, r] of [['bake', bake], ['packer', packer]]) {
+  console.log(`\nwhere ${tool}'s best run spent its time:`);
+  let prev = { name: 'preparation', at: 0 };
+  for (const m of [...phases(r.lines), { name: 'end', at: r.ms }]) {
+    console.log(`  ${prev.name.padEnd(30)} ${((m.at - prev.at) / 1000).toFixed(1).padStart(6)} s`);
+    prev = m;
+  }
 }

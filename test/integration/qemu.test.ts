@@ -1,8 +1,8 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runBake } from '../helpers/run-bake.js';
 import { baseImage, freePort, qemuProcessesFor, readGuestFile, workDirs, writeTemplate } from './qemu-harness.js';
 
@@ -14,6 +14,7 @@ beforeAll(async () => {
   await baseImage();
   dir = mkdtempSync(join(tmpdir(), 'bake-it-qemu-'));
 }, 40 * 60_000);
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('qemu builder through bake build', () => {
   it('bakes a provisioned, zstd-compressed qcow2 (ACPI power-off) and leaves no VM, key or work files behind', async () => {

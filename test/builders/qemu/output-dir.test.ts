@@ -50,7 +50,8 @@ describe('output directory step', () => {
     const { out, step, ctx } = setup(true);
     mkdirSync(out);
     writeFileSync(join(out, 'old'), 'x');
-    await step.run(ctx, {});
+    const state = await step.run(ctx, {});
+    await step.cleanup!(ctx, state);
     expect(existsSync(join(out, 'old'))).toBe(false);
     expect(ctx.events.map((e) => e.text)).toContain(`Deleting existing output directory ${out} (-force)`);
   });
