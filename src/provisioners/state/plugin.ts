@@ -1,4 +1,4 @@
-import { ErrorList } from '../../core/errors.js';
+import { ErrorList, UsageError } from '../../core/errors.js';
 import type { ProvisionerPlugin } from '../../plugins/types.js';
 import { checkStates } from './plan.js';
 import { StateProvisioner } from './provisioner.js';
@@ -11,6 +11,8 @@ export const plugin: ProvisionerPlugin<StateConfig> = {
   schema: stateSchema,
   create(config, env) {
     const resolved = resolveStateConfig(config);
+    // Checked here rather than with a schema anyOf, so the user reads one line instead of one per branch.
+    if (!resolved.inline && !resolved.files.length) throw new UsageError('needs "states", "state_file" or "state_files"');
     const prefix = `${env.file}: ${env.path}.states.`;
     // Inline states are checked here, so `bake validate` reports them; state files are read at run time.
     if (resolved.inline) {

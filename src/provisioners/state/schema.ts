@@ -24,8 +24,6 @@ export const stateSchema = {
     use_sudo: bool('Run everything through `sudo -n` (for a login that is not root).', false),
     remote_temp_dir: str('Guest directory for uploaded files before they are moved into place.', '/tmp'),
   },
-  anyOf: [{ required: ['states'] }, { required: ['state_file'] }, { required: ['state_files'] }],
-  errorMessage: { anyOf: 'needs "states", "state_file" or "state_files"' },
 } as const;
 
 export type StateConfig = FromSchema<typeof stateSchema>;

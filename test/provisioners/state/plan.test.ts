@@ -26,6 +26,10 @@ async function planIds(states: Record<string, unknown>): Promise<string[]> {
 }
 
 describe('state plan: bad input is reported before anything runs, naming the state', () => {
+  it('needs a source of states', () => {
+    expect(() => plugin.create({ test: true } as never, env)).toThrow('needs "states", "state_file" or "state_files"');
+  });
+
   it('suggests the closest function name', () => {
     expect(createError({ nginx: { 'pkg.instaled': {} } })).toEqual(['t.json: provisioners[1].states.nginx: unknown function "pkg.instaled" (did you mean "pkg.installed"?)']);
     expect(createError({ x: { 'frobnicate.now': {} } })).toEqual(['t.json: provisioners[1].states.x: unknown function "frobnicate.now"']);
