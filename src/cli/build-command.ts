@@ -24,6 +24,7 @@ export interface BuildFlags {
   color?: string | boolean;
   debug?: boolean;
   dryRun?: boolean;
+  skipUnchanged?: boolean;
 }
 
 export async function buildCommand(file: string, flags: BuildFlags): Promise<number> {
@@ -60,6 +61,7 @@ export async function buildCommand(file: string, flags: BuildFlags): Promise<num
       debug: flags.debug ?? false,
       signal,
       journalPath: defaultJournalPath(),
+      skipUnchanged: flags.skipUnchanged ?? false,
     });
   } finally {
     dispose();
@@ -82,7 +84,7 @@ function summarize(bus: EventBus, results: BuildResult[]): void {
     for (const r of ok) {
       if (r.artifacts.length === 0) say(`--> ${r.name}: no artifact`, 'info', { build: r.name, artifacts: [] });
       for (const a of r.artifacts) {
-        say(`--> ${r.name}: ${describeArtifact(a)}`, 'info', { build: r.name, artifact_id: a.id, files: a.files, images: a.images });
+        say(`--> ${r.name}: ${describeArtifact(a)}`, 'info', { build: r.name, artifact_id: a.id, files: a.files, images: a.images, skipped: r.skipped === true });
       }
     }
   }

@@ -41,6 +41,10 @@ function program(result: { code: number }, debug: { on: boolean }): Command {
     .option('--color <bool>', 'colored output (default: on when stdout is a terminal and NO_COLOR is unset)')
     .option('--debug', 'show debug messages and stack traces')
     .option('--dry-run', 'print what each build would use and make, and create nothing (as `bake plan`)')
+    .option(
+      '--skip-unchanged',
+      'amazon-ebs: when an AMI tagged bake:fingerprint with this build\'s fingerprint (template without {{timestamp}}/{{uuid}}, provisioned files, source AMI) exists, reuse it instead of building; post-processors still run',
+    )
     .action(async (template: string, flags) => {
       debug.on = flags.debug === true;
       result.code = await buildCommand(template, flags);

@@ -27,6 +27,18 @@ export interface BuildContext {
    * bounded by a timeout so a hung API call cannot hold the run forever.
    */
   cleanupSignal(timeoutMs?: number): AbortSignal;
+  /** Set by `bake build --skip-unchanged`; builders that can reuse an image built from the same inputs read it. */
+  readonly skipUnchanged?: SkipUnchanged;
+}
+
+/** What decides a build's image, besides the source image the builder resolves itself. */
+export interface SkipUnchanged {
+  /** The builder's and provisioners' configs with run-to-run values held constant (BuildFingerprintSource.template). */
+  template: unknown;
+  /** The provisioners' configs as this run rendered them, each with its `type`: the local files they use count too. */
+  provisioners: Record<string, unknown>[];
+  /** Where relative provisioner paths are read from: the working directory, as in Packer. */
+  baseDir: string;
 }
 
 /** What a provisioner gets. */

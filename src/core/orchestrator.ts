@@ -22,6 +22,8 @@ export interface RunOptions {
   /** Fired by Ctrl-C / SIGTERM. */
   signal: AbortSignal;
   journalPath: string;
+  /** `--skip-unchanged`: reuse an image built earlier from the same inputs, where the builder can. */
+  skipUnchanged?: boolean;
 }
 
 export interface BuildResult {
@@ -31,6 +33,8 @@ export interface BuildResult {
   artifacts: Artifact[];
   error?: string;
   aborted?: boolean;
+  /** The builder reused an image made earlier from the same inputs (`--skip-unchanged`). */
+  skipped?: boolean;
   durationMs: number;
 }
 
@@ -77,7 +81,11 @@ async function runOne(build: PlannedBuild, buildId: string, runController: Abort
   const { journal, templateDir, onError } = ctx;
   try {
     log.say(`Starting ${build.type} build...`);
+    if (options.skipUnchanged && !build.builder.skipsUnchanged) {
+      log.warn(`--skip-unchanged: the ${build.type} builder cannot reuse an earlier image (only amazon-ebs can); building as usual`);
+    }
     const artifact = await build.builder.run(ctx);
+    result.skipped = artifact?.metadata.skipped === true;
     result.artifacts = await runPostProcessors(build.postProcessorChains, artifact, {
       buildName: build.name,
       buildType: build.type,
@@ -109,7 +117,7 @@ export function buildContext(
   build: PlannedBuild,
   buildId: string,
   signal: AbortSignal,
-  options: Pick<RunOptions, 'plan' | 'bus' | 'onError' | 'force' | 'debug' | 'journalPath'>,
+  options: Pick<RunOptions, 'plan' | 'bus' | 'onError' | 'force' | 'debug' | 'journalPath' | 'skipUnchanged'>,
 ): BuildContext {
   const log = options.bus.logger(build.name);
   const templateDir = options.plan.templateDir;
@@ -127,6 +135,10 @@ export function buildContext(
     provision: (comm: Communicator, vars?: Record<string, string>) =>
       runProvisioners(build.provisioners, comm, { buildName: build.name, buildType: build.type, log, signal, templateDir }, vars),
     cleanupSignal: (timeoutMs = 10 * 60_000) => AbortSignal.timeout(timeoutMs),
+    skipUnchanged:
+      options.skipUnchanged && build.fingerprint
+        ? { template: build.fingerprint.template, provisioners: build.fingerprint.provisioners, baseDir: process.cwd() }
+        : undefined,
   };
 }
 

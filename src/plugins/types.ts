@@ -28,6 +28,8 @@ export interface Builder {
    * line each, creating nothing (read-only cloud calls only). Optional.
    */
   plan?(ctx: BuildContext): Promise<string[]>;
+  /** Whether run() honours ctx.skipUnchanged (`build --skip-unchanged`); the others build as usual, with a warning. */
+  readonly skipsUnchanged?: boolean;
 }
 
 export interface Provisioner {

@@ -64,8 +64,11 @@ export function fingerprint(input: FingerprintInput): string {
   return hash.digest('hex');
 }
 
+/** What a fingerprint look-up needs: RolloutClients, or a builder's own EC2 clients and signal. */
+export type ImageLookup = Pick<RolloutClients, 'ec2' | 'signal'>;
+
 /** The newest available AMI of this account tagged with the fingerprint, if any. */
-export async function findByFingerprint(clients: RolloutClients, region: string, value: string): Promise<{ imageId: string; name: string } | undefined> {
+export async function findByFingerprint(clients: ImageLookup, region: string, value: string): Promise<{ imageId: string; name: string } | undefined> {
   const ec2 = await import('@aws-sdk/client-ec2');
   const out = await call<Ec2.DescribeImagesCommandOutput>(
     await clients.ec2(region),

@@ -11,7 +11,7 @@ export { resolveAccess, rolloutAccessProperties, ROLLOUT_SENSITIVE, type AccessI
 export { keyValues, refreshInput, regionOf, type RefreshFlags } from './cli-flags.js';
 export { rollback, type RollbackRequest } from './rollback.js';
 export { commandContext } from './command-context.js';
-export { FINGERPRINT_TAG, findByFingerprint, fingerprint, type FingerprintInput } from './fingerprint.js';
+export { FINGERPRINT_TAG, findByFingerprint, fingerprint, type FingerprintInput, type ImageLookup } from './fingerprint.js';
 export { smokeTest, type SmokeTestConfig } from './smoke-test.js';
 export { smokeTestSchema } from './smoke-test-schema.js';
 export { cleanupRolloutLeftovers, ROLLOUT_RESOURCE_TYPES, type RolloutLeftoverOptions } from './leftovers.js';

@@ -1,6 +1,5 @@
 import { dirname } from 'node:path';
-import type { RolloutClients } from './clients.js';
-import { findByFingerprint, fingerprint, type FingerprintInput } from './fingerprint.js';
+import { findByFingerprint, fingerprint, type FingerprintInput, type ImageLookup } from './fingerprint.js';
 
 type Config = Record<string, unknown>;
 
@@ -20,7 +19,8 @@ export function provisionedFiles(provisioners: Config[]): string[] {
         files.push(...strings(p.script), ...strings(p.scripts));
         break;
       case 'file':
-        if (p.direction !== 'download') files.push(...strings(p.source), ...strings(p.sources));
+        // A generated source does not exist before the build: the steps that make it are hashed instead.
+        if (p.direction !== 'download' && p.generated !== true && p.generated !== 'true') files.push(...strings(p.source), ...strings(p.sources));
         break;
       case 'state':
         files.push(...strings(p.state_file).map((f) => dirname(f)));
@@ -37,7 +37,7 @@ export interface UnchangedCheck {
 }
 
 /** What `bake build --skip-unchanged` asks before launching anything: the fingerprint, and an AMI already made from it. */
-export async function checkUnchanged(clients: RolloutClients, region: string, input: FingerprintInput): Promise<UnchangedCheck> {
+export async function checkUnchanged(clients: ImageLookup, region: string, input: FingerprintInput): Promise<UnchangedCheck> {
   const value = fingerprint(input);
   return { fingerprint: value, existing: await findByFingerprint(clients, region, value) };
 }

@@ -30,6 +30,20 @@ export interface PlannedBuild {
   provisioners: PlannedProvisioner[];
   /** Each inner list is a chain; a flat entry of the template is a chain of one. */
   postProcessorChains: PlannedPostProcessor[][];
+  /** What `build --skip-unchanged` fingerprints; undefined when the build's configs have errors. */
+  fingerprint?: BuildFingerprintSource;
+}
+
+/** The parts of a build that decide its image, besides the files they name and the source image. */
+export interface BuildFingerprintSource {
+  /**
+   * The builder's and provisioners' configs rendered with values that change from run to run
+   * without changing the image ({{timestamp}}, {{isotime}}, {{uuid}}, {{template_dir}}, {{pwd}})
+   * held constant, and sensitive values replaced: the same for two runs of the same inputs.
+   */
+  template: { builder: Record<string, unknown>; provisioners: Record<string, unknown>[] };
+  /** The provisioners' configs as this run rendered them (each with its `type`), for the local files they use. */
+  provisioners: Record<string, unknown>[];
 }
 
 export interface PlannedVariable {

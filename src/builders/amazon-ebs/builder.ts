@@ -5,7 +5,8 @@ import { Ec2Clients } from '../../cloud/aws/index.js';
 import type { Builder } from '../../plugins/types.js';
 import { planAmazonEbs } from './plan.js';
 import type { ResolvedEbs } from './resolved.js';
-import type { Init } from './state.js';
+import { checkUnchanged, skippedArtifact } from './skip-unchanged.js';
+import type { ImageState, Init, SourceState } from './state.js';
 import { checkAmiNameStep } from './step-check-ami-name.js';
 import { provisionStep } from './step-provision.js';
 import { copyImagesStep } from './step-copy-images.js';
@@ -22,8 +23,12 @@ import { waitRunningStep } from './step-wait-running.js';
 
 /** The steps of one amazon-ebs build, in order; each undoes what it made. */
 export function amazonEbsPipeline(cfg: ResolvedEbs) {
-  return Pipeline.start<Init>()
-    .then(sourceAmiStep(cfg))
+  return afterSource(cfg, Pipeline.start<Init>().then(sourceAmiStep(cfg)));
+}
+
+/** Everything after finding the source AMI, so --skip-unchanged can stop in between. */
+function afterSource<I extends object>(cfg: ResolvedEbs, start: Pipeline<I, Init & SourceState>) {
+  return start
     .then(checkAmiNameStep(cfg))
     .then(networkStep(cfg))
     .then(keyPairStep(cfg))
@@ -39,6 +44,8 @@ export function amazonEbsPipeline(cfg: ResolvedEbs) {
 }
 
 export class AmazonEbsBuilder implements Builder {
+  readonly skipsUnchanged = true;
+
   constructor(readonly cfg: ResolvedEbs) {}
 
   plan(ctx: BuildContext): Promise<string[]> {
@@ -47,22 +54,34 @@ export class AmazonEbsBuilder implements Builder {
 
   async run(ctx: BuildContext): Promise<Artifact | undefined> {
     const clients = new Ec2Clients(this.cfg.access);
+    const init: Init = { clients, outcome: { succeeded: false } };
     try {
-      const state = await amazonEbsPipeline(this.cfg).run(ctx, { clients, outcome: { succeeded: false } });
-      const images = state.images;
-      if (Object.keys(images).length === 0) return undefined;
-      const id = Object.entries(images).map(([region, ami]) => `${region}:${ami}`).join(',');
-      return {
-        builderType: 'amazon-ebs',
-        buildName: ctx.buildName,
-        id,
-        files: [],
-        images,
-        metadata: { source_ami: state.source.id, source_ami_name: state.source.name, ami_name: state.amiName, region: this.cfg.region },
-        description: `AMIs were created:\n${Object.entries(images).map(([r, a]) => `${r}: ${a}`).join('\n')}`,
-      };
+      const skip = ctx.skipUnchanged;
+      if (!skip) return this.artifact(ctx, await amazonEbsPipeline(this.cfg).run(ctx, init));
+      const found = await Pipeline.start<Init>().then(sourceAmiStep(this.cfg)).run(ctx, init);
+      const check = await checkUnchanged(this.cfg, ctx, clients, found.source, skip);
+      if (check.existing) return skippedArtifact(this.cfg, ctx, found.source, check);
+      const state = await afterSource(this.cfg, Pipeline.start<Init & SourceState>()).run(ctx, { ...found, imageTags: check.tags });
+      const artifact = this.artifact(ctx, state);
+      if (artifact) artifact.metadata.fingerprint = check.fingerprint;
+      return artifact;
     } finally {
       await clients.destroy();
     }
+  }
+
+  private artifact(ctx: BuildContext, state: SourceState & ImageState & { amiName: string }): Artifact | undefined {
+    const images = state.images;
+    if (Object.keys(images).length === 0) return undefined;
+    const id = Object.entries(images).map(([region, ami]) => `${region}:${ami}`).join(',');
+    return {
+      builderType: 'amazon-ebs',
+      buildName: ctx.buildName,
+      id,
+      files: [],
+      images,
+      metadata: { source_ami: state.source.id, source_ami_name: state.source.name, ami_name: state.amiName, region: this.cfg.region },
+      description: `AMIs were created:\n${Object.entries(images).map(([r, a]) => `${r}: ${a}`).join('\n')}`,
+    };
   }
 }

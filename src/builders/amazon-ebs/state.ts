@@ -8,6 +8,8 @@ export interface Init {
   clients: Ec2Clients;
   /** Set by the last step: until then, cleanups remove the AMIs made so far. */
   outcome: { succeeded: boolean };
+  /** Tags every AMI of the build gets besides `tags` (bake:fingerprint with --skip-unchanged). */
+  imageTags?: Record<string, string>;
 }
 
 export interface SourceState {

@@ -19,7 +19,7 @@ export function tagImagesStep(cfg: ResolvedEbs): Step<Init & SourceState & Image
           const opts = (what: string) => ({ what: `amazon-ebs: ${what} in ${region}`, signal: ctx.signal, retryNotFound: true });
           const data = templateData(cfg, state, region);
           const snaps = state.snapshots[region] ?? [];
-          const tags = renderTags(cfg, 'tags', cfg.ami.tags, data);
+          const tags = { ...renderTags(cfg, 'tags', cfg.ami.tags, data), ...state.imageTags };
           const snapTags = renderTags(cfg, 'snapshot_tags', cfg.ami.snapshotTags, data);
           if (Object.keys(tags).length) {
             ctx.log.say(`Adding tags to AMI ${id} in ${region}`);

@@ -73,11 +73,11 @@ export const FUNCTIONS: Record<string, TemplateFunction> = {
     },
   },
   strftime: { params: ['string'], call: (ctx, format: string) => strftime(runTime(ctx), format) },
-  uuid: { params: [], call: () => randomUUID() },
+  uuid: { params: [], call: (ctx) => (ctx.stable ? '00000000-0000-0000-0000-000000000000' : randomUUID()) },
   build_name: { params: [], call: (ctx) => required(ctx, ctx.buildName, 'build_name') },
   build_type: { params: [], call: (ctx) => required(ctx, ctx.buildType, 'build_type') },
-  template_dir: { params: [], call: (ctx) => resolve(required(ctx, ctx.templateDir, 'template_dir')) },
-  pwd: { params: [], call: () => process.cwd() },
+  template_dir: { params: [], call: (ctx) => (ctx.stable ? '.' : resolve(required(ctx, ctx.templateDir, 'template_dir'))) },
+  pwd: { params: [], call: (ctx) => (ctx.stable ? '.' : process.cwd()) },
   packer_version: { params: [], call: () => bakeVersion() },
   build: {
     params: ['string'],
@@ -123,6 +123,7 @@ export const FUNCTIONS: Record<string, TemplateFunction> = {
 /** The run's start: one value for every {{timestamp}} and {{isotime}} of a run, as in Packer. */
 export const RUN_START = new Date();
 function runTime(ctx: RenderContext): Date {
+  if (ctx.stable) return new Date(0);
   return ctx.now ?? RUN_START;
 }
 

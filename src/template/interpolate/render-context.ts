@@ -22,4 +22,10 @@ export interface RenderContext {
   /** {{env}} is allowed only in the defaults of "variables", as in Packer. */
   allowEnv?: boolean;
   env?: NodeJS.ProcessEnv;
+  /**
+   * For fingerprints (`build --skip-unchanged`): values that differ from run to run without
+   * changing the image ({{timestamp}}, {{isotime}}, {{strftime}}, {{uuid}}, {{template_dir}},
+   * {{pwd}}) render as constants.
+   */
+  stable?: boolean;
 }

@@ -1,9 +1,11 @@
 import type { Builder } from '../../plugins/types.js';
+import type { BuildFingerprintSource } from '../plan.js';
 import { builderCommonProperties } from './envelope-schema.js';
 import { interpolateConfig } from './interpolate-config.js';
 import { buildRenderContext, type Loader } from './loader.js';
 import { addOnce, createPlugin } from './plugin-config.js';
 import { splitBlock, unknownType } from './common-keys.js';
+import { stableConfig } from './fingerprint-source.js';
 
 export interface BuildHead {
   name: string;
@@ -11,6 +13,8 @@ export interface BuildHead {
   path: string;
   /** Undefined when the builder's config has errors (reported in loader.findings). */
   builder?: Builder;
+  /** Filled in as the build's provisioners are planned. */
+  fingerprint?: BuildFingerprintSource;
 }
 
 /** One build per builder block: name (default its type, unique), config checked and created. */
@@ -41,6 +45,7 @@ export function planBuilders(loader: Loader, blocks: Record<string, unknown>[]):
     if (!ok) return;
     const env = { file: loader.file, path, templateDir: loader.templateDir };
     head.builder = createPlugin(plugin, config, env, Object.keys(builderCommonProperties), loader.findings, unset);
+    if (head.builder) head.fingerprint = { template: { builder: stableConfig(loader, type, rest, head, plugin.deferred), provisioners: [] }, provisioners: [] };
   });
   return heads;
 }

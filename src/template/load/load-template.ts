@@ -11,6 +11,7 @@ import type { Loader } from './loader.js';
 import { planPostProcessors } from './post-processors.js';
 import { planProvisioners } from './provisioners.js';
 import { readTemplate, stripComments } from './read-json.js';
+import { withoutSecrets } from './fingerprint-source.js';
 import { resolveVariables } from './variables.js';
 
 export interface LoadOptions {
@@ -67,7 +68,7 @@ export function loadTemplate(file: string, options: LoadOptions): BuildPlan {
   }
 
   const now = options.now ?? RUN_START;
-  const variables = resolveVariables({
+  const variableInput = {
     file,
     templateDir,
     declared: envelope.variables ?? {},
@@ -76,7 +77,8 @@ export function loadTemplate(file: string, options: LoadOptions): BuildPlan {
     vars: options.vars ?? {},
     env: options.env ?? process.env,
     now,
-  });
+  };
+  const variables = resolveVariables(variableInput);
   plan.variables = variables.planned;
   for (const v of variables.planned) if (v.sensitive && v.value !== '') plan.sensitiveValues.push(v.value);
 
@@ -85,6 +87,7 @@ export function loadTemplate(file: string, options: LoadOptions): BuildPlan {
     templateDir,
     registry: options.registry,
     userVars: variables.values,
+    stableVars: resolveVariables({ ...variableInput, stable: true }).values,
     unsetVars: variables.unset,
     now,
     // Variable errors come first; the plugin checks still run, skipping values that use a variable without a value.
@@ -103,6 +106,7 @@ export function loadTemplate(file: string, options: LoadOptions): BuildPlan {
       builder: head.builder!,
       provisioners: provisioners.get(head.name) ?? [],
       postProcessorChains: postProcessors.get(head.name) ?? [],
+      fingerprint: head.fingerprint && withoutSecrets(head.fingerprint, plan.sensitiveValues),
     }),
   );
   return plan;

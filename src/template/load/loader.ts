@@ -8,6 +8,8 @@ export interface Loader {
   templateDir: string;
   registry: Registry;
   userVars: Record<string, string>;
+  /** The variables rendered with run-to-run values held constant, for fingerprints. */
+  stableVars?: Record<string, string>;
   /** Variables left without a value by an error already reported. */
   unsetVars: ReadonlySet<string>;
   now: Date;

@@ -6,6 +6,7 @@ import { provisionerCommonProperties } from './envelope-schema.js';
 import { interpolateConfig } from './interpolate-config.js';
 import { appliesTo, buildRenderContext, type Loader } from './loader.js';
 import { createPlugin } from './plugin-config.js';
+import { stableConfig } from './fingerprint-source.js';
 
 interface Common {
   only?: string[];
@@ -42,6 +43,8 @@ export function planProvisioners(loader: Loader, blocks: Record<string, unknown>
       const env = { file: loader.file, path, templateDir: loader.templateDir };
       const instance = createPlugin(plugin, config, env, Object.keys(provisionerCommonProperties), loader.findings, unset);
       if (!instance || !checked) continue;
+      build.fingerprint?.template.provisioners.push(stableConfig(loader, type, merged, build, plugin.deferred));
+      build.fingerprint?.provisioners.push({ type, ...config });
       byBuild.get(build.name)?.push({
         type,
         path,

@@ -13,6 +13,8 @@ export interface VariableInput {
   vars: Record<string, string>;
   env: NodeJS.ProcessEnv;
   now: Date;
+  /** Render time-only values as constants (see RenderContext.stable), for fingerprints. */
+  stable?: boolean;
 }
 
 export interface ResolvedVariables {
@@ -69,7 +71,7 @@ export function resolveVariables(input: VariableInput): ResolvedVariables {
     resolving.push(name);
     try {
       const where = origin[name] ?? `${input.file}: variables.${name}`;
-      values[name] = render(value, { userVars, allowEnv: true, env: input.env, now: input.now, templateDir: input.templateDir, where });
+      values[name] = render(value, { userVars, allowEnv: true, env: input.env, now: input.now, templateDir: input.templateDir, where, stable: input.stable });
     } catch (err) {
       unset.add(name);
       throw err;

@@ -1,0 +1,55 @@
+import type { Artifact } from '../../core/artifact.js';
+import type { BuildContext, SkipUnchanged } from '../../core/context.js';
+import type { Ec2Clients } from '../../cloud/aws/index.js';
+import type { ResolvedEbs } from './resolved.js';
+import type { SourceState } from './state.js';
+
+export interface UnchangedCheck {
+  fingerprint: string;
+  /** The tag every AMI of this build gets, so the next run finds it. */
+  tags: Record<string, string>;
+  /** The AMIs made earlier from the same inputs, per region; set only when every region has one. */
+  existing?: { images: Record<string, string>; name: string };
+}
+
+/**
+ * `build --skip-unchanged`: the fingerprint of the template part, the provisioned files, the
+ * user_data_file and the source AMI, and the AMIs already tagged with it in the build region and
+ * every ami_regions region. A region without one means the build runs, so no region is left out.
+ */
+export async function checkUnchanged(cfg: ResolvedEbs, ctx: BuildContext, clients: Ec2Clients, source: SourceState['source'], skip: SkipUnchanged): Promise<UnchangedCheck> {
+  const { FINGERPRINT_TAG, findByFingerprint, fingerprint, provisionedFiles } = await import('../../rollout/index.js');
+  const files = provisionedFiles(skip.provisioners);
+  if (cfg.userDataFile) files.push(cfg.userDataFile);
+  const value = fingerprint({ template: skip.template, files, sourceImage: source.id, baseDir: skip.baseDir });
+  const tags = { [FINGERPRINT_TAG]: value };
+  if (cfg.ami.skipCreate) {
+    ctx.log.warn('--skip-unchanged: skip_create_ami is set, so there is no AMI to reuse; building as usual');
+    return { fingerprint: value, tags };
+  }
+  const regions = [cfg.region, ...cfg.ami.regions];
+  const lookup = { ec2: (region: string) => clients.get(region), signal: ctx.signal };
+  const found = await Promise.all(regions.map((region) => findByFingerprint(lookup, region, value)));
+  const missing = regions.filter((_, i) => !found[i]);
+  if (missing.length > 0) {
+    const where = missing.length === regions.length ? '' : ` in ${missing.join(', ')}`;
+    ctx.log.say(`Fingerprint ${value}: no AMI has it yet${where}; building`);
+    return { fingerprint: value, tags };
+  }
+  return { fingerprint: value, tags, existing: { images: Object.fromEntries(regions.map((r, i) => [r, found[i]!.imageId])), name: found[0]!.name } };
+}
+
+/** The artifact of a skipped build: the AMIs made earlier, so post-processors (rollout, retention) still run. */
+export function skippedArtifact(cfg: ResolvedEbs, ctx: BuildContext, source: SourceState['source'], check: UnchangedCheck): Artifact {
+  const images = check.existing!.images;
+  ctx.log.say(`Skipping: ${images[cfg.region]} already has fingerprint ${check.fingerprint}; no instance started`);
+  return {
+    builderType: 'amazon-ebs',
+    buildName: ctx.buildName,
+    id: Object.entries(images).map(([region, ami]) => `${region}:${ami}`).join(','),
+    files: [],
+    images,
+    metadata: { source_ami: source.id, source_ami_name: source.name, ami_name: check.existing!.name, region: cfg.region, fingerprint: check.fingerprint, skipped: true },
+    description: `AMIs unchanged, reused (--skip-unchanged):\n${Object.entries(images).map(([r, a]) => `${r}: ${a}`).join('\n')}`,
+  };
+}
