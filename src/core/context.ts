@@ -34,7 +34,7 @@ export interface BuildContext {
 /** What decides a build's image, besides the source image the builder resolves itself. */
 export interface SkipUnchanged {
   /** The builder's and provisioners' configs with run-to-run values held constant (BuildFingerprintSource.template). */
-  template: unknown;
+  template: { builder: Record<string, unknown>; provisioners: Record<string, unknown>[] };
   /** The provisioners' configs as this run rendered them, each with its `type`: the local files they use count too. */
   provisioners: Record<string, unknown>[];
   /** Where relative provisioner paths are read from: the working directory, as in Packer. */

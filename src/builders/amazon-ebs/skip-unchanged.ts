@@ -2,7 +2,21 @@ import type { Artifact } from '../../core/artifact.js';
 import type { BuildContext, SkipUnchanged } from '../../core/context.js';
 import type { Ec2Clients } from '../../cloud/aws/index.js';
 import type { ResolvedEbs } from './resolved.js';
+import { accessProperties } from './schema-access.js';
 import type { SourceState } from './state.js';
+
+/**
+ * Options saying how bake reaches AWS and the instance, not what goes into the image. They stay
+ * out of the fingerprint, so fresh temporary credentials every night or a new bastion do not
+ * rebuild.
+ */
+const HOW_NOT_WHAT = new Set(Object.keys(accessProperties).filter((k) => k !== 'region'));
+const CONNECTION =
+  /^(ssh_(host|port|password|private_key_file|agent_auth|timeout|wait_timeout|handshake_attempts|keep_alive_interval|read_write_timeout|ciphers|key_exchange_algorithms|certificate_file|keypair_name|temporary_key_pair_\w+)|ssh_(bastion|proxy)_\w+|temporary_key_pair_\w+|pause_before_connecting)$/;
+
+function imageDeciding(builder: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(builder).filter(([k]) => !HOW_NOT_WHAT.has(k) && !CONNECTION.test(k)));
+}
 
 export interface UnchangedCheck {
   fingerprint: string;
@@ -21,7 +35,8 @@ export async function checkUnchanged(cfg: ResolvedEbs, ctx: BuildContext, client
   const { FINGERPRINT_TAG, findByFingerprint, fingerprint, provisionedFiles } = await import('../../rollout/index.js');
   const files = provisionedFiles(skip.provisioners);
   if (cfg.userDataFile) files.push(cfg.userDataFile);
-  const value = fingerprint({ template: skip.template, files, sourceImage: source.id, baseDir: skip.baseDir });
+  const template = { ...skip.template, builder: imageDeciding(skip.template.builder) };
+  const value = fingerprint({ template, files, sourceImage: source.id, baseDir: skip.baseDir });
   const tags = { [FINGERPRINT_TAG]: value };
   if (cfg.ami.skipCreate) {
     ctx.log.warn('--skip-unchanged: skip_create_ami is set, so there is no AMI to reuse; building as usual');

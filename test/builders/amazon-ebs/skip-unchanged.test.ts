@@ -29,14 +29,17 @@ function project(): string {
   dir = mkdtempSync(join(tmpdir(), 'bake-skip-'));
   writeFileSync(join(dir, 'setup.sh'), '#!/bin/sh\necho installing app\n');
   const template = {
-    variables: { app_version: '1.0', api_token: 'tok-Secret-123' },
-    'sensitive-variables': ['api_token'],
+    variables: { app_version: '1.0', api_token: 'tok-Secret-123', key_id: 'AKIDNIGHT1', secret: 'night-secret-1', wait: '20s' },
+    'sensitive-variables': ['api_token', 'secret'],
     builders: [
       {
         type: 'amazon-ebs',
         ...ebsConfig(sshd, {
           ami_name: 'web-{{timestamp}}',
           ami_regions: ['eu-west-1'],
+          access_key: '{{user `key_id`}}',
+          secret_key: '{{user `secret`}}',
+          ssh_timeout: '{{user `wait`}}',
           tags: { Version: "{{user `app_version`}}", BuildUuid: '{{uuid}}', Built: '{{isotime}}' },
         }),
       },
@@ -116,15 +119,19 @@ describe('amazon-ebs with --skip-unchanged', () => {
     expect(env.fake.callsOf('RunInstances').at(-1)!.input.ImageId).toBe(newer.id);
   });
 
-  it('rebuilds when a variable changes; sensitive values stay out of what is hashed', async () => {
+  it('rebuilds when a variable changes, not when only credentials or connection options do; secrets stay out of what is hashed', async () => {
     env = fakeWithSshd(sshd);
     const file = project();
     const first = await build(file);
     const source = JSON.stringify(first.plan.builds[0].fingerprint!.template);
     expect(source).not.toContain('tok-Secret-123');
+    expect(source).not.toContain('night-secret-1');
     expect(source).toContain('TOKEN=<sensitive>');
     expect(source).toContain('"script":"./setup.sh"');
     expect(source).toContain('"ami_name":"web-0"');
+    const rotated = await build(file, { key_id: 'AKIDNIGHT2', secret: 'night-secret-2', wait: '30s', api_token: 'tok-Secret-456' });
+    expect(rotated.started.instances).toBe(0);
+    expect(rotated.artifact.metadata.fingerprint).toBe(first.artifact.metadata.fingerprint);
     const bumped = await build(file, { app_version: '1.1' });
     expect(bumped.started.instances).toBe(1);
     expect(bumped.artifact.metadata.fingerprint).not.toBe(first.artifact.metadata.fingerprint);
