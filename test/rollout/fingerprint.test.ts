@@ -82,6 +82,7 @@ describe('skip-unchanged helpers', () => {
         { type: 'file', source: 'files/', destination: '/etc' },
         { type: 'file', sources: ['x', 'y'], destination: '/etc' },
         { type: 'file', source: '/var/log/syslog', destination: 'out/', direction: 'download' },
+        { type: 'file', source: 'made-by-the-build.tar', destination: '/tmp/', generated: true },
         { type: 'shell-local', script: 'local.sh' },
         { type: 'state', state_file: 'states/web.yaml' },
       ]),
