@@ -43,7 +43,7 @@ export async function buildCommand(file: string, flags: BuildFlags): Promise<num
   const { signal, dispose } = abortOnSignals(bus);
   if (flags.dryRun) {
     try {
-      const planned = await planBuilds(plan, buildNames, bus, signal, defaultJournalPath());
+      const planned = await planBuilds(plan, buildNames, bus, signal, defaultJournalPath(), flags.skipUnchanged ?? false);
       return planned.some((p) => p.error) ? 1 : 0;
     } finally {
       dispose();

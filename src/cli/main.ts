@@ -57,6 +57,7 @@ function program(result: { code: number }, debug: { on: boolean }): Command {
     .option('--var-file <file>', VAR_FILE_HELP, collect)
     .option('--only <builds>', 'plan only these builds', collect)
     .option('--except <builds>', 'plan every build but these', collect)
+    .option('--skip-unchanged', 'amazon-ebs: also say whether `build --skip-unchanged` would reuse an AMI or build')
     .option('--machine-readable', 'print one JSON object per event')
     .option('--color <bool>', 'colored output')
     .option('--debug', 'show debug messages and stack traces')

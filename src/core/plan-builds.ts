@@ -14,11 +14,18 @@ export interface DryRunResult {
  * `bake plan` / `build --dry-run`: asks each builder what it would use and make, creating nothing.
  * Builders without a plan of their own are described from the template alone.
  */
-export async function planBuilds(plan: BuildPlan, buildNames: string[], bus: EventBus, signal: AbortSignal, journalPath: string): Promise<DryRunResult[]> {
+export async function planBuilds(
+  plan: BuildPlan,
+  buildNames: string[],
+  bus: EventBus,
+  signal: AbortSignal,
+  journalPath: string,
+  skipUnchanged = false,
+): Promise<DryRunResult[]> {
   const results: DryRunResult[] = [];
   for (const build of plan.builds.filter((b) => buildNames.includes(b.name))) {
     const log = bus.logger(build.name);
-    const ctx = buildContext(build, `bake-plan-${randomUUID().slice(0, 8)}`, signal, { plan, bus, journalPath });
+    const ctx = buildContext(build, `bake-plan-${randomUUID().slice(0, 8)}`, signal, { plan, bus, journalPath, skipUnchanged });
     const result: DryRunResult = { name: build.name, lines: [] };
     try {
       result.lines = build.builder.plan ? await build.builder.plan(ctx) : [`${build.type} build (this builder creates nothing before it runs; no details to resolve)`];

@@ -61,6 +61,7 @@ export class AmazonEbsBuilder implements Builder {
       const found = await Pipeline.start<Init>().then(sourceAmiStep(this.cfg)).run(ctx, init);
       const check = await checkUnchanged(this.cfg, ctx, clients, found.source, skip);
       if (check.existing) return skippedArtifact(this.cfg, ctx, found.source, check);
+      ctx.log.say(`Fingerprint ${check.fingerprint}: ${check.why}; building`);
       const state = await afterSource(this.cfg, Pipeline.start<Init & SourceState>()).run(ctx, { ...found, imageTags: check.tags });
       const artifact = this.artifact(ctx, state);
       if (artifact) artifact.metadata.fingerprint = check.fingerprint;

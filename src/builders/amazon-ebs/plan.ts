@@ -4,6 +4,7 @@ import { amiNameProblem } from './regions.js';
 import { renderTags, renderValue } from './render-tags.js';
 import type { ResolvedEbs } from './resolved.js';
 import { templateData } from './state.js';
+import { checkUnchanged } from './skip-unchanged.js';
 import { imagesNamed } from './step-check-ami-name.js';
 import { sourceAmiStep } from './step-source-ami.js';
 
@@ -18,6 +19,11 @@ export async function planAmazonEbs(cfg: ResolvedEbs, ctx: BuildContext): Promis
     const { source } = await sourceAmiStep(cfg).run(ctx, init);
     const state = { ...init, source };
     const lines = [`source AMI: ${source.id} "${source.name}" in ${cfg.region}`];
+    if (ctx.skipUnchanged) {
+      const check = await checkUnchanged(cfg, ctx, clients, source, ctx.skipUnchanged);
+      const reuse = check.existing && list(Object.entries(check.existing.images).map(([r, id]) => `${r}:${id}`));
+      lines.push(`--skip-unchanged: fingerprint ${check.fingerprint}: ${reuse ? `would reuse ${reuse}; nothing would be built` : `${check.why}: would build`}`);
+    }
     const amiName = renderValue(cfg, 'ami_name', cfg.ami.name, templateData(cfg, state));
     const market = cfg.spot ? `spot at ${cfg.spot.maxPrice ?? 'up to the on-demand price'}` : 'on-demand';
     lines.push(`instance: ${list(cfg.instanceTypes)} (${market}), IMDSv2 ${cfg.metadata.httpTokens}`);

@@ -24,6 +24,8 @@ export interface UnchangedCheck {
   tags: Record<string, string>;
   /** The AMIs made earlier from the same inputs, per region; set only when every region has one. */
   existing?: { images: Record<string, string>; name: string };
+  /** Why the build has to run, when `existing` is not set. */
+  why?: string;
 }
 
 /**
@@ -38,18 +40,14 @@ export async function checkUnchanged(cfg: ResolvedEbs, ctx: BuildContext, client
   const template = { ...skip.template, builder: imageDeciding(skip.template.builder) };
   const value = fingerprint({ template, files, sourceImage: source.id, baseDir: skip.baseDir });
   const tags = { [FINGERPRINT_TAG]: value };
-  if (cfg.ami.skipCreate) {
-    ctx.log.warn('--skip-unchanged: skip_create_ami is set, so there is no AMI to reuse; building as usual');
-    return { fingerprint: value, tags };
-  }
+  if (cfg.ami.skipCreate) return { fingerprint: value, tags, why: 'skip_create_ami is set, so there is no AMI to reuse' };
   const regions = [cfg.region, ...cfg.ami.regions];
   const lookup = { ec2: (region: string) => clients.get(region), signal: ctx.signal };
   const found = await Promise.all(regions.map((region) => findByFingerprint(lookup, region, value)));
   const missing = regions.filter((_, i) => !found[i]);
   if (missing.length > 0) {
     const where = missing.length === regions.length ? '' : ` in ${missing.join(', ')}`;
-    ctx.log.say(`Fingerprint ${value}: no AMI has it yet${where}; building`);
-    return { fingerprint: value, tags };
+    return { fingerprint: value, tags, why: `no AMI has it yet${where}` };
   }
   return { fingerprint: value, tags, existing: { images: Object.fromEntries(regions.map((r, i) => [r, found[i]!.imageId])), name: found[0]!.name } };
 }

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { runBuilds } from '../../../src/core/orchestrator.js';
+import { planBuilds } from '../../../src/core/plan-builds.js';
 import { registry } from '../../../src/plugins/registry.js';
 import { FINGERPRINT_TAG } from '../../../src/rollout/index.js';
 import { loadTemplate } from '../../../src/template/index.js';
@@ -146,5 +147,23 @@ describe('amazon-ebs with --skip-unchanged', () => {
     expect(next.started.instances).toBe(1);
     expect(next.lines).toContain(`say: Fingerprint ${first.artifact.metadata.fingerprint}: no AMI has it yet in eu-west-1; building`);
     expect(next.artifact.metadata.fingerprint).toBe(first.artifact.metadata.fingerprint);
+  });
+
+  it('bake plan --skip-unchanged says whether the build would reuse an AMI or build, creating nothing', async () => {
+    env = fakeWithSshd(sshd);
+    const file = project();
+    const planLine = async () => {
+      const plan = loadTemplate(file, { registry, now: new Date((clock += 3_600_000)) });
+      const [result] = await planBuilds(plan, ['amazon-ebs'], recordingBus().bus, new AbortController().signal, join(dir, 'journal.jsonl'), true);
+      return result.lines.find((l) => l.startsWith('--skip-unchanged: '));
+    };
+    const before = await planLine();
+    const first = await build(file);
+    const fp = first.artifact.metadata.fingerprint as string;
+    expect(before).toBe(`--skip-unchanged: fingerprint ${fp}: no AMI has it yet: would build`);
+    expect(await planLine()).toBe(
+      `--skip-unchanged: fingerprint ${fp}: would reuse us-east-1:${first.artifact.images['us-east-1']}, eu-west-1:${first.artifact.images['eu-west-1']}; nothing would be built`,
+    );
+    expect(env.fake.callsOf('RunInstances')).toHaveLength(1);
   });
 });
