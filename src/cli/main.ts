@@ -43,7 +43,7 @@ function program(result: { code: number }, debug: { on: boolean }): Command {
     .option('--dry-run', 'print what each build would use and make, and create nothing (as `bake plan`)')
     .option(
       '--skip-unchanged',
-      'amazon-ebs: when an AMI tagged bake:fingerprint with this build\'s fingerprint (template without {{timestamp}}/{{uuid}}, provisioned files, source AMI) exists, reuse it instead of building; post-processors still run',
+      'amazon-ebs, openstack: when an image tagged bake:fingerprint with this build\'s fingerprint (template without {{timestamp}}/{{uuid}}, provisioned files, source image) exists, reuse it instead of building; post-processors still run',
     )
     .action(async (template: string, flags) => {
       debug.on = flags.debug === true;

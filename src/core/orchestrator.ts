@@ -82,7 +82,7 @@ async function runOne(build: PlannedBuild, buildId: string, runController: Abort
   try {
     log.say(`Starting ${build.type} build...`);
     if (options.skipUnchanged && !build.builder.skipsUnchanged) {
-      log.warn(`--skip-unchanged: the ${build.type} builder cannot reuse an earlier image (only amazon-ebs can); building as usual`);
+      log.warn(`--skip-unchanged: the ${build.type} builder cannot reuse an earlier image (amazon-ebs and openstack can); building as usual`);
     }
     const artifact = await build.builder.run(ctx);
     result.skipped = artifact?.metadata.skipped === true;

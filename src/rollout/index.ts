@@ -15,5 +15,5 @@ export { FINGERPRINT_TAG, findByFingerprint, fingerprint, type FingerprintInput,
 export { smokeTest, type SmokeTestConfig } from './smoke-test.js';
 export { smokeTestSchema } from './smoke-test-schema.js';
 export { cleanupRolloutLeftovers, ROLLOUT_RESOURCE_TYPES, type RolloutLeftoverOptions } from './leftovers.js';
-export { checkUnchanged, provisionedFiles, type UnchangedCheck } from './skip-unchanged.js';
+export { buildFingerprint, checkUnchanged, isConnectionOption, provisionedFiles, type UnchangedCheck } from './skip-unchanged.js';
 export { appendRecord, type RolloutRecord } from './record-file.js';

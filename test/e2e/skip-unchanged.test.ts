@@ -120,9 +120,9 @@ describe('bake build --skip-unchanged (CLI)', () => {
     writeFileSync(file, JSON.stringify({ builders: [{ type: 'null', communicator: 'none' }], provisioners: [{ type: 'shell-local', inline: ['echo built anyway'] }] }));
     const run = await runBake(['build', '--skip-unchanged', file], { cwd: dir, env: { BAKE_CACHE_DIR: dir } });
     expect(run.code).toBe(0);
-    expect(run.stdout).toContain('==> null: Warning: --skip-unchanged: the null builder cannot reuse an earlier image (only amazon-ebs can); building as usual\n');
+    expect(run.stdout).toContain('==> null: Warning: --skip-unchanged: the null builder cannot reuse an earlier image (amazon-ebs and openstack can); building as usual\n');
     expect(run.stdout).toContain('built anyway');
     const help = await runBake(['build', '--help']);
-    expect(help.stdout.replace(/\s+/g, ' ')).toContain('--skip-unchanged amazon-ebs: when an AMI tagged bake:fingerprint');
+    expect(help.stdout.replace(/\s+/g, ' ')).toContain('--skip-unchanged amazon-ebs, openstack: when an image tagged bake:fingerprint');
   });
 });

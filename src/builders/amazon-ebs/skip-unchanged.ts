@@ -5,18 +5,8 @@ import type { ResolvedEbs } from './resolved.js';
 import { accessProperties } from './schema-access.js';
 import type { SourceState } from './state.js';
 
-/**
- * Options saying how bake reaches AWS and the instance, not what goes into the image. They stay
- * out of the fingerprint, so fresh temporary credentials every night or a new bastion do not
- * rebuild.
- */
-const HOW_NOT_WHAT = new Set(Object.keys(accessProperties).filter((k) => k !== 'region'));
-const CONNECTION =
-  /^(ssh_(host|port|password|private_key_file|agent_auth|timeout|wait_timeout|handshake_attempts|keep_alive_interval|read_write_timeout|ciphers|key_exchange_algorithms|certificate_file|keypair_name|temporary_key_pair_\w+)|ssh_(bastion|proxy)_\w+|temporary_key_pair_\w+|pause_before_connecting)$/;
-
-function imageDeciding(builder: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(builder).filter(([k]) => !HOW_NOT_WHAT.has(k) && !CONNECTION.test(k)));
-}
+/** Credentials and endpoints say how bake reaches AWS, not what goes into the image: fresh temporary keys every night must not rebuild. */
+const ACCESS = new Set(Object.keys(accessProperties).filter((k) => k !== 'region'));
 
 export interface UnchangedCheck {
   fingerprint: string;
@@ -34,11 +24,11 @@ export interface UnchangedCheck {
  * every ami_regions region. A region without one means the build runs, so no region is left out.
  */
 export async function checkUnchanged(cfg: ResolvedEbs, ctx: BuildContext, clients: Ec2Clients, source: SourceState['source'], skip: SkipUnchanged): Promise<UnchangedCheck> {
-  const { FINGERPRINT_TAG, findByFingerprint, fingerprint, provisionedFiles } = await import('../../rollout/index.js');
-  const files = provisionedFiles(skip.provisioners);
-  if (cfg.userDataFile) files.push(cfg.userDataFile);
-  const template = { ...skip.template, builder: imageDeciding(skip.template.builder) };
-  const value = fingerprint({ template, files, sourceImage: source.id, baseDir: skip.baseDir });
+  const { FINGERPRINT_TAG, buildFingerprint, findByFingerprint, isConnectionOption } = await import('../../rollout/index.js');
+  const value = buildFingerprint(skip, source.id, {
+    omit: (key) => ACCESS.has(key) || isConnectionOption(key),
+    extraFiles: cfg.userDataFile ? [cfg.userDataFile] : [],
+  });
   const tags = { [FINGERPRINT_TAG]: value };
   if (cfg.ami.skipCreate) return { fingerprint: value, tags, why: 'skip_create_ami is set, so there is no AMI to reuse' };
   const regions = [cfg.region, ...cfg.ami.regions];

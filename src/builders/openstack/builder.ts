@@ -5,6 +5,8 @@ import { Pipeline } from '../../core/steps.js';
 import type { Builder } from '../../plugins/types.js';
 import { openstackArtifact } from './artifact.js';
 import type { ResolvedOpenstack } from './resolved.js';
+import { checkUnchanged, skippedArtifact } from './skip-unchanged.js';
+import type { AuthState, ImageState, InitState } from './state.js';
 import { stepAddress } from './step-address.js';
 import { stepAuthenticate } from './step-authenticate.js';
 import { stepCreateImage } from './step-create-image.js';
@@ -18,11 +20,20 @@ import { stepSourceImage } from './step-source-image.js';
 import { stepStop } from './step-stop.js';
 import { stepVolume } from './step-volume.js';
 
+type SourceFound = InitState & AuthState & { sourceImageId: string };
+
 /** Everything is looked up (image, flavor, networks) before anything is created. */
 export function openstackPipeline(config: ResolvedOpenstack, transport?: Transport) {
-  return Pipeline.start()
-    .then(stepAuthenticate(config, transport))
-    .then(stepSourceImage(config))
+  return afterSource(config, sourcePipeline(config, transport));
+}
+
+function sourcePipeline(config: ResolvedOpenstack, transport?: Transport) {
+  return Pipeline.start<InitState>().then(stepAuthenticate(config, transport)).then(stepSourceImage(config));
+}
+
+/** Everything after finding the source image, so --skip-unchanged can stop in between. */
+function afterSource<I extends object>(config: ResolvedOpenstack, start: Pipeline<I, SourceFound>) {
+  return start
     .then(stepFlavor(config))
     .then(stepNetworks(config))
     .then(stepKeyPair(config))
@@ -36,13 +47,28 @@ export function openstackPipeline(config: ResolvedOpenstack, transport?: Transpo
 }
 
 export class OpenstackBuilder implements Builder {
+  readonly skipsUnchanged = true;
+
   constructor(
     readonly config: ResolvedOpenstack,
     private readonly transport?: Transport,
   ) {}
 
   async run(ctx: BuildContext): Promise<Artifact | undefined> {
-    const state = await openstackPipeline(this.config, this.transport).run(ctx, {});
+    const skip = ctx.skipUnchanged;
+    if (!skip) return this.artifact(ctx, await openstackPipeline(this.config, this.transport).run(ctx, {}));
+    const found = await sourcePipeline(this.config, this.transport).run(ctx, {});
+    const check = await checkUnchanged(this.config, ctx, found, skip);
+    if (check.existing) return skippedArtifact(this.config, ctx, found, check);
+    const why = this.config.image.skip ? 'skip_create_image is set, so there is no image to reuse' : 'no image has it yet';
+    ctx.log.say(`Fingerprint ${check.fingerprint}: ${why}; building`);
+    const state = await afterSource(this.config, Pipeline.start<SourceFound>()).run(ctx, { ...found, imageProperties: check.properties });
+    const artifact = this.artifact(ctx, state);
+    if (artifact) artifact.metadata.fingerprint = check.fingerprint;
+    return artifact;
+  }
+
+  private artifact(ctx: BuildContext, state: SourceFound & ImageState): Artifact | undefined {
     if (!state.image) return undefined;
     return openstackArtifact(this.config, ctx.buildName, state.session, state.image.id, state.sourceImageId, state.region);
   }

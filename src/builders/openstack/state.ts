@@ -8,6 +8,11 @@ export interface AuthState {
   region?: string;
 }
 
+/** What a build starts with: with --skip-unchanged, the bake:fingerprint property its image gets. */
+export interface InitState {
+  imageProperties?: Record<string, string>;
+}
+
 export interface SourceState {
   sourceImageId: string;
   flavorId: string;

@@ -3,7 +3,7 @@ import { BakeError, errorText, throwIfAborted } from '../../core/errors.js';
 import type { Step } from '../../core/steps.js';
 import { waitUntil } from '../../core/wait.js';
 import type { ResolvedOpenstack } from './resolved.js';
-import type { AuthState, ImageState, ServerState, VolumeState } from './state.js';
+import type { AuthState, ImageState, InitState, ServerState, VolumeState } from './state.js';
 
 const FAILED = new Set(['killed', 'deleted', 'deactivated']);
 
@@ -26,11 +26,11 @@ async function waitImageActive(session: Session, id: string, config: ResolvedOpe
  * Snapshots the server (Nova createImage) or, when it booted from a volume, uploads the volume to
  * Glance; waits for the image to be active. Until the last step marks it kept, cleanup deletes it.
  */
-export function stepCreateImage(config: ResolvedOpenstack): Step<AuthState & ServerState & VolumeState, ImageState> {
+export function stepCreateImage(config: ResolvedOpenstack): Step<InitState & AuthState & ServerState & VolumeState, ImageState> {
   let made: ImageState['image'];
   return {
     name: 'create image',
-    run: async (ctx, { session, journalDetails, region, serverId, volumeId }) => {
+    run: async (ctx, { session, journalDetails, region, serverId, volumeId, imageProperties }) => {
       if (config.image.skip) {
         ctx.log.say('skip_create_image: not creating an image');
         return {};
@@ -39,7 +39,7 @@ export function stepCreateImage(config: ResolvedOpenstack): Step<AuthState & Ser
       const signal = ctx.cleanupSignal(60_000);
       const id = volumeId
         ? await cinder.uploadToImage(session, volumeId, config.image.name, config.image.diskFormat, signal)
-        : await nova.createImage(session, serverId, config.image.name, { ...config.image.metadata, 'bake:build-id': ctx.buildId }, signal);
+        : await nova.createImage(session, serverId, config.image.name, { ...config.image.metadata, ...imageProperties, 'bake:build-id': ctx.buildId }, signal);
       made = { id, keep: false };
       ctx.journal.created({ type: 'openstack:image', id, region, details: journalDetails });
       throwIfAborted(ctx.signal);
