@@ -1,9 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { ensureBaseImage } from '../../src/builders/qemu/index.js';
+import { Journal } from '../../src/core/journal.js';
 import { recordingBus } from '../helpers/context.js';
 
 /** Builds bake's base image if this machine has none cached yet (about a minute on an idle host). */
@@ -54,4 +55,18 @@ export function freePort(): Promise<number> {
       s.close(() => resolve(port));
     });
   });
+}
+
+/**
+ * A cache directory of the test's own (so its journal can be checked) that shares the real
+ * base image cache.
+ */
+export function isolatedCache(dir: string, image: string): { env: Record<string, string>; openResources: () => string[] } {
+  const cache = join(dir, 'cache');
+  mkdirSync(cache, { recursive: true });
+  symlinkSync(dirname(image), join(cache, 'images'));
+  return {
+    env: { BAKE_CACHE_DIR: cache },
+    openResources: () => Journal.open(join(cache, 'journal.jsonl')).map((r) => `${r.type} ${r.id}`),
+  };
 }

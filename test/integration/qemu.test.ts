@@ -4,15 +4,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runBake } from '../helpers/run-bake.js';
-import { baseImage, freePort, qemuProcessesFor, readGuestFile, workDirs, writeTemplate } from './qemu-harness.js';
+import { baseImage, freePort, isolatedCache, qemuProcessesFor, readGuestFile, workDirs, writeTemplate } from './qemu-harness.js';
 
 // Each boot is a real Debian guest under QEMU (TCG on machines without KVM: a minute or more).
 const BOOT_MS = 15 * 60_000;
 
 let dir: string;
+let cache: ReturnType<typeof isolatedCache>;
 beforeAll(async () => {
-  await baseImage();
+  const image = await baseImage();
   dir = mkdtempSync(join(tmpdir(), 'bake-it-qemu-'));
+  cache = isolatedCache(dir, image);
 }, 40 * 60_000);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -29,7 +31,7 @@ describe('qemu builder through bake build', () => {
         { type: 'shell', inline: ['sudo install -m 0644 /tmp/motd /etc/motd', 'echo "$(id -un) was here" | sudo tee /etc/bake-marker'] },
       ],
     );
-    const run = await runBake(['build', template], { cwd: dir, timeoutMs: BOOT_MS });
+    const run = await runBake(['build', template], { cwd: dir, env: cache.env, timeoutMs: BOOT_MS });
     expect(run.code, run.stdout + run.stderr).toBe(0);
     const image = join(out, 'image.qcow2');
     expect(run.stdout).toContain(`VM image (qcow2, `);
@@ -43,6 +45,7 @@ describe('qemu builder through bake build', () => {
     expect(readGuestFile(image, '/etc/motd')).toBe('baked by the integration test\n');
     expect(readGuestFile(image, '/etc/bake-marker')).toBe('debian was here\n');
     expect(qemuProcessesFor(out)).toEqual([]);
+    expect(cache.openResources()).toEqual([]);
     expect(workDirs().filter((d) => !before.includes(d))).toEqual([]);
     expect(run.stdout + run.stderr).not.toContain('PRIVATE KEY');
   }, BOOT_MS);
@@ -50,7 +53,7 @@ describe('qemu builder through bake build', () => {
   it('a failing provisioner stops the VM and removes the half-made output', async () => {
     const out = join(dir, 'out-fail');
     const template = writeTemplate(dir, { output_directory: out, ssh_timeout: '12m' }, [{ type: 'shell', inline: ['echo about to fail >&2; exit 7'] }]);
-    const run = await runBake(['build', template], { cwd: dir, timeoutMs: BOOT_MS });
+    const run = await runBake(['build', template], { cwd: dir, env: cache.env, timeoutMs: BOOT_MS });
     expect(run.code).toBe(1);
     expect(run.stdout + run.stderr).toMatch(/shell provisioner: inline\[0\] .* exited with 7: about to fail/);
     expect(run.stdout).toContain(`Removing incomplete output directory ${out}`);
@@ -64,6 +67,7 @@ describe('qemu builder through bake build', () => {
     let sent = false;
     const run = await runBake(['build', template], {
       cwd: dir,
+      env: cache.env,
       timeoutMs: 120_000,
       onStdout: (_chunk, child) => {
         if (!sent && /Waiting for SSH/.test(_chunk)) {
@@ -78,6 +82,7 @@ describe('qemu builder through bake build', () => {
     expect(run.stdout).toMatch(/Stopping QEMU \(pid \d+\)/);
     expect(existsSync(out)).toBe(false);
     expect(qemuProcessesFor(out)).toEqual([]);
+    expect(cache.openResources()).toEqual([]);
   }, 180_000);
 
   it('a guest whose SSH never answers fails at ssh_timeout with its console quoted, nothing left running', async () => {

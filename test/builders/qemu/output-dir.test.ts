@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { resolveQemuConfig } from '../../../src/builders/qemu/resolve.js';
 import { outputDirStep } from '../../../src/builders/qemu/steps/output-dir.js';
+import { Journal } from '../../../src/core/journal.js';
 import { makeBuildContext } from '../../helpers/context.js';
 
 const env = { file: 't.json', path: 'builders[0]', templateDir: '/tpl' };
@@ -26,6 +27,17 @@ describe('output directory step', () => {
     expect(existsSync(out)).toBe(false);
     expect(existsSync(state.workDir)).toBe(false);
     expect(ctx.events.map((e) => e.text)).toContain(`Removing incomplete output directory ${out}`);
+    expect(Journal.open(ctx.journalPath)).toEqual([]);
+  });
+
+  it('journals both directories while the build runs, for bake cleanup', async () => {
+    const { out, step, ctx } = setup();
+    const state = await step.run(ctx, {});
+    expect(Journal.open(ctx.journalPath).map((r) => [r.type, r.id])).toEqual([
+      ['local:path', out],
+      ['local:path', state.workDir],
+    ]);
+    await step.cleanup!(ctx, state);
   });
 
   it('keeps the output of a build that succeeded', async () => {

@@ -39,6 +39,10 @@ async function start(c: ResolvedQemu, ctx: BuildContext, plan: LaunchPlan): Prom
   const argv = qemuArgv(c, plan);
   ctx.log.debug(`${c.qemuBinary} ${argv.join(' ')}`);
   const qemu = await QemuProcess.start(c.qemuBinary, argv);
+  // The QMP socket path is unique to this build: `bake cleanup` kills the pid only if it still matches.
+  const record = { type: 'local:process', id: String(qemu.pid) };
+  ctx.journal.created({ ...record, details: { match: plan.qmpSocket } });
+  void qemu.exited.then(() => ctx.journal.removed(record));
   try {
     const qmp = await Promise.race([
       QmpClient.connect(plan.qmpSocket, ctx.signal),

@@ -21,15 +21,23 @@ export function outputDirStep(c: ResolvedQemu, outcome: Outcome): Step<object, O
       }
       mkdirSync(dir, { recursive: true });
       created = dir;
+      // Journaled so that `bake cleanup` removes them if bake itself is killed.
+      ctx.journal.created({ type: 'local:path', id: dir });
       work = mkdtempSync(join(tmpdir(), 'bake-qemu-'));
+      ctx.journal.created({ type: 'local:path', id: work });
       return { outputDir: dir, imagePath: image, workDir: work };
     },
     cleanup: async (ctx) => {
-      if (work) rmSync(work, { recursive: true, force: true });
+      if (work) {
+        rmSync(work, { recursive: true, force: true });
+        ctx.journal.removed({ type: 'local:path', id: work });
+      }
       if (created && !outcome.succeeded) {
         ctx.log.info(`Removing incomplete output directory ${created}`);
         rmSync(created, { recursive: true, force: true });
       }
+      // A finished image is the artifact, not a leftover.
+      if (created) ctx.journal.removed({ type: 'local:path', id: created });
     },
   };
 }

@@ -1,6 +1,6 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { generateEd25519KeyPair } from '../../../communicator/index.js';
-import { existsSync, readFileSync } from 'node:fs';
 import type { Step } from '../../../core/steps.js';
 import type { ResolvedQemu } from '../resolve.js';
 import { defaultMetaData, defaultUserData, makeIso } from '../seed-iso.js';
