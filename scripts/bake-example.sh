@@ -6,7 +6,8 @@ set -eu
 cd "$(dirname "$0")/.."
 
 sh scripts/setup-host.sh
-if [ ! -d node_modules ]; then
+# Install (again) only when the lock file changed since the last install.
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund
 fi
 npm run build --silent

@@ -3,7 +3,9 @@
 # Debian/Ubuntu host. Idempotent: apt is only asked for packages that are missing.
 set -eu
 
-packages="qemu-system-x86 qemu-utils mmdebstrap genisoimage xorriso fdisk e2fsprogs openssh-server openssh-client ca-certificates procps"
+# qemu builder and base image recipe; sshd for the tests; compressors for the compress
+# post-processor; make/g++/python3 so npm can build ssh2's optional native crypto binding.
+packages="qemu-system-x86 qemu-utils mmdebstrap genisoimage xorriso fdisk e2fsprogs openssh-server openssh-client ca-certificates procps zstd xz-utils lz4 zip unzip make g++ python3"
 
 missing=
 for p in $packages; do

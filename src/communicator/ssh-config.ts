@@ -6,7 +6,7 @@ import { bool, duration, int, oneOfStrings, port, str, stringList } from '../plu
  * `sshConfigProperties` into their own schema's `properties`.
  */
 export const sshConfigProperties = {
-  communicator: oneOfStrings(['ssh', 'none'] as const, 'How to reach the machine: "ssh", or "none" to skip provisioning.', 'ssh'),
+  communicator: oneOfStrings(['ssh', 'none'] as const, 'How to reach the machine: "ssh", or "none" for no connection (shell-local still runs; remote provisioners fail saying why).', 'ssh'),
   ssh_host: str('Address to connect to; builders fill it in from the machine they started unless given.'),
   ssh_port: port('SSH port (default 22).'),
   ssh_username: str('User to log in as.'),

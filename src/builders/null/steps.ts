@@ -1,7 +1,6 @@
-import { connectSsh, type SshOptions } from '../../communicator/index.js';
+import { NoCommunicator, connectSsh, type SshOptions } from '../../communicator/index.js';
 import type { Communicator } from '../../communicator/types.js';
 import type { Step } from '../../core/steps.js';
-import { NoCommunicator } from './no-communicator.js';
 
 /** Connects to the existing host, or hands provisioners no connection with `communicator: none`. */
 export function connectStep(ssh: SshOptions | undefined): Step<object, { comm: Communicator }> {
@@ -9,7 +8,7 @@ export function connectStep(ssh: SshOptions | undefined): Step<object, { comm: C
   return {
     name: 'connect',
     run: async (ctx) => {
-      opened = ssh ? await connectSsh(ssh, { log: ctx.log, signal: ctx.signal }) : new NoCommunicator();
+      opened = ssh ? await connectSsh(ssh, { log: ctx.log, signal: ctx.signal }) : new NoCommunicator('null builder: "communicator" is "none", so there is no machine to reach; use shell-local, or set ssh_host');
       return { comm: opened };
     },
     cleanup: async () => {

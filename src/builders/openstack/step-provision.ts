@@ -1,6 +1,5 @@
-import { connectSsh, removeAuthorizedKey, resolveSshConfig } from '../../communicator/index.js';
+import { NoCommunicator, connectSsh, removeAuthorizedKey, resolveSshConfig } from '../../communicator/index.js';
 import type { Step } from '../../core/steps.js';
-import { NoCommunicator } from './no-communicator.js';
 import type { ResolvedOpenstack } from './resolved.js';
 import type { AddressState, KeyPairState, ServerState } from './state.js';
 
@@ -13,7 +12,7 @@ export function stepProvision(config: ResolvedOpenstack): Step<AddressState & Ke
     name: 'provision',
     run: async (ctx, { sshHost, privateKey, publicKey, serverId }) => {
       if (config.communicator === 'none') {
-        await ctx.provision(new NoCommunicator(), { Host: sshHost, ID: serverId });
+        await ctx.provision(new NoCommunicator('openstack builder: "communicator" is "none", so provisioners cannot reach the server; use shell-local or set communicator to "ssh"'), { Host: sshHost, ID: serverId });
         return {};
       }
       const options = resolveSshConfig(config.ssh, { host: sshHost, ...(privateKey ? { privateKey } : {}) }, config.env);

@@ -1,4 +1,4 @@
-import { connectSsh, resolveSshConfig } from '../../../communicator/index.js';
+import { connectSsh, resolveSshConfig, slowAesPeerCiphers } from '../../../communicator/index.js';
 import type { Communicator } from '../../../communicator/types.js';
 import { BakeError, errorText, isAbort } from '../../../core/errors.js';
 import type { Step } from '../../../core/steps.js';
@@ -16,12 +16,13 @@ export function connectStep(c: ResolvedQemu): Step<OutputState & SeedState & VmS
   let comm: Communicator | undefined;
   return {
     name: 'connect',
-    run: async (ctx, { qemu, sshPort, privateKey, workDir, startedAt }) => {
+    run: async (ctx, { qemu, sshPort, privateKey, workDir, startedAt, accel }) => {
       if (c.communicator === 'none') return {};
       const options = resolveSshConfig(c.ssh, { host: '127.0.0.1', port: sshPort, username: c.sshUsername, ...(privateKey ? { privateKey } : {}) }, c.env);
       // The forwarded port is the guest's, whatever ssh_port says.
       options.host = '127.0.0.1';
       options.port = sshPort;
+      if (accel === 'tcg' && !options.ciphers) options.ciphers = slowAesPeerCiphers();
       const died = new AbortController();
       void qemu.exited.then(() => died.abort(new BakeError('QEMU exited')));
       const signal = AbortSignal.any([ctx.signal, died.signal]);

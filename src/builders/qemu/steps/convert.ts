@@ -40,7 +40,7 @@ export function convertStep(c: ResolvedQemu): Step<OutputState & DiskState, { co
             const percent = parseConvertProgress(line);
             if (percent === undefined || Math.floor(percent / 10) === Math.floor(last / 10)) return;
             last = percent;
-            ctx.log.progress(`Converting: ${Math.floor(percent)}%`, { label: 'convert', current: percent, total: 100, unit: 'percent', done: percent >= 100 });
+            ctx.log.progress('Converting', { label: 'convert', current: percent, total: 100, unit: 'percent', done: percent >= 100 });
           },
         },
       );
