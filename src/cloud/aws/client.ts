@@ -56,17 +56,38 @@ async function credentialsFor(access: AwsAccess, region: string) {
   });
 }
 
+/** What every SDK v3 client the factory makes has in common. */
+interface SdkClient {
+  middlewareStack: { add: (middleware: never, options: { step: 'finalizeRequest'; name: string }) => void };
+  destroy(): void;
+}
+
+/** The configuration the factory hands each client constructor. */
+export interface SdkClientConfig {
+  region: string;
+  credentials?: Awaited<ReturnType<typeof credentialsFor>>;
+  profile?: string;
+  endpoint?: string;
+  maxAttempts: number;
+  retryMode: 'adaptive';
+}
+
 /**
- * The one place EC2 clients are made, one per region. Tests intercept every `send` with
- * aws-sdk-client-mock; with BAKE_AWS_LOOPBACK_ONLY=1 any request to a non-loopback host fails
- * before it leaves the process.
+ * The one place AWS clients are made, one per region and service: the same credentials chain
+ * (static keys, shared files, profiles, assume_role), endpoint, adaptive retries for every
+ * service. Tests intercept every `send` with aws-sdk-client-mock; with BAKE_AWS_LOOPBACK_ONLY=1
+ * any request to a non-loopback host fails before it leaves the process.
  */
-export class Ec2Clients {
-  private readonly clients = new Map<string, Promise<EC2Client>>();
+export class RegionalClients<C extends SdkClient> {
+  private readonly clients = new Map<string, Promise<C>>();
 
-  constructor(readonly access: AwsAccess) {}
+  constructor(
+    readonly access: AwsAccess,
+    private readonly construct: (config: SdkClientConfig) => Promise<C>,
+    private readonly endpoint: () => string | undefined = () => endpointFor(access),
+  ) {}
 
-  get(region: string = this.access.region): Promise<EC2Client> {
+  get(region: string = this.access.region): Promise<C> {
     let client = this.clients.get(region);
     if (!client) {
       client = this.make(region);
@@ -75,13 +96,12 @@ export class Ec2Clients {
     return client;
   }
 
-  private async make(region: string): Promise<EC2Client> {
+  private async make(region: string): Promise<C> {
     // The SDK's Node-version nag is addressed to whoever picks bake's dependencies, not to its users.
     process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-    const { EC2Client } = await import('@aws-sdk/client-ec2');
     const credentials = await credentialsFor(this.access, region);
-    const endpoint = endpointFor(this.access);
-    const client = new EC2Client({
+    const endpoint = this.endpoint();
+    const client = await this.construct({
       region,
       ...(credentials ? { credentials } : {}),
       ...(this.access.profile ? { profile: this.access.profile } : {}),
@@ -96,5 +116,12 @@ export class Ec2Clients {
   async destroy(): Promise<void> {
     for (const c of this.clients.values()) (await c.catch(() => undefined))?.destroy();
     this.clients.clear();
+  }
+}
+
+/** EC2 clients, one per region. */
+export class Ec2Clients extends RegionalClients<EC2Client> {
+  constructor(access: AwsAccess) {
+    super(access, async (config) => new (await import('@aws-sdk/client-ec2')).EC2Client(config));
   }
 }

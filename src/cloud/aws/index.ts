@@ -1,4 +1,4 @@
-export { accessDetails, type AwsAccess, Ec2Clients, endpointFor } from './client.js';
+export { accessDetails, type AwsAccess, Ec2Clients, RegionalClients, type SdkClientConfig, endpointFor } from './client.js';
 export { awsCode, awsError, isNotFound, isThrottle } from './errors.js';
 export { type AwsResource, findTagged } from './find-tagged.js';
 export { cleanupAwsLeftovers, type CleanupOptions, type CleanupReport } from './leftovers.js';
