@@ -46,8 +46,10 @@ export function humanRenderer(options: HumanOptions): (e: BakeEvent) => void {
         barShown = true;
         return;
       }
-      const quarter = e.progress.total ? Math.floor((4 * e.progress.current) / e.progress.total) : -1;
-      if (!e.progress.done && (quarter < 0 || quarter === lastQuarter.get(key))) return;
+      const quarter = e.progress.total ? Math.min(4, Math.floor((4 * e.progress.current) / e.progress.total)) : -1;
+      // A line per quarter; the closing "done" line only if 100% was not printed already.
+      if (quarter === lastQuarter.get(key) && (quarter >= 0 || !e.progress.done)) return;
+      if (!e.progress.done && quarter < 0) return;
       lastQuarter.set(key, quarter);
       write(stamp + lineFor(e, `${e.text} ${describe(e.progress)}`));
       return;

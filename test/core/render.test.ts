@@ -47,6 +47,18 @@ describe('human renderer', () => {
     ]);
   });
 
+  it('prints 100% once when the last progress event is also the done one', () => {
+    const s = sink();
+    const bus = new EventBus();
+    bus.on(humanRenderer({ out: s.out, color: false, timestamps: false, debug: false }));
+    const log = bus.logger('b');
+    log.progress('Uploading', { label: 'up', current: 10, total: 10, unit: 'bytes' });
+    log.progress('Uploading', { label: 'up', current: 10, total: 10, unit: 'bytes', done: true });
+    log.progress('Waiting', { label: 'wait', current: 3, unit: 'seconds' });
+    log.progress('Waited', { label: 'wait', current: 5, unit: 'seconds', done: true });
+    expect(s.text()).toBe('    b: Uploading 10 B / 10 B (100%)\n    b: Waited (5s)\n');
+  });
+
   it('redraws one bar in place on a terminal', () => {
     const s = sink(true);
     const bus = new EventBus();
