@@ -9,9 +9,9 @@ export interface ConnectContext {
   signal: AbortSignal;
 }
 
-/** Probing a closed port is cheap, so start fast and never wait more than this between tries. */
+/** Probing a closed port is cheap (one SYN, or a reset from QEMU's user network), so probe every few hundred ms. */
 const FIRST_DELAY_MS = 200;
-const MAX_DELAY_MS = 2000;
+const MAX_DELAY_MS = 500;
 /** A rejected login is retried (cloud-init may not have installed the key yet), but slower. */
 const AUTH_RETRY_DELAY_MS = 1000;
 const PROGRESS_EVERY_MS = 5000;
