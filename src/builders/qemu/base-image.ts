@@ -1,15 +1,15 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Logger } from '../../core/events.js';
 import { BakeError } from '../../core/errors.js';
 import { defaultCacheDir } from '../../core/journal.js';
+import { packageRoot } from '../../core/package-root.js';
 import { runTool } from './run-tool.js';
 
-/** scripts/base-image of this bake checkout or package (src/… and dist/… both sit two levels below builders/). */
+/** scripts/base-image of this bake checkout or package. */
 export function recipeDir(): string {
-  return join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'scripts', 'base-image');
+  return join(packageRoot(), 'scripts', 'base-image');
 }
 
 function recipeFiles(dir: string): string[] {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { bakeVersion } from '../../core/package-root.js';
 import { resolve } from 'node:path';
 import { goTimeFormat, RFC3339 } from './go-time.js';
 import { goSprintf, goSprint } from './printf.js';
@@ -19,11 +19,6 @@ export interface TemplateFunction {
   call(ctx: RenderContext, ...args: any[]): string;
 }
 
-let packageVersion: string | undefined;
-function bakeVersion(): string {
-  packageVersion ??= (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
-  return packageVersion;
-}
 
 function required(ctx: RenderContext, value: string | undefined, what: string): string {
   if (value !== undefined) return value;
