@@ -14,6 +14,17 @@ import { bakeVersion } from './version.js';
 const VAR_HELP = 'set a template variable (repeatable): -var region=eu-west-1';
 const VAR_FILE_HELP = 'read variables from a JSON file (repeatable; later files win, -var wins over files)';
 
+/** A command that reads a template, with the variable and build-selection flags they all share. */
+function templateCommand(p: Command, name: string, verb: string): Command {
+  return p
+    .command(name)
+    .argument('<template>', 'template file (JSON)')
+    .option('--var <key=value>', VAR_HELP, collect)
+    .option('--var-file <file>', VAR_FILE_HELP, collect)
+    .option('--only <builds>', `${verb} only these builds (comma-separated names, * and ? globs; repeatable)`, collect)
+    .option('--except <builds>', `${verb} every build but these (comma-separated names or globs; repeatable)`, collect);
+}
+
 function program(result: { code: number }, debug: { on: boolean }): Command {
   const p = new Command('bake')
     .description(
@@ -26,13 +37,8 @@ function program(result: { code: number }, debug: { on: boolean }): Command {
     .configureOutput({ outputError: (text, write) => write(text.replace(/^error: /, 'Error: ')) })
     .exitOverride();
 
-  p.command('build')
+  templateCommand(p, 'build', 'run')
     .description('Run every build of a template: boot, provision, snapshot, post-process. Exit 1 if a build fails.')
-    .argument('<template>', 'template file (JSON)')
-    .option('--var <key=value>', VAR_HELP, collect)
-    .option('--var-file <file>', VAR_FILE_HELP, collect)
-    .option('--only <builds>', 'run only these builds (comma-separated names, * and ? globs; repeatable)', collect)
-    .option('--except <builds>', 'run every build but these (comma-separated names or globs; repeatable)', collect)
     .option('--force', 'overwrite existing output directories / deregister an image of the same name')
     .addOption(new Option('--on-error <action>', 'on a build error: "cleanup" removes everything it created; "abort" stops all builds and keeps resources for inspection (remove them later with `bake cleanup`)').default('cleanup'))
     .option('--parallel-builds <n>', 'how many builds run at once (0 = no limit)', '0')
@@ -50,13 +56,8 @@ function program(result: { code: number }, debug: { on: boolean }): Command {
       result.code = await buildCommand(template, flags);
     });
 
-  p.command('plan')
+  templateCommand(p, 'plan', 'plan')
     .description('Resolve a template and print, per build, what it would use and make (source image, image names checked for collisions, tags, sharing), creating nothing. Same as `build --dry-run`.')
-    .argument('<template>', 'template file (JSON)')
-    .option('--var <key=value>', VAR_HELP, collect)
-    .option('--var-file <file>', VAR_FILE_HELP, collect)
-    .option('--only <builds>', 'plan only these builds', collect)
-    .option('--except <builds>', 'plan every build but these', collect)
     .option('--skip-unchanged', 'amazon-ebs: also say whether `build --skip-unchanged` would reuse an AMI or build')
     .option('--machine-readable', 'print one JSON object per event')
     .option('--color <bool>', 'colored output')
@@ -66,13 +67,8 @@ function program(result: { code: number }, debug: { on: boolean }): Command {
       result.code = await buildCommand(template, { ...flags, dryRun: true });
     });
 
-  p.command('validate')
+  templateCommand(p, 'validate', 'validate')
     .description('Check a template and report every error at once. Exit 2 if it is invalid.')
-    .argument('<template>', 'template file (JSON)')
-    .option('--var <key=value>', VAR_HELP, collect)
-    .option('--var-file <file>', VAR_FILE_HELP, collect)
-    .option('--only <builds>', 'validate only these builds', collect)
-    .option('--except <builds>', 'validate every build but these', collect)
     .option('--syntax-only', 'check JSON syntax and the top-level structure only, not each plugin')
     .action(async (template: string, flags) => {
       result.code = await validateCommand(template, flags);
