@@ -21,7 +21,7 @@ export const qemuSchema = {
     skip_compaction: bool('Set to false to rewrite (compact) the image with qemu-img convert after the build; bake skips that by default unless disk_compression asks for it.'),
     accelerator: oneOfStrings(['none', 'kvm', 'tcg', 'hvf', 'whpx', 'xen'] as const, '"none" picks kvm when KVM works, else tcg; "kvm" falls back to tcg (with a warning) when guests cannot run under it.', 'none'),
     memory: int('Guest memory in MiB.', 1024, 64),
-    cpus: int('Number of virtual CPUs.', 1, 1),
+    cpus: int('Number of virtual CPUs (default: 2 when the host has two or more cores, else 1; Packer defaults to 1).', undefined, 1),
     headless: bool('Run without a display window (bake always runs QEMU without a window; false is accepted for compatibility).', true),
     qemu_binary: str('QEMU program to run.', 'qemu-system-x86_64'),
     qemuargs: {

@@ -18,7 +18,7 @@ const argv = (c: QemuConfig, p: Partial<LaunchPlan> = {}) => qemuArgv(resolveQem
 
 describe('qemuArgv', () => {
   it('runs headless with QMP, a serial log, the disk, the seed CD and SSH forwarded on loopback', () => {
-    expect(argv({})).toEqual([
+    expect(argv({ cpus: 1 })).toEqual([
       '-name', 'web.qcow2',
       '-machine', 'pc,accel=tcg',
       '-m', '1024M',

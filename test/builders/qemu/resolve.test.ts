@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { parseDiskSize, resolveQemuConfig } from '../../../src/builders/qemu/resolve.js';
 import { plugin } from '../../../src/builders/qemu/index.js';
@@ -16,7 +17,7 @@ describe('resolveQemuConfig', () => {
       compact: false,
       compress: false,
       memoryMiB: 1024,
-      cpus: 1,
+      cpus: Math.min(2, availableParallelism()),
       portMin: 2222,
       portMax: 4444,
       bootWaitMs: 0,
