@@ -39,7 +39,11 @@ export function parseProbe(output: string, count: number): { host: HostFacts; fa
 }
 
 export async function probe(remote: Remote, snippets: string[]): Promise<{ host: HostFacts; facts: Facts[] }> {
-  const res = await remote.run(probeScript(snippets));
+  const script = probeScript(snippets);
+  let res = await remote.run(script);
+  // A probe only reads, so one cut off by a lost connection (no exit status, no signal) is safe to
+  // run again; the communicator reconnects. Applies are never repeated this way.
+  if (res.code === -1 && !res.signal) res = await remote.run(script);
   if (res.code !== 0) {
     throw new StateFailure(`probing the guest exited with ${res.code}: ${res.stderr.trim().split('\n').slice(-3).join(' | ')}`);
   }
