@@ -1,21 +1,13 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { OpenstackBuilder } from '../../../src/builders/openstack/builder.js';
 import { isAbort } from '../../../src/core/errors.js';
-import { startSshd, type TestSshd } from '../../helpers/sshd.js';
-import { startFakeOpenstack, type FakeOpenstack } from '../../fakes/openstack/index.js';
-import { baseConfig, installKeysOnBoot, openJournal, provisioningContext, resolved } from './harness.js';
+import type { TestSshd } from '../../helpers/sshd.js';
+import type { FakeOpenstack } from '../../fakes/openstack/index.js';
+import { baseConfig, openJournal, provisioningContext, resolved, useFakeCloudWithSshd } from './harness.js';
 
 let sshd: TestSshd;
 let cloud: FakeOpenstack;
-beforeAll(async () => {
-  sshd = await startSshd();
-}, 30_000);
-afterAll(() => sshd.stop());
-beforeEach(async () => {
-  cloud = await startFakeOpenstack();
-  installKeysOnBoot(cloud, sshd);
-});
-afterEach(() => cloud.close());
+useFakeCloudWithSshd((s) => (sshd = s), (c) => (cloud = c));
 
 /** The request that marks each step; the build is aborted (as by Ctrl-C) the moment it reaches the cloud. */
 const MOMENTS: [string, RegExp][] = [

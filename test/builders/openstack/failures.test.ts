@@ -1,24 +1,16 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { OpenstackBuilder } from '../../../src/builders/openstack/builder.js';
 import type { OpenstackConfig } from '../../../src/builders/openstack/index.js';
-import { startSshd, type TestSshd } from '../../helpers/sshd.js';
-import { startFakeOpenstack, type FakeOpenstack } from '../../fakes/openstack/index.js';
-import { baseConfig, installKeysOnBoot, openJournal, provisioningContext, resolved } from './harness.js';
+import type { TestSshd } from '../../helpers/sshd.js';
+import type { FakeOpenstack } from '../../fakes/openstack/index.js';
+import { baseConfig, openJournal, provisioningContext, resolved, useFakeCloudWithSshd } from './harness.js';
 
 let sshd: TestSshd;
 let cloud: FakeOpenstack;
-beforeAll(async () => {
-  sshd = await startSshd();
-}, 30_000);
-afterAll(() => sshd.stop());
-beforeEach(async () => {
-  cloud = await startFakeOpenstack();
-  installKeysOnBoot(cloud, sshd);
-});
-afterEach(() => cloud.close());
+useFakeCloudWithSshd((s) => (sshd = s), (c) => (cloud = c));
 
 async function failure(extra: Partial<OpenstackConfig>, env: NodeJS.ProcessEnv = {}): Promise<string> {
   const ctx = provisioningContext([]);

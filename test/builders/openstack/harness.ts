@@ -1,11 +1,12 @@
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { resolveOpenstack, type OpenstackConfig, type ResolvedOpenstack } from '../../../src/builders/openstack/index.js';
 import type { Communicator } from '../../../src/communicator/index.js';
 import { Journal } from '../../../src/core/journal.js';
 import { makeBuildContext, type TestBuildContext } from '../../helpers/context.js';
-import type { TestSshd } from '../../helpers/sshd.js';
-import type { FakeOpenstack } from '../../fakes/openstack/index.js';
+import { startSshd, type TestSshd } from '../../helpers/sshd.js';
+import { startFakeOpenstack, type FakeOpenstack } from '../../fakes/openstack/index.js';
 
 /** A template block for the fake cloud, provisioning over the real test sshd. */
 export function baseConfig(cloud: FakeOpenstack, sshd: TestSshd, extra: Partial<OpenstackConfig> = {}): OpenstackConfig {
@@ -53,4 +54,24 @@ export function provisioningContext(outputs: string[]): TestBuildContext {
 
 export function openJournal(ctx: TestBuildContext) {
   return Journal.open(ctx.journalPath).map((r) => `${r.type} ${r.id}`);
+}
+
+/**
+ * The hooks every openstack test file needs: one real sshd per file, and for each test a fresh
+ * fake cloud whose servers accept the build's key. The setters hand them to the file's variables.
+ */
+export function useFakeCloudWithSshd(setSshd: (s: TestSshd) => void, setCloud: (c: FakeOpenstack) => void): void {
+  let sshd: TestSshd;
+  let cloud: FakeOpenstack;
+  beforeAll(async () => {
+    sshd = await startSshd();
+    setSshd(sshd);
+  }, 30_000);
+  afterAll(() => sshd.stop());
+  beforeEach(async () => {
+    cloud = await startFakeOpenstack();
+    installKeysOnBoot(cloud, sshd);
+    setCloud(cloud);
+  });
+  afterEach(() => cloud.close());
 }

@@ -1,23 +1,15 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { OpenstackBuilder } from '../../../src/builders/openstack/builder.js';
 import { cleanupOpenstackLeftovers, findOpenstackTagged } from '../../../src/cloud/openstack/index.js';
 import { Journal } from '../../../src/core/journal.js';
 import { makeBuildContext } from '../../helpers/context.js';
-import { startSshd, type TestSshd } from '../../helpers/sshd.js';
-import { startFakeOpenstack, type FakeOpenstack } from '../../fakes/openstack/index.js';
-import { baseConfig, installKeysOnBoot, resolved } from '../../builders/openstack/harness.js';
+import type { TestSshd } from '../../helpers/sshd.js';
+import type { FakeOpenstack } from '../../fakes/openstack/index.js';
+import { baseConfig, resolved, useFakeCloudWithSshd } from '../../builders/openstack/harness.js';
 
 let sshd: TestSshd;
 let cloud: FakeOpenstack;
-beforeAll(async () => {
-  sshd = await startSshd();
-}, 30_000);
-afterAll(() => sshd.stop());
-beforeEach(async () => {
-  cloud = await startFakeOpenstack();
-  installKeysOnBoot(cloud, sshd);
-});
-afterEach(() => cloud.close());
+useFakeCloudWithSshd((s) => (sshd = s), (c) => (cloud = c));
 
 /** A build that fails while provisioning with -on-error=abort leaves everything in place, as a killed run would. */
 async function abandonedBuild() {
