@@ -32,7 +32,10 @@ writeFileSync(
 writeFileSync(join(dir, 'meta-data'), 'instance-id: bench\nlocal-hostname: bench\n');
 writeFileSync(join(dir, 'big.bin'), randomBytes(50 * 1024 * 1024));
 
-const template = (out) => ({
+// bake decides the accelerator (KVM where it runs guests, else TCG); Packer is given the one bake
+// used in its previous run, so both run under the same one on every host.
+let accelerator;
+const template = (out, tool) => ({
   builders: [
     {
       type: 'qemu',
@@ -40,7 +43,7 @@ const template = (out) => ({
       iso_checksum: 'none',
       disk_image: true,
       format: 'qcow2',
-      accelerator: 'tcg',
+      ...(tool === 'packer' ? { accelerator } : {}),
       headless: true,
       memory: 1024,
       output_directory: out,
@@ -83,11 +86,12 @@ function timed(cmd, args) {
 async function run(tool, n) {
   const out = join(dir, `out-${tool}-${n}`);
   const file = join(dir, `${tool}-${n}.json`);
-  writeFileSync(file, JSON.stringify(template(out), null, 2));
+  writeFileSync(file, JSON.stringify(template(out, tool), null, 2));
   rmSync(out, { recursive: true, force: true });
   const result = tool === 'bake' ? await timed(process.execPath, [join(root, 'bin/bake.js'), 'build', file]) : await timed('packer', ['build', file]);
   rmSync(out, { recursive: true, force: true });
-  console.log(`${tool} run ${n}: ${(result.ms / 1000).toFixed(1)} s`);
+  if (tool === 'bake') accelerator = result.lines.map((l) => /Starting QEMU \((\w+),/.exec(l.line)?.[1]).filter(Boolean).pop();
+  console.log(`${tool} run ${n}: ${(result.ms / 1000).toFixed(1)} s (${accelerator})`);
   return result;
 }
 

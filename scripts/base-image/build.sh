@@ -21,12 +21,17 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/bake-base.XXXXXX")
 trap 'rm -rf "$work" "$out.partial.$$"' EXIT
 trap 'exit 1' INT TERM
 
-# The mirror is whatever this host's apt uses, so the recipe works behind local mirrors/proxies.
+# The mirror is BAKE_DEBIAN_MIRROR, else whatever this host's apt uses for Debian, so the recipe
+# works behind local mirrors/proxies.
 sources=
-for f in /etc/apt/sources.list.d/*.sources /etc/apt/sources.list; do
-  [ -s "$f" ] && grep -qE '^(URIs:|deb ).*debian' "$f" && { sources=$f; break; }
-done
-[ -n "$sources" ] || { echo "build.sh: no Debian apt source found in /etc/apt" >&2; exit 1; }
+if [ -n "${BAKE_DEBIAN_MIRROR:-}" ]; then
+  sources="deb $BAKE_DEBIAN_MIRROR bookworm main"
+else
+  for f in /etc/apt/sources.list.d/*.sources /etc/apt/sources.list; do
+    [ -s "$f" ] && grep -qE '^(URIs:|deb ).*debian' "$f" && { sources=$f; break; }
+  done
+fi
+[ -n "$sources" ] || { echo "build.sh: this host's apt has no Debian source: set BAKE_DEBIAN_MIRROR to a Debian mirror URL (ending in /debian)" >&2; exit 1; }
 
 mmdebstrap --variant=apt --mode=root --format=directory \
   --include=linux-image-cloud-amd64,systemd-sysv,udev,dbus,openssh-server,sudo,cloud-init,cloud-guest-utils,grub-pc-bin,python3,ca-certificates,e2fsprogs \

@@ -17,8 +17,12 @@ export const OFFLINE_PACKAGES = ['hello', 'tree'];
 
 const INCLUDE = ['openssh-server', 'sudo', 'systemd', 'passwd', 'procps'];
 
-/** The Debian mirror this machine's apt uses, read from its sources (never a hard-coded host). */
+/**
+ * The Debian mirror: BAKE_DEBIAN_MIRROR, else the one this machine's apt uses, read from its
+ * sources (never a hard-coded host).
+ */
 export function hostMirror() {
+  if (process.env.BAKE_DEBIAN_MIRROR) return process.env.BAKE_DEBIAN_MIRROR.replace(/\/$/, '');
   const dir = '/etc/apt/sources.list.d';
   const texts = [];
   if (existsSync('/etc/apt/sources.list')) texts.push(readFileSync('/etc/apt/sources.list', 'utf8'));
@@ -33,7 +37,7 @@ export function hostMirror() {
     const oneLine = /^deb\s+(?:\[[^\]]*\]\s+)?(\S+\/debian)\/?\s+bookworm\b/m.exec(text);
     if (oneLine) return oneLine[1];
   }
-  throw new Error('no Debian mirror found in /etc/apt/sources.list*');
+  throw new Error('no Debian mirror found in /etc/apt/sources.list*: set BAKE_DEBIAN_MIRROR to a Debian mirror URL (ending in /debian)');
 }
 
 function cacheDir() {

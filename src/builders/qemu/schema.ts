@@ -19,7 +19,11 @@ export const qemuSchema = {
     vm_name: str('File name of the image inside output_directory (default "packer-<build name>", as Packer).'),
     disk_compression: bool('Compress the qcow2 output (zstd where qemu-img supports it, else zlib).', false),
     skip_compaction: bool('Set to false to rewrite (compact) the image with qemu-img convert after the build; bake skips that by default unless disk_compression asks for it.'),
-    accelerator: oneOfStrings(['none', 'kvm', 'tcg', 'hvf', 'whpx', 'xen'] as const, '"none" picks kvm when KVM works, else tcg; "kvm" falls back to tcg (with a warning) when guests cannot run under it.', 'none'),
+    accelerator: oneOfStrings(
+      ['none', 'auto', 'kvm', 'tcg', 'hvf', 'whpx', 'xen'] as const,
+      '"none" (the default) or "auto" tries KVM and falls back to TCG, with one warning, when KVM cannot run guests on this host; "kvm" fails instead of falling back.',
+      'none',
+    ),
     memory: int('Guest memory in MiB.', 1024, 64),
     cpus: int('Number of virtual CPUs (default: 2 when the host has two or more cores, else 1; Packer defaults to 1).', undefined, 1),
     headless: bool('Run without a display window (bake always runs QEMU without a window; false is accepted for compatibility).', true),

@@ -5,8 +5,10 @@ import { BakeError, errorText } from '../../../core/errors.js';
 import type { Step } from '../../../core/steps.js';
 import { type LaunchPlan, qemuArgv } from '../argv.js';
 import { pickFreePort } from '../free-port.js';
-import { kvmDeviceUsable } from '../kvm.js';
-import { probeKvm, rememberKvmFailure, rememberedKvmFailure } from '../kvm-probe.js';
+import { initialAccelerator, kvmFailed } from '../accelerator.js';
+import { kvmFailureLine } from '../kvm.js';
+import { bareKvmProbe } from '../kvm-bare-probe.js';
+import { probeKvm } from '../kvm-probe.js';
 import { QemuProcess } from '../qemu-process.js';
 import { QmpClient } from '../qmp.js';
 import type { ResolvedQemu } from '../resolve.js';
@@ -19,20 +21,15 @@ export function serialTail(workDir: string, lines = 5): string {
   return readFileSync(path, 'utf8').split(/\r?\n/).map((l) => l.trim()).filter(Boolean).slice(-lines).join(' | ');
 }
 
-/** kvm when it was asked for (or left to bake) and is worth trying; tcg otherwise, saying why. */
-function firstAccelerator(c: ResolvedQemu, ctx: BuildContext): string {
-  if (c.accelerator !== 'auto' && c.accelerator !== 'kvm') return c.accelerator;
-  const warn = (why: string) => ctx.log.warn(`qemu: ${why}; using TCG (software emulation, much slower)`);
-  if (!kvmDeviceUsable()) {
-    warn('/dev/kvm is missing or not accessible');
-    return 'tcg';
+/** QEMU died before its QMP socket answered; `output` is what it printed. */
+class ExitedAtStart extends BakeError {
+  constructor(
+    binary: string,
+    readonly output: string,
+    lastLines: string,
+  ) {
+    super(`qemu: ${binary} exited at start: ${lastLines || 'no output'}`);
   }
-  const remembered = rememberedKvmFailure();
-  if (remembered) {
-    warn(`KVM does not run guests on this host (found earlier: ${remembered})`);
-    return 'tcg';
-  }
-  return 'kvm';
 }
 
 async function start(c: ResolvedQemu, ctx: BuildContext, plan: LaunchPlan): Promise<{ qemu: QemuProcess; qmp: QmpClient }> {
@@ -43,18 +40,63 @@ async function start(c: ResolvedQemu, ctx: BuildContext, plan: LaunchPlan): Prom
   const record = { type: 'local:process', id: String(qemu.pid) };
   ctx.journal.created({ ...record, details: { match: plan.qmpSocket } });
   void qemu.exited.then(() => ctx.journal.removed(record));
+  const stopConnecting = new AbortController();
   try {
     const qmp = await Promise.race([
-      QmpClient.connect(plan.qmpSocket, ctx.signal),
+      QmpClient.connect(plan.qmpSocket, AbortSignal.any([ctx.signal, stopConnecting.signal])),
       qemu.exited.then(() => {
-        throw new BakeError(`qemu: ${c.qemuBinary} exited at start: ${qemu.lastLines() || 'no output'}`);
+        throw new ExitedAtStart(c.qemuBinary, qemu.output(), qemu.lastLines());
       }),
     ]);
     return { qemu, qmp };
   } catch (err) {
     await qemu.kill();
     throw err;
+  } finally {
+    stopConnecting.abort();
   }
+}
+
+/** Starts QEMU on a free port; the chosen port can be taken between the check and QEMU binding it, then another is tried. */
+async function startOnFreePort(c: ResolvedQemu, ctx: BuildContext, plan: LaunchPlan): Promise<{ qemu: QemuProcess; qmp: QmpClient }> {
+  for (let attempt = 1; ; attempt++) {
+    plan.sshPort = await pickFreePort(c.portMin, c.portMax);
+    ctx.log.say(`Starting QEMU (${plan.accel}, ${c.memoryMiB} MiB, ${c.cpus} CPU); SSH forwarded from 127.0.0.1:${plan.sshPort}`);
+    try {
+      return await start(c, ctx, plan);
+    } catch (err) {
+      if (attempt >= 3 || !/host forwarding rule/i.test(errorText(err))) throw err;
+      ctx.log.info(`port ${plan.sshPort} was taken meanwhile; trying another`);
+    }
+  }
+}
+
+/**
+ * Starts QEMU under the accelerator `initialAccelerator` picked. Under KVM, every way KVM can fail
+ * ends in TCG (or, with an explicit "kvm", an error): QEMU dying at start for a reason a bare
+ * KVM QEMU shares, the guest stopping in an error state, or the guest not reaching its kernel.
+ */
+async function startVm(c: ResolvedQemu, ctx: BuildContext, plan: LaunchPlan): Promise<{ qemu: QemuProcess; qmp: QmpClient }> {
+  plan.accel = initialAccelerator(c, ctx.log);
+  if (plan.accel !== 'kvm') return startOnFreePort(c, ctx, plan);
+  let vm: { qemu: QemuProcess; qmp: QmpClient };
+  try {
+    vm = await startOnFreePort(c, ctx, plan);
+  } catch (err) {
+    if (!(err instanceof ExitedAtStart)) throw err;
+    const bare = await bareKvmProbe(c, ctx.signal);
+    if (bare.works) throw err;
+    kvmFailed(c, kvmFailureLine(err.output) ?? bare.why, ctx.log);
+    plan.accel = 'tcg';
+    return startOnFreePort(c, ctx, plan);
+  }
+  const verdict = await probeKvm(vm.qemu, vm.qmp, ctx.signal);
+  if (verdict.works) return vm;
+  vm.qmp.close();
+  await vm.qemu.kill();
+  kvmFailed(c, verdict.why, ctx.log);
+  plan.accel = 'tcg';
+  return startOnFreePort(c, ctx, plan);
 }
 
 /** Picks a port, starts QEMU with a QMP socket and the forwarded SSH port, and falls back to TCG when KVM cannot run the guest. */
@@ -65,7 +107,7 @@ export function launchStep(c: ResolvedQemu): Step<OutputState & DiskState & Seed
     run: async (ctx, { workDir, imagePath, diskFormat, seedIso }) => {
       const plan: LaunchPlan = {
         name: basename(imagePath),
-        accel: firstAccelerator(c, ctx),
+        accel: c.accelerator,
         diskPath: imagePath,
         diskFormat,
         sshPort: 0,
@@ -73,33 +115,8 @@ export function launchStep(c: ResolvedQemu): Step<OutputState & DiskState & Seed
         serialLog: join(workDir, 'serial.log'),
         ...(seedIso ? { seedIso } : {}),
       };
-      let startedAt = Date.now();
-      // The chosen port can be taken between the check and QEMU binding it: then try another.
-      for (let attempt = 1; !vm; attempt++) {
-        plan.sshPort = await pickFreePort(c.portMin, c.portMax);
-        ctx.log.say(`Starting QEMU (${plan.accel}, ${c.memoryMiB} MiB, ${c.cpus} CPU); SSH forwarded from 127.0.0.1:${plan.sshPort}`);
-        startedAt = Date.now();
-        try {
-          vm = await start(c, ctx, plan);
-        } catch (err) {
-          if (attempt >= 3 || !/host forwarding rule/i.test(errorText(err))) throw err;
-          ctx.log.info(`port ${plan.sshPort} was taken meanwhile; trying another`);
-        }
-      }
-      if (plan.accel === 'kvm') {
-        const verdict = await probeKvm(vm.qemu, vm.qmp, ctx.signal);
-        if (!verdict.works) {
-          ctx.log.warn(`qemu: KVM cannot run this guest (${verdict.why}); restarting under TCG (software emulation, much slower)`);
-          rememberKvmFailure(verdict.why);
-          vm.qmp.close();
-          await vm.qemu.kill();
-          vm = undefined;
-          startedAt = Date.now();
-          vm = await start(c, ctx, { ...plan, accel: 'tcg' });
-          plan.accel = 'tcg';
-        }
-      }
-      return { ...vm, sshPort: plan.sshPort, accel: plan.accel, startedAt };
+      vm = await startVm(c, ctx, plan);
+      return { ...vm, sshPort: plan.sshPort, accel: plan.accel, startedAt: Date.now() };
     },
     cleanup: async (ctx) => {
       if (!vm) return;
