@@ -10,7 +10,7 @@ import { probeKvm, rememberKvmFailure, rememberedKvmFailure } from '../kvm-probe
 import { QemuProcess } from '../qemu-process.js';
 import { QmpClient } from '../qmp.js';
 import type { ResolvedQemu } from '../resolve.js';
-import type { DiskState, OutputState, SeedState, VmState } from '../state.js';
+import type { DiskState, HttpState, OutputState, SeedState, VmState } from '../state.js';
 
 /** The last lines of the guest's serial console, for messages about a guest that did not come up. */
 export function serialTail(workDir: string, lines = 5): string {
@@ -58,11 +58,11 @@ async function start(c: ResolvedQemu, ctx: BuildContext, plan: LaunchPlan): Prom
 }
 
 /** Picks a port, starts QEMU with a QMP socket and the forwarded SSH port, and falls back to TCG when KVM cannot run the guest. */
-export function launchStep(c: ResolvedQemu): Step<OutputState & DiskState & SeedState, VmState> {
+export function launchStep(c: ResolvedQemu): Step<OutputState & DiskState & SeedState & HttpState, VmState> {
   let vm: { qemu: QemuProcess; qmp: QmpClient } | undefined;
   return {
     name: 'start VM',
-    run: async (ctx, { workDir, imagePath, diskFormat, seedIso }) => {
+    run: async (ctx, { workDir, imagePath, diskFormat, seedIso, installerIso, httpPort }) => {
       const plan: LaunchPlan = {
         name: basename(imagePath),
         accel: firstAccelerator(c, ctx),
@@ -72,6 +72,8 @@ export function launchStep(c: ResolvedQemu): Step<OutputState & DiskState & Seed
         qmpSocket: join(workDir, 'qmp.sock'),
         serialLog: join(workDir, 'serial.log'),
         ...(seedIso ? { seedIso } : {}),
+        ...(installerIso ? { installerIso } : {}),
+        ...(httpPort === undefined ? {} : { httpPort }),
       };
       let startedAt = Date.now();
       // The chosen port can be taken between the check and QEMU binding it: then try another.
