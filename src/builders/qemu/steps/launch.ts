@@ -88,8 +88,8 @@ export function launchStep(c: ResolvedQemu): Step<OutputState & DiskState & Seed
           ctx.log.info(`port ${plan.sshPort} was taken meanwhile; trying another`);
         }
       }
-      // A guest waiting at a boot prompt for boot_command never reaches long mode by itself: the probe would blame KVM.
-      if (plan.accel === 'kvm' && !c.boot) {
+      // An installer's menu or a prompt awaiting boot_command need not reach long mode in time: the probe would blame KVM.
+      if (plan.accel === 'kvm' && !c.boot && !c.installFromIso) {
         const verdict = await probeKvm(vm.qemu, vm.qmp, ctx.signal);
         if (!verdict.works) {
           ctx.log.warn(`qemu: KVM cannot run this guest (${verdict.why}); restarting under TCG (software emulation, much slower)`);
