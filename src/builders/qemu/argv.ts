@@ -12,6 +12,8 @@ export interface LaunchPlan {
   seedIso?: string;
   /** disk_image false: the installer ISO, booted once. */
   installerIso?: string;
+  /** Presented to the guest as a FAT floppy (A:). */
+  floppyDir?: string;
   /** The HTTP server's port, when one runs ({{ .HTTPPort }} in qemuargs). */
   httpPort?: number;
   sshPort: number;
@@ -61,6 +63,9 @@ function templateArgs(c: ResolvedQemu, plan: LaunchPlan): string[][] {
 export function qemuArgv(c: ResolvedQemu, plan: LaunchPlan): string[] {
   const cpu = c.cpuModel ?? (plan.accel === 'kvm' ? 'host' : undefined);
   const cdrom = (path: string) => ['-drive', `file=${path},media=cdrom,readonly=on`];
+  // QEMU's vvfat: a read-only FAT floppy made from a directory, so no mkfs or mtools are needed.
+  // It is Packer's -fda: qemuargs naming -fda replace it, a -drive there does not.
+  const floppy = plan.floppyDir ? ['-drive', `file=fat:floppy:${plan.floppyDir},if=floppy,format=raw,readonly=on`] : undefined;
   const own: string[][] = [
     ['-name', plan.name],
     ['-machine', `${c.machineType},accel=${plan.accel}`],
@@ -73,12 +78,14 @@ export function qemuArgv(c: ResolvedQemu, plan: LaunchPlan): string[] {
     ...diskArgs(c, plan),
     ...(plan.installerIso ? [cdrom(plan.installerIso), ['-boot', 'once=d']] : []),
     ...(plan.seedIso ? [cdrom(plan.seedIso)] : []),
+    ...(floppy ? [floppy] : []),
     ['-netdev', `user,id=user.0,hostfwd=tcp:127.0.0.1:${plan.sshPort}-:22`],
     ['-device', `${c.netDevice},netdev=user.0`],
   ];
   const given = templateArgs(c, plan);
   const replaced = new Set(given.map((a) => a[0]));
+  const option = (a: string[]) => (a === floppy ? '-fda' : a[0]);
   const devices = given.filter((a) => a[0] === '-device').map((a) => a[1] ?? '');
   const netBack = devices.length > 0 && !devices.some((d) => d.includes(c.netDevice)) ? [['-device', `${c.netDevice},netdev=user.0`]] : [];
-  return [...own.filter((a) => !replaced.has(a[0])), ...given, ...netBack].flat();
+  return [...own.filter((a) => !replaced.has(option(a))), ...given, ...netBack].flat();
 }

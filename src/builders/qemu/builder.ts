@@ -9,6 +9,7 @@ import { bootCommandStep } from './steps/boot-command.js';
 import { connectStep } from './steps/connect.js';
 import { convertStep } from './steps/convert.js';
 import { diskStep } from './steps/disk.js';
+import { floppyStep } from './steps/floppy.js';
 import { httpStep } from './steps/http.js';
 import { launchStep } from './steps/launch.js';
 import { outputDirStep } from './steps/output-dir.js';
@@ -24,6 +25,7 @@ export function qemuPipeline(c: ResolvedQemu, outcome: Outcome) {
     .then(sourceStep(c))
     .then(diskStep(c))
     .then(seedStep(c))
+    .then(floppyStep(c))
     .then(httpStep(c))
     .then(launchStep(c))
     .then(bootCommandStep(c))

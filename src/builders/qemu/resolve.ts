@@ -69,6 +69,8 @@ export interface ResolvedQemu {
   portMax: number;
   cdFiles: string[];
   cdContent: Record<string, string>;
+  /** floppy_files/floppy_dirs/floppy_content; undefined without any. */
+  floppy?: { files: string[]; dirs: string[]; content: Record<string, string> };
   cdLabel: string;
   userData?: string;
   metaData?: string;
@@ -185,6 +187,9 @@ export function resolveQemuConfig(config: QemuConfig, env: PluginEnv): ResolvedQ
     portMax,
     cdFiles: (config.cd_files ?? []).map(abs),
     cdContent: config.cd_content ?? {},
+    ...(config.floppy_files?.length || config.floppy_dirs?.length || Object.keys(config.floppy_content ?? {}).length
+      ? { floppy: { files: (config.floppy_files ?? []).map(abs), dirs: (config.floppy_dirs ?? []).map(abs), content: config.floppy_content ?? {} } }
+      : {}),
     cdLabel,
     userData: config.user_data,
     metaData: config.meta_data,

@@ -33,6 +33,11 @@ export interface SeedState {
   publicKey?: string;
 }
 
+export interface FloppyState {
+  /** Directory QEMU presents as a FAT floppy (floppy_files, floppy_dirs, floppy_content). */
+  floppyDir?: string;
+}
+
 export interface HttpState {
   /** Set when http_directory or http_content is served: what {{ .HTTPIP }} and {{ .HTTPPort }} render to. */
   httpIp?: string;

@@ -8,10 +8,7 @@ const efi = 'UEFI boot is not supported yet; use a BIOS-bootable image';
 export const qemuUnsupported: Unsupported = {
   ...sshUnsupported,
   http_network_protocol: { effect: 'warn', why: 'the HTTP server listens on the family of http_bind_address' },
-  floppy_files: { effect: 'error', why: 'floppies are not supported; use cd_files' },
-  floppy_dirs: { effect: 'error', why: 'floppies are not supported; use cd_files' },
-  floppy_content: { effect: 'error', why: 'floppies are not supported; use cd_files' },
-  floppy_label: { effect: 'warn', why: 'floppies are not supported' },
+  floppy_label: { effect: 'warn', why: 'the floppy is a FAT directory QEMU presents, with QEMU\'s own label' },
   cdrom_interface: { effect: 'warn', why: 'the seed CD is always attached as an IDE CD-ROM' },
   iso_target_path: { effect: 'warn', why: 'downloads are cached under bake\'s cache directory' },
   iso_target_extension: { effect: 'warn', why: 'downloads are cached under bake\'s cache directory' },

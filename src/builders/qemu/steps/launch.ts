@@ -10,7 +10,7 @@ import { probeKvm, rememberKvmFailure, rememberedKvmFailure } from '../kvm-probe
 import { QemuProcess } from '../qemu-process.js';
 import { QmpClient } from '../qmp.js';
 import type { ResolvedQemu } from '../resolve.js';
-import type { DiskState, HttpState, OutputState, SeedState, VmState } from '../state.js';
+import type { DiskState, FloppyState, HttpState, OutputState, SeedState, VmState } from '../state.js';
 
 /** The last lines of the guest's serial console, for messages about a guest that did not come up. */
 export function serialTail(workDir: string, lines = 5): string {
@@ -58,11 +58,11 @@ async function start(c: ResolvedQemu, ctx: BuildContext, plan: LaunchPlan): Prom
 }
 
 /** Picks a port, starts QEMU with a QMP socket and the forwarded SSH port, and falls back to TCG when KVM cannot run the guest. */
-export function launchStep(c: ResolvedQemu): Step<OutputState & DiskState & SeedState & HttpState, VmState> {
+export function launchStep(c: ResolvedQemu): Step<OutputState & DiskState & SeedState & HttpState & FloppyState, VmState> {
   let vm: { qemu: QemuProcess; qmp: QmpClient } | undefined;
   return {
     name: 'start VM',
-    run: async (ctx, { workDir, imagePath, diskFormat, seedIso, installerIso, httpPort }) => {
+    run: async (ctx, { workDir, imagePath, diskFormat, seedIso, installerIso, httpPort, floppyDir }) => {
       const plan: LaunchPlan = {
         name: basename(imagePath),
         accel: firstAccelerator(c, ctx),
@@ -74,6 +74,7 @@ export function launchStep(c: ResolvedQemu): Step<OutputState & DiskState & Seed
         ...(seedIso ? { seedIso } : {}),
         ...(installerIso ? { installerIso } : {}),
         ...(httpPort === undefined ? {} : { httpPort }),
+        ...(floppyDir ? { floppyDir } : {}),
       };
       let startedAt = Date.now();
       // The chosen port can be taken between the check and QEMU binding it: then try another.
