@@ -2,7 +2,7 @@ import { describeArtifact } from '../core/artifact.js';
 import { defaultJournalPath } from '../core/journal.js';
 import { runBuilds, type BuildResult } from '../core/orchestrator.js';
 import { planBuilds } from '../core/plan-builds.js';
-import { selectNames } from '../core/select.js';
+import { selectBuilds } from '../core/select.js';
 import { UsageError } from '../core/errors.js';
 import type { EventBus } from '../core/events.js';
 import { registry } from '../plugins/registry.js';
@@ -34,8 +34,8 @@ export async function buildCommand(file: string, flags: BuildFlags): Promise<num
   }
   const parallel = parseIntFlag('parallel-builds', flags.parallelBuilds, 0);
   const color = flags.color === undefined ? undefined : parseBoolFlag('color', flags.color, true);
-  const plan = loadTemplate(file, { registry, vars: parseVarFlags(flags.var), varFiles: flags.varFile ?? [] });
-  const buildNames = selectNames(plan.builds.map((b) => b.name), flags.only, flags.except);
+  const plan = loadTemplate(file, { registry, vars: parseVarFlags(flags.var), varFiles: flags.varFile ?? [], only: flags.only, except: flags.except });
+  const buildNames = selectBuilds(plan, flags.only, flags.except);
   const bus = makeBus({ ...flags, color });
   for (const v of plan.sensitiveValues) bus.addSecret(v);
   for (const w of plan.warnings) bus.emit({ build: '', level: 'warn', text: w });

@@ -1,6 +1,6 @@
 import { registry } from '../plugins/registry.js';
 import { loadTemplate } from '../template/index.js';
-import { selectNames } from '../core/select.js';
+import { selectBuilds } from '../core/select.js';
 import { parseVarFlags } from './vars.js';
 
 export interface ValidateFlags {
@@ -18,8 +18,10 @@ export async function validateCommand(file: string, flags: ValidateFlags): Promi
     vars: parseVarFlags(flags.var),
     varFiles: flags.varFile ?? [],
     syntaxOnly: flags.syntaxOnly ?? false,
+    only: flags.only,
+    except: flags.except,
   });
-  if (!flags.syntaxOnly) selectNames(plan.builds.map((b) => b.name), flags.only, flags.except);
+  if (!flags.syntaxOnly) selectBuilds(plan, flags.only, flags.except);
   for (const w of plan.warnings) process.stderr.write(`Warning: ${w}\n`);
   process.stdout.write(flags.syntaxOnly ? 'Syntax-only check passed. Everything looks okay.\n' : 'The configuration is valid.\n');
   return 0;

@@ -1,3 +1,4 @@
+import type { BuildPlan } from '../template/plan.js';
 import { UsageError } from './errors.js';
 
 /** Packer's -only / -except: comma-separated globs (`*`, `?`) matched against build names. */
@@ -24,4 +25,10 @@ export function selectNames(names: string[], only: string[] | undefined, except:
     if (onlyGlobs.length > 0) return onlyGlobs.some((g) => globToRegExp(g).test(n));
     return !exceptGlobs.some((g) => globToRegExp(g).test(n));
   });
+}
+
+/** The plan's builds that -only/-except select; skipped builds (builder types bake lacks) count as names the flags may match. */
+export function selectBuilds(plan: BuildPlan, only: string[] | undefined, except: string[] | undefined): string[] {
+  const skipped = plan.skippedBuilds ?? [];
+  return selectNames([...plan.builds.map((b) => b.name), ...skipped], only, except).filter((n) => !skipped.includes(n));
 }

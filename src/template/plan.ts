@@ -63,4 +63,6 @@ export interface BuildPlan {
   sensitiveValues: string[];
   /** Messages for the user that do not stop the run (ignored unsupported options, compatibility notes). */
   warnings: string[];
+  /** Builds of builder types bake does not have, left out by -only/-except: not in `builds`. */
+  skippedBuilds?: string[];
 }

@@ -5,9 +5,12 @@ import { Pipeline } from '../../core/steps.js';
 import type { Builder } from '../../plugins/types.js';
 import type { ResolvedQemu } from './resolve.js';
 import type { Outcome } from './state.js';
+import { bootCommandStep } from './steps/boot-command.js';
 import { connectStep } from './steps/connect.js';
 import { convertStep } from './steps/convert.js';
 import { diskStep } from './steps/disk.js';
+import { floppyStep } from './steps/floppy.js';
+import { httpStep } from './steps/http.js';
 import { launchStep } from './steps/launch.js';
 import { outputDirStep } from './steps/output-dir.js';
 import { provisionStep } from './steps/provision.js';
@@ -22,7 +25,10 @@ export function qemuPipeline(c: ResolvedQemu, outcome: Outcome) {
     .then(sourceStep(c))
     .then(diskStep(c))
     .then(seedStep(c))
+    .then(floppyStep(c))
+    .then(httpStep(c))
     .then(launchStep(c))
+    .then(bootCommandStep(c))
     .then(connectStep(c))
     .then(provisionStep(c.sshUsername))
     .then(shutdownStep(c))

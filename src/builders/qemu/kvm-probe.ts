@@ -24,7 +24,12 @@ export type KvmVerdict = { works: true } | { works: false; why: string };
  * virtualisation dies with an internal error or crawls through the BIOS for minutes. Either is
  * noticed within `windowMs`.
  */
-export async function probeKvm(qemu: QemuProcess, qmp: QmpClient, signal: AbortSignal, windowMs = 10_000): Promise<KvmVerdict> {
+export async function probeKvm(
+  qemu: QemuProcess,
+  qmp: QmpClient,
+  signal: AbortSignal,
+  { windowMs = 10_000, requireLongMode = true }: { windowMs?: number; requireLongMode?: boolean } = {},
+): Promise<KvmVerdict> {
   const deadline = Date.now() + windowMs;
   while (Date.now() < deadline) {
     const failure = kvmFailureLine(qemu.output());
@@ -33,14 +38,16 @@ export async function probeKvm(qemu: QemuProcess, qmp: QmpClient, signal: AbortS
     try {
       const status = await qmp.status();
       if (isKvmDeadState(status)) return { works: false, why: `guest stopped with status "${status}"` };
-      const registers = await qmp.execute<string>('human-monitor-command', { 'command-line': 'info registers' });
-      if (inLongMode(registers)) return { works: true };
+      if (requireLongMode) {
+        const registers = await qmp.execute<string>('human-monitor-command', { 'command-line': 'info registers' });
+        if (inLongMode(registers)) return { works: true };
+      }
     } catch {
       return { works: false, why: `QEMU stopped answering under KVM: ${qemu.lastLines() || 'no output'}` };
     }
     await sleep(100, signal);
   }
-  return { works: false, why: `the guest had not reached its kernel after ${windowMs / 1000}s` };
+  return requireLongMode ? { works: false, why: `the guest had not reached its kernel after ${windowMs / 1000}s` } : { works: true };
 }
 
 /** Remembered per boot of this host, so only the first build after a reboot pays for the probe. */

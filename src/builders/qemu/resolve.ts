@@ -1,13 +1,32 @@
+import { existsSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { isAbsolute, join, resolve as resolvePath } from 'node:path';
 import type { SshConfigInput } from '../../communicator/index.js';
 import { UsageError } from '../../core/errors.js';
 import { parseDuration } from '../../core/wait.js';
 import type { PluginEnv } from '../../plugins/types.js';
+import { parseBootCommand } from './boot-keys.js';
 import { type ChecksumSpec, parseChecksum } from './checksum.js';
+import { bootCommandProblems } from './qcodes.js';
 import type { QemuConfig } from './schema.js';
 
 export type Source = { kind: 'base' } | { kind: 'url'; urls: string[]; checksum: ChecksumSpec };
+
+/** What to type once QEMU runs: boot_command as one step, or boot_steps. Templates ({{ .HTTPIP }}) are rendered at run time. */
+export interface BootTyping {
+  steps: { keys: string; description?: string }[];
+  waitMs: number;
+  keyIntervalMs: number;
+  groupIntervalMs: number;
+}
+
+export interface HttpServing {
+  directory?: string;
+  content?: Record<string, string>;
+  portMin: number;
+  portMax: number;
+  bindAddress: string;
+}
 
 /** The qemu builder's config with defaults applied, durations in ms and paths absolute: all the steps see. */
 export interface ResolvedQemu {
@@ -15,6 +34,12 @@ export interface ResolvedQemu {
   env: PluginEnv;
   ssh: SshConfigInput;
   source: Source;
+  /** disk_image false: iso_url is an installer booted once from CD, the disk starts blank. */
+  installFromIso: boolean;
+  boot?: BootTyping;
+  http?: HttpServing;
+  /** bake's NoCloud seed CD: cloud-image builds that bring no seed of their own over HTTP. */
+  cloudInitSeed: boolean;
   useBackingFile: boolean;
   /** Undefined: keep the source's size. */
   diskSizeMiB?: number;
@@ -43,6 +68,9 @@ export interface ResolvedQemu {
   portMin: number;
   portMax: number;
   cdFiles: string[];
+  cdContent: Record<string, string>;
+  /** floppy_files/floppy_dirs/floppy_content; undefined without any. */
+  floppy?: { files: string[]; dirs: string[]; content: Record<string, string> };
   cdLabel: string;
   userData?: string;
   metaData?: string;
@@ -78,9 +106,7 @@ function ms(value: string | undefined, fallback: number): number {
 
 export function resolveQemuConfig(config: QemuConfig, env: PluginEnv): ResolvedQemu {
   const at = (key: string) => `${env.file}: ${env.path}.${key}`;
-  if (config.disk_image === false) {
-    throw new UsageError(`${at('disk_image')}: must be true: bake bakes from disk images (cloud images); installing from an ISO is not supported`);
-  }
+  const installFromIso = config.disk_image === false;
   const urls = config.iso_urls?.length ? config.iso_urls : config.iso_url ? [config.iso_url] : [];
   let source: Source = { kind: 'base' };
   if (urls.length > 0) {
@@ -88,13 +114,17 @@ export function resolveQemuConfig(config: QemuConfig, env: PluginEnv): ResolvedQ
     const checksum = parseChecksum(config.iso_checksum);
     if (typeof checksum === 'string') throw new UsageError(`${at('iso_checksum')}: ${checksum}`);
     source = { kind: 'url', urls, checksum };
+  } else if (installFromIso) {
+    throw new UsageError(`${at('iso_url')}: required with disk_image false (the installer ISO to boot)`);
   }
+  if (installFromIso && config.use_backing_file) throw new UsageError(`${at('use_backing_file')}: only for disk images (disk_image true); an install starts from a blank disk`);
   const format = config.format ?? 'qcow2';
   const useBackingFile = config.use_backing_file ?? false;
   if (useBackingFile && format !== 'qcow2') throw new UsageError(`${at('use_backing_file')}: needs format "qcow2"`);
   const compress = config.disk_compression ?? false;
   if (compress && format !== 'qcow2') throw new UsageError(`${at('disk_compression')}: needs format "qcow2"`);
-  let diskSizeMiB: number | undefined;
+  // An install needs a disk of some size: Packer's default is 40960M (a sparse file until written).
+  let diskSizeMiB: number | undefined = installFromIso ? 40960 : undefined;
   if (config.disk_size !== undefined) {
     diskSizeMiB = parseDiskSize(config.disk_size);
     if (diskSizeMiB === undefined) throw new UsageError(`${at('disk_size')}: must be a size like "4G" or "4096M", got "${config.disk_size}"`);
@@ -104,18 +134,29 @@ export function resolveQemuConfig(config: QemuConfig, env: PluginEnv): ResolvedQ
   if (portMax > 65535) throw new UsageError(`${at('host_port_max')}: must be ≤ 65535`);
   if (portMin > portMax) throw new UsageError(`${at('host_port_min')}: must be ≤ host_port_max (${portMin} > ${portMax})`);
   if (!config.ssh_username && source.kind === 'url' && (config.communicator ?? 'ssh') === 'ssh') {
-    throw new UsageError(`${at('ssh_username')}: required with iso_url (the user your image's cloud-init creates, e.g. "debian" or "ubuntu")`);
+    const who = installFromIso ? 'the user your installer config creates' : 'the user your image\'s cloud-init creates, e.g. "debian" or "ubuntu"';
+    throw new UsageError(`${at('ssh_username')}: required with iso_url (${who})`);
   }
   // Relative paths are taken from the working directory, as in Packer ({{template_dir}} gives the template's).
   const abs = (p: string) => (isAbsolute(p) ? p : resolvePath(p));
-  const cdLabel = config.cd_label ?? 'cidata';
+  const http = httpServing(config, at, abs);
+  const cloudInitSeed = config.user_data !== undefined || config.meta_data !== undefined || (!installFromIso && !http);
+  const cdLabel = config.cd_label ?? (cloudInitSeed ? 'cidata' : 'CDROM');
   if ((config.user_data !== undefined || config.meta_data !== undefined) && cdLabel !== 'cidata') {
     throw new UsageError(`${at('cd_label')}: must be "cidata" (or unset) when user_data or meta_data is given, so cloud-init finds the seed`);
+  }
+  const boot = bootTyping(config, at);
+  if (boot && !http && boot.steps.some((s) => /\{\{[^}]*\.HTTP(IP|Port)\b/.test(s.keys))) {
+    throw new UsageError(`${at(config.boot_command?.length ? 'boot_command' : 'boot_steps')}: uses {{ .HTTPIP }}/{{ .HTTPPort }} but nothing is served: set http_directory or http_content`);
   }
   return {
     env,
     ssh: config,
     source,
+    installFromIso,
+    ...(boot ? { boot } : {}),
+    ...(http ? { http } : {}),
+    cloudInitSeed,
     useBackingFile,
     diskSizeMiB,
     format,
@@ -138,12 +179,17 @@ export function resolveQemuConfig(config: QemuConfig, env: PluginEnv): ResolvedQ
     diskDiscard: config.disk_discard ?? 'ignore',
     detectZeroes: config.disk_detect_zeroes ?? 'off',
     machineType: config.machine_type ?? 'pc',
-    bootWaitMs: ms(config.boot_wait, 0),
+    // With a boot_command, boot_wait is spent before typing it, not again before SSH.
+    bootWaitMs: boot ? 0 : ms(config.boot_wait, 0),
     shutdownCommand: config.shutdown_command || undefined,
     shutdownTimeoutMs: ms(config.shutdown_timeout, 300_000),
     portMin,
     portMax,
     cdFiles: (config.cd_files ?? []).map(abs),
+    cdContent: config.cd_content ?? {},
+    ...(config.floppy_files?.length || config.floppy_dirs?.length || Object.keys(config.floppy_content ?? {}).length
+      ? { floppy: { files: (config.floppy_files ?? []).map(abs), dirs: (config.floppy_dirs ?? []).map(abs), content: config.floppy_content ?? {} } }
+      : {}),
     cdLabel,
     userData: config.user_data,
     metaData: config.meta_data,
@@ -154,5 +200,42 @@ export function resolveQemuConfig(config: QemuConfig, env: PluginEnv): ResolvedQ
     sshPrivateKeyFile: config.ssh_private_key_file ? abs(config.ssh_private_key_file) : undefined,
     sshPassword: config.ssh_password,
     clearAuthorizedKeys: config.ssh_clear_authorized_keys ?? false,
+  };
+}
+
+function httpServing(config: QemuConfig, at: (key: string) => string, abs: (p: string) => string): HttpServing | undefined {
+  const content = config.http_content && Object.keys(config.http_content).length > 0 ? config.http_content : undefined;
+  if (!config.http_directory && !content) return undefined;
+  if (config.http_directory && content) throw new UsageError(`${at('http_content')}: cannot be used with http_directory (as in Packer); put the files in the directory`);
+  const portMin = config.http_port_min ?? 8000;
+  const portMax = config.http_port_max ?? 9000;
+  if (portMax > 65535) throw new UsageError(`${at('http_port_max')}: must be ≤ 65535`);
+  if (portMin > portMax) throw new UsageError(`${at('http_port_min')}: must be ≤ http_port_max (${portMin} > ${portMax})`);
+  let directory: string | undefined;
+  if (config.http_directory) {
+    directory = abs(config.http_directory);
+    if (!existsSync(directory) || !statSync(directory).isDirectory()) throw new UsageError(`${at('http_directory')}: ${directory} is not a directory`);
+  }
+  return { ...(directory ? { directory } : {}), ...(content ? { content } : {}), portMin, portMax, bindAddress: config.http_bind_address ?? '127.0.0.1' };
+}
+
+function bootTyping(config: QemuConfig, at: (key: string) => string): BootTyping | undefined {
+  if (config.boot_command?.length && config.boot_steps?.length) throw new UsageError(`${at('boot_steps')}: cannot be used with boot_command (as in Packer)`);
+  const steps = config.boot_command?.length
+    ? [{ keys: config.boot_command.join('') }]
+    : (config.boot_steps ?? []).map(([keys, description]) => ({ keys: keys ?? '', ...(description ? { description } : {}) }));
+  if (steps.length === 0) return undefined;
+  const key = config.boot_command?.length ? 'boot_command' : 'boot_steps';
+  for (const [i, step] of steps.entries()) {
+    const problems = bootCommandProblems(parseBootCommand(step.keys));
+    if (problems.length > 0) throw new UsageError(`${at(key === 'boot_steps' ? `boot_steps[${i}]` : key)}: ${problems.join('; ')}`);
+  }
+  const fromEnv = process.env.PACKER_KEY_INTERVAL ? parseDuration(process.env.PACKER_KEY_INTERVAL) : undefined;
+  return {
+    steps,
+    // Packer waits 10s before typing unless told otherwise; templates are tuned to that.
+    waitMs: ms(config.boot_wait, 10_000),
+    keyIntervalMs: ms(config.boot_key_interval, fromEnv ?? 100),
+    groupIntervalMs: ms(config.boot_keygroup_interval, 0),
   };
 }

@@ -1,6 +1,6 @@
 import type { FromSchema } from 'json-schema-to-ts';
 import { sshConfigProperties } from '../../communicator/ssh-config.js';
-import { bool, duration, int, oneOfStrings, str, stringList } from '../../plugins/schema-helpers.js';
+import { bool, duration, int, oneOfStrings, str, stringList, stringMap } from '../../plugins/schema-helpers.js';
 
 /** The `qemu` builder's options: Packer's names for the cloud-image path, plus bake's `user_data`/`meta_data`. */
 export const qemuSchema = {
@@ -11,7 +11,7 @@ export const qemuSchema = {
     iso_url: str('Base disk image: a path, file:// or http(s):// URL. Without iso_url/iso_urls bake uses its own Debian 12 base image, built once and cached.'),
     iso_urls: stringList('Alternatives for iso_url, tried in order until one downloads.'),
     iso_checksum: str('Checksum of the image: "sha256:HEX" (also md5/sha1/sha512, or a bare hex digest), "file:URL" of a checksum file, or "none".'),
-    disk_image: bool('The source is a bootable disk image (the cloud-image path). bake only supports this path; "false" (installing from an ISO) is refused.', true),
+    disk_image: bool('true: iso_url is a bootable disk image (a cloud image) that becomes the disk. false: iso_url is an installer ISO, booted once from CD with a blank disk of disk_size, as in Packer.', true),
     use_backing_file: bool('Make the disk a qcow2 overlay on the cached base image instead of a full copy (format must be qcow2).', false),
     disk_size: str('Size of the disk, e.g. "4G" or "4096M" (a bare number is MiB). The disk grows to it; cloud-init grows the root filesystem on first boot.'),
     format: oneOfStrings(['qcow2', 'raw'] as const, 'Format of the output image.', 'qcow2'),
@@ -40,14 +40,31 @@ export const qemuSchema = {
     disk_detect_zeroes: oneOfStrings(['off', 'on', 'unmap'] as const, 'Detect written zeroes.', 'off'),
     machine_type: str('QEMU machine type.', 'pc'),
     cpu_model: str('QEMU CPU model (default "host" under KVM, QEMU\'s default under TCG).'),
-    boot_wait: duration('Wait this long after starting QEMU before the first SSH attempt (bake probes SSH from the start, so the default is 0s).', '0s'),
+    boot_wait: duration('Wait this long after starting QEMU before typing boot_command (default 10s, as Packer), or without boot_command before the first SSH attempt (default 0s: bake probes SSH from the start).'),
+    boot_command: stringList('Keys to type into the boot loader once QEMU started (after boot_wait), through QMP: text, <enter>, <esc>, <tab>, <f1>…<f12>, <leftCtrlOn>…, <wait>, <wait5>, <wait1m30s> and the rest of Packer\'s syntax; {{ .HTTPIP }}, {{ .HTTPPort }}, {{ .Name }} and {{ .SSHPublicKey }} are filled in. The strings are joined and typed as one.'),
+    boot_steps: {
+      type: 'array',
+      items: { type: 'array', items: { type: 'string' }, minItems: 1, maxItems: 2 },
+      description: 'Like boot_command, as [keys, description] pairs; each description is shown as it is typed. Not with boot_command.',
+    },
+    boot_key_interval: duration('Pause after each key press and release while typing boot_command (default 100ms, or PACKER_KEY_INTERVAL).'),
+    boot_keygroup_interval: duration('Pause after each group of keys (the keys between two waits).', '0s'),
+    http_directory: str('Directory served over HTTP while the build runs, for installer configs (preseed, kickstart, autoinstall); the guest reaches it at http://{{ .HTTPIP }}:{{ .HTTPPort }}/. Only files under it are served.'),
+    http_content: stringMap('Paths ("/user-data") and their content, served like http_directory (not with it). Values may use {{ .SSHPublicKey }}.'),
+    http_port_min: int('Lowest port for the HTTP server.', 8000, 1),
+    http_port_max: int('Highest port for the HTTP server.', 9000, 1),
+    http_bind_address: str('Address the HTTP server listens on. bake\'s default is 127.0.0.1: QEMU\'s user networking reaches it at 10.0.2.2, and the installer config is not exposed to the network (Packer listens on 0.0.0.0).', '127.0.0.1'),
+    floppy_files: stringList('Files to put on a floppy (A:), e.g. a Windows Autounattend.xml; QEMU presents a FAT floppy made from them (up to 2.88 MB).'),
+    floppy_dirs: stringList('Directories copied, with their subdirectories, onto the floppy.'),
+    floppy_content: stringMap('Files (name → content) to put on the floppy.'),
+    cd_content: stringMap('Files (name → content) to put on the CD made from cd_files.'),
     shutdown_command: str('Command run over SSH to stop the guest (e.g. "sudo shutdown -P now"); without it bake sends an ACPI power-down through QMP.'),
     shutdown_timeout: duration('How long to wait for the guest to power off before QEMU is killed.', '5m'),
     host_port_min: int('Lowest host port to forward to the guest\'s SSH.', 2222, 1),
     host_port_max: int('Highest host port to forward to the guest\'s SSH.', 4444, 1),
     ssh_host_port_min: int('Old name of host_port_min.', undefined, 1),
     ssh_host_port_max: int('Old name of host_port_max.', undefined, 1),
-    cd_files: stringList('Files and directories to put on a CD attached to the guest (with the generated NoCloud seed when cd_label is "cidata").'),
+    cd_files: stringList('Files and directories to put on a CD attached to the guest (with bake\'s generated NoCloud seed on cloud-image builds that serve nothing over HTTP).'),
     cd_label: str('Volume label of the CD made from cd_files.'),
     user_data: str('cloud-init user-data for the NoCloud seed, instead of bake\'s default (which creates the SSH user with the build key).'),
     meta_data: str('cloud-init meta-data for the NoCloud seed.'),

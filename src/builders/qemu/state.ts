@@ -21,12 +21,27 @@ export interface SourceState {
 
 export interface DiskState {
   diskFormat: 'qcow2' | 'raw';
+  /** disk_image false: the installer ISO to boot once from CD. */
+  installerIso?: string;
 }
 
 export interface SeedState {
   seedIso?: string;
   /** The temporary private key, only ever in memory. */
   privateKey?: string;
+  /** Its public half, for {{ .SSHPublicKey }} in boot_command and http_content. */
+  publicKey?: string;
+}
+
+export interface FloppyState {
+  /** Directory QEMU presents as a FAT floppy (floppy_files, floppy_dirs, floppy_content). */
+  floppyDir?: string;
+}
+
+export interface HttpState {
+  /** Set when http_directory or http_content is served: what {{ .HTTPIP }} and {{ .HTTPPort }} render to. */
+  httpIp?: string;
+  httpPort?: number;
 }
 
 export interface VmState {

@@ -1,28 +1,14 @@
 import { sshUnsupported } from '../../communicator/ssh-config.js';
 import type { Unsupported } from '../../plugins/types.js';
 
-const iso = 'bake bakes from disk images (disk_image: true); installing from an ISO is not supported';
-const display = 'bake always runs QEMU headless, without VNC';
+const display = 'bake always runs QEMU headless, without VNC, and types boot_command through QMP';
 const efi = 'UEFI boot is not supported yet; use a BIOS-bootable image';
 
 /** Every other option Packer's qemu builder documents: accepted with a warning when ignoring it cannot change the image. */
 export const qemuUnsupported: Unsupported = {
   ...sshUnsupported,
-  boot_command: { effect: 'error', why: iso },
-  boot_key_interval: { effect: 'warn', why: iso },
-  boot_keygroup_interval: { effect: 'warn', why: iso },
-  boot_steps: { effect: 'error', why: iso },
-  http_directory: { effect: 'error', why: 'the HTTP server for installers is not supported; use cd_files or user_data' },
-  http_content: { effect: 'error', why: 'the HTTP server for installers is not supported; use cd_files or user_data' },
-  http_port_min: { effect: 'warn', why: 'no HTTP server is started' },
-  http_port_max: { effect: 'warn', why: 'no HTTP server is started' },
-  http_bind_address: { effect: 'warn', why: 'no HTTP server is started' },
-  http_network_protocol: { effect: 'warn', why: 'no HTTP server is started' },
-  floppy_files: { effect: 'error', why: 'floppies are not supported; use cd_files' },
-  floppy_dirs: { effect: 'error', why: 'floppies are not supported; use cd_files' },
-  floppy_content: { effect: 'error', why: 'floppies are not supported; use cd_files' },
-  floppy_label: { effect: 'warn', why: 'floppies are not supported' },
-  cd_content: { effect: 'error', why: 'cd_content is not supported yet; use cd_files or user_data/meta_data' },
+  http_network_protocol: { effect: 'warn', why: 'the HTTP server listens on the family of http_bind_address' },
+  floppy_label: { effect: 'warn', why: 'the floppy is a FAT directory QEMU presents, with QEMU\'s own label' },
   cdrom_interface: { effect: 'warn', why: 'the seed CD is always attached as an IDE CD-ROM' },
   iso_target_path: { effect: 'warn', why: 'downloads are cached under bake\'s cache directory' },
   iso_target_extension: { effect: 'warn', why: 'downloads are cached under bake\'s cache directory' },

@@ -5,6 +5,7 @@ import { interpolateConfig } from './interpolate-config.js';
 import { buildRenderContext, type Loader } from './loader.js';
 import { addOnce, createPlugin } from './plugin-config.js';
 import { splitBlock, unknownType } from './common-keys.js';
+import { closest } from './did-you-mean.js';
 import { stableConfig } from './fingerprint-source.js';
 
 export interface BuildHead {
@@ -15,6 +16,8 @@ export interface BuildHead {
   builder?: Builder;
   /** Filled in as the build's provisioners are planned. */
   fingerprint?: BuildFingerprintSource;
+  /** A builder type bake does not have, in a build that -only/-except leaves out: not planned. */
+  skipped?: boolean;
 }
 
 /** One build per builder block: name (default its type, unique), config checked and created. */
@@ -38,7 +41,13 @@ export function planBuilders(loader: Loader, blocks: Record<string, unknown>[]):
     const head: BuildHead = { name, type, path };
     heads.push(head);
     const plugin = loader.registry.builders.get(type);
-    if (!plugin) return unknownType(loader, 'builder', type, path, loader.registry.builders.keys());
+    if (!plugin) {
+      if (loader.selected && !loader.selected(name)) {
+        head.skipped = true;
+        return;
+      }
+      return missingBuilder(loader, head, blocks);
+    }
     const [, rest] = splitBlock(block, builderCommonProperties);
     const where = { file: loader.file, path, errors: loader.findings.errors };
     const { config, ok, unset } = interpolateConfig(rest, buildRenderContext(loader, head), where, plugin.deferred);
@@ -48,4 +57,20 @@ export function planBuilders(loader: Loader, blocks: Record<string, unknown>[]):
     if (head.builder) head.fingerprint = { template: { builder: stableConfig(loader, type, rest, head, plugin.deferred), provisioners: [] }, provisioners: [] };
   });
   return heads;
+}
+
+/**
+ * A builder type bake does not have. A likely typo gets the did-you-mean; another hypervisor's
+ * builder (templates often declare virtualbox-iso, vmware-iso … beside qemu) gets the -only that
+ * runs the builds bake can run.
+ */
+function missingBuilder(loader: Loader, head: BuildHead, blocks: Record<string, unknown>[]): void {
+  const known = [...loader.registry.builders.keys()].sort();
+  if (typeof head.type !== 'string' || closest(head.type, known)) return unknownType(loader, 'builder', head.type, head.path, known);
+  const runnable = blocks
+    .map((b) => ({ type: b.type as string, name: typeof b.name === 'string' ? b.name : (b.type as string) }))
+    .filter((b) => loader.registry.builders.has(b.type))
+    .map((b) => b.name);
+  const hint = runnable.length > 0 ? `; to build the others, run with -only=${runnable.join(',')}` : '';
+  addOnce(loader.findings.errors, `${loader.file}: ${head.path}.type: bake has no ${JSON.stringify(head.type)} builder (bake's builders: ${known.join(', ')})${hint}`);
 }

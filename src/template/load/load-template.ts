@@ -1,5 +1,6 @@
 import { dirname, resolve } from 'node:path';
 import { ErrorList } from '../../core/errors.js';
+import { globToRegExp, splitList } from '../../core/select.js';
 import type { Registry } from '../../plugins/registry.js';
 import { RUN_START } from '../interpolate/index.js';
 import type { BuildPlan, PlannedBuild } from '../plan.js';
@@ -25,6 +26,12 @@ export interface LoadOptions {
   /** The run's start, for {{timestamp}} and {{isotime}}; default: when bake started, the time render() uses too. */
   now?: Date;
   env?: NodeJS.ProcessEnv;
+  /**
+   * The run's -only/-except: builds they leave out may use builder types bake does not have
+   * (a template's virtualbox-iso beside its qemu); those are skipped with a warning.
+   */
+  only?: string[];
+  except?: string[];
 }
 
 interface Envelope {
@@ -92,13 +99,20 @@ export function loadTemplate(file: string, options: LoadOptions): BuildPlan {
     now,
     // Variable errors come first; the plugin checks still run, skipping values that use a variable without a value.
     findings: { errors: [...variables.errors], warnings: plan.warnings, sensitiveValues: plan.sensitiveValues },
+    selected: selector(options.only, options.except),
   };
   const heads = planBuilders(loader, envelope.builders);
   const provisioners = planProvisioners(loader, envelope.provisioners ?? [], heads);
   const postProcessors = planPostProcessors(loader, envelope['post-processors'] ?? [], heads);
   if (loader.findings.errors.length > 0) throw new ErrorList(loader.findings.errors.map((line) => redact(line, plan.sensitiveValues)));
 
-  plan.builds = heads.map(
+  const skipped = heads.filter((h) => h.skipped);
+  if (skipped.length > 0) {
+    const list = skipped.map((h) => (h.name === h.type ? h.type : `${h.name} (${h.type})`)).join(', ');
+    plan.warnings.push(`${file}: skipping ${list}: bake has no builder of ${skipped.length === 1 ? 'that type' : 'those types'}, and -only/-except leaves ${skipped.length === 1 ? 'it' : 'them'} out`);
+    plan.skippedBuilds = skipped.map((h) => h.name);
+  }
+  plan.builds = heads.filter((h) => !h.skipped).map(
     (head): PlannedBuild => ({
       name: head.name,
       type: head.type,
@@ -110,6 +124,14 @@ export function loadTemplate(file: string, options: LoadOptions): BuildPlan {
     }),
   );
   return plan;
+}
+
+function selector(only: string[] | undefined, except: string[] | undefined): ((name: string) => boolean) | undefined {
+  const onlyGlobs = splitList(only).map(globToRegExp);
+  const exceptGlobs = splitList(except).map(globToRegExp);
+  if (onlyGlobs.length > 0) return (name) => onlyGlobs.some((g) => g.test(name));
+  if (exceptGlobs.length > 0) return (name) => !exceptGlobs.some((g) => g.test(name));
+  return undefined;
 }
 
 /** Template errors can quote values (e.g. split's input); sensitive ones never reach the user. */

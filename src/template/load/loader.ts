@@ -14,6 +14,8 @@ export interface Loader {
   unsetVars: ReadonlySet<string>;
   now: Date;
   findings: Findings;
+  /** -only/-except as given to the run: whether a build name is selected (undefined: all are). */
+  selected?: (buildName: string) => boolean;
 }
 
 /** The render context of a plugin block: the template's values, the build's name and type. */

@@ -46,7 +46,7 @@ export function planPostProcessors(loader: Loader, entries: unknown[], builds: B
     }),
   );
   const byBuild = new Map<string, PlannedPostProcessor[][]>();
-  for (const build of builds) {
+  for (const build of builds.filter((b) => !b.skipped)) {
     const planned = chains
       .map((chain) => chain.filter((m) => appliesTo(build.name, m.common.only, m.common.except)).flatMap((m) => plan(loader, m, build)))
       .filter((chain) => chain.length > 0);

@@ -35,7 +35,7 @@ export function planProvisioners(loader: Loader, blocks: Record<string, unknown>
     const overridden = Object.keys(common.override ?? {});
     checkBuildNames(loader, overridden, (i) => `${path}.override.${overridden[i]}`, names);
     for (const build of builds) {
-      if (!appliesTo(build.name, common.only, common.except)) continue;
+      if (build.skipped || !appliesTo(build.name, common.only, common.except)) continue;
       const merged = { ...rest, ...common.override?.[build.name] };
       const where = { file: loader.file, path, errors: loader.findings.errors };
       const { config, ok, unset } = interpolateConfig(merged, buildRenderContext(loader, build), where, plugin.deferred);

@@ -55,4 +55,39 @@ describe('qemuArgv', () => {
   it('leaves the seed CD out when there is none', () => {
     expect(argv({}, { seedIso: undefined }).join(' ')).not.toContain('cdrom');
   });
+
+  it('boots an installer ISO once from CD before the other CD, on a blank disk', () => {
+    const a = argv({ disk_image: false, iso_url: 'd.iso', iso_checksum: 'none', ssh_username: 'u' }, { installerIso: '/cache/d.iso', seedIso: '/w/cd.iso' }).join(' ');
+    expect(a).toContain('-drive file=/out/web.qcow2,format=qcow2,cache=writeback,discard=ignore,detect-zeroes=off,if=virtio -drive file=/cache/d.iso,media=cdrom,readonly=on -boot once=d -drive file=/w/cd.iso,media=cdrom,readonly=on');
+  });
+
+  it('reads qemuargs as Packer does: value parts joined, template fields filled, a named option replacing all of bake\'s', () => {
+    const a = argv(
+      {
+        http_content: { '/user-data': '' },
+        qemuargs: [
+          ['-netdev', 'user,id=user.0,', 'hostfwd=tcp::{{ .SSHHostPort }}-:22'],
+          ['-smbios', 'type=1,serial=ds=nocloud-net;s=http://{{ .HTTPIP }}:{{ .HTTPPort }}/{{ .Name }}/'],
+          ['-drive', 'file={{ .OutputDir }}/{{ .Name }},if=virtio,format=qcow2'],
+          ['-boot', 'd'],
+          ['-no-reboot'],
+        ],
+      },
+      { installerIso: '/cache/d.iso', httpPort: 8123 },
+    );
+    expect(a.slice(a.indexOf('-qmp') + 2)).toEqual([
+      '-device', 'virtio-net,netdev=user.0',
+      '-netdev', 'user,id=user.0,hostfwd=tcp::3022-:22',
+      '-smbios', 'type=1,serial=ds=nocloud-net;s=http://10.0.2.2:8123/web.qcow2/',
+      '-drive', 'file=/out/web.qcow2,if=virtio,format=qcow2',
+      '-boot', 'd',
+      '-no-reboot',
+    ]);
+  });
+
+  it('gives a -device list without the network card the card back, as Packer does', () => {
+    const a = argv({ qemuargs: [['-device', 'virtio-rng-pci']] }).join(' ');
+    expect(a).toContain('-device virtio-rng-pci -device virtio-net,netdev=user.0');
+    expect(argv({ qemuargs: [['-device', 'virtio-net,netdev=user.0,mac=52:54:00:00:00:01']] }).filter((x) => x.startsWith('virtio-net'))).toEqual(['virtio-net,netdev=user.0,mac=52:54:00:00:00:01']);
+  });
 });

@@ -54,7 +54,17 @@ describe('resolveQemuConfig', () => {
   });
 
   it.each([
-    [{ disk_image: false }, 't.json: builders[0].disk_image: must be true: bake bakes from disk images (cloud images); installing from an ISO is not supported'],
+    [{ disk_image: false }, 't.json: builders[0].iso_url: required with disk_image false (the installer ISO to boot)'],
+    [{ disk_image: false, iso_url: 'd.iso', iso_checksum: 'none' }, 't.json: builders[0].ssh_username: required with iso_url (the user your installer config creates)'],
+    [{ disk_image: false, iso_url: 'd.iso', iso_checksum: 'none', ssh_username: 'u', use_backing_file: true }, 't.json: builders[0].use_backing_file: only for disk images (disk_image true); an install starts from a blank disk'],
+    [{ boot_command: ['<wait0>x', '<wait-1s>'] }, 't.json: builders[0].boot_command: <wait0>: a wait must be positive; <wait-1s>: a wait must be positive'],
+    [{ boot_command: ['é'] }, 't.json: builders[0].boot_command: "é" cannot be typed: QEMU\'s keyboard has a US layout; put such text in a file served over HTTP'],
+    [{ boot_steps: [['<tab>', 'menu'], ['<wait0>']] }, 't.json: builders[0].boot_steps[1]: <wait0>: a wait must be positive'],
+    [{ boot_command: ['a'], boot_steps: [['b']] }, 't.json: builders[0].boot_steps: cannot be used with boot_command (as in Packer)'],
+    [{ boot_command: ['url=http://{{ .HTTPIP }}:{{ .HTTPPort }}/ks.cfg'] }, 't.json: builders[0].boot_command: uses {{ .HTTPIP }}/{{ .HTTPPort }} but nothing is served: set http_directory or http_content'],
+    [{ http_directory: '/nonexistent-bake-dir' }, 't.json: builders[0].http_directory: /nonexistent-bake-dir is not a directory'],
+    [{ http_directory: '/tmp', http_content: { '/a': 'b' } }, 't.json: builders[0].http_content: cannot be used with http_directory (as in Packer); put the files in the directory'],
+    [{ http_content: { '/a': 'b' }, http_port_min: 9000, http_port_max: 8000 }, 't.json: builders[0].http_port_min: must be ≤ http_port_max (9000 > 8000)'],
     [{ iso_url: 'x.img', ssh_username: 'u' }, 't.json: builders[0].iso_checksum: required with iso_url (use "none" to skip verification)'],
     [{ iso_url: 'x.img', iso_checksum: 'sha256:abc', ssh_username: 'u' }, 't.json: builders[0].iso_checksum: a sha256 digest has 64 hex digits, got 3'],
     [{ iso_url: 'x.img', iso_checksum: 'crc:12', ssh_username: 'u' }, 't.json: builders[0].iso_checksum: must be "sha256:<hex>", "file:<url>" or "none"'],
@@ -67,6 +77,26 @@ describe('resolveQemuConfig', () => {
     [{ user_data: '#cloud-config', cd_label: 'other' }, 't.json: builders[0].cd_label: must be "cidata" (or unset) when user_data or meta_data is given, so cloud-init finds the seed'],
   ] as [QemuConfig, string][])('refuses %j', (config, message) => {
     expect(() => resolve(config)).toThrow(message);
+  });
+
+  it('resolves an install from an ISO: blank disk of Packer\'s default size, no cloud-init seed, boot_command typed after Packer\'s 10s boot_wait', () => {
+    const saved = process.env.PACKER_KEY_INTERVAL;
+    delete process.env.PACKER_KEY_INTERVAL;
+    try {
+      const r = resolve({ disk_image: false, iso_url: 'd.iso', iso_checksum: 'none', ssh_username: 'u', ssh_password: 'p', http_directory: '/tmp', boot_command: ['<esc><wait>', 'auto url=http://{{ .HTTPIP }}:{{ .HTTPPort }}/preseed.cfg<enter>'] });
+      expect(r).toMatchObject({ installFromIso: true, diskSizeMiB: 40960, cloudInitSeed: false, cdLabel: 'CDROM', bootWaitMs: 0 });
+      expect(r.boot).toEqual({ steps: [{ keys: '<esc><wait>auto url=http://{{ .HTTPIP }}:{{ .HTTPPort }}/preseed.cfg<enter>' }], waitMs: 10_000, keyIntervalMs: 100, groupIntervalMs: 0 });
+      expect(r.http).toEqual({ directory: '/tmp', portMin: 8000, portMax: 9000, bindAddress: '127.0.0.1' });
+      process.env.PACKER_KEY_INTERVAL = '10ms';
+      expect(resolve({ boot_command: ['x'], boot_wait: '3s' }).boot).toMatchObject({ waitMs: 3000, keyIntervalMs: 10 });
+      expect(resolve({ boot_command: ['x'], boot_key_interval: '5ms' }).boot).toMatchObject({ keyIntervalMs: 5 });
+      // A cloud image that serves its own seed over HTTP gets no bake seed; one that does not keeps it.
+      expect(resolve({ http_content: { '/user-data': '#cloud-config' } }).cloudInitSeed).toBe(false);
+      expect(resolve({ boot_command: ['<enter>'] })).toMatchObject({ cloudInitSeed: true, bootWaitMs: 0 });
+    } finally {
+      if (saved === undefined) delete process.env.PACKER_KEY_INTERVAL;
+      else process.env.PACKER_KEY_INTERVAL = saved;
+    }
   });
 
   it('checks ssh_* options when the template is read', () => {

@@ -9,12 +9,20 @@ async function virtualSizeMiB(path: string, signal: AbortSignal): Promise<number
   return info['virtual-size'] / 1024 / 1024;
 }
 
-/** The build's disk in the output directory: an overlay on the base, a plain copy, or a conversion; grown to disk_size. */
+/**
+ * The build's disk in the output directory: an overlay on the base, a plain copy, or a conversion,
+ * grown to disk_size; for an install (disk_image false) a blank disk of disk_size, the ISO kept aside.
+ */
 export function diskStep(c: ResolvedQemu): Step<OutputState & SourceState, DiskState> {
   return {
     name: 'create disk',
     run: async (ctx, { imagePath, sourcePath, sourceFormat }) => {
       const signal = ctx.signal;
+      if (c.installFromIso) {
+        ctx.log.say(`Creating a blank ${c.diskSizeMiB} MiB ${c.format} disk for the installer`);
+        await runTool('qemu-img', ['create', '-f', c.format, ...c.qemuImgArgs.create, imagePath, `${c.diskSizeMiB}M`], { signal });
+        return { diskFormat: c.format, installerIso: sourcePath };
+      }
       if (c.useBackingFile) {
         ctx.log.say('Creating a qcow2 overlay on the base image (use_backing_file)');
         await runTool('qemu-img', ['create', '-f', 'qcow2', '-b', sourcePath, '-F', sourceFormat, ...c.qemuImgArgs.create, imagePath], { signal });

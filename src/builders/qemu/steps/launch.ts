@@ -12,7 +12,7 @@ import { probeKvm } from '../kvm-probe.js';
 import { QemuProcess } from '../qemu-process.js';
 import { QmpClient } from '../qmp.js';
 import type { ResolvedQemu } from '../resolve.js';
-import type { DiskState, OutputState, SeedState, VmState } from '../state.js';
+import type { DiskState, FloppyState, HttpState, OutputState, SeedState, VmState } from '../state.js';
 
 /** The last lines of the guest's serial console, for messages about a guest that did not come up. */
 export function serialTail(workDir: string, lines = 5): string {
@@ -90,7 +90,9 @@ async function startVm(c: ResolvedQemu, ctx: BuildContext, plan: LaunchPlan): Pr
     plan.accel = 'tcg';
     return startOnFreePort(c, ctx, plan);
   }
-  const verdict = await probeKvm(vm.qemu, vm.qmp, ctx.signal);
+  // An installer's menu or a prompt awaiting boot_command never reaches long mode on its own: only
+  // the guest dying or stopping in an error state tells there.
+  const verdict = await probeKvm(vm.qemu, vm.qmp, ctx.signal, c.boot || c.installFromIso ? { windowMs: 2_000, requireLongMode: false } : {});
   if (verdict.works) return vm;
   vm.qmp.close();
   await vm.qemu.kill();
@@ -100,11 +102,11 @@ async function startVm(c: ResolvedQemu, ctx: BuildContext, plan: LaunchPlan): Pr
 }
 
 /** Picks a port, starts QEMU with a QMP socket and the forwarded SSH port, and falls back to TCG when KVM cannot run the guest. */
-export function launchStep(c: ResolvedQemu): Step<OutputState & DiskState & SeedState, VmState> {
+export function launchStep(c: ResolvedQemu): Step<OutputState & DiskState & SeedState & HttpState & FloppyState, VmState> {
   let vm: { qemu: QemuProcess; qmp: QmpClient } | undefined;
   return {
     name: 'start VM',
-    run: async (ctx, { workDir, imagePath, diskFormat, seedIso }) => {
+    run: async (ctx, { workDir, imagePath, diskFormat, seedIso, installerIso, httpPort, floppyDir }) => {
       const plan: LaunchPlan = {
         name: basename(imagePath),
         accel: c.accelerator,
@@ -114,6 +116,9 @@ export function launchStep(c: ResolvedQemu): Step<OutputState & DiskState & Seed
         qmpSocket: join(workDir, 'qmp.sock'),
         serialLog: join(workDir, 'serial.log'),
         ...(seedIso ? { seedIso } : {}),
+        ...(installerIso ? { installerIso } : {}),
+        ...(httpPort === undefined ? {} : { httpPort }),
+        ...(floppyDir ? { floppyDir } : {}),
       };
       vm = await startVm(c, ctx, plan);
       return { ...vm, sshPort: plan.sshPort, accel: plan.accel, startedAt: Date.now() };

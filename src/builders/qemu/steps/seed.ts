@@ -7,17 +7,22 @@ import { defaultMetaData, defaultUserData, makeIso } from '../seed-iso.js';
 import type { OutputState, SeedState } from '../state.js';
 
 /**
- * The NoCloud seed CD: bake's user-data (the SSH user with a temporary key, or the password), or the
- * template's user_data/meta_data, plus cd_files. The private key stays in memory; the CD lives in
- * the work directory, removed with it.
+ * The build's CD: on cloud-image builds bake's NoCloud seed (the SSH user with a temporary key, or
+ * the password; or the template's user_data/meta_data), plus cd_files and cd_content. Installer
+ * builds bring their own seed (http_directory, cd_files), as with Packer; the temporary key is then
+ * offered to them as {{ .SSHPublicKey }}. The private key stays in memory; the CD lives in the work
+ * directory, removed with it.
  */
 export function seedStep(c: ResolvedQemu): Step<OutputState, SeedState> {
   return {
     name: 'seed',
     run: async (ctx, { workDir }) => {
-      if (c.communicator === 'none' && c.userData === undefined && c.cdFiles.length === 0) return {};
+      const extra = c.cdFiles.length > 0 || Object.keys(c.cdContent).length > 0;
       const temporary = c.communicator === 'ssh' && !c.sshPrivateKeyFile && !c.sshPassword && !c.ssh.ssh_agent_auth;
+      if (!extra && (c.communicator === 'none' ? c.userData === undefined : !c.cloudInitSeed && !temporary)) return {};
       const key = temporary ? generateEd25519KeyPair(`bake-${ctx.buildId}`) : undefined;
+      const keys = key ? { privateKey: key.privateKey, publicKey: key.publicKey } : {};
+      if (!c.cloudInitSeed && !extra) return keys;
       const givenPub = c.sshPrivateKeyFile && existsSync(`${c.sshPrivateKeyFile}.pub`) ? readFileSync(`${c.sshPrivateKeyFile}.pub`, 'utf8').trim() : undefined;
       const seed = {
         username: c.sshUsername,
@@ -29,14 +34,16 @@ export function seedStep(c: ResolvedQemu): Step<OutputState, SeedState> {
       if (c.userData !== undefined && key) {
         ctx.log.warn('qemu: user_data replaces bake\'s cloud-init user-data, so the temporary SSH key is not installed; the template\'s user_data must let ssh_username in');
       }
-      const names = new Set(c.cdFiles.map((p) => p.split('/').pop()));
-      const files: Record<string, string> = {};
-      if (!names.has('user-data')) files['user-data'] = c.userData ?? defaultUserData(seed);
-      if (!names.has('meta-data')) files['meta-data'] = c.metaData ?? defaultMetaData(seed);
+      const files: Record<string, string> = { ...c.cdContent };
+      if (c.cloudInitSeed) {
+        const names = new Set([...c.cdFiles.map((p) => p.split('/').pop()), ...Object.keys(c.cdContent)]);
+        if (!names.has('user-data')) files['user-data'] = c.userData ?? defaultUserData(seed);
+        if (!names.has('meta-data')) files['meta-data'] = c.metaData ?? defaultMetaData(seed);
+      }
       const iso = join(workDir, 'seed.iso');
-      ctx.log.say(key ? 'Creating a temporary SSH key and a cloud-init seed CD' : 'Creating the cloud-init seed CD');
+      ctx.log.say(c.cloudInitSeed ? (key ? 'Creating a temporary SSH key and a cloud-init seed CD' : 'Creating the cloud-init seed CD') : `Creating the CD from cd_files/cd_content (label ${c.cdLabel})`);
       await makeIso(iso, c.cdLabel, files, c.cdFiles, ctx.signal);
-      return { seedIso: iso, ...(key ? { privateKey: key.privateKey } : {}) };
+      return { seedIso: iso, ...keys };
     },
   };
 }

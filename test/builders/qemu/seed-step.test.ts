@@ -1,0 +1,44 @@
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { resolveQemuConfig } from '../../../src/builders/qemu/resolve.js';
+import type { QemuConfig } from '../../../src/builders/qemu/schema.js';
+import { seedStep } from '../../../src/builders/qemu/steps/seed.js';
+import { makeBuildContext } from '../../helpers/context.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'bake-seed-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+async function seed(config: QemuConfig) {
+  const work = mkdtempSync(join(dir, 'work-'));
+  const c = resolveQemuConfig(config, { file: 't.json', path: 'builders[0]', templateDir: dir });
+  const out = await seedStep(c).run(makeBuildContext(), { workDir: work, outputDir: dir, imagePath: join(dir, 'x') });
+  const files = out.seedIso ? readdirSync(`${out.seedIso}.d`).sort() : [];
+  return { out, files, read: (name: string) => readFileSync(join(`${out.seedIso}.d`, name), 'utf8') };
+}
+
+describe('seedStep', () => {
+  it('makes bake\'s NoCloud seed on a cloud-image build that serves nothing over HTTP', async () => {
+    const { out, files, read } = await seed({});
+    expect(files).toEqual(['meta-data', 'user-data']);
+    expect(read('user-data')).toContain(out.publicKey!);
+  });
+
+  it('leaves the seed to a template that serves one over HTTP, offering the temporary key as {{ .SSHPublicKey }}', async () => {
+    const { out, files } = await seed({ http_content: { '/user-data': '#cloud-config' } });
+    expect(out.seedIso).toBeUndefined();
+    expect(files).toEqual([]);
+    expect(out.publicKey).toMatch(/^ssh-ed25519 \S+ bake-bake-test-0001$/);
+    expect(out.privateKey).toContain('PRIVATE KEY');
+  });
+
+  it('puts only cd_files and cd_content on an install\'s CD, and makes no key when a password is given', async () => {
+    const { out, files, read } = await seed({ disk_image: false, iso_url: 'd.iso', iso_checksum: 'none', ssh_username: 'u', ssh_password: 'p', cd_content: { 'ks.cfg': 'text\n' } });
+    expect(files).toEqual(['ks.cfg']);
+    expect(read('ks.cfg')).toBe('text\n');
+    expect(out.publicKey).toBeUndefined();
+    expect(existsSync(out.seedIso!)).toBe(true);
+    expect((await seed({ disk_image: false, iso_url: 'd.iso', iso_checksum: 'none', ssh_username: 'u', ssh_password: 'p' })).out).toEqual({});
+  });
+});
