@@ -4,7 +4,7 @@ import type { SshConfigInput } from '../../communicator/index.js';
 import { UsageError } from '../../core/errors.js';
 import { parseDuration } from '../../core/wait.js';
 import type { PluginEnv } from '../../plugins/types.js';
-import { type ChecksumSpec, parseChecksum } from './checksum.js';
+import { type ChecksumSpec, parseChecksum, parseDiskSize } from '../../local-image/index.js';
 import type { QemuConfig } from './schema.js';
 
 export type Source = { kind: 'base' } | { kind: 'url'; urls: string[]; checksum: ChecksumSpec };
@@ -60,16 +60,6 @@ export interface ResolvedQemu {
 export function outputPaths(c: ResolvedQemu, buildName: string): { dir: string; image: string } {
   const dir = c.outputDir ?? resolvePath(`output-${buildName}`);
   return { dir, image: join(dir, c.vmName ?? `packer-${buildName}`) };
-}
-
-/** Packer's disk_size: "10G", "10240M", "10240" (MiB). */
-export function parseDiskSize(value: string): number | undefined {
-  const m = /^(\d+)\s*([KMGT]?)i?B?$/i.exec(value.trim());
-  if (!m) return undefined;
-  const n = Number(m[1]);
-  const unit = (m[2] ?? '').toUpperCase();
-  const mib = { '': n, K: n / 1024, M: n, G: n * 1024, T: n * 1024 * 1024 }[unit];
-  return mib !== undefined && Number.isInteger(mib) && mib > 0 ? mib : undefined;
 }
 
 function ms(value: string | undefined, fallback: number): number {
