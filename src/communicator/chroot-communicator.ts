@@ -134,13 +134,13 @@ export class ChrootCommunicator implements Communicator {
       return;
     }
     const mode = (options.mode ?? info.mode & 0o7777).toString(8);
-    await this.must(writeScript(d, mode), what, { signal: options.signal }, createReadStream(src));
+    await this.must(writeScript(dest, mode), what, { signal: options.signal }, createReadStream(src));
     options.onProgress?.(info.size, info.size);
   }
 
   async uploadData(data: Buffer | string, dest: string, options: TransferOptions = {}): Promise<void> {
     const bytes = typeof data === 'string' ? Buffer.from(data) : data;
-    await this.must(writeScript(shellQuote(dest), (options.mode ?? 0o644).toString(8)), `upload ${bytes.length} bytes to "${dest}"`, { signal: options.signal }, bytes);
+    await this.must(writeScript(dest, (options.mode ?? 0o644).toString(8)), `upload ${bytes.length} bytes to "${dest}"`, { signal: options.signal }, bytes);
     options.onProgress?.(bytes.length, bytes.length);
   }
 
@@ -182,8 +182,9 @@ export class ChrootCommunicator implements Communicator {
 }
 
 /** Writes stdin to a file, parents created; refuses a directory as SFTP uploads do. */
-function writeScript(dest: string, mode: string): string {
-  return `if [ -d ${dest} ]; then echo ${dest}' is a directory; give the file'\\''s full destination path' >&2; exit 1; fi; mkdir -p "$(dirname ${dest})" && cat > ${dest} && chmod ${mode} ${dest}`;
+function writeScript(path: string, mode: string): string {
+  const dest = shellQuote(path);
+  return `if [ -d ${dest} ]; then echo ${shellQuote(`"${path}" is a directory; give the file's full destination path`)} >&2; exit 1; fi; mkdir -p "$(dirname ${dest})" && cat > ${dest} && chmod ${mode} ${dest}`;
 }
 
 async function treeSize(dir: string): Promise<number> {

@@ -35,8 +35,10 @@ export async function mountRoot(ns: ChrootNamespace, diskFile: string, p: Partit
   if (!WRITABLE_FILESYSTEMS.includes(p.fsType)) {
     throw new BakeError(`chroot: the root filesystem on ${where} is ${p.fsType || 'not recognised'}, which bake cannot mount read-write (it mounts ${WRITABLE_FILESYSTEMS.join(', ')})`);
   }
+  // No access times: reads during the build are not the image's history.
+  const atime = options.some((o) => /atime$/.test(o)) ? [] : ['noatime'];
   try {
-    await ns.run(['mount', '-t', p.fsType, '-o', loopOptions(p, options), diskFile, root]);
+    await ns.run(['mount', '-t', p.fsType, '-o', loopOptions(p, [...atime, ...options]), diskFile, root]);
   } catch (err) {
     throw new BakeError(`chroot: cannot mount the ${p.fsType} root filesystem on ${where} read-write: ${(err as Error).message.replace(/^chroot: /, '')}`);
   }

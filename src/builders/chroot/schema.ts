@@ -23,7 +23,7 @@ export const chrootSchema = {
       items: { type: 'array', items: { type: 'string' }, minItems: 3, maxItems: 3 },
       description: 'Filesystems mounted into the chroot, as [type, source, mount point] ("bind" binds a host path). Replaces bake\'s default: proc, read-only sysfs, a minimal /dev with its own devpts, tmpfs on /dev/shm, /run and /tmp.',
     },
-    copy_files: stringList('Host files placed over the image\'s own for the build and taken away afterwards, the image\'s files left exactly as they were (default ["/etc/resolv.conf"], so the build resolves names with the host\'s resolver).'),
+    copy_files: stringList('Host files put in place of the image\'s own for the build; afterwards the image\'s own are back exactly as they were, unless a provisioner replaced the file (default ["/etc/resolv.conf"], so the build resolves names with the host\'s resolver).'),
     pre_mount_commands: stringList('Host commands run before the image is mounted; {{.Device}} is the working raw disk file, {{.MountPath}} the mount path.'),
     post_mount_commands: stringList('Commands run after everything is mounted, on the host\'s tools inside the build\'s namespace (so they see the mounts); {{.Device}} and {{.MountPath}} as in pre_mount_commands.'),
     command_wrapper: str('Wraps every command run in the chroot; {{.Command}} is the command (e.g. "nice {{.Command}}").', '{{.Command}}'),

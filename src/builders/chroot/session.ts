@@ -6,21 +6,22 @@ import type { Logger } from '../../core/events.js';
 import { sleep } from '../../core/wait.js';
 import { runTool } from '../../local-image/index.js';
 
-/** A host file laid over a path of the image for the build (copy_files, policy-rc.d). */
-interface Overlay {
-  /** The path inside the image, every symlink resolved inside the image. */
+/** A host file put in place of an image path for the build (copy_files, policy-rc.d). */
+interface Placed {
+  /** The path inside the image, its directory's symlinks resolved inside the image. */
   target: string;
-  /** bake created the target as a placeholder for the bind mount, so it removes it afterwards. */
-  created: boolean;
+  /** Where the image's own file (or symlink) waits meanwhile, renamed, so the very same inode comes back. */
+  saved?: string;
+  /** Inode of bake's copy: when a provisioner replaced it, the provisioner's file stays. */
+  ino: number;
 }
-
 /**
- * One mounted image: the namespace that holds its mounts, the mount point, and what bake laid over
- * the image's files. teardown() leaves the working file unmounted, detached and exactly as the
+ * One mounted image: the namespace that holds its mounts, the mount point, and what bake put in place
+ * of the image's files. teardown() leaves the working file unmounted, detached and exactly as the
  * provisioners left it; it may run more than once (release, then cleanup).
  */
 export class ChrootSession {
-  private overlays: Overlay[] = [];
+  private placed: Placed[] = [];
   private torn = false;
 
   constructor(
@@ -68,24 +69,46 @@ export class ChrootSession {
     return done || '/';
   }
 
-  /** Binds a host file over an image path for the build; the image's own file (or its absence) is what remains afterwards. */
-  async overlay(hostFile: string, path: string): Promise<string> {
-    const target = await this.resolveInImage(path);
-    let exists = true;
-    try {
-      await lstat(this.hostView(target));
-    } catch {
-      exists = false;
+  /**
+   * Puts a host file at an image path for the build. A symlink into /run or /tmp (tmpfs for the
+   * build) is left alone and its target written there; anything else is renamed aside and renamed
+   * back by teardown, unless a provisioner replaced bake's file on purpose.
+   */
+  async place(hostFile: string, path: string, log: Logger): Promise<void> {
+    const name = posix.basename(path);
+    const dir = await this.resolveInImage(posix.dirname(path));
+    const target = posix.join(dir, name);
+    const current = await lstat(this.hostView(target)).catch(() => undefined);
+    if (current?.isSymbolicLink()) {
+      const resolved = await this.resolveInImage(target);
+      if (/^\/(run|tmp)(\/|$)/.test(resolved)) {
+        const t = q(`${this.root}${resolved}`);
+        await this.ns.run(['sh', '-c', `mkdir -p "$(dirname ${t})" && cp ${q(hostFile)} ${t}`]);
+        log.debug(`${path}: a link to ${resolved}, which is on the build's own tmpfs; written there`);
+        return;
+      }
     }
     const t = q(`${this.root}${target}`);
-    if (!exists) await this.ns.run(['sh', '-c', `mkdir -p "$(dirname ${t})" && : > ${t}`]);
-    this.overlays.push({ target, created: !exists });
-    await this.ns.run(['mount', '--bind', hostFile, `${this.root}${target}`]);
-    return target;
+    const saved = current ? posix.join(dir, `.${name}.bake-saved`) : undefined;
+    await this.ns.run(['sh', '-c', `mkdir -p "$(dirname ${t})"${saved ? ` && mv ${t} ${q(`${this.root}${saved}`)}` : ''} && cp ${q(hostFile)} ${t}`]);
+    this.placed.push({ target, saved, ino: (await lstat(this.hostView(target))).ino });
+  }
+
+  /** Takes bake's files away and puts the image's own back, before anything is unmounted. */
+  private async restore(log: Logger): Promise<void> {
+    for (const p of [...this.placed].reverse()) {
+      const t = q(`${this.root}${p.target}`);
+      const now = await lstat(this.hostView(p.target)).catch(() => undefined);
+      const ours = now?.ino === p.ino;
+      if (!ours && now) log.info(`${p.target} was replaced during provisioning; keeping the new one`);
+      const saved = p.saved ? q(`${this.root}${p.saved}`) : undefined;
+      const script = [ours ? `rm -f ${t}` : ':', saved ? (ours || !now ? `mv ${saved} ${t}` : `rm -f ${saved}`) : ':'];
+      await this.ns.run(['sh', '-c', script.join(' && ')]);
+    }
   }
 
   /**
-   * Kills what provisioning left running, takes the overlays away, unmounts everything and ends the
+   * Kills what provisioning left running, puts the image's own files back, unmounts everything and ends the
    * namespace; then waits until no loop device holds the working file.
    */
   async teardown(log: Logger): Promise<void> {
@@ -95,10 +118,7 @@ export class ChrootSession {
       const killed = await this.ns.killMembers();
       if (killed > 0) log.info(`Stopped ${killed} process${killed === 1 ? '' : 'es'} left running in the chroot`);
       try {
-        for (const o of [...this.overlays].reverse()) {
-          const t = q(`${this.root}${o.target}`);
-          await this.ns.run(['sh', '-c', `umount ${t}${o.created ? ` && rm -f ${t}` : ''}`]);
-        }
+        await this.restore(log);
         await this.ns.run(['umount', '-R', this.root]);
       } finally {
         await this.ns.stop();

@@ -25,7 +25,7 @@ function renderCommand(c: ResolvedChroot, ctx: BuildContext, command: string, ke
 
 /**
  * Starts the namespace that holds the build's mounts, then mounts the root filesystem, the disk
- * filesystems its fstab names, the API filesystems and the overlays (copy_files, policy-rc.d).
+ * filesystems its fstab names and the API filesystems, and puts copy_files and policy-rc.d in place.
  * Its cleanup unmounts all of it and ends the namespace.
  */
 export function mountStep(c: ResolvedChroot): Step<OutputState & { diskGrown: boolean }, MountedState> {
@@ -79,12 +79,11 @@ export function mountStep(c: ResolvedChroot): Step<OutputState & { diskGrown: bo
         for (const [i, path] of c.copyFiles.entries()) {
           const copy = join(files, String(i));
           copyFileSync(path, copy);
-          const target = await session.overlay(copy, path);
-          ctx.log.debug(`copy_files: ${path} laid over ${target} for the build`);
+          await session.place(copy, path, ctx.log);
         }
         const policy = join(files, 'policy-rc.d');
         writeFileSync(policy, POLICY_RC_D, { mode: 0o755 });
-        await session.overlay(policy, '/usr/sbin/policy-rc.d');
+        await session.place(policy, '/usr/sbin/policy-rc.d', ctx.log);
         for (const [i, command] of c.postMountCommands.entries()) {
           const out = await ns.run(['sh', '-c', renderCommand(c, ctx, command, `post_mount_commands[${i}]`, vars)], { signal: ctx.signal });
           for (const line of out.split('\n').filter(Boolean)) ctx.log.output(line);
