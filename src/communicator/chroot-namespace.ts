@@ -3,8 +3,11 @@ import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { BakeError } from '../core/errors.js';
 import { sleep } from '../core/wait.js';
 
-/** The holder: PID 1 of a fresh PID namespace, in a private mount namespace, reading bake's pipe until it closes. */
-const HOLDER = ['unshare', '--mount', '--pid', '--fork', '--kill-child', '--propagation', 'private', '--', '/bin/sh', '-c', 'echo ready; exec cat >/dev/null'];
+/**
+ * The holder: PID 1 of a fresh PID namespace, in a private mount namespace (and UTS namespace, so
+ * the image's hostname can be set), reading bake's pipe until it closes.
+ */
+const HOLDER = ['unshare', '--mount', '--pid', '--uts', '--fork', '--kill-child', '--propagation', 'private', '--', '/bin/sh', '-c', 'echo ready; exec cat >/dev/null'];
 
 /** PATH for host tools run inside the namespace (mount, umount, losetup …), whatever bake's own PATH is. */
 export const HOST_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
@@ -15,7 +18,7 @@ export interface NsRunOptions {
 }
 
 /**
- * A private mount namespace and PID namespace held by one child process of bake. Everything
+ * A private mount, PID and UTS namespace held by one child process of bake. Everything
  * mounted for a chroot build is mounted in here, so it never shows on the host; and the holder
  * never outlives bake: it reads a pipe whose only writer is bake, so when bake exits (even by
  * `kill -9`) it sees end-of-file and exits, and with it, as PID 1, every process of the namespace;
@@ -55,7 +58,7 @@ export class ChrootNamespace {
 
   /** nsenter's arguments that put a command in the namespace, seeing the host's files plus the private mounts. */
   enterArgs(): string[] {
-    return ['-t', String(this.pid), '--mount', '--pid', '--'];
+    return ['-t', String(this.pid), '--mount', '--pid', '--uts', '--'];
   }
 
   /** Runs a host tool inside the namespace; resolves stdout, throws naming the command and its stderr. */

@@ -1,3 +1,4 @@
+import { stat, truncate } from 'node:fs/promises';
 import type { ChrootNamespace } from '../../communicator/index.js';
 import type { Logger } from '../../core/events.js';
 import { runTool } from '../../local-image/index.js';
@@ -19,12 +20,30 @@ export async function growPartition(diskFile: string, root: Partition, parts: Pa
   return true;
 }
 
-/** Grows the mounted root filesystem to its (grown) partition, online, with the filesystem's own tool. */
-export async function growFilesystem(ns: ChrootNamespace, root: string, fsType: string, log: Logger): Promise<void> {
-  const device = (await ns.run(['findmnt', '-n', '-o', 'SOURCE', '--mountpoint', root])).trim();
-  if (fsType.startsWith('ext')) await ns.run(['resize2fs', device]);
-  else if (fsType === 'xfs') await ns.run(['xfs_growfs', root]);
-  else if (fsType === 'btrfs') await ns.run(['btrfs', 'filesystem', 'resize', 'max', root]);
-  else return log.warn(`disk_size: bake cannot grow a ${fsType} filesystem; the partition grew, the filesystem did not`);
-  log.info(`Grew the ${fsType} root filesystem to its partition`);
+/**
+ * Grows the root filesystem to its (grown) partition: ext2/3/4 offline before it is mounted (its
+ * online resize is refused on some kernels), xfs and btrfs online once mounted (they have no other way).
+ */
+export async function growFilesystem(ns: ChrootNamespace, diskFile: string, root: string, p: Partition, mounted: boolean, log: Logger, signal: AbortSignal): Promise<void> {
+  if (p.fsType.startsWith('ext')) {
+    if (mounted) return;
+    const fs = `${diskFile}?offset=${p.offset}`;
+    const diskBytes = (await stat(diskFile)).size;
+    // resize2fs wants a freshly checked filesystem; the size is explicit as it cannot see where the
+    // partition ends. On a regular file it then sets the file's size to the filesystem's, not
+    // counting the offset: the disk gets its size back, and a second check proves nothing was lost.
+    await runTool('e2fsck', ['-f', '-p', fs], { signal });
+    await runTool('resize2fs', [fs, `${Math.floor(p.size / 1024)}K`], { signal });
+    if ((await stat(diskFile)).size !== diskBytes) await truncate(diskFile, diskBytes);
+    await runTool('e2fsck', ['-f', '-n', fs], { signal });
+  } else if (!mounted) {
+    return;
+  } else if (p.fsType === 'xfs') {
+    await ns.run(['xfs_growfs', root]);
+  } else if (p.fsType === 'btrfs') {
+    await ns.run(['btrfs', 'filesystem', 'resize', 'max', root]);
+  } else {
+    return log.warn(`disk_size: bake cannot grow a ${p.fsType} filesystem; the partition grew, the filesystem did not`);
+  }
+  log.info(`Grew the ${p.fsType} root filesystem to ${Math.floor(p.size / 1024 / 1024)} MiB`);
 }

@@ -19,6 +19,14 @@ import type { MountedState, OutputState } from '../state.js';
 /** While provisioning, Debian's invoke-rc.d asks this and starts no service (101: "action forbidden"). */
 const POLICY_RC_D = '#!/bin/sh\n# bake chroot builder: no service starts while the image is provisioned.\nexit 101\n';
 
+function readIfThere(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
 function renderCommand(c: ResolvedChroot, ctx: BuildContext, command: string, key: string, data: Record<string, string>): string {
   return render(command, { data, buildName: ctx.buildName, buildType: ctx.buildType, where: `${c.env.file}: ${c.env.path}.${key}` });
 }
@@ -47,22 +55,21 @@ export function mountStep(c: ResolvedChroot): Step<OutputState & { diskGrown: bo
         const probeDir = join(workDir, 'probe');
         mkdirSync(probeDir);
         let rootPart = await findRoot(ns, diskFile, parts, probeDir, c.mountPartition);
-        if (diskGrown && (await growPartition(diskFile, rootPart, parts, ctx.log, ctx.signal))) {
+        const grow = diskGrown && (await growPartition(diskFile, rootPart, parts, ctx.log, ctx.signal));
+        if (grow) {
           parts = await readPartitions(diskFile, diskSize, ctx.signal);
           rootPart = parts.find((p) => p.number === rootPart.number)!;
+          await growFilesystem(ns, diskFile, root, rootPart, false, ctx.log, ctx.signal);
         }
         ctx.log.say(`Mounting the ${rootPart.fsType} root filesystem (${rootPart.number === 0 ? 'whole disk' : `partition ${rootPart.number}`}) in a private namespace`);
         await mountRoot(ns, diskFile, rootPart, root, c.mountOptions);
         checkArchitecture(await elfMachine(session.hostView(await session.resolveInImage('/bin/sh'))).catch(() => undefined));
-        if (diskGrown) await growFilesystem(ns, root, rootPart.fsType, ctx.log);
+        if (grow) await growFilesystem(ns, diskFile, root, rootPart, true, ctx.log, ctx.signal);
+        // The image's own name, so that sudo and postinst scripts resolve it from the image's /etc/hosts.
+        const hostname = readIfThere(session.hostView(await session.resolveInImage('/etc/hostname'))).trim().split('\n')[0];
+        if (hostname && /^[A-Za-z0-9.-]+$/.test(hostname)) await ns.run(['hostname', hostname]);
         const fstab = await session.resolveInImage('/etc/fstab');
-        let fstabText = '';
-        try {
-          fstabText = readFileSync(session.hostView(fstab), 'utf8');
-        } catch {
-          fstabText = '';
-        }
-        for (const entry of parseFstab(fstabText)) {
+        for (const entry of parseFstab(readIfThere(session.hostView(fstab)))) {
           const part = partitionFor(entry.spec, parts);
           if (!part || part.number === rootPart.number) {
             ctx.log.debug(`fstab: ${entry.spec} on ${entry.target} is not a partition of this disk; not mounted`);
