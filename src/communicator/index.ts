@@ -6,4 +6,6 @@ export { resolveSshConfig, type SshConfigEnv, type SshDefaults, type SshEndpoint
 export { sshConfigProperties, sshUnsupported, type SshConfigInput } from './ssh-config.js';
 export { shellQuote } from './shell-env.js';
 export { NoCommunicator } from './none.js';
+export { ChrootNamespace, HOST_PATH } from './chroot-namespace.js';
+export { ChrootCommunicator, type ChrootOptions } from './chroot-communicator.js';
 export { slowAesPeerCiphers } from './ssh-algorithms.js';

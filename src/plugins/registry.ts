@@ -2,6 +2,7 @@ import { plugin as amazonEbs } from '../builders/amazon-ebs/index.js';
 import { plugin as openstack } from '../builders/openstack/index.js';
 import { plugin as nullBuilder } from '../builders/null/index.js';
 import { plugin as qemu } from '../builders/qemu/index.js';
+import { plugin as chroot } from '../builders/chroot/index.js';
 import { plugin as shell } from '../provisioners/shell/index.js';
 import { plugin as file } from '../provisioners/file/index.js';
 import { plugin as shellLocal } from '../provisioners/shell-local/index.js';
@@ -34,7 +35,7 @@ export function makeRegistry(plugins: {
 }
 
 export const registry: Registry = makeRegistry({
-  builders: [amazonEbs, openstack, nullBuilder, qemu],
+  builders: [amazonEbs, openstack, nullBuilder, qemu, chroot],
   provisioners: [shell, file, shellLocal, state],
   postProcessors: [manifest, checksum, compress, shellLocalPostProcessor, amazonAsg, amazonAmiRetention],
 });

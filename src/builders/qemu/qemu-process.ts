@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { BakeError } from '../../core/errors.js';
-import { notFoundMessage } from './run-tool.js';
+import { notFoundMessage } from '../../local-image/index.js';
 
 export interface QemuExit {
   code: number | null;

@@ -6,7 +6,7 @@ import { UsageError } from '../../core/errors.js';
 import { parseDuration } from '../../core/wait.js';
 import type { PluginEnv } from '../../plugins/types.js';
 import { parseBootCommand } from './boot-keys.js';
-import { type ChecksumSpec, parseChecksum } from './checksum.js';
+import { type ChecksumSpec, parseChecksum, parseDiskSize } from '../../local-image/index.js';
 import { bootCommandProblems } from './qcodes.js';
 import type { QemuConfig } from './schema.js';
 
@@ -88,16 +88,6 @@ export interface ResolvedQemu {
 export function outputPaths(c: ResolvedQemu, buildName: string): { dir: string; image: string } {
   const dir = c.outputDir ?? resolvePath(`output-${buildName}`);
   return { dir, image: join(dir, c.vmName ?? `packer-${buildName}`) };
-}
-
-/** Packer's disk_size: "10G", "10240M", "10240" (MiB). */
-export function parseDiskSize(value: string): number | undefined {
-  const m = /^(\d+)\s*([KMGT]?)i?B?$/i.exec(value.trim());
-  if (!m) return undefined;
-  const n = Number(m[1]);
-  const unit = (m[2] ?? '').toUpperCase();
-  const mib = { '': n, K: n / 1024, M: n, G: n * 1024, T: n * 1024 * 1024 }[unit];
-  return mib !== undefined && Number.isInteger(mib) && mib > 0 ? mib : undefined;
 }
 
 function ms(value: string | undefined, fallback: number): number {

@@ -1,6 +1,6 @@
 import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { runTool } from './run-tool.js';
+import { runTool } from '../../local-image/index.js';
 
 export interface SeedContent {
   username: string;

@@ -36,12 +36,15 @@ export class StateProvisioner implements Provisioner {
   async run(ctx: ProvisionContext, comm: Communicator): Promise<void> {
     const plan = await this.plan(ctx);
     const remote = makeRemote(comm, { sudo: this.config.sudo, signal: ctx.signal, tmpDir: this.config.tmpDir });
+    // A builder that boots nothing (chroot) says so: services can only be enabled there, never started.
+    const serviceMode = ctx.vars.ServiceMode === 'enable-only' ? 'enable-only' : this.config.serviceMode;
+    if (serviceMode !== this.config.serviceMode) ctx.log.info(`${NAME}: the ${ctx.buildType} builder runs no services, so service.running and service.dead only enable and disable (service_mode enable-only)`);
     const pass = async (label: string, test: boolean): Promise<RunOutcome> => {
       ctx.log.say(`${label}: ${plan.length} states${test ? ' (test mode: nothing is changed)' : ''}`);
       const outcome = await runStates(plan, remote, {
         test,
         failFast: this.config.failFast,
-        serviceMode: this.config.serviceMode,
+        serviceMode,
         signal: ctx.signal,
         onResult: (r) => reportState(ctx.log, r),
       });

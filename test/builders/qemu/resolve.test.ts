@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { parseDiskSize, resolveQemuConfig } from '../../../src/builders/qemu/resolve.js';
+import { resolveQemuConfig } from '../../../src/builders/qemu/resolve.js';
 import { plugin } from '../../../src/builders/qemu/index.js';
 import type { QemuConfig } from '../../../src/builders/qemu/schema.js';
 
@@ -108,15 +108,4 @@ describe('resolveQemuConfig', () => {
       if (saved !== undefined) process.env.SSH_AUTH_SOCK = saved;
     }
   });
-});
-
-describe('parseDiskSize', () => {
-  it.each([
-    ['10G', 10240],
-    ['512M', 512],
-    ['2048', 2048],
-    ['1T', 1048576],
-    ['1536MiB', 1536],
-  ])('%s is %i MiB', (text, mib) => expect(parseDiskSize(text)).toBe(mib));
-  it.each(['', '1.5G', '100K', 'ten'])('rejects %j', (text) => expect(parseDiskSize(text)).toBeUndefined());
 });

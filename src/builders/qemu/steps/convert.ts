@@ -1,24 +1,8 @@
 import { renameSync, rmSync } from 'node:fs';
 import type { Step } from '../../../core/steps.js';
 import type { ResolvedQemu } from '../resolve.js';
-import { runTool } from '../run-tool.js';
+import { parseConvertProgress, qemuImgHasZstd, runTool } from '../../../local-image/index.js';
 import type { DiskState, OutputState } from '../state.js';
-
-let zstdSupport: Promise<boolean> | undefined;
-
-/** Whether this qemu-img can write zstd-compressed qcow2 clusters (QEMU ≥ 5.1 built with zstd). */
-export function qemuImgHasZstd(): Promise<boolean> {
-  zstdSupport ??= runTool('qemu-img', ['create', '-f', 'qcow2', '-o', 'help'])
-    .then((help) => /compression_type/.test(help))
-    .catch(() => false);
-  return zstdSupport;
-}
-
-/** qemu-img's "-p" progress, e.g. "    (45.03/100%)". */
-export function parseConvertProgress(line: string): number | undefined {
-  const m = /\((\d+(?:\.\d+)?)\/100%\)/.exec(line);
-  return m ? Number(m[1]) : undefined;
-}
 
 /** Rewrites the image (compaction, compression) only when the template asks for it: it costs time and rarely space. */
 export function convertStep(c: ResolvedQemu): Step<OutputState & DiskState, { converted: boolean }> {

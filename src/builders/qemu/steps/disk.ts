@@ -1,7 +1,7 @@
 import { copyFile } from 'node:fs/promises';
 import type { Step } from '../../../core/steps.js';
 import type { ResolvedQemu } from '../resolve.js';
-import { runTool } from '../run-tool.js';
+import { runTool } from '../../../local-image/index.js';
 import type { DiskState, OutputState, SourceState } from '../state.js';
 
 async function virtualSizeMiB(path: string, signal: AbortSignal): Promise<number> {

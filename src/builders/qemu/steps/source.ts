@@ -1,8 +1,6 @@
 import type { Step } from '../../../core/steps.js';
-import { ensureBaseImage } from '../base-image.js';
-import { fetchSource } from '../download.js';
+import { ensureBaseImage, fetchSource, runTool } from '../../../local-image/index.js';
 import type { ResolvedQemu } from '../resolve.js';
-import { runTool } from '../run-tool.js';
 import type { SourceState } from '../state.js';
 
 /** The base image: bake's own (built once), or iso_url/iso_urls downloaded once into the cache and verified. */

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { AbortedError, BakeError, reasonText } from '../../core/errors.js';
+import { AbortedError, BakeError, reasonText } from '../core/errors.js';
 
 /** The Debian package that provides each host tool, for "not found" messages. */
 const PACKAGES: Record<string, string> = {

@@ -4,9 +4,9 @@ import { basename, isAbsolute, join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
-import { BakeError, errorText, isAbort } from '../../core/errors.js';
-import type { Logger } from '../../core/events.js';
-import { defaultCacheDir } from '../../core/journal.js';
+import { BakeError, errorText, isAbort } from '../core/errors.js';
+import type { Logger } from '../core/events.js';
+import { defaultCacheDir } from '../core/journal.js';
 import { type ChecksumSpec, type HashAlgorithm, digestFromChecksumFile, verifyDigest } from './checksum.js';
 
 export interface FetchOptions {

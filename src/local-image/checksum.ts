@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { basename } from 'node:path';
-import { BakeError } from '../../core/errors.js';
+import { BakeError } from '../core/errors.js';
 
 export type HashAlgorithm = 'md5' | 'sha1' | 'sha256' | 'sha512';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseConvertProgress } from '../../../src/builders/qemu/steps/convert.js';
-import { runTool } from '../../../src/builders/qemu/run-tool.js';
+import { parseConvertProgress } from '../../src/local-image/index.js';
+import { runTool } from '../../src/local-image/index.js';
 
 describe('runTool', () => {
   it('names the Debian package of a missing QEMU tool', async () => {

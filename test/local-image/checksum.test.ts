@@ -5,9 +5,9 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { digestFromChecksumFile, parseChecksum } from '../../../src/builders/qemu/checksum.js';
-import { fetchSource } from '../../../src/builders/qemu/download.js';
-import { makeBuildContext } from '../../helpers/context.js';
+import { digestFromChecksumFile, parseChecksum } from '../../src/local-image/index.js';
+import { fetchSource } from '../../src/local-image/index.js';
+import { makeBuildContext } from '../helpers/context.js';
 
 const body = Buffer.from('a small disk image\n'.repeat(1000));
 const sha256 = createHash('sha256').update(body).digest('hex');

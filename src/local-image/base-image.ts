@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
-import type { Logger } from '../../core/events.js';
-import { BakeError } from '../../core/errors.js';
-import { defaultCacheDir } from '../../core/journal.js';
-import { packageRoot } from '../../core/package-root.js';
+import type { Logger } from '../core/events.js';
+import { BakeError } from '../core/errors.js';
+import { defaultCacheDir } from '../core/journal.js';
+import { packageRoot } from '../core/package-root.js';
 import { runTool } from './run-tool.js';
 
 /** scripts/base-image of this bake checkout or package. */

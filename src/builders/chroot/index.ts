@@ -1,0 +1,3 @@
+export { plugin } from './plugin.js';
+export { ChrootBuilder, chrootPipeline } from './builder.js';
+export { resolveChrootConfig, type ResolvedChroot } from './resolve.js';

@@ -1,0 +1,94 @@
+import { isAbsolute, join, resolve as resolvePath } from 'node:path';
+import { UsageError } from '../../core/errors.js';
+import { type ChecksumSpec, parseChecksum, parseDiskSize } from '../../local-image/index.js';
+import type { PluginEnv } from '../../plugins/types.js';
+import type { ChrootConfig } from './schema.js';
+
+export type Source = { kind: 'base' } | { kind: 'url'; urls: string[]; checksum: ChecksumSpec };
+
+/** A filesystem mounted into the chroot: [type, source, mount point] as Packer's chroot_mounts. */
+export interface ChrootMount {
+  type: string;
+  source: string;
+  target: string;
+}
+
+/** The chroot builder's config with defaults applied and paths absolute: all the steps see. */
+export interface ResolvedChroot {
+  env: PluginEnv;
+  source: Source;
+  diskSizeMiB?: number;
+  format: 'qcow2' | 'raw';
+  outputDir?: string;
+  vmName?: string;
+  compress: boolean;
+  /** Undefined: the partition that holds /etc/os-release; 0: the whole disk. */
+  mountPartition?: number;
+  mountPath?: string;
+  mountOptions: string[];
+  /** Undefined: bake's own set (see api-mounts.ts). */
+  chrootMounts?: ChrootMount[];
+  copyFiles: string[];
+  preMountCommands: string[];
+  postMountCommands: string[];
+  commandWrapper: string;
+}
+
+export function outputPaths(c: ResolvedChroot, buildName: string): { dir: string; image: string } {
+  const dir = c.outputDir ?? resolvePath(`output-${buildName}`);
+  return { dir, image: join(dir, c.vmName ?? `packer-${buildName}`) };
+}
+
+export function resolveChrootConfig(config: ChrootConfig, env: PluginEnv): ResolvedChroot {
+  const at = (key: string) => `${env.file}: ${env.path}.${key}`;
+  const urls = config.iso_urls?.length ? config.iso_urls : config.iso_url ? [config.iso_url] : [];
+  let source: Source = { kind: 'base' };
+  if (urls.length > 0) {
+    if (config.iso_checksum === undefined) throw new UsageError(`${at('iso_checksum')}: required with iso_url (use "none" to skip verification)`);
+    const checksum = parseChecksum(config.iso_checksum);
+    if (typeof checksum === 'string') throw new UsageError(`${at('iso_checksum')}: ${checksum}`);
+    source = { kind: 'url', urls, checksum };
+  }
+  const format = config.format ?? 'qcow2';
+  const compress = config.disk_compression ?? false;
+  if (compress && format !== 'qcow2') throw new UsageError(`${at('disk_compression')}: needs format "qcow2"`);
+  let diskSizeMiB: number | undefined;
+  if (config.disk_size !== undefined) {
+    diskSizeMiB = parseDiskSize(config.disk_size);
+    if (diskSizeMiB === undefined) throw new UsageError(`${at('disk_size')}: must be a size like "4G" or "4096M", got "${config.disk_size}"`);
+  }
+  let mountPartition: number | undefined;
+  if (config.mount_partition !== undefined && config.mount_partition !== '') {
+    if (!/^\d+$/.test(config.mount_partition)) throw new UsageError(`${at('mount_partition')}: must be a partition number like "1" ("0": no partition table), got "${config.mount_partition}"`);
+    mountPartition = Number(config.mount_partition);
+  }
+  const mountPath = config.mount_path ? resolvePath(config.mount_path) : undefined;
+  if (mountPath === '/') throw new UsageError(`${at('mount_path')}: must not be "/"`);
+  const chrootMounts = config.chroot_mounts?.map(([type, source, target], i) => {
+    if (!target!.startsWith('/')) throw new UsageError(`${at(`chroot_mounts[${i}][2]`)}: must be an absolute path inside the image, got "${target}"`);
+    return { type: type!, source: source!, target: target! };
+  });
+  const copyFiles = config.copy_files ?? ['/etc/resolv.conf'];
+  copyFiles.forEach((f, i) => {
+    if (!isAbsolute(f)) throw new UsageError(`${at(`copy_files[${i}]`)}: must be an absolute path, got "${f}"`);
+  });
+  const wrapper = config.command_wrapper ?? '{{.Command}}';
+  if (!wrapper.includes('.Command')) throw new UsageError(`${at('command_wrapper')}: must contain {{.Command}}`);
+  return {
+    env,
+    source,
+    diskSizeMiB,
+    format,
+    outputDir: config.output_directory ? resolvePath(config.output_directory) : undefined,
+    vmName: config.vm_name || undefined,
+    compress,
+    mountPartition,
+    mountPath,
+    mountOptions: config.mount_options ?? [],
+    chrootMounts,
+    copyFiles,
+    preMountCommands: config.pre_mount_commands ?? [],
+    postMountCommands: config.post_mount_commands ?? [],
+    commandWrapper: wrapper,
+  };
+}

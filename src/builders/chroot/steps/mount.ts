@@ -1,0 +1,105 @@
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ChrootNamespace } from '../../../communicator/index.js';
+import type { BuildContext } from '../../../core/context.js';
+import type { Step } from '../../../core/steps.js';
+import { runTool } from '../../../local-image/index.js';
+import { render } from '../../../template/index.js';
+import { customMountScript, defaultMountScript } from '../api-mounts.js';
+import { checkArchitecture, elfMachine } from '../arch.js';
+import { findRoot, loopOptions, mountRoot } from '../find-root.js';
+import { parseFstab } from '../fstab.js';
+import { growFilesystem, growPartition } from '../grow.js';
+import { partitionFor, readPartitions } from '../partitions.js';
+import { timed } from '../phase-timer.js';
+import type { ResolvedChroot } from '../resolve.js';
+import { ChrootSession } from '../session.js';
+import type { MountedState, OutputState } from '../state.js';
+
+/** While provisioning, Debian's invoke-rc.d asks this and starts no service (101: "action forbidden"). */
+const POLICY_RC_D = '#!/bin/sh\n# bake chroot builder: no service starts while the image is provisioned.\nexit 101\n';
+
+function readIfThere(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
+function renderCommand(c: ResolvedChroot, ctx: BuildContext, command: string, key: string, data: Record<string, string>): string {
+  return render(command, { data, buildName: ctx.buildName, buildType: ctx.buildType, where: `${c.env.file}: ${c.env.path}.${key}` });
+}
+
+/**
+ * Starts the namespace that holds the build's mounts, then mounts the root filesystem, the disk
+ * filesystems its fstab names and the API filesystems, and puts copy_files and policy-rc.d in place.
+ * Its cleanup unmounts all of it and ends the namespace.
+ */
+export function mountStep(c: ResolvedChroot): Step<OutputState & { diskGrown: boolean }, MountedState> {
+  let session: ChrootSession | undefined;
+  return {
+    name: 'mount',
+    run: async (ctx, { diskFile, workDir, diskGrown }) => {
+      const root = c.mountPath ?? join(workDir, 'root');
+      mkdirSync(root, { recursive: true });
+      const vars = { Device: diskFile, MountPath: root };
+      for (const [i, command] of c.preMountCommands.entries()) {
+        await runTool('/bin/sh', ['-c', renderCommand(c, ctx, command, `pre_mount_commands[${i}]`, vars)], { signal: ctx.signal, onLine: (l) => ctx.log.output(l) });
+      }
+      return timed(ctx.log, 'mount', async () => {
+        const diskSize = Number((await runTool('stat', ['-c', '%s', diskFile], { signal: ctx.signal })).trim());
+        let parts = await readPartitions(diskFile, diskSize, ctx.signal);
+        const ns = await ChrootNamespace.start();
+        session = new ChrootSession(ns, root, diskFile);
+        const probeDir = join(workDir, 'probe');
+        mkdirSync(probeDir);
+        let rootPart = await findRoot(ns, diskFile, parts, probeDir, c.mountPartition);
+        const grow = diskGrown && (await growPartition(diskFile, rootPart, parts, ctx.log, ctx.signal));
+        if (grow) {
+          parts = await readPartitions(diskFile, diskSize, ctx.signal);
+          rootPart = parts.find((p) => p.number === rootPart.number)!;
+          await growFilesystem(ns, diskFile, root, rootPart, false, ctx.log, ctx.signal);
+        }
+        ctx.log.say(`Mounting the ${rootPart.fsType} root filesystem (${rootPart.number === 0 ? 'whole disk' : `partition ${rootPart.number}`}) in a private namespace`);
+        await mountRoot(ns, diskFile, rootPart, root, c.mountOptions);
+        checkArchitecture(await elfMachine(session.hostView(await session.resolveInImage('/bin/sh'))).catch(() => undefined));
+        if (grow) await growFilesystem(ns, diskFile, root, rootPart, true, ctx.log, ctx.signal);
+        // The image's own name, so that sudo and postinst scripts resolve it from the image's /etc/hosts.
+        const hostname = readIfThere(session.hostView(await session.resolveInImage('/etc/hostname'))).trim().split('\n')[0];
+        if (hostname && /^[A-Za-z0-9.-]+$/.test(hostname)) await ns.run(['hostname', hostname]);
+        const fstab = await session.resolveInImage('/etc/fstab');
+        for (const entry of parseFstab(readIfThere(session.hostView(fstab)))) {
+          const part = partitionFor(entry.spec, parts);
+          if (!part || part.number === rootPart.number) {
+            ctx.log.debug(`fstab: ${entry.spec} on ${entry.target} is not a partition of this disk; not mounted`);
+            continue;
+          }
+          const target = `${root}${await session.resolveInImage(entry.target)}`;
+          ctx.log.info(`Mounting ${entry.target} (${part.fsType || entry.type}, partition ${part.number}) from the image's fstab`);
+          await ns.run(['mkdir', '-p', target]);
+          await ns.run(['mount', '-t', part.fsType || entry.type, '-o', loopOptions(part), diskFile, target]);
+        }
+        await ns.run(['sh', '-c', c.chrootMounts ? customMountScript(root, c.chrootMounts) : defaultMountScript(root)]);
+        const files = join(workDir, 'files');
+        mkdirSync(files);
+        for (const [i, path] of c.copyFiles.entries()) {
+          const copy = join(files, String(i));
+          copyFileSync(path, copy);
+          await session.place(copy, path, ctx.log);
+        }
+        const policy = join(files, 'policy-rc.d');
+        writeFileSync(policy, POLICY_RC_D, { mode: 0o755 });
+        await session.place(policy, '/usr/sbin/policy-rc.d', ctx.log);
+        for (const [i, command] of c.postMountCommands.entries()) {
+          const out = await ns.run(['sh', '-c', renderCommand(c, ctx, command, `post_mount_commands[${i}]`, vars)], { signal: ctx.signal });
+          for (const line of out.split('\n').filter(Boolean)) ctx.log.output(line);
+        }
+        return { session, rootPartition: rootPart.number, rootFsType: rootPart.fsType, rootOffset: rootPart.offset };
+      });
+    },
+    cleanup: async (ctx) => {
+      await session?.teardown(ctx.log);
+    },
+  };
+}

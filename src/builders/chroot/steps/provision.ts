@@ -1,0 +1,22 @@
+import { ChrootCommunicator } from '../../../communicator/index.js';
+import type { Step } from '../../../core/steps.js';
+import { render } from '../../../template/index.js';
+import type { ResolvedChroot } from '../resolve.js';
+import type { MountedState, OutputState } from '../state.js';
+
+/**
+ * Runs the template's provisioners in the chroot. ServiceMode tells the state provisioner that no
+ * service can start here (policy-rc.d forbids it and systemctl refuses in a chroot).
+ */
+export function provisionStep(c: ResolvedChroot): Step<OutputState & MountedState, object> {
+  return {
+    name: 'provision',
+    run: async (ctx, { session, diskFile }) => {
+      const wrap = (command: string) =>
+        render(c.commandWrapper, { data: { Command: command }, buildName: ctx.buildName, buildType: ctx.buildType, where: `${c.env.file}: ${c.env.path}.command_wrapper` });
+      const comm = new ChrootCommunicator(session.ns, { root: session.root, log: ctx.log, wrap: c.commandWrapper === '{{.Command}}' ? undefined : wrap });
+      await ctx.provision(comm, { MountPath: session.root, Device: diskFile, ServiceMode: 'enable-only' });
+      return {};
+    },
+  };
+}

@@ -1,0 +1,69 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { canChroot } from '../helpers/chroot-build.js';
+import { imageFile, imageList, imageStat } from '../helpers/disk-image.js';
+import { runBake } from '../helpers/run-bake.js';
+import { baseImage, isolatedCache } from './qemu-harness.js';
+
+// One real boot under QEMU (TCG where there is no KVM: a minute or more).
+const BOOT_MS = 15 * 60_000;
+const EXAMPLE = join(process.cwd(), 'templates', 'examples', 'local-debian-chroot.json');
+
+let dir: string;
+let cache: ReturnType<typeof isolatedCache>;
+beforeAll(async () => {
+  const image = await baseImage();
+  dir = mkdtempSync(join(tmpdir(), 'bake-it-chroot-'));
+  cache = isolatedCache(dir, image);
+}, 40 * 60_000);
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe.skipIf(!canChroot)('an image baked by the chroot builder boots', () => {
+  it('the example bakes without booting; the image ships no machine-id or host keys; it boots to multi-user with cloud-init and the web service it enabled', async () => {
+    const out = join(dir, 'out-chroot');
+    const baked = await runBake(['build', '-var', `output_directory=${out}`, EXAMPLE], { cwd: dir, env: cache.env, timeoutMs: 5 * 60_000 });
+    expect(baked.code, baked.stdout + baked.stderr).toBe(0);
+    const qcow2 = join(out, 'web.qcow2');
+    const raw = join(dir, 'web.raw');
+    execFileSync('qemu-img', ['convert', '-O', 'raw', qcow2, raw]);
+    expect(imageFile(raw, '/etc/machine-id')).toBe('');
+    expect(imageList(raw, '/etc/ssh').filter((n) => n.startsWith('ssh_host_'))).toEqual([]);
+    expect(imageStat(raw, '/etc/systemd/system/multi-user.target.wants/web.service')).toContain('Type: symlink');
+    rmSync(raw);
+
+    const template = join(dir, 'boot.json');
+    writeFileSync(
+      template,
+      JSON.stringify({
+        builders: [{ type: 'qemu', iso_url: qcow2, iso_checksum: 'none', ssh_username: 'debian', ssh_timeout: '12m', output_directory: join(dir, 'out-boot'), format: 'qcow2' }],
+        provisioners: [
+          {
+            type: 'shell',
+            inline: [
+              'cloud-init status --wait | tail -1',
+              'systemctl is-active multi-user.target',
+              'test -s /etc/machine-id && echo machine-id made at first boot',
+              'ls /etc/ssh/ssh_host_ed25519_key && echo host keys made at first boot',
+              'for i in $(seq 100); do python3 -c \'import urllib.request; print(urllib.request.urlopen("http://127.0.0.1:8080/").read().decode())\' 2>/dev/null | grep -q "Hello from a bake-built" && break; sleep 0.3; done',
+              'python3 -c \'import urllib.request; urllib.request.urlopen("http://127.0.0.1:8080/")\' && echo web.service serves',
+              'df -BM --output=size / | tail -1',
+            ],
+          },
+        ],
+      }),
+    );
+    const booted = await runBake(['build', template], { cwd: dir, env: cache.env, timeoutMs: BOOT_MS });
+    expect(booted.code, booted.stdout + booted.stderr).toBe(0);
+    expect(booted.stdout).toContain('status: done');
+    expect(booted.stdout).toMatch(/qemu: active\n/);
+    expect(booted.stdout).toContain('machine-id made at first boot');
+    expect(booted.stdout).toContain('host keys made at first boot');
+    expect(booted.stdout).toContain('web.service serves');
+    // disk_size "3G" grew the root filesystem at bake time.
+    expect(Number(/qemu: +(\d+)M\n/.exec(booted.stdout)?.[1])).toBeGreaterThan(2900);
+    expect(cache.openResources()).toEqual([]);
+  }, BOOT_MS + 5 * 60_000);
+});
