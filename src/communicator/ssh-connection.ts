@@ -37,7 +37,8 @@ export function authMethods(endpoint: SshEndpoint): string[] {
   ];
 }
 
-async function readKey(endpoint: SshEndpoint, options: SshOptions, role: 'target' | 'bastion'): Promise<string | undefined> {
+/** The endpoint's private key text: the key file's contents (checked to parse), or the builder's key. */
+export async function readKey(endpoint: SshEndpoint, options: SshOptions, role: 'target' | 'bastion'): Promise<string | undefined> {
   if (!endpoint.privateKeyFile) return endpoint.privateKey;
   const key = role === 'target' ? 'ssh_private_key_file' : 'ssh_bastion_private_key_file';
   const where = `${options.source.file}: ${options.source.path}.${key}`;
