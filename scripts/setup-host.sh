@@ -5,8 +5,9 @@ set -eu
 
 # qemu builder and base image recipe; sshd for the tests; compressors for the compress
 # post-processor; make/g++/python3 so npm can build ssh2's optional native crypto binding;
-# isolinux/syslinux-common for the boot-prompt ISO of the installer (boot_command) test.
-packages="qemu-system-x86 qemu-utils mmdebstrap genisoimage xorriso isolinux syslinux-common fdisk e2fsprogs openssh-server openssh-client ca-certificates procps zstd xz-utils lz4 zip unzip make g++ python3"
+# isolinux/syslinux-common for the boot-prompt ISO of the installer (boot_command) test; ansible-core
+# for the ansible provisioner's tests.
+packages="qemu-system-x86 qemu-utils mmdebstrap genisoimage xorriso isolinux syslinux-common fdisk e2fsprogs openssh-server openssh-client ca-certificates procps zstd xz-utils lz4 zip unzip make g++ python3 ansible-core"
 
 missing=
 for p in $packages; do

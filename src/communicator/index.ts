@@ -1,4 +1,4 @@
-export type { Communicator, ExecOptions, ExecResult, TransferOptions } from './types.js';
+export type { Communicator, ExecOptions, ExecResult, SshLogin, TransferOptions } from './types.js';
 export { connectSsh } from './connect-ssh.js';
 export { removeAuthorizedKey } from './authorized-keys.js';
 export { generateEd25519KeyPair, type KeyPair } from './keys.js';

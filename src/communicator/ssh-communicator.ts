@@ -4,10 +4,10 @@ import { formatDuration, sleep } from '../core/wait.js';
 import { SftpOps } from './sftp-ops.js';
 import { downloadPath, uploadBytes, uploadPath } from './sftp-transfer.js';
 import { type ConnectContext, connectWithRetry } from './ssh-connect.js';
-import type { SshConnection } from './ssh-connection.js';
+import { readKey, type SshConnection } from './ssh-connection.js';
 import { ChannelOpenError, execOnClient } from './ssh-exec.js';
 import type { SshOptions } from './ssh-options.js';
-import type { Communicator, ExecOptions, ExecResult, TransferOptions } from './types.js';
+import type { Communicator, ExecOptions, ExecResult, SshLogin, TransferOptions } from './types.js';
 
 /**
  * One SSH connection reused for every command and transfer. When it drops (sshd restarted by
@@ -114,6 +114,20 @@ export class SshCommunicator implements Communicator {
   uploadData(data: Buffer | string, dest: string, options: TransferOptions = {}): Promise<void> {
     const bytes = typeof data === 'string' ? Buffer.from(data) : data;
     return this.transfer(options.signal, (ops) => uploadBytes(ops, bytes, dest, options));
+  }
+
+  async sshLogin(): Promise<SshLogin> {
+    const o = this.options;
+    const key = await readKey(o, o, 'target');
+    return {
+      host: o.host,
+      port: o.port,
+      username: o.username,
+      ...(o.password ? { password: o.password } : {}),
+      ...(key ? { privateKey: key } : {}),
+      ...(o.agentSocket ? { agentSocket: o.agentSocket } : {}),
+      ...(o.bastion ? { bastion: { host: o.bastion.host, port: o.bastion.port, username: o.bastion.username } } : {}),
+    };
   }
 
   download(src: string, dest: string, options: TransferOptions = {}): Promise<void> {

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
-import type { CipherAlgorithm, Client, ClientChannel, ConnectConfig, KexAlgorithm } from 'ssh2';
+import type { AuthenticationType, CipherAlgorithm, Client, ClientChannel, ConnectConfig, KexAlgorithm } from 'ssh2';
 import { AbortedError, BakeError, reasonText } from '../core/errors.js';
 import { cipherPreference } from './ssh-algorithms.js';
 import type { SshEndpoint, SshOptions } from './ssh-options.js';
@@ -29,15 +29,21 @@ export interface SshConnection {
   end(): void;
 }
 
-export function authMethods(endpoint: SshEndpoint): string[] {
+/**
+ * The methods tried, in order: the key first. ssh2's default starts with a "none" attempt and
+ * tries a password before the key; against an sshd whose key lookup is slow each attempt costs a
+ * round trip and counts toward MaxAuthTries.
+ */
+export function authMethods(endpoint: SshEndpoint): AuthenticationType[] {
   return [
-    ...(endpoint.privateKeyFile || endpoint.privateKey ? ['publickey'] : []),
-    ...(endpoint.agentSocket ? ['agent'] : []),
-    ...(endpoint.password ? ['password', 'keyboard-interactive'] : []),
+    ...(endpoint.privateKeyFile || endpoint.privateKey ? ['publickey' as const] : []),
+    ...(endpoint.agentSocket ? ['agent' as const] : []),
+    ...(endpoint.password ? ['password' as const, 'keyboard-interactive' as const] : []),
   ];
 }
 
-async function readKey(endpoint: SshEndpoint, options: SshOptions, role: 'target' | 'bastion'): Promise<string | undefined> {
+/** The endpoint's private key text: the key file's contents (checked to parse), or the builder's key. */
+export async function readKey(endpoint: SshEndpoint, options: SshOptions, role: 'target' | 'bastion'): Promise<string | undefined> {
   if (!endpoint.privateKeyFile) return endpoint.privateKey;
   const key = role === 'target' ? 'ssh_private_key_file' : 'ssh_bastion_private_key_file';
   const where = `${options.source.file}: ${options.source.path}.${key}`;
@@ -67,6 +73,7 @@ function clientConfig(endpoint: SshEndpoint, options: SshOptions, key: string | 
     ...(key ? { privateKey: key } : {}),
     ...(endpoint.agentSocket ? { agent: endpoint.agentSocket } : {}),
     ...(forwardAgent ? { agentForward: true } : {}),
+    authHandler: authMethods(endpoint),
     readyTimeout: Math.max(1000, timeoutMs),
     keepaliveInterval: options.keepAliveIntervalMs,
     keepaliveCountMax: 3,

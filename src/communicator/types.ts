@@ -28,6 +28,20 @@ export interface TransferOptions {
   signal?: AbortSignal;
 }
 
+/** Where and how to log in to the machine, for tools that open their own SSH connections (ansible). */
+export interface SshLogin {
+  host: string;
+  port: number;
+  username: string;
+  password?: string;
+  /** Private key text: ssh_private_key_file's contents, or the builder's temporary key. */
+  privateKey?: string;
+  /** ssh-agent socket, when agent authentication is on. */
+  agentSocket?: string;
+  /** Set when bake reaches the machine through a jump host. */
+  bastion?: { host: string; port: number; username: string };
+}
+
 /** How provisioners reach the machine being baked: SSH for guests, the local shell for shell-local. */
 export interface Communicator {
   exec(command: string, options?: ExecOptions): Promise<ExecResult>;
@@ -38,4 +52,6 @@ export interface Communicator {
   /** Downloads a remote file or directory tree. */
   download(src: string, dest: string, options?: TransferOptions): Promise<void>;
   close(): Promise<void>;
+  /** SSH communicators only: the login this connection uses, so a tool with its own SSH client reaches the same machine. */
+  sshLogin?(): Promise<SshLogin>;
 }

@@ -7,6 +7,9 @@ import { plugin as shell } from '../provisioners/shell/index.js';
 import { plugin as file } from '../provisioners/file/index.js';
 import { plugin as shellLocal } from '../provisioners/shell-local/index.js';
 import { plugin as state } from '../provisioners/state/index.js';
+import { plugin as ansible } from '../provisioners/ansible/index.js';
+import { plugin as breakpoint } from '../provisioners/breakpoint/index.js';
+import { plugin as ansibleLocal } from '../provisioners/ansible-local/index.js';
 import { plugin as amazonAsg } from '../postprocessors/amazon-asg/index.js';
 import { plugin as amazonAmiRetention } from '../postprocessors/amazon-ami-retention/index.js';
 import { plugin as manifest } from '../postprocessors/manifest/index.js';
@@ -36,6 +39,6 @@ export function makeRegistry(plugins: {
 
 export const registry: Registry = makeRegistry({
   builders: [amazonEbs, openstack, nullBuilder, qemu, chroot],
-  provisioners: [shell, file, shellLocal, state],
+  provisioners: [shell, file, shellLocal, state, ansible, ansibleLocal, breakpoint],
   postProcessors: [manifest, checksum, compress, shellLocalPostProcessor, amazonAsg, amazonAmiRetention],
 });

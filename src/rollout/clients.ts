@@ -1,6 +1,6 @@
 import type { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import type { EC2Client } from '@aws-sdk/client-ec2';
-import { Ec2Clients, awsError, isThrottle, type AwsAccess } from '../cloud/aws/index.js';
+import { Ec2Clients, awsError, endpointOf, isThrottle, unparsedError, unparsedResponse, type AwsAccess } from '../cloud/aws/index.js';
 import { sleep } from '../core/wait.js';
 import { AsgClients } from './asg-client.js';
 
@@ -45,7 +45,10 @@ export async function call<O>(client: EC2Client | AutoScalingClient, command: un
     try {
       return (await (client as unknown as Sender).send(command as never, { abortSignal: signal })) as O;
     } catch (err) {
-      if (!isThrottle(err) || attempt >= 8 || signal?.aborted) throw awsError(what, err);
+      if (!isThrottle(err) || attempt >= 8 || signal?.aborted) {
+        const raw = unparsedResponse(err);
+        throw raw ? unparsedError(what, await endpointOf(client), raw, err) : awsError(what, err);
+      }
       await sleep(delay / 2 + Math.random() * delay, signal);
       delay = Math.min(delay * 2, 5000);
     }

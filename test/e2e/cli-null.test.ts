@@ -62,7 +62,7 @@ describe('bake build with the null builder over real SSH', () => {
     expect(r.stdout).not.toContain('tok-9f8e7d');
     expect(readFileSync(`${remote}/app.conf`, 'utf8')).toBe('port=8080\n');
     expect(readFileSync(`${remote}/who`, 'utf8')).toBe('null/null\n');
-    expect(r.stdout).toMatch(/==> Builds finished\. The artifacts of successful builds are:\n--> null: no artifact\n$/);
+    expect(r.stdout).toMatch(/==> Builds finished\. The artifacts of successful builds are:\n--> null: did not export anything \(null builder\)\n$/);
   });
 
   it('names the failing inline line, its exit code and stderr, and exits 1', async () => {
@@ -165,6 +165,22 @@ describe('bake validate, inspect and fmt', () => {
     const missing = await runBake(['validate', join(dir, 'nope.json')]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/^Error: .*nope\.json.*\n$/);
+  });
+
+  it('records the null builder in the manifest, as Packer does (artifact "Null", no files)', async () => {
+    const output = join(dir, 'null-manifest.json');
+    const t = template('null-manifest.json.tpl', {
+      builders: [{ type: 'null', name: 'edge', communicator: 'none' }],
+      provisioners: [{ type: 'shell-local', inline: ['true'] }],
+      'post-processors': [{ type: 'manifest', output, custom_data: { team: 'sre' } }],
+    });
+    const r = await runBake(['build', t]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const manifest = JSON.parse(readFileSync(output, 'utf8'));
+    expect(manifest.builds).toEqual([
+      { name: 'edge', builder_type: 'null', build_time: expect.any(Number), files: [], artifact_id: 'Null', packer_run_uuid: manifest.last_run_uuid, custom_data: { team: 'sre' } },
+    ]);
   });
 
   it('inspects without needing variables, masking sensitive defaults', async () => {

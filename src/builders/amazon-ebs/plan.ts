@@ -38,8 +38,8 @@ export async function planAmazonEbs(cfg: ResolvedEbs, ctx: BuildContext): Promis
       const encryption = cfg.ami.encryptBoot || kms ? `, encrypted${kms ? ` with ${kms}` : ''}` : '';
       const status = clash.length === 0 ? 'name free' : `name taken by ${list(clash)}: ${forced ? 'would be deregistered (force_deregister)' : 'build would fail'}`;
       lines.push(`AMI "${amiName}" in ${region}${encryption}: ${status}`);
-      lines.push(`  tags: ${pairs(renderTags(cfg, 'tags', cfg.ami.tags, templateData(cfg, state, region)))}`);
-      if (Object.keys(cfg.ami.snapshotTags).length) lines.push(`  snapshot tags: ${pairs(renderTags(cfg, 'snapshot_tags', cfg.ami.snapshotTags, templateData(cfg, state, region)))}`);
+      lines.push(`  tags: ${pairs(renderTags(cfg, 'tags', cfg.ami.tags, templateData(cfg, state)))}`);
+      if (Object.keys(cfg.ami.snapshotTags).length) lines.push(`  snapshot tags: ${pairs(renderTags(cfg, 'snapshot_tags', cfg.ami.snapshotTags, templateData(cfg, state)))}`);
     }
     const a = cfg.ami;
     const launch = [...a.users.map((u) => `account ${u}`), ...a.groups.map((g) => `group ${g}`), ...a.orgArns, ...a.ouArns];

@@ -46,9 +46,12 @@ export function snapshotIds(image: Image | undefined): string[] {
   return (image?.BlockDeviceMappings ?? []).flatMap((m) => (m.Ebs?.SnapshotId ? [m.Ebs.SnapshotId] : []));
 }
 
-/** Values tags and descriptions may use: {{ .SourceAMI }}, {{ .BuildRegion }}, … */
-export function templateData(cfg: ResolvedEbs, s: SourceState, region = cfg.region): Record<string, unknown> {
-  return { SourceAMI: s.source.id, SourceAMIName: s.source.name, SourceAMITags: s.source.tags, BuildRegion: region, SourceAMIOwner: s.source.image.OwnerId ?? '' };
+/**
+ * Values tags and descriptions may use: {{ .SourceAMI }}, {{ .BuildRegion }}, … BuildRegion is the
+ * region the build ran in, for the copies in other regions too, as Packer renders it.
+ */
+export function templateData(cfg: ResolvedEbs, s: SourceState): Record<string, unknown> {
+  return { SourceAMI: s.source.id, SourceAMIName: s.source.name, SourceAMITags: s.source.tags, BuildRegion: cfg.region, SourceAMIOwner: s.source.image.OwnerId ?? '' };
 }
 
 export function waitCtx(ctx: BuildContext, cfg: ResolvedEbs, kind: 'instance' | 'image', signal = ctx.signal): WaitContext {

@@ -3,8 +3,9 @@ import type { Step } from '../../core/steps.js';
 import { accessDetails, send, tagSpecifications, waitImageAvailable } from '../../cloud/aws/index.js';
 import { OwnedImages } from './owned-images.js';
 import type { ResolvedEbs } from './resolved.js';
-import { snapshotIds, waitCtx, type ImageState, type Init } from './state.js';
+import { waitCtx, type ImageState, type Init } from './state.js';
 import type { NameState } from './step-check-ami-name.js';
+import { tagSnapshots } from './tag-snapshots.js';
 import { resourceTags } from './tagging.js';
 
 /**
@@ -19,7 +20,7 @@ export function copyImagesStep(cfg: ResolvedEbs): Step<Init & NameState & ImageS
       const sourceId = state.images[cfg.region];
       if (!sourceId || cfg.ami.regions.length === 0) return { images: state.images, snapshots: state.snapshots };
       const { CopyImageCommand } = await import('@aws-sdk/client-ec2');
-      const tags = tagSpecifications(['image', 'snapshot'], resourceTags(ctx, cfg));
+      const tags = tagSpecifications(['image'], resourceTags(ctx, cfg));
       let done = 0;
       const total = cfg.ami.regions.length;
       ctx.log.say(`Copying AMI ${sourceId} to ${cfg.ami.regions.join(', ')}`);
@@ -42,9 +43,10 @@ export function copyImagesStep(cfg: ResolvedEbs): Step<Init & NameState & ImageS
           );
           owned.add(ctx, region, out.ImageId!);
           const image = await waitImageAvailable(client, out.ImageId!, region, { ...waitCtx(ctx, cfg, 'image'), log: undefined });
+          const snapshots = await tagSnapshots(client, ctx, cfg, image, region);
           done++;
           ctx.log.progress(`AMI copied to ${region}: ${out.ImageId}`, { label: 'copy', current: done, total, unit: 'items', done: done === total });
-          return { region, id: out.ImageId!, snapshots: snapshotIds(image) };
+          return { region, id: out.ImageId!, snapshots };
         }),
       );
       const failed = results.flatMap((r, i) => (r.status === 'rejected' ? [{ region: cfg.ami.regions[i], err: r.reason }] : []));

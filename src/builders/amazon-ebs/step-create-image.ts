@@ -3,8 +3,9 @@ import { accessDetails, send, tagSpecifications, waitImageAvailable } from '../.
 import { toMappings } from './block-devices.js';
 import { OwnedImages } from './owned-images.js';
 import type { ResolvedEbs } from './resolved.js';
-import { snapshotIds, waitCtx, type ImageState, type Init, type InstanceState, type SourceState } from './state.js';
+import { waitCtx, type ImageState, type Init, type InstanceState, type SourceState } from './state.js';
 import type { NameState } from './step-check-ami-name.js';
+import { tagSnapshots } from './tag-snapshots.js';
 import { resourceTags } from './tagging.js';
 
 /** Makes the AMI from the stopped instance; an encrypted boot volume is a re-encrypting copy of it. */
@@ -20,7 +21,7 @@ export function createImageStep(cfg: ResolvedEbs): Step<Init & SourceState & Nam
       const ec2 = await import('@aws-sdk/client-ec2');
       const { clients, amiName, amiDescription: description, instanceId } = state;
       const client = await clients.get();
-      const tags = tagSpecifications(['image', 'snapshot'], resourceTags(ctx, cfg));
+      const tags = tagSpecifications(['image'], resourceTags(ctx, cfg));
       // The encrypted copy takes the real name; EC2 refuses two AMIs of one name in a region.
       const firstName = cfg.ami.encryptBoot ? `bake-unencrypted-${ctx.buildId}` : amiName;
       ctx.log.say(`Creating AMI ${firstName} from instance ${instanceId}`);
@@ -54,7 +55,7 @@ export function createImageStep(cfg: ResolvedEbs): Step<Init & SourceState & Nam
         id = copy.ImageId!;
         ctx.log.info(`Encrypted AMI: ${id}`);
       }
-      return { images: { [cfg.region]: id }, snapshots: { [cfg.region]: snapshotIds(image) } };
+      return { images: { [cfg.region]: id }, snapshots: { [cfg.region]: await tagSnapshots(client, ctx, cfg, image, cfg.region) } };
     },
     async cleanup(ctx, { clients, outcome }) {
       if (outcome.succeeded) owned.release();

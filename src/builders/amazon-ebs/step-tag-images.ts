@@ -5,7 +5,7 @@ import type { ResolvedEbs } from './resolved.js';
 import { templateData, type ImageState, type Init, type SourceState } from './state.js';
 
 /**
- * Tags and snapshot_tags in every region ({{ .BuildRegion }} is each region), then marks the build
+ * Tags and snapshot_tags in every region ({{ .BuildRegion }} is the build's region in all), then marks the build
  * done: the AMIs lose bake's build-id tag, so `bake cleanup` no longer sees them as leftovers.
  */
 export function tagImagesStep(cfg: ResolvedEbs): Step<Init & SourceState & ImageState, object> {
@@ -17,7 +17,7 @@ export function tagImagesStep(cfg: ResolvedEbs): Step<Init & SourceState & Image
         Object.entries(state.images).map(async ([region, id]) => {
           const client = await state.clients.get(region);
           const opts = (what: string) => ({ what: `amazon-ebs: ${what} in ${region}`, signal: ctx.signal, retryNotFound: true });
-          const data = templateData(cfg, state, region);
+          const data = templateData(cfg, state);
           const snaps = state.snapshots[region] ?? [];
           const tags = { ...renderTags(cfg, 'tags', cfg.ami.tags, data), ...state.imageTags };
           const snapTags = renderTags(cfg, 'snapshot_tags', cfg.ami.snapshotTags, data);

@@ -5,12 +5,15 @@ import { Pipeline } from '../../core/steps.js';
 import type { Builder } from '../../plugins/types.js';
 import { connectStep, provisionStep } from './steps.js';
 
-/** Provisions a machine that already exists; like Packer's null builder it makes no artifact. */
+/**
+ * Provisions a machine that already exists. Like Packer's null builder it exports nothing, but it
+ * still returns an artifact saying so ("Null"), so post-processors such as manifest record the build.
+ */
 export class NullBuilder implements Builder {
   constructor(readonly ssh: SshOptions | undefined) {}
 
   async run(ctx: BuildContext): Promise<Artifact | undefined> {
     await Pipeline.start().then(connectStep(this.ssh)).then(provisionStep(this.ssh)).run(ctx, {});
-    return undefined;
+    return { builderType: 'null', buildName: ctx.buildName, id: 'Null', files: [], images: {}, metadata: {}, description: 'did not export anything (null builder)' };
   }
 }

@@ -2,6 +2,7 @@ import type { EC2Client } from '@aws-sdk/client-ec2';
 import { throwIfAborted } from '../../core/errors.js';
 import { sleep } from '../../core/wait.js';
 import { awsError, isNotFound, isThrottle } from './errors.js';
+import { endpointOf, unparsedError, unparsedResponse } from './unparsed-response.js';
 
 const NOT_FOUND_ATTEMPTS = 5;
 
@@ -36,7 +37,10 @@ export async function send<O>(client: EC2Client, command: unknown, options: Send
       const retryable = throttled || (options.retryNotFound === true && isNotFound(err));
       // EC2 catches up with a creation within seconds; a longer not-found means the resource is gone.
       const limit = throttled ? attempts : Math.min(attempts, NOT_FOUND_ATTEMPTS);
-      if (!retryable || attempt >= limit || options.signal?.aborted) throw awsError(options.what, err);
+      if (!retryable || attempt >= limit || options.signal?.aborted) {
+        const raw = unparsedResponse(err);
+        throw raw ? unparsedError(options.what, await endpointOf(client), raw, err) : awsError(options.what, err);
+      }
       await sleep(delay / 2 + Math.random() * delay, options.signal);
       delay = Math.min(delay * 2, 5000);
     }

@@ -5,7 +5,7 @@ import { LocalCommunicator } from '../../communicator/local.js';
 import { throwIfAborted } from '../../core/errors.js';
 import type { Logger } from '../../core/events.js';
 import { render } from '../../template/index.js';
-import { buildInlineScript, buildVars, checkExit, flattenVars, inlineLabel, type ShellSource, splitMarker } from '../shell/index.js';
+import { buildInlineScript, buildVars, checkExit, flattenVars, type InlinePosition, inlineLabel, type ShellSource, splitMarker } from '../shell/index.js';
 import type { ResolvedShellLocal } from './resolve.js';
 
 export interface LocalRun {
@@ -52,12 +52,12 @@ async function runOne(
   temp: string,
 ): Promise<void> {
   let script: string;
-  let label: (index?: number) => string;
+  let label: (at?: InlinePosition) => string;
   if (src.kind === 'inline') {
     const built = buildInlineScript(src.lines, r.inlineShebang);
     script = join(temp, `script${r.tempfileExtension}`);
     await writeFile(script, built.content, { mode: 0o700 });
-    label = (i) => inlineLabel(src.lines, built.tracked, i);
+    label = (at) => inlineLabel(src.lines, built.tracked, at);
     run.log.info(`Running local ${r.command !== undefined ? 'command' : `inline commands (${src.lines.length})`}`);
   } else {
     script = src.path;
@@ -68,16 +68,16 @@ async function runOne(
   const argv = r.executeCommand.map((arg, i) =>
     render(arg, { data, buildName: run.buildName, buildType: run.buildType, where: `${r.where}.execute_command[${i}]` }),
   );
-  let failedIndex: number | undefined;
+  let failedAt: InlinePosition | undefined;
   const result = await comm.execFile(argv, {
     env: vars,
     signal: run.signal,
     stdout: (l) => run.log.output(l),
     stderr: (line) => {
-      const { text, index } = splitMarker(line);
-      if (index !== undefined) failedIndex = index;
-      if (index === undefined || text) run.log.output(text);
+      const { text, at } = splitMarker(line);
+      if (at) failedAt = at;
+      if (!at || text) run.log.output(text);
     },
   });
-  checkExit(run.who, label(failedIndex), result, r, run.log);
+  checkExit(run.who, label(failedAt), result, r, run.log);
 }

@@ -1,7 +1,7 @@
 import type { ExecResult } from '../../communicator/types.js';
 import { BakeError } from '../../core/errors.js';
 import type { Logger } from '../../core/events.js';
-import { splitMarker } from './inline-script.js';
+import { type InlinePosition, splitMarker } from './inline-script.js';
 
 const STDERR_TAIL = 3;
 
@@ -31,9 +31,12 @@ export function checkExit(who: string, label: string, result: ExecResult, policy
   throw new BakeError(`${who}: ${label} exited with ${result.exitCode}${valid}${suffix}`);
 }
 
-/** `inline[2] "exit 7"` when the failing line is known, else `inline commands`. */
-export function inlineLabel(lines: readonly string[], tracked: boolean, index: number | undefined): string {
-  if (!tracked || index === undefined || index >= lines.length) return 'inline commands';
-  const first = lines[index].split('\n')[0];
-  return `inline[${index}] ${JSON.stringify(first.length > 60 ? `${first.slice(0, 57)}...` : first)}`;
+/** `inline[2] "exit 7"` (`inline[0] line 3 "false"` within a multi-line element) when the failing line is known, else `inline commands`. */
+export function inlineLabel(lines: readonly string[], tracked: boolean, at: InlinePosition | undefined): string {
+  if (!tracked || at === undefined || at.index >= lines.length) return 'inline commands';
+  const parts = lines[at.index].split('\n');
+  const n = at.line !== undefined && at.line < parts.length ? at.line : undefined;
+  const text = parts[n ?? 0];
+  const quoted = JSON.stringify(text.length > 60 ? `${text.slice(0, 57)}...` : text);
+  return n === undefined ? `inline[${at.index}] ${quoted}` : `inline[${at.index}] line ${n + 1} ${quoted}`;
 }

@@ -5,4 +5,4 @@ export { buildVars, flattenVars, singleQuoteEscape, userVars, DEFAULT_ENV_VAR_FO
 export { buildInlineScript } from './inline-script.js';
 export type { ShellConfig } from './schema.js';
 export { checkExit, inlineLabel, type ExitPolicy } from './exit-check.js';
-export { splitMarker } from './inline-script.js';
+export { splitMarker, type InlinePosition } from './inline-script.js';

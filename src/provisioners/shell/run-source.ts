@@ -4,14 +4,14 @@ import type { ProvisionContext } from '../../core/context.js';
 import { render } from '../../template/index.js';
 import { flattenVars } from './env-vars.js';
 import { checkExit, inlineLabel } from './exit-check.js';
-import { buildInlineScript, splitMarker } from './inline-script.js';
+import { buildInlineScript, type InlinePosition, splitMarker } from './inline-script.js';
 import { envVarFilePath, type ResolvedShell, type ShellSource } from './resolve.js';
 import { withStartRetry } from './start-retry.js';
 
 interface Prepared {
   content: Buffer | string;
   /** Names what failed: `script "a.sh"`, `inline[2] "exit 7"`, or `inline commands` when untracked. */
-  label: (failedIndex?: number) => string;
+  label: (failedAt?: InlinePosition) => string;
   describe: string;
 }
 
@@ -33,11 +33,11 @@ export async function runSource(
     where: `${r.where}.execute_command`,
   });
   ctx.log.info(`Provisioning with shell script: ${p.describe}`);
-  let failedIndex: number | undefined;
+  let failedAt: InlinePosition | undefined;
   const stderr = (line: string) => {
-    const { text, index } = splitMarker(line);
-    if (index !== undefined) failedIndex = index;
-    if (index === undefined || text) ctx.log.output(text);
+    const { text, at } = splitMarker(line);
+    if (at) failedAt = at;
+    if (!at || text) ctx.log.output(text);
   };
   const result = await withStartRetry(ctx, r.startRetryTimeoutMs, `shell provisioner: ${p.label()}`, async () => {
     await comm.uploadData(p.content, r.remotePath, { mode: 0o755, signal: ctx.signal });
@@ -45,7 +45,7 @@ export async function runSource(
     return comm.exec(command, { stdout: (l) => ctx.log.output(l), stderr, signal: ctx.signal });
   });
   try {
-    checkExit('shell provisioner', p.label(failedIndex), result, r, ctx.log);
+    checkExit('shell provisioner', p.label(failedAt), result, r, ctx.log);
   } finally {
     if (!r.skipClean) await clean(ctx, comm, r, [r.remotePath, ...(envVarFile ? [envVarFile] : [])]);
   }
@@ -54,7 +54,7 @@ export async function runSource(
 async function prepare(src: ShellSource, r: ResolvedShell): Promise<Prepared> {
   if (src.kind === 'inline') {
     const script = buildInlineScript(src.lines, r.inlineShebang);
-    const label = (i?: number) => inlineLabel(src.lines, script.tracked, i);
+    const label = (at?: InlinePosition) => inlineLabel(src.lines, script.tracked, at);
     return { content: script.content, label, describe: `inline commands (${src.lines.length} line${src.lines.length === 1 ? '' : 's'})` };
   }
   const raw = await readFile(src.path);

@@ -60,6 +60,7 @@ export const envelopeSchema = {
     $schema: { type: 'string', description: 'JSON Schema for editors; ignored by bake.' },
     description: { type: 'string', description: 'What the template builds; shown by `bake inspect`.' },
     min_packer_version: { type: 'string', description: 'Accepted for compatibility; bake does not compare versions.' },
+    push: { type: 'object', description: 'Packer\'s retired Atlas `push` settings: accepted with a warning and ignored.' },
     variables: {
       type: 'object',
       additionalProperties: { type: ['string', 'null'] },

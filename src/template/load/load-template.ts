@@ -64,6 +64,8 @@ export function loadTemplate(file: string, options: LoadOptions): BuildPlan {
     sensitiveValues: [],
     warnings: read.warnings,
   };
+  // Public templates still carry Atlas's `push` block; Packer 1.6.6 reads past it, so bake does too.
+  if (Object.hasOwn(envelope, 'push')) plan.warnings.push(`${file}: push: ignored (Atlas push, retired by HashiCorp; bake builds where it runs)`);
 
   if (options.syntaxOnly) {
     plan.variables = Object.entries(envelope.variables ?? {}).map(([name, value]) => ({

@@ -65,6 +65,9 @@ describe('amazon-ebs happy path', () => {
     });
 
     expect(fake.callsOf('CreateImage')[0].input).toMatchObject({ Name: 'bake-unencrypted-bake-test-0001', Description: `built from ${source.id}` });
+    // Snapshots are tagged with CreateTags once the image exists, never through TagSpecifications (emulators refuse those).
+    const specs = [...fake.callsOf('CreateImage'), ...fake.callsOf('CopyImage')].map((c) => (c.input.TagSpecifications as { ResourceType: string }[]).map((s) => s.ResourceType));
+    expect(specs).toEqual(Array(4).fill(['image']));
     const copies = fake.callsOf('CopyImage');
     expect(copies.map((c) => c.input.Description)).toEqual(Array(3).fill(`built from ${source.id}`));
     expect(copies.map((c) => [c.region, c.input.Encrypted, c.input.KmsKeyId])).toEqual([
@@ -79,11 +82,12 @@ describe('amazon-ebs happy path', () => {
       expect(image.launchPermissions).toEqual([{ UserId: '444455556666' }]);
       expect(image.tags).toEqual(expect.arrayContaining([
         { Key: 'Base', Value: source.id },
-        { Key: 'Region', Value: region },
+        // Packer renders {{ .BuildRegion }} as the build's region for the copies too.
+        { Key: 'Region', Value: 'us-east-1' },
         { Key: 'Distro', Value: 'noble' },
       ]));
       const snap = fake.snapshots.get(image.snapshots[0])!;
-      expect(snap.tags).toContainEqual({ Key: 'From', Value: source.name });
+      expect(snap.tags).toEqual(expect.arrayContaining([{ Key: 'From', Value: source.name }, { Key: 'bake:template', Value: 't.json' }]));
       expect(snap.createVolumeUsers).toEqual(['444455556666']);
     }
     // The unencrypted intermediate image is gone; only the three results remain among bake's images.

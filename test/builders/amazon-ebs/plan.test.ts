@@ -34,7 +34,7 @@ describe('amazon-ebs plan (dry run)', () => {
       'AMI "web-ubuntu-noble" in us-east-1, encrypted: name free',
       '  tags: Distro=noble, Region=us-east-1',
       `AMI "web-ubuntu-noble" in eu-west-1, encrypted with alias/eu: name taken by ${old.id}: build would fail`,
-      '  tags: Distro=noble, Region=eu-west-1',
+      '  tags: Distro=noble, Region=us-east-1',
       'launch permissions: account 444455556666',
     ]);
     expect(fake.calls.filter((c) => !c.command.startsWith('Describe'))).toEqual([]);

@@ -14,7 +14,7 @@ describe('null builder', () => {
   });
   afterAll(async () => sshd?.stop());
 
-  it('connects to the host, provisions over SSH, closes the connection and returns no artifact', async () => {
+  it('connects to the host, provisions over SSH, closes the connection and returns the "Null" artifact', async () => {
     let used: Communicator | undefined;
     const seen: string[] = [];
     let vars: Record<string, string> | undefined;
@@ -27,7 +27,7 @@ describe('null builder', () => {
       },
     });
     const builder = create({ ssh_host: sshd.host, ssh_port: sshd.port, ssh_username: sshd.username, ssh_private_key_file: sshd.privateKeyPath, ssh_timeout: '10s' });
-    await expect(builder.run(ctx)).resolves.toBeUndefined();
+    await expect(builder.run(ctx)).resolves.toMatchObject({ builderType: 'null', id: 'Null', files: [], images: {} });
     expect(seen).toHaveLength(1);
     expect(seen[0]).toMatch(/^root on /);
     expect(vars).toEqual({ Host: '127.0.0.1', Port: String(sshd.port), User: 'root' });

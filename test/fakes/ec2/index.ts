@@ -7,6 +7,7 @@ export { FakeEc2 } from './fake-ec2.js';
 export { ec2Error, OWNER, type Faults } from './model.js';
 export { HANDLERS_BY_ACTION } from './handlers.js';
 export { startEc2Server, type Ec2Server } from './http/server.js';
+export { type Emulation, WERKZEUG_500 } from './http/emulator.js';
 
 /**
  * Installs a stateful EC2 on every EC2Client's `send` (aws-sdk-client-mock): nothing leaves the

@@ -45,6 +45,15 @@ describe('shell provisioner (local machine)', () => {
     expect(c.events.map((e) => e.text).join('\n')).not.toContain('__BAKE');
   });
 
+  it('names the failing line within a multi-line inline element, keeping if-blocks intact', async () => {
+    const c = makeProvisionContext();
+    await expect(
+      run({ inline: ['echo start', 'set -e\nif true; then\n  echo inside\nfi\necho "no such package" >&2; exit 100\necho never'] }, c),
+    ).rejects.toThrow('shell provisioner: inline[1] line 5 "echo \\"no such package\\" >&2; exit 100" exited with 100: no such package');
+    expect(c.events.filter((e) => e.level === 'output').map((e) => e.text)).toEqual(['start', 'inside', 'no such package']);
+    await expect(run({ inline: ['true\nexit 3'] })).rejects.toThrow('shell provisioner: inline[0] line 2 "exit 3" exited with 3 (nothing on stderr)');
+  });
+
   it('falls back to "inline commands" when tracking could change what the lines mean', async () => {
     await expect(run({ inline: ['cat <<EOF >&2', 'heredoc line', 'EOF', 'exit 4'] })).rejects.toThrow(
       'shell provisioner: inline commands exited with 4: heredoc line',

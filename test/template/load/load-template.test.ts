@@ -60,6 +60,12 @@ describe('loadTemplate: reading', () => {
     expect(created[0].config.tags).toEqual({ Name: 'n' });
     expect(created[0].config).not.toHaveProperty('_todo');
   });
+  it('accepts the retired Atlas `push` block as Packer 1.6.6 does, with a warning that it is ignored', () => {
+    const { load, dir } = setup({ builders: [builder()], push: { name: 'acme/web', vcs: true, base_dir: '.' } });
+    const plan = load();
+    expect(plan.builds).toHaveLength(1);
+    expect(plan.warnings.map((w) => w.split(`${dir}/`).join(''))).toEqual(['t.json: push: ignored (Atlas push, retired by HashiCorp; bake builds where it runs)']);
+  });
   it('reports unknown top-level keys with a did-you-mean, and a missing builders list', () => {
     expect(setup({ builders: [builder()], provisoners: [] }).fail()).toBe('t.json: provisoners: unknown key; did you mean "provisioners"?');
     expect(setup({ variables: {} }).fail()).toBe('t.json: builders: required');

@@ -2,6 +2,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { FakeEc2 } from '../fake-ec2.js';
 import { HANDLERS_BY_ACTION } from '../handlers.js';
+import { type Emulation, emulate } from './emulator.js';
 import { parseQuery } from './query.js';
 import { errorXml, responseXml } from './xml.js';
 
@@ -15,9 +16,9 @@ export interface Ec2Server {
 /**
  * The stateful fake behind a real EC2 Query-protocol endpoint on loopback, so a `bake` child
  * process reaches it through `custom_endpoint_ec2` like any EC2-compatible service. The region is
- * read from the request's SigV4 credential scope.
+ * read from the request's SigV4 credential scope. `emulation` makes it answer as moto does.
  */
-export async function startEc2Server(fake = new FakeEc2()): Promise<Ec2Server> {
+export async function startEc2Server(fake = new FakeEc2(), emulation?: Emulation): Promise<Ec2Server> {
   let requests = 0;
   const server = createServer((req, res) => {
     let body = '';
@@ -27,6 +28,13 @@ export async function startEc2Server(fake = new FakeEc2()): Promise<Ec2Server> {
       const requestId = `req-${++requests}`;
       const region = /Credential=[^/]+\/\d+\/([^/]+)\/ec2\//.exec(req.headers.authorization ?? '')?.[1] ?? 'us-east-1';
       const { action, input } = parseQuery(body);
+      const emulated = emulate(emulation, action, input);
+      if (emulated) {
+        fake.record(action, region, input);
+        res.writeHead(emulated.status, { 'content-type': emulated.contentType });
+        res.end(emulated.body);
+        return;
+      }
       res.setHeader('content-type', 'text/xml;charset=UTF-8');
       try {
         const handler = HANDLERS_BY_ACTION[action];

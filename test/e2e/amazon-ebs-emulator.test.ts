@@ -1,0 +1,88 @@
+import { appendFileSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { Journal } from '../../src/core/journal.js';
+import { isolateAws } from '../fakes/ec2/aws-env.js';
+import { type Ec2Server, type Emulation, FakeEc2, startEc2Server } from '../fakes/ec2/index.js';
+import { runBake } from '../helpers/run-bake.js';
+import { startSshd, type TestSshd } from '../helpers/sshd.js';
+
+// The real CLI against the HTTP EC2 fake answering as moto 5 does (the engine of LocalStack's EC2):
+// HTTP 500 with an HTML page for what it does not implement, CopyImage's TagSpecifications ignored.
+let sshd: TestSshd;
+let server: Ec2Server | undefined;
+let dir: string;
+
+beforeAll(async () => {
+  isolateAws();
+  sshd = await startSshd();
+});
+afterAll(async () => sshd?.stop());
+afterEach(() => server?.close());
+
+async function emulator(emulation: Emulation): Promise<Ec2Server> {
+  dir = mkdtempSync(join(tmpdir(), 'bake-e2e-emulator-'));
+  const s = await startEc2Server(new FakeEc2(), emulation);
+  s.fake.onKeyImported = (publicKey) => appendFileSync(join(sshd.dir, 'authorized_keys'), `${publicKey}\n`);
+  s.fake.addImage('us-east-1', 'ubuntu/images/hvm-ssd/noble');
+  return s;
+}
+
+function template(endpoint: string): string {
+  const file = join(dir, 'packer.json');
+  const builder = {
+    type: 'amazon-ebs',
+    custom_endpoint_ec2: endpoint,
+    region: 'us-east-1',
+    source_ami_filter: { filters: { name: 'ubuntu/images/*' }, owners: ['099720109477'], most_recent: true },
+    instance_type: 't3.micro',
+    ssh_username: sshd.username,
+    ssh_port: sshd.port,
+    ssh_timeout: '20s',
+    ami_name: 'web-{{timestamp}}',
+    ami_regions: ['eu-west-1', 'ap-southeast-2'],
+    ami_users: ['444455556666'],
+    tags: { Name: 'web', Region: '{{ .BuildRegion }}' },
+    snapshot_tags: { Backup: 'weekly' },
+  };
+  writeFileSync(file, JSON.stringify({ builders: [builder] }));
+  return file;
+}
+
+describe('bake build against an AWS emulator (moto 5 behaviour, CLI)', () => {
+  it('bakes in three regions with tags, snapshot_tags and ami_users, tagging snapshots once the image exists', async () => {
+    server = await emulator({ moto: true });
+    const run = await runBake(['build', template(server.url)], { cwd: dir, env: { BAKE_CACHE_DIR: dir }, timeoutMs: 90_000 });
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const fake = server.fake;
+    const images = [...fake.images.values()].filter((i) => i.name.startsWith('web-'));
+    expect(images.map((i) => i.region).sort()).toEqual(['ap-southeast-2', 'eu-west-1', 'us-east-1']);
+    for (const image of images) {
+      expect(image.tags).toEqual(expect.arrayContaining([{ Key: 'Name', Value: 'web' }, { Key: 'Region', Value: 'us-east-1' }]));
+      expect(image.launchPermissions).toEqual([{ UserId: '444455556666' }]);
+      expect(fake.snapshots.get(image.snapshots[0])!.tags).toContainEqual({ Key: 'Backup', Value: 'weekly' });
+    }
+    const createImage = fake.callsOf('CreateImage')[0].input;
+    expect((createImage.TagSpecifications as { ResourceType: string }[]).map((s) => s.ResourceType)).toEqual(['image']);
+    expect(fake.bakeTagged()).toEqual([]);
+    expect(Journal.open(join(dir, 'journal.jsonl'))).toEqual([]);
+  });
+
+  it('an HTML error page fails the build with one line (status, endpoint, the page\'s first line) and cleans up', async () => {
+    server = await emulator({ htmlErrorOn: ['CreateImage'] });
+    const run = await runBake(['build', template(server.url)], { cwd: dir, env: { BAKE_CACHE_DIR: dir }, timeoutMs: 90_000 });
+    expect(run.code).not.toBe(0);
+    const errors = run.stdout.split('\n').filter((l) => l.includes('answered'));
+    expect(errors).toHaveLength(2);
+    for (const line of errors) {
+      expect(line).toMatch(
+        new RegExp(`amazon-ebs: create AMI web-\\d+: ${server.url.replace(/\./g, '\\.')} answered HTTP 500 that is not an AWS response \\(text/html\\): "500 Internal Server Error"$`),
+      );
+    }
+    expect(run.stdout).not.toMatch(/mismatched|XML|Deserialization/);
+    expect(server.fake.bakeTagged()).toEqual([]);
+    expect(Journal.open(join(dir, 'journal.jsonl'))).toEqual([]);
+  });
+});
