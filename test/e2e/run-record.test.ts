@@ -135,7 +135,7 @@ describe('a run of two templates', () => {
     const html = readFileSync(page, 'utf8');
     for (const name of ['base-a', 'base-b', 'app']) expect(html).toContain(`data-build="${name}"`);
     expect(html).not.toMatch(/<script|<link|https?:\/\/(?!www\.w3\.org\/2000\/svg)/);
-  });
+  }, 180_000);
 
   it('stops at a failed stage: later templates are not run, and every report says why', async () => {
     const base = template('base-fail.json', {
@@ -172,7 +172,7 @@ describe('a run of two templates', () => {
     const html = readFileSync(page, 'utf8');
     expect(html).toMatch(/<g class="failure">.*<title>failed in provisioner shell \(provisioners\[0\]\): [^<]*inline\[1\]/);
     expect(html).toContain('not run: a build of');
-  });
+  }, 180_000);
 
   it('keeps the run records within the limits: old ones are pruned', async () => {
     const runs = join(dir, 'pruned-runs');
@@ -189,5 +189,5 @@ describe('a run of two templates', () => {
     expect(left).toHaveLength(1);
     expect(left[0]).not.toBe(old);
     expect(existsSync(join(runs, old))).toBe(false);
-  });
+  }, 180_000);
 });
