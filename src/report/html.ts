@@ -29,15 +29,16 @@ h1{font-size:20px;margin:0 0 4px}h2{font-size:16px;margin:28px 0 8px}
 .bar-label{font-size:8px;fill:#fff;pointer-events:none}
 .bar.failed rect{stroke:#c62828;stroke-width:1.5}
 .failure line{stroke:#c62828;stroke-width:2}.failure path{fill:#c62828}
-.reason{font-size:12px;fill:#6d6d6d;font-style:italic}
+.reason{font-size:12px;fill:#6d6d6d;font-style:italic}.error-text{font-size:12px;fill:#c62828}
 .legend{display:flex;flex-wrap:wrap;gap:14px;margin:8px 0 0;font-size:12px;color:#444}
 .legend i{display:inline-block;width:12px;height:9px;border-radius:2px;margin-right:4px;vertical-align:middle}
-table{border-collapse:collapse;background:#fff;width:100%}
+table{border-collapse:collapse;background:#fff;width:100%;table-layout:fixed}
+th.w{width:130px}th.n{width:80px}td{overflow-wrap:anywhere}
 th,td{border:1px solid #ddd;padding:5px 8px;text-align:left;vertical-align:top}
 th{background:#f0f0f0;font-weight:600}
 td.failed,td.aborted,td.unfinished{color:#c62828;font-weight:600}td.ok{color:#2e7d32}td.skipped,td.not-run{color:#6d6d6d}
 .err{color:#c62828;white-space:pre-wrap}
-pre{background:#1e1e1e;color:#ddd;padding:8px;overflow-x:auto;font-size:12px;margin:6px 0 0}
+pre{background:#1e1e1e;color:#ddd;padding:8px;white-space:pre-wrap;overflow-wrap:anywhere;font-size:12px;margin:6px 0 0}
 details summary{cursor:pointer;color:#333}
 `;
 
@@ -71,7 +72,7 @@ export function reportHtml(run: RunModel): string {
 <h2>Timeline</h2>
 <div class="timeline">${timelineSvg(run)}<div class="legend">${legend}</div></div>
 <h2>Builds</h2>
-<table><thead><tr><th>build</th>${run.templates.length > 1 ? '<th>template</th>' : ''}<th>result</th><th>time</th><th>waiting</th><th>details</th></tr></thead>
+<table><thead><tr><th class="w">build</th>${run.templates.length > 1 ? '<th class="w">template</th>' : ''}<th class="w">result</th><th class="n">time</th><th class="n">waiting</th><th>details</th></tr></thead>
 <tbody>${run.builds.map((b) => row(b, run.templates.length > 1)).join('')}</tbody></table>
 </body></html>
 `;
@@ -93,5 +94,5 @@ function row(b: BuildModel, several: boolean): string {
   }
   if (b.tail.length) details.push(`<details${b.error ? ' open' : ''}><summary>last ${b.tail.length} log lines</summary><pre>${x(b.tail.join('\n'))}</pre></details>`);
   const waits = b.spans.filter((s) => s.kind === 'wait' || s.kind === 'copy');
-  return `<tr id="build-${x(b.key.replace(/\W+/g, '-'))}"><td>${x(b.name)}<br><small>${x(b.type)}</small></td>${several ? `<td>${x(templateLabel(b.template))}</td>` : ''}<td class="${b.status}">${STATUS_TEXT[b.status]}</td><td>${shortDuration(b.end - b.start)}</td><td>${waits.length ? `${shortDuration(coveredMs(waits))} (${waits.length})` : '–'}</td><td>${details.join('')}</td></tr>`;
+  return `<tr id="build-${x(b.key.replace(/\W+/g, '-'))}"><td>${x(b.name)}<br><small>${x(b.type)}</small></td>${several ? `<td>${x(templateLabel(b.template))}</td>` : ''}<td class="result ${b.status}">${STATUS_TEXT[b.status]}</td><td>${shortDuration(b.end - b.start)}</td><td>${waits.length ? `${shortDuration(coveredMs(waits))} (${waits.length})` : '–'}</td><td>${details.join('')}</td></tr>`;
 }

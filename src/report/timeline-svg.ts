@@ -51,7 +51,7 @@ export function timelineSvg(run: RunModel): string {
   const height = y + 6;
   const axis = ticks(wall).map((ms) => {
     const tx = xOf(run.start + ms);
-    return `<line class="tick" x1="${tx}" x2="${tx}" y1="${AXIS - 6}" y2="${height}"/><text class="tick-label" x="${tx}" y="${AXIS - 10}">${shortDuration(ms)}</text>`;
+    return `<line class="tick" x1="${tx}" x2="${tx}" y1="${AXIS - 6}" y2="${height}"/><text class="tick-label" x="${tx}" y="${AXIS - 10}">${ms === 0 ? '0' : shortDuration(ms)}</text>`;
   });
   return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${WIDTH} ${height}" width="${WIDTH}" height="${height}" role="img" aria-label="timeline of run ${x(run.id)}">${axis.join('')}${parts.join('')}</svg>`;
 }
@@ -62,17 +62,22 @@ function lane(b: BuildModel, y: number, xOf: (t: number) => number): string {
   const status = b.status === 'ok' ? shortDuration(b.end - b.start) : b.status === 'skipped' ? 'unchanged' : b.status.replace('-', ' ');
   out.push(`<text class="build-name" x="8" y="${y + 16}">${x(clip(b.name, 30))}<title>${x(b.name)}</title></text>`);
   out.push(`<text class="build-meta" x="8" y="${y + 31}">${x(b.type || '?')} · <tspan fill="${STATUS_COLOR[b.status]}">${x(status)}</tspan></text>`);
-  if (b.status === 'not-run' || (b.status === 'skipped' && b.spans.length === 0)) {
-    out.push(`<text class="reason" x="${LABEL + 6}" y="${y + 24}">${x(clip(b.reason ?? '', 140))}<title>${x(b.reason ?? '')}</title></text>`);
-  }
   for (const s of b.spans) out.push(bar(s, y, xOf));
+  if (b.status === 'not-run' || b.status === 'skipped') out.push(note('reason', b.reason ?? '', b.spans.length ? xOf(b.end) + 8 : LABEL + 6, y));
   if (b.failedAt || b.status === 'failed') {
-    const at = b.failedAt ? b.failedAt.end : b.end;
-    const fx = xOf(at);
-    out.push(`<g class="failure"><line x1="${fx}" x2="${fx}" y1="${y + 1}" y2="${y + LANE - 5}"/><path d="M${fx - 5} ${y + 1}h10l-5 7z"/><title>${x(`failed${b.failedAt ? ` in ${b.failedAt.kind} ${b.failedAt.name}` : ''}: ${b.error ?? b.failedAt?.error ?? ''}`)}</title></g>`);
+    const fx = xOf(b.failedAt ? b.failedAt.end : b.end);
+    const text = `failed${b.failedAt ? ` in ${b.failedAt.kind} ${b.failedAt.name}` : ''}: ${b.error ?? b.failedAt?.error ?? ''}`;
+    out.push(`<g class="failure"><line x1="${fx}" x2="${fx}" y1="${y + 1}" y2="${y + LANE - 5}"/><path d="M${fx - 5} ${y + 1}h10l-5 7z"/><title>${x(text)}</title></g>`);
+    // The error in the lane itself, beside the marker, where there is room (else before it).
+    out.push(fx < WIDTH - 300 ? note('error-text', b.error ?? '', fx + 8, y) : note('error-text', b.error ?? '', LABEL + 6, y + ROW * 2, fx - LABEL - 12));
   }
   out.push('</g>');
   return out.join('');
+}
+
+/** A line of text in a lane, cut to the room it has; the whole text is its tooltip. */
+function note(cls: string, text: string, left: number, y: number, room = WIDTH - left - 4): string {
+  return `<text class="${cls}" x="${left.toFixed(1)}" y="${y + 24}">${x(clip(text, Math.floor(room / 6.2)))}<title>${x(text)}</title></text>`;
 }
 
 function bar(s: SpanModel, y: number, xOf: (t: number) => number): string {
@@ -82,7 +87,8 @@ function bar(s: SpanModel, y: number, xOf: (t: number) => number): string {
   const by = y + 4 + kind.row * ROW;
   const polls = s.polls !== undefined ? `, ${s.polls} poll${s.polls === 1 ? '' : 's'}` : '';
   const tip = `${kind.label}: ${s.name} — ${shortDuration(s.end - s.start)}${polls}${s.ok ? '' : s.error ? ` — failed: ${s.error}` : ' — aborted'}${s.open ? ' (still running when the record ends)' : ''}`;
-  const label = w > 60 ? `<text class="bar-label" x="${x0 + 3}" y="${by + 7.5}">${x(clip(s.name, Math.floor(w / 5.5)))}</text>` : '';
+  const text = `${s.name} ${shortDuration(s.end - s.start)}`;
+  const label = w > 60 ? `<text class="bar-label" x="${x0 + 3}" y="${by + 7.5}">${x(clip(text, Math.floor(w / 5)))}</text>` : '';
   return `<g class="bar ${s.kind}${s.ok ? '' : ' failed'}"><rect x="${x0.toFixed(1)}" y="${by}" width="${w.toFixed(1)}" height="${ROW - 1}" rx="1.5" fill="${kind.color}"/>${label}<title>${x(tip)}</title></g>`;
 }
 
