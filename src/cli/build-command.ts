@@ -71,6 +71,7 @@ export async function buildCommand(files: string[], flags: BuildFlags): Promise<
     logPerProvisioner: flags.logPerProvisioner,
     junit: flags.reportJunit,
     stepSummary: process.env.GITHUB_STEP_SUMMARY || undefined,
+    githubAnnotations: process.env.GITHUB_ACTIONS === 'true',
     debug: flags.debug ?? false,
   });
   const results: BuildResult[] = [];

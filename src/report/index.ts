@@ -6,3 +6,4 @@ export { RunOutputs, type RunOutputOptions } from './run-outputs.js';
 export { DEFAULT_PRUNE, latestRun, newRunId, pruneRuns, RunRecord, runsDir } from './run-record.js';
 export { stepSummary } from './step-summary.js';
 export { reportHtml } from './html.js';
+export { githubAnnotations } from './annotations.js';

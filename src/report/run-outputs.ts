@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { errorText } from '../core/errors.js';
 import type { EventBus } from '../core/events.js';
 import type { EventRecord } from '../core/render-machine.js';
+import { githubAnnotations } from './annotations.js';
 import { junitXml } from './junit.js';
 import { LogDir } from './log-dir.js';
 import { runModel, type RunModel } from './model.js';
@@ -22,6 +23,8 @@ export interface RunOutputOptions {
   junit?: string;
   /** $GITHUB_STEP_SUMMARY, when set. */
   stepSummary?: string;
+  /** GITHUB_ACTIONS=true: print an ::error annotation per failed build. */
+  githubAnnotations?: boolean;
   debug: boolean;
 }
 
@@ -65,6 +68,8 @@ export class RunOutputs {
     const model = runModel(this.record?.events ?? this.events);
     if (this.options.junit) this.write(this.options.junit, 'JUnit report', () => writeFileSync(this.options.junit!, junitXml(model)));
     if (this.options.stepSummary) this.write(this.options.stepSummary, 'step summary', () => appendFileSync(this.options.stepSummary!, stepSummary(model)));
+    // Straight to stdout: GitHub reads workflow commands from the log, never from a renderer's prefix.
+    if (this.options.githubAnnotations) for (const line of githubAnnotations(model)) process.stdout.write(`${line}\n`);
     this.record?.close();
     this.logs?.close();
     if (!this.options.runLog) pruneRuns(runsDir(), { ...DEFAULT_PRUNE, except: this.record?.path });

@@ -146,8 +146,10 @@ describe('a run of two templates', () => {
     const record = join(dir, 'fail-run.jsonl');
     const junit = join(dir, 'fail-junit.xml');
     const summary = join(dir, 'fail-summary.md');
-    const r = await runBake(['build', '-run-log', record, '-report-junit', junit, base, app], { env: { GITHUB_STEP_SUMMARY: summary } });
+    const r = await runBake(['build', '-run-log', record, '-report-junit', junit, base, app], { env: { GITHUB_STEP_SUMMARY: summary, GITHUB_ACTIONS: 'true' } });
     expect(r.code).toBe(1);
+    // One annotation, for the build that failed; not one more for each build that therefore did not run.
+    expect(r.stdout.split('\n').filter((l) => l.startsWith('::'))).toEqual([expect.stringMatching(/^::error title=bake%3A bad::.*inline\[1\].*7.*oops.* \(in provisioner shell \(provisioners\[0\]\)\)$/)]);
     expect(r.stdout).not.toContain('never');
     expect(r.stdout).toContain(`--> web: not run: a build of ${base} failed`);
     const events = readRecord(record);

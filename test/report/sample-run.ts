@@ -58,7 +58,8 @@ export async function sampleRun(dir: string, sshd: TestSshd, server: Ec2Server):
   expect(before.code, before.stdout + before.stderr).toBe(0);
   await new Promise((r) => setTimeout(r, 1100)); // a later {{timestamp}}, which the fingerprint ignores
   const record = join(dir, 'nightly.jsonl');
-  const run = await runBake(['build', '-skip-unchanged', '-run-log', record, base, app], { cwd: dir, env, timeoutMs: 400_000 });
+  // Relative paths, as a CI job gives them: the report's header names the templates so.
+  const run = await runBake(['build', '-skip-unchanged', '-run-log', record, 'base.json', 'apps.json'], { cwd: dir, env, timeoutMs: 400_000 });
   expect(run.code, run.stdout + run.stderr).toBe(1);
   return record;
 }
