@@ -176,6 +176,27 @@ describe('a run of two templates', () => {
     expect(html).toContain('not run: a build of');
   }, 180_000);
 
+  it('leaves a record up to the moment a killed run died, which `bake report` still draws', async () => {
+    const t = template('killed.json', { builders: [nullBuild('long')], provisioners: [{ type: 'shell', inline: ['echo started-long-step', 'sleep 60'] }] });
+    const record = join(dir, 'killed.jsonl');
+    const r = await runBake(['build', '-run-log', record, t], {
+      onStdout: (chunk, child) => {
+        // The console line is written before the record's (renderer first); give the record a moment.
+        if (chunk.includes('started-long-step')) setTimeout(() => child.kill('SIGKILL'), 500);
+      },
+    });
+    expect(r.signal).toBe('SIGKILL');
+    const events = readRecord(record);
+    expect(events.some((e) => e.text === 'started-long-step')).toBe(true);
+    expect(events.some((e) => e.data?.build_result)).toBe(false);
+    const page = join(dir, 'killed.html');
+    const rep = await runBake(['report', record, '-o', page]);
+    expect(rep.code).toBe(0);
+    const html = readFileSync(page, 'utf8');
+    expect(html).toContain('<td class="result unfinished">did not finish</td>');
+    expect(html).toMatch(/provisioner: shell \(provisioners\[0\]\) — [\dhms]+ \(still running when the record ends\)/);
+  }, 180_000);
+
   it('keeps the run records within the limits: old ones are pruned', async () => {
     const runs = join(dir, 'pruned-runs');
     const t = template('one.json', { builders: [nullBuild('one')], provisioners: [{ type: 'shell', inline: ['true'] }] });
