@@ -19,6 +19,8 @@ const ROWS = 4;
 const LANE = ROWS * ROW + 14;
 const AXIS = 26;
 const STAGE = 22;
+/** Width of a character of 12px text, near enough to cut text to the room it has. */
+const CHAR = 6.2;
 const TICKS = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 14400].map((s) => s * 1000);
 
 const STATUS_COLOR: Record<BuildModel['status'], string> = {
@@ -68,8 +70,10 @@ function lane(b: BuildModel, y: number, xOf: (t: number) => number): string {
     const fx = xOf(b.failedAt ? b.failedAt.end : b.end);
     const text = `failed${b.failedAt ? ` in ${b.failedAt.kind} ${b.failedAt.name}` : ''}: ${b.error ?? b.failedAt?.error ?? ''}`;
     out.push(`<g class="failure"><line x1="${fx}" x2="${fx}" y1="${y + 1}" y2="${y + LANE - 5}"/><path d="M${fx - 5} ${y + 1}h10l-5 7z"/><title>${x(text)}</title></g>`);
-    // The error in the lane itself, beside the marker, where there is room (else before it).
-    out.push(fx < WIDTH - 300 ? note('error-text', b.error ?? '', fx + 8, y) : note('error-text', b.error ?? '', LABEL + 6, y + ROW * 2, fx - LABEL - 12));
+    // The error in the lane itself: after the marker where it fits, else under the bars before it.
+    const error = b.error ?? '';
+    const fitsRight = fx + 8 + error.length * CHAR < WIDTH - 4 || fx - LABEL - 12 < 200;
+    out.push(fitsRight ? note('error-text', error, fx + 8, y) : note('error-text', error, LABEL + 6, y + ROW * 2, fx - LABEL - 12));
   }
   out.push('</g>');
   return out.join('');
@@ -77,7 +81,7 @@ function lane(b: BuildModel, y: number, xOf: (t: number) => number): string {
 
 /** A line of text in a lane, cut to the room it has; the whole text is its tooltip. */
 function note(cls: string, text: string, left: number, y: number, room = WIDTH - left - 4): string {
-  return `<text class="${cls}" x="${left.toFixed(1)}" y="${y + 24}">${x(clip(text, Math.floor(room / 6.2)))}<title>${x(text)}</title></text>`;
+  return `<text class="${cls}" x="${left.toFixed(1)}" y="${y + 24}">${x(clip(text, Math.floor(room / CHAR)))}<title>${x(text)}</title></text>`;
 }
 
 function bar(s: SpanModel, y: number, xOf: (t: number) => number): string {
