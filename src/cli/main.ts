@@ -20,7 +20,7 @@ const VAR_FILE_HELP = 'read variables from a JSON file (repeatable; later files 
 function templateCommand(p: Command, name: string, verb: string, several = false): Command {
   return p
     .command(name)
-    .argument(several ? '<templates...>' : '<template>', several ? 'template files (JSON), run one after another in the order given' : 'template file (JSON)')
+    .argument(several ? '<templates...>' : '<template>', several ? `template files (JSON), ${verb === 'run' ? 'run one after another ' : ''}in the order given` : 'template file (JSON)')
     .option('--var <key=value>', VAR_HELP, collect)
     .option('--var-file <file>', VAR_FILE_HELP, collect)
     .option('--only <builds>', `${verb} only these builds (comma-separated names, * and ? globs; repeatable)`, collect)

@@ -10,7 +10,6 @@ export function shortDuration(ms: number): string {
 
 /** Terminal colour codes and other control characters that remote commands print; XML and HTML cannot hold them. */
 export function printable(text: string): string {
-  // eslint-disable-next-line no-control-regex
   return text.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '').replace(/[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/g, '');
 }
 
