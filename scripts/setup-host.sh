@@ -6,8 +6,9 @@ set -eu
 # qemu builder and base image recipe; sshd for the tests; compressors for the compress
 # post-processor; make/g++/python3 so npm can build ssh2's optional native crypto binding;
 # isolinux/syslinux-common for the boot-prompt ISO of the installer (boot_command) test; ansible-core
-# for the ansible provisioner's tests.
-packages="qemu-system-x86 qemu-utils mmdebstrap genisoimage xorriso isolinux syslinux-common fdisk e2fsprogs openssh-server openssh-client ca-certificates procps zstd xz-utils lz4 zip unzip make g++ python3 ansible-core"
+# for the ansible provisioner's tests; chromium and a font for the test that opens `bake report`'s page
+# in a headless browser; jq for the test that runs docs/ci.md's pipeline steps.
+packages="qemu-system-x86 qemu-utils mmdebstrap genisoimage xorriso isolinux syslinux-common fdisk e2fsprogs openssh-server openssh-client ca-certificates procps zstd xz-utils lz4 zip unzip make g++ python3 ansible-core chromium fonts-dejavu-core jq"
 
 missing=
 for p in $packages; do

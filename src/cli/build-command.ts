@@ -2,14 +2,14 @@ import { describeArtifact } from '../core/artifact.js';
 import { defaultJournalPath } from '../core/journal.js';
 import { runBuilds, type BuildResult } from '../core/orchestrator.js';
 import { planBuilds } from '../core/plan-builds.js';
-import { selectBuilds } from '../core/select.js';
 import { UsageError } from '../core/errors.js';
 import type { EventBus } from '../core/events.js';
-import { registry } from '../plugins/registry.js';
-import { loadTemplate } from '../template/index.js';
+import { emitStage, RunOutputs } from '../report/index.js';
 import { makeBus } from './output.js';
 import { abortOnSignals } from './signals.js';
-import { parseBoolFlag, parseIntFlag, parseVarFlags } from './vars.js';
+import { loadTemplates, type Stage } from './templates.js';
+import { bakeVersion } from './version.js';
+import { parseBoolFlag, parseIntFlag } from './vars.js';
 
 export interface BuildFlags {
   var?: string[];
@@ -25,49 +25,98 @@ export interface BuildFlags {
   debug?: boolean;
   dryRun?: boolean;
   skipUnchanged?: boolean;
+  runLog?: string;
+  logDir?: string;
+  logPerProvisioner?: boolean;
+  reportJunit?: string;
 }
 
-export async function buildCommand(file: string, flags: BuildFlags): Promise<number> {
+/**
+ * `bake build a.json [b.json …]`: each template is a stage, run in the order given, because one's
+ * images feed the next (an application template finds the new base image through
+ * source_ami_filter); its builds run in parallel. A stage with a failed build stops the later ones.
+ */
+export async function buildCommand(files: string[], flags: BuildFlags): Promise<number> {
   const onError = flags.onError ?? 'cleanup';
   if (onError !== 'cleanup' && onError !== 'abort') {
     throw new UsageError(`-on-error=${onError}: expected "cleanup" or "abort" (Packer's "ask" and "run-cleanup-provisioner" are not supported)`);
   }
   const parallel = parseIntFlag('parallel-builds', flags.parallelBuilds, 0);
   const color = flags.color === undefined ? undefined : parseBoolFlag('color', flags.color, true);
-  const plan = loadTemplate(file, { registry, vars: parseVarFlags(flags.var), varFiles: flags.varFile ?? [], only: flags.only, except: flags.except });
-  const buildNames = selectBuilds(plan, flags.only, flags.except);
+  const stages = loadTemplates(files, flags);
   const bus = makeBus({ ...flags, color });
-  for (const v of plan.sensitiveValues) bus.addSecret(v);
-  for (const w of plan.warnings) bus.emit({ build: '', level: 'warn', text: w });
+  for (const { plan } of stages) {
+    for (const v of plan.sensitiveValues) bus.addSecret(v);
+  }
+  for (const { plan } of stages) for (const w of plan.warnings) bus.emit({ build: '', level: 'warn', text: w });
 
   const { signal, dispose } = abortOnSignals(bus);
   if (flags.dryRun) {
     try {
-      const planned = await planBuilds(plan, buildNames, bus, signal, defaultJournalPath(), flags.skipUnchanged ?? false);
-      return planned.some((p) => p.error) ? 1 : 0;
+      let failed = false;
+      for (const { plan, buildNames } of stages) {
+        const planned = await planBuilds(plan, buildNames, bus, signal, defaultJournalPath(), flags.skipUnchanged ?? false);
+        failed ||= planned.some((p) => p.error);
+      }
+      return failed ? 1 : 0;
     } finally {
       dispose();
     }
   }
-  let results: BuildResult[];
+  const outputs = new RunOutputs(bus, {
+    templates: stages.map((s) => s.plan.file),
+    bakeVersion: bakeVersion(),
+    runLog: flags.runLog,
+    logDir: flags.logDir,
+    logPerProvisioner: flags.logPerProvisioner,
+    junit: flags.reportJunit,
+    stepSummary: process.env.GITHUB_STEP_SUMMARY || undefined,
+    githubAnnotations: process.env.GITHUB_ACTIONS === 'true',
+    debug: flags.debug ?? false,
+  });
+  const results: BuildResult[] = [];
   try {
-    results = await runBuilds({
-      plan,
-      bus,
-      buildNames,
-      parallel,
-      onError,
-      force: flags.force ?? false,
-      debug: flags.debug ?? false,
-      signal,
-      journalPath: defaultJournalPath(),
-      skipUnchanged: flags.skipUnchanged ?? false,
-    });
+    let stopped: string | undefined;
+    for (const [index, { plan, buildNames }] of stages.entries()) {
+      if (!stopped && signal.aborted) stopped = 'not run: the run was aborted';
+      emitStage(bus, {
+        template: plan.file,
+        index,
+        builds: plan.builds.filter((b) => buildNames.includes(b.name)).map((b) => ({ name: b.name, type: b.type, ...(stopped ? { not_run: stopped } : {}) })),
+      });
+      if (stopped) {
+        results.push(...notRun(stages[index], stopped));
+        continue;
+      }
+      const stageResults = await runBuilds({
+        plan,
+        bus,
+        buildNames,
+        parallel,
+        onError,
+        force: flags.force ?? false,
+        debug: flags.debug ?? false,
+        signal,
+        journalPath: defaultJournalPath(),
+        skipUnchanged: flags.skipUnchanged ?? false,
+      });
+      results.push(...stageResults);
+      if (stageResults.some((r) => r.error) && index < stages.length - 1) stopped = `not run: a build of ${plan.file} failed`;
+    }
   } finally {
     dispose();
   }
+  const failed = results.filter((r) => r.error).length;
+  if (outputs.recordPath) bus.emit({ build: '', level: 'say', text: `Run ${outputs.id} recorded in ${outputs.recordPath} (\`bake report ${outputs.id}\` draws it)` });
   summarize(bus, results);
-  return results.some((r) => r.error) ? 1 : 0;
+  outputs.finish(failed);
+  return failed > 0 ? 1 : 0;
+}
+
+function notRun({ plan, buildNames }: Stage, why: string): BuildResult[] {
+  return plan.builds
+    .filter((b) => buildNames.includes(b.name))
+    .map((b) => ({ name: b.name, type: b.type, buildId: '', artifacts: [], error: why, aborted: true, durationMs: 0 }));
 }
 
 /** Packer's closing lines: each failed build with its error, then each artifact. */

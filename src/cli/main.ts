@@ -5,7 +5,9 @@ import { buildCommand } from './build-command.js';
 import { cleanupCommand } from './cleanup-command.js';
 import { fmtCommand } from './fmt-command.js';
 import { inspectCommand } from './inspect-command.js';
+import { planJsonCommand } from './plan-json-command.js';
 import { addPruneCommand } from './prune-command.js';
+import { reportCommand } from './report-command.js';
 import { addRollbackCommand } from './rollback-command.js';
 import { addRolloutCommand } from './rollout-command.js';
 import { validateCommand } from './validate-command.js';
@@ -15,10 +17,10 @@ const VAR_HELP = 'set a template variable (repeatable): -var region=eu-west-1';
 const VAR_FILE_HELP = 'read variables from a JSON file (repeatable; later files win, -var wins over files)';
 
 /** A command that reads a template, with the variable and build-selection flags they all share. */
-function templateCommand(p: Command, name: string, verb: string): Command {
+function templateCommand(p: Command, name: string, verb: string, several = false): Command {
   return p
     .command(name)
-    .argument('<template>', 'template file (JSON)')
+    .argument(several ? '<templates...>' : '<template>', several ? `template files (JSON), ${verb === 'run' ? 'run one after another ' : ''}in the order given` : 'template file (JSON)')
     .option('--var <key=value>', VAR_HELP, collect)
     .option('--var-file <file>', VAR_FILE_HELP, collect)
     .option('--only <builds>', `${verb} only these builds (comma-separated names, * and ? globs; repeatable)`, collect)
@@ -37,8 +39,8 @@ function program(result: { code: number }, debug: { on: boolean }): Command {
     .configureOutput({ outputError: (text, write) => write(text.replace(/^error: /, 'Error: ')) })
     .exitOverride();
 
-  templateCommand(p, 'build', 'run')
-    .description('Run every build of a template: boot, provision, snapshot, post-process. Exit 1 if a build fails.')
+  templateCommand(p, 'build', 'run', true)
+    .description('Run every build of a template: boot, provision, snapshot, post-process. Exit 1 if a build fails. Several templates run one after another, each one\'s builds in parallel; a failed build stops the templates after it.')
     .option('--force', 'overwrite existing output directories / deregister an image of the same name')
     .addOption(new Option('--on-error <action>', 'on a build error: "cleanup" removes everything it created; "abort" stops all builds and keeps resources for inspection (remove them later with `bake cleanup`)').default('cleanup'))
     .option('--parallel-builds <n>', 'how many builds run at once (0 = no limit)', '0')
@@ -51,20 +53,25 @@ function program(result: { code: number }, debug: { on: boolean }): Command {
       '--skip-unchanged',
       'amazon-ebs, openstack: when an image tagged bake:fingerprint with this build\'s fingerprint (template without {{timestamp}}/{{uuid}}, provisioned files, source image) exists, reuse it instead of building; post-processors still run',
     )
-    .action(async (template: string, flags) => {
+    .option('--run-log <file>', 'write the run record (every event, as JSON lines) here instead of ~/.cache/bake/runs/<run-id>.jsonl')
+    .option('--log-dir <dir>', 'also write one plain log per build: DIR/<build>.log')
+    .option('--log-per-provisioner', 'with --log-dir: also one log per provisioner run, DIR/<build>/<n>-<type>.log')
+    .option('--report-junit <file>', 'write a JUnit XML report: one test case per build')
+    .action(async (templates: string[], flags) => {
       debug.on = flags.debug === true;
-      result.code = await buildCommand(template, flags);
+      result.code = await buildCommand(templates, flags);
     });
 
-  templateCommand(p, 'plan', 'plan')
+  templateCommand(p, 'plan', 'plan', true)
     .description('Resolve a template and print, per build, what it would use and make (source image, image names checked for collisions, tags, sharing), creating nothing. Same as `build --dry-run`.')
     .option('--skip-unchanged', 'amazon-ebs: also say whether `build --skip-unchanged` would reuse an AMI or build')
     .option('--machine-readable', 'print one JSON object per event')
     .option('--color <bool>', 'colored output')
     .option('--debug', 'show debug messages and stack traces')
-    .action(async (template: string, flags) => {
+    .option('--json', 'print one JSON object listing every build (template, name, type, regions, skip) for a CI matrix; nothing else on stdout')
+    .action(async (templates: string[], flags) => {
       debug.on = flags.debug === true;
-      result.code = await buildCommand(template, { ...flags, dryRun: true });
+      result.code = flags.json ? await planJsonCommand(templates, flags) : await buildCommand(templates, { ...flags, dryRun: true });
     });
 
   templateCommand(p, 'validate', 'validate')
@@ -101,6 +108,14 @@ function program(result: { code: number }, debug: { on: boolean }): Command {
     .option('--machine-readable', 'print one JSON object per event')
     .action(async (flags) => {
       result.code = await cleanupCommand(flags);
+    });
+
+  p.command('report')
+    .description('Draw a recorded run as one self-contained HTML page: a timeline lane per build with its steps, waits, provisioners, copies and post-processors, failures and totals.')
+    .argument('[run]', 'a run id, a run record file (.jsonl), or nothing for the latest run')
+    .option('-o, --output <file>', 'where to write the page (default: bake-report-<run-id>.html)')
+    .action(async (run: string | undefined, flags) => {
+      result.code = await reportCommand(run, flags);
     });
 
   addRolloutCommand(p, result);

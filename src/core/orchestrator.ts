@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Communicator } from '../communicator/types.js';
 import type { BuildPlan, PlannedBuild } from '../template/plan.js';
-import type { Artifact } from './artifact.js';
+import { withActivity } from './activity.js';
+import { describeArtifact, type Artifact } from './artifact.js';
 import type { BuildContext } from './context.js';
 import { AbortedError, errorText, isAbort, reasonText } from './errors.js';
 import type { EventBus } from './events.js';
@@ -35,6 +36,8 @@ export interface BuildResult {
   aborted?: boolean;
   /** The builder reused an image made earlier from the same inputs (`--skip-unchanged`). */
   skipped?: boolean;
+  /** Why it was skipped, for reports. */
+  skipReason?: string;
   durationMs: number;
 }
 
@@ -57,7 +60,10 @@ export async function runBuilds(options: RunOptions): Promise<BuildResult[]> {
   const worker = async () => {
     while (next < builds.length) {
       const index = next++;
-      results[index] = await runOne(builds[index], `bake-${runId}-${index}`, runController, options);
+      const build = builds[index];
+      const activity = { log: options.bus.logger(build.name), apiCalls: new Map<string, number>() };
+      results[index] = await withActivity(activity, () => runOne(build, `bake-${runId}-${index}`, runController, options));
+      recordResult(options.bus, results[index], activity.apiCalls);
     }
   };
   try {
@@ -86,6 +92,7 @@ async function runOne(build: PlannedBuild, buildId: string, runController: Abort
     }
     const artifact = await build.builder.run(ctx);
     result.skipped = artifact?.metadata.skipped === true;
+    if (result.skipped) result.skipReason = skipReason(artifact!);
     result.artifacts = await runPostProcessors(build.postProcessorChains, artifact, {
       buildName: build.name,
       buildType: build.type,
@@ -140,6 +147,37 @@ export function buildContext(
         ? { template: build.fingerprint.template, provisioners: build.fingerprint.provisioners, baseDir: process.cwd() }
         : undefined,
   };
+}
+
+/** `data.build_result` of a build's closing event: what the run record, reports and CI summaries read. */
+export interface BuildResultData {
+  type: string;
+  build_id: string;
+  status: 'ok' | 'failed' | 'aborted' | 'skipped';
+  error?: string;
+  skip_reason?: string;
+  ms: number;
+  artifacts: { id: string; description: string; images: Record<string, string>; files: string[] }[];
+  api_calls: Record<string, number>;
+}
+
+function recordResult(bus: EventBus, r: BuildResult, apiCalls: Map<string, number>): void {
+  const data: BuildResultData = {
+    type: r.type,
+    build_id: r.buildId,
+    status: r.aborted ? 'aborted' : r.error ? 'failed' : r.skipped ? 'skipped' : 'ok',
+    ...(r.error ? { error: r.error } : {}),
+    ...(r.skipReason ? { skip_reason: r.skipReason } : {}),
+    ms: r.durationMs,
+    artifacts: r.artifacts.map((a) => ({ id: a.id, description: describeArtifact(a), images: a.images, files: a.files })),
+    api_calls: Object.fromEntries([...apiCalls].sort(([a], [b]) => a.localeCompare(b))),
+  };
+  bus.emit({ build: r.name, level: 'debug', text: `build ${data.status} after ${formatSeconds(r.durationMs)}`, data: { build_result: data } });
+}
+
+function skipReason(artifact: Artifact): string {
+  const images = Object.entries(artifact.images ?? {}).map(([region, id]) => `${region}: ${id}`).join(', ');
+  return `unchanged (--skip-unchanged): fingerprint ${String(artifact.metadata.fingerprint ?? '?')} already built as ${images || artifact.id}`;
 }
 
 function formatSeconds(ms: number): string {

@@ -2,6 +2,7 @@ import type { PlannedPostProcessor } from '../template/plan.js';
 import type { Artifact } from './artifact.js';
 import type { PostProcessContext } from './context.js';
 import { BakeError, errorText, throwIfAborted } from './errors.js';
+import { span } from './spans.js';
 
 /**
  * Runs each chain on the builder's artifact, as Packer does: within a chain each post-processor
@@ -25,7 +26,7 @@ export async function runPostProcessors(
       ctx.log.say(`Running post-processor: ${pp.type}`);
       let out;
       try {
-        out = await pp.instance.run(ctx, input);
+        out = await span(ctx.log, 'post-processor', `${pp.type} (${pp.path})`, () => pp.instance.run(ctx, input));
       } catch (err) {
         throw new BakeError(`${pp.path} (${pp.type}): ${errorText(err)}`, { cause: err });
       }

@@ -2,6 +2,7 @@ import type { Communicator } from '../communicator/types.js';
 import type { PlannedProvisioner } from '../template/plan.js';
 import type { ProvisionContext } from './context.js';
 import { BakeError, errorText, throwIfAborted } from './errors.js';
+import { span } from './spans.js';
 import type { Logger } from './events.js';
 import { formatDuration, sleep } from './wait.js';
 
@@ -29,7 +30,7 @@ export async function runProvisioners(
     run.log.say(`Provisioning with ${p.type}...`);
     for (let attempt = 0; ; attempt++) {
       try {
-        await runOne(p, comm, run, vars);
+        await span(run.log, 'provisioner', `${p.type} (${p.path})`, () => runOne(p, comm, run, vars));
         break;
       } catch (err) {
         if (run.signal.aborted || attempt >= p.maxRetries) throw err;

@@ -1,5 +1,6 @@
 import type { BuildContext } from './context.js';
 import { BakeError, errorText, isAbort, throwIfAborted } from './errors.js';
+import { span } from './spans.js';
 
 /**
  * One unit of a builder's work, with the undo of what it created beside it.
@@ -51,8 +52,7 @@ export class Pipeline<Init extends object, S extends object> {
       for (const step of this.steps) {
         throwIfAborted(ctx.signal);
         started.push(step);
-        ctx.log.debug(`step ${step.name}`);
-        const produced = await (step.run as (c: BuildContext, s: unknown) => Promise<unknown>)(ctx, state);
+        const produced = await span(ctx.log, 'step', step.name, () => (step.run as (c: BuildContext, s: unknown) => Promise<unknown>)(ctx, state));
         if (produced && typeof produced === 'object') Object.assign(state, produced);
       }
     } catch (err) {
@@ -65,7 +65,7 @@ export class Pipeline<Init extends object, S extends object> {
       for (const step of started.reverse()) {
         if (!step.cleanup) continue;
         try {
-          await (step.cleanup as (c: BuildContext, s: unknown) => Promise<void>)(ctx, state);
+          await span(ctx.log, 'cleanup', step.name, () => (step.cleanup as (c: BuildContext, s: unknown) => Promise<void>)(ctx, state));
         } catch (err) {
           const text = `cleanup of ${step.name} failed: ${errorText(err)}`;
           ctx.log.error(text);

@@ -1,4 +1,6 @@
+import { currentActivity } from './activity.js';
 import { AbortedError, BakeError, reasonText } from './errors.js';
+import { span, type OpenSpan } from './spans.js';
 
 export interface WaitOptions {
   /** What is awaited, for messages: "instance i-123 to be running". */
@@ -33,13 +35,19 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
  * doubles up to maxDelay. Throws BakeError on timeout and AbortedError on abort; errors thrown by
  * `check` propagate (a check decides itself which errors are worth retrying).
  */
-export async function waitUntil<T>(check: (attempt: number) => Promise<T | undefined>, options: WaitOptions): Promise<T> {
+export function waitUntil<T>(check: (attempt: number) => Promise<T | undefined>, options: WaitOptions): Promise<T> {
+  // Recorded against the build whose code is waiting, so the report shows where the time went.
+  return span(currentActivity()?.log, 'wait', options.what, (open) => poll(check, options, open));
+}
+
+async function poll<T>(check: (attempt: number) => Promise<T | undefined>, options: WaitOptions, open: OpenSpan): Promise<T> {
   const minDelay = options.minDelayMs ?? 250;
   const maxDelay = options.maxDelayMs ?? 5000;
   const start = Date.now();
   let delay = minDelay;
   for (let attempt = 1; ; attempt++) {
     if (options.signal?.aborted) throw new AbortedError(reasonText(options.signal.reason));
+    open.polls = attempt;
     const value = await check(attempt);
     if (value !== undefined) return value;
     const elapsed = Date.now() - start;
@@ -50,6 +58,7 @@ export async function waitUntil<T>(check: (attempt: number) => Promise<T | undef
         throw new BakeError(`timed out after ${formatDuration(options.maxWaitMs)} waiting for ${options.what}`);
       }
       await sleep(remaining, options.signal);
+      open.polls = attempt + 1;
       const last = await check(attempt + 1);
       if (last !== undefined) return last;
       throw new BakeError(`timed out after ${formatDuration(options.maxWaitMs)} waiting for ${options.what}`);

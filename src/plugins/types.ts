@@ -30,6 +30,16 @@ export interface Builder {
   plan?(ctx: BuildContext): Promise<string[]>;
   /** Whether run() honours ctx.skipUnchanged (`build --skip-unchanged`); the others build as usual, with a warning. */
   readonly skipsUnchanged?: boolean;
+  /**
+   * `bake plan -json -skip-unchanged`: whether run() with ctx.skipUnchanged would reuse an image
+   * instead of building, and why, with read-only cloud calls only. Builders that skip implement it.
+   */
+  unchanged?(ctx: BuildContext): Promise<UnchangedVerdict>;
+}
+
+export interface UnchangedVerdict {
+  skip: boolean;
+  why: string;
 }
 
 export interface Provisioner {

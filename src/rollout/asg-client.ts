@@ -9,6 +9,6 @@ export function asgEndpointFor(access: AwsAccess & { asgEndpoint?: string }): st
 /** Auto Scaling clients, one per region, from the same factory as EC2's. */
 export class AsgClients extends RegionalClients<AutoScalingClient> {
   constructor(access: AwsAccess & { asgEndpoint?: string }) {
-    super(access, async (config) => new (await import('@aws-sdk/client-auto-scaling')).AutoScalingClient(config), () => asgEndpointFor(access));
+    super(access, async (config) => new (await import('@aws-sdk/client-auto-scaling')).AutoScalingClient(config), () => asgEndpointFor(access), 'autoscaling');
   }
 }

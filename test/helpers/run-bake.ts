@@ -31,7 +31,7 @@ export function runBake(args: string[], options: RunBakeOptions = {}): Promise<B
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BAKE_BIN, ...args], {
       cwd: options.cwd,
-      env: { ...process.env, NO_COLOR: '1', ...ownJournal(options.env), ...options.env },
+      env: { ...withoutCi(process.env), NO_COLOR: '1', ...ownJournal(options.env), ...ownRuns(options.env), ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     options.onSpawn?.(child);
@@ -61,4 +61,16 @@ export function runBake(args: string[], options: RunBakeOptions = {}): Promise<B
 function ownJournal(env: Record<string, string | undefined> | undefined): Record<string, string> {
   if (env?.BAKE_JOURNAL || env?.BAKE_CACHE_DIR) return {};
   return { BAKE_JOURNAL: join(mkdtempSync(join(tmpdir(), 'bake-journal-')), 'journal.jsonl') };
+}
+
+/** Run records go to a temp directory too, unless the test chose one, so tests never fill the user's. */
+function ownRuns(env: Record<string, string | undefined> | undefined): Record<string, string> {
+  if (env?.BAKE_RUNS_DIR || env?.BAKE_CACHE_DIR) return {};
+  return { BAKE_RUNS_DIR: mkdtempSync(join(tmpdir(), 'bake-runs-')) };
+}
+
+/** The CI's own summary file and annotations are for the CI's steps, not for the bake runs a test starts. */
+function withoutCi(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const { GITHUB_STEP_SUMMARY: _summary, GITHUB_ACTIONS: _actions, ...rest } = env;
+  return rest;
 }

@@ -2,7 +2,7 @@ import type { Artifact } from '../../core/artifact.js';
 import type { BuildContext } from '../../core/context.js';
 import { Pipeline } from '../../core/steps.js';
 import { Ec2Clients } from '../../cloud/aws/index.js';
-import type { Builder } from '../../plugins/types.js';
+import type { Builder, UnchangedVerdict } from '../../plugins/types.js';
 import { planAmazonEbs } from './plan.js';
 import type { ResolvedEbs } from './resolved.js';
 import { checkUnchanged, skippedArtifact } from './skip-unchanged.js';
@@ -50,6 +50,20 @@ export class AmazonEbsBuilder implements Builder {
 
   plan(ctx: BuildContext): Promise<string[]> {
     return planAmazonEbs(this.cfg, ctx);
+  }
+
+  async unchanged(ctx: BuildContext): Promise<UnchangedVerdict> {
+    if (!ctx.skipUnchanged) return { skip: false, why: 'the template has errors, so there is no fingerprint' };
+    const clients = new Ec2Clients(this.cfg.access);
+    try {
+      const found = await Pipeline.start<Init>().then(sourceAmiStep(this.cfg)).run(ctx, { clients, outcome: { succeeded: false } });
+      const check = await checkUnchanged(this.cfg, ctx, clients, found.source, ctx.skipUnchanged);
+      if (!check.existing) return { skip: false, why: `fingerprint ${check.fingerprint}: ${check.why}` };
+      const images = Object.entries(check.existing.images).map(([r, id]) => `${r}:${id}`).join(', ');
+      return { skip: true, why: `fingerprint ${check.fingerprint} already built: ${images}` };
+    } finally {
+      await clients.destroy();
+    }
   }
 
   async run(ctx: BuildContext): Promise<Artifact | undefined> {

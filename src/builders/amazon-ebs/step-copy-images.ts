@@ -1,4 +1,5 @@
 import { BakeError, errorText, isAbort } from '../../core/errors.js';
+import { span } from '../../core/spans.js';
 import type { Step } from '../../core/steps.js';
 import { accessDetails, send, tagSpecifications, waitImageAvailable } from '../../cloud/aws/index.js';
 import { OwnedImages } from './owned-images.js';
@@ -25,7 +26,7 @@ export function copyImagesStep(cfg: ResolvedEbs): Step<Init & NameState & ImageS
       const total = cfg.ami.regions.length;
       ctx.log.say(`Copying AMI ${sourceId} to ${cfg.ami.regions.join(', ')}`);
       const results = await Promise.allSettled(
-        cfg.ami.regions.map(async (region) => {
+        cfg.ami.regions.map((region) => span(ctx.log, 'copy', `AMI to ${region}`, async () => {
           const client = await state.clients.get(region);
           const kms = cfg.ami.regionKmsKeyIds[region];
           const out = await send<{ ImageId?: string }>(
@@ -47,7 +48,7 @@ export function copyImagesStep(cfg: ResolvedEbs): Step<Init & NameState & ImageS
           done++;
           ctx.log.progress(`AMI copied to ${region}: ${out.ImageId}`, { label: 'copy', current: done, total, unit: 'items', done: done === total });
           return { region, id: out.ImageId!, snapshots };
-        }),
+        })),
       );
       const failed = results.flatMap((r, i) => (r.status === 'rejected' ? [{ region: cfg.ami.regions[i], err: r.reason }] : []));
       if (failed.length) {

@@ -2,7 +2,7 @@ import type { Transport } from '../../cloud/openstack/index.js';
 import type { Artifact } from '../../core/artifact.js';
 import type { BuildContext } from '../../core/context.js';
 import { Pipeline } from '../../core/steps.js';
-import type { Builder } from '../../plugins/types.js';
+import type { Builder, UnchangedVerdict } from '../../plugins/types.js';
 import { openstackArtifact } from './artifact.js';
 import type { ResolvedOpenstack } from './resolved.js';
 import { checkUnchanged, skippedArtifact } from './skip-unchanged.js';
@@ -53,6 +53,14 @@ export class OpenstackBuilder implements Builder {
     readonly config: ResolvedOpenstack,
     private readonly transport?: Transport,
   ) {}
+
+  async unchanged(ctx: BuildContext): Promise<UnchangedVerdict> {
+    if (!ctx.skipUnchanged) return { skip: false, why: 'the template has errors, so there is no fingerprint' };
+    const found = await sourcePipeline(this.config, this.transport).run(ctx, {});
+    const check = await checkUnchanged(this.config, ctx, found, ctx.skipUnchanged);
+    if (check.existing) return { skip: true, why: `fingerprint ${check.fingerprint} already built: image ${check.existing.id}` };
+    return { skip: false, why: `fingerprint ${check.fingerprint}: ${this.config.image.skip ? 'skip_create_image is set, so there is no image to reuse' : 'no image has it yet'}` };
+  }
 
   async run(ctx: BuildContext): Promise<Artifact | undefined> {
     const skip = ctx.skipUnchanged;

@@ -14,6 +14,11 @@ export const plugin: BuilderPlugin<OpenstackConfig> = {
   create: (config, env) => {
     const resolved = resolveOpenstack(config, env);
     // The REST client (and its YAML reader) is loaded only when a build runs, so `bake validate` stays fast.
-    return { run: async (ctx) => new (await import('./builder.js')).OpenstackBuilder(resolved).run(ctx) };
+    const builder = async () => new (await import('./builder.js')).OpenstackBuilder(resolved);
+    return {
+      skipsUnchanged: true,
+      run: async (ctx) => (await builder()).run(ctx),
+      unchanged: async (ctx) => (await builder()).unchanged(ctx),
+    };
   },
 };

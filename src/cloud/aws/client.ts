@@ -1,4 +1,5 @@
 import type { EC2Client } from '@aws-sdk/client-ec2';
+import { callCounter } from './count-calls.js';
 import { loopbackGuard } from './loopback-guard.js';
 
 /** How to reach AWS, resolved from a template's access options (Packer's names in comments). */
@@ -58,7 +59,7 @@ async function credentialsFor(access: AwsAccess, region: string) {
 
 /** What every SDK v3 client the factory makes has in common. */
 interface SdkClient {
-  middlewareStack: { add: (middleware: never, options: { step: 'finalizeRequest'; name: string }) => void };
+  middlewareStack: { add: (middleware: never, options: never) => void };
   destroy(): void;
 }
 
@@ -85,6 +86,8 @@ export class RegionalClients<C extends SdkClient> {
     readonly access: AwsAccess,
     private readonly construct: (config: SdkClientConfig) => Promise<C>,
     private readonly endpoint: () => string | undefined = () => endpointFor(access),
+    /** For API-call counts: "ec2", "autoscaling". */
+    private readonly service = 'ec2',
   ) {}
 
   get(region: string = this.access.region): Promise<C> {
@@ -109,7 +112,8 @@ export class RegionalClients<C extends SdkClient> {
       maxAttempts: (this.access.maxRetries ?? 9) + 1,
       retryMode: 'adaptive',
     });
-    if (process.env.BAKE_AWS_LOOPBACK_ONLY === '1') client.middlewareStack.add(loopbackGuard as never, { step: 'finalizeRequest', name: 'bakeLoopbackGuard' });
+    client.middlewareStack.add(callCounter(this.service) as never, { step: 'initialize', name: 'bakeCallCounter' } as never);
+    if (process.env.BAKE_AWS_LOOPBACK_ONLY === '1') client.middlewareStack.add(loopbackGuard as never, { step: 'finalizeRequest', name: 'bakeLoopbackGuard' } as never);
     return client;
   }
 

@@ -1,3 +1,4 @@
+import { countApiCall } from '../../core/activity.js';
 import { sleep } from '../../core/wait.js';
 import { apiMessage, OpenstackApiError } from './api-error.js';
 import type { AuthOptions } from './auth-options.js';
@@ -88,6 +89,7 @@ export class Session {
 
   private async send(kind: ServiceKind, method: string, path: string, o: CallOptions): Promise<HttpResponse> {
     const base = await this.endpoint(kind, o.signal);
+    countApiCall(`${kind}:${method} ${pathTemplate(path)}`);
     const token = await this.login(o.signal);
     const headers: Record<string, string> = { 'X-Auth-Token': token.id, ...o.headers };
     if (o.body !== undefined && !headers['Content-Type']) headers['Content-Type'] = 'application/json';
@@ -99,6 +101,15 @@ export class Session {
       signal: o.signal,
     });
   }
+}
+
+/** "/servers/6f1c…/action" → "/servers/{id}/action": one count per API, not per resource. */
+function pathTemplate(path: string): string {
+  return path
+    .split('?')[0]
+    .split('/')
+    .map((seg) => (/^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i.test(seg) || /\d{3,}/.test(seg) ? '{id}' : seg))
+    .join('/');
 }
 
 const TRANSIENT = new Set([429, 502, 503, 504]);

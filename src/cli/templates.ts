@@ -1,0 +1,38 @@
+import { UsageError } from '../core/errors.js';
+import { selectNames } from '../core/select.js';
+import { registry } from '../plugins/registry.js';
+import { loadTemplate, type BuildPlan } from '../template/index.js';
+import { parseVarFlags } from './vars.js';
+
+/** A template of the run and the builds of it that -only/-except chose. */
+export interface Stage {
+  plan: BuildPlan;
+  buildNames: string[];
+}
+
+export interface TemplateFlags {
+  var?: string[];
+  varFile?: string[];
+  only?: string[];
+  except?: string[];
+}
+
+/**
+ * Reads every template before anything runs (a typo in the last one must not surface after the
+ * first one's images are built). -only/-except apply across all of them: a name or glob must
+ * match a build of some template, and a template none of whose builds is chosen is left out.
+ */
+export function loadTemplates(files: string[], flags: TemplateFlags): Stage[] {
+  const plans = files.map((file) =>
+    loadTemplate(file, { registry, vars: parseVarFlags(flags.var), varFiles: flags.varFile ?? [], only: flags.only, except: flags.except }),
+  );
+  // Builds of builder types bake lacks (left out by -only/-except) are names the flags may match, never run.
+  const skipped = new Set(plans.flatMap((p) => p.skippedBuilds ?? []));
+  const all = plans.flatMap((p) => [...p.builds.map((b) => b.name), ...(p.skippedBuilds ?? [])]);
+  const chosen = selectNames([...new Set(all)], flags.only, flags.except).filter((n) => !skipped.has(n));
+  const stages = plans.map((plan) => ({ plan, buildNames: plan.builds.map((b) => b.name).filter((n) => chosen.includes(n)) }));
+  if (files.length === 1) return stages;
+  const picked = stages.filter((s) => s.buildNames.length > 0);
+  if (picked.length === 0) throw new UsageError('no build selected');
+  return picked;
+}
