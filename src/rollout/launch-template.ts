@@ -1,4 +1,5 @@
 import type * as Ec2 from '@aws-sdk/client-ec2';
+import { randomUUID } from 'node:crypto';
 import { BakeError } from '../core/errors.js';
 import { call, type RolloutClients } from './clients.js';
 
@@ -63,6 +64,8 @@ export async function createVersion(clients: RolloutClients, region: string, tem
       SourceVersion: String(source),
       VersionDescription: description,
       LaunchTemplateData: { ImageId: imageId },
+      // One token for every retry of this create: a retry after a lost answer gets the same version.
+      ClientToken: randomUUID(),
     }),
     `create a version of launch template ${templateId} in ${region}`,
     clients.signal,

@@ -114,6 +114,7 @@ const handlers: [new (input: any) => object, Handler][] = [
         PercentageComplete: x.percent,
         InstancesToUpdate: Math.round(((100 - x.percent) * r.groups.get(x.group)!.instances.length) / 100),
         StartTime: x.started,
+        ...(x.desired ? { DesiredConfiguration: x.desired.template ? { LaunchTemplate: spec(world, region, x.desired.template) } : { MixedInstancesPolicy: { LaunchTemplate: { LaunchTemplateSpecification: spec(world, region, x.desired.mixed!) } } } } : {}),
       }));
       return { InstanceRefreshes: out.slice(0, input.MaxRecords ?? 50) };
     },
@@ -231,8 +232,7 @@ export function installAutoScaling(stub: Stub, world: FakeAws): void {
   for (const [command, handler] of handlers) {
     stub.on(command as never).callsFake(async (input: unknown, getClient: () => any) => {
       const region = await getClient().config.region();
-      world.record(region, command.name.replace(/Command$/, ''));
-      return handler(world, world.region(region), region, input);
+      return world.handle(region, command.name.replace(/Command$/, ''), 'autoscaling', input as object, () => handler(world, world.region(region), region, input));
     });
   }
 }
