@@ -84,3 +84,23 @@ export async function setDefaultVersion(clients: RolloutClients, region: string,
     signal,
   );
 }
+
+/**
+ * Deletes one version. DeleteLaunchTemplateVersions answers success even when it deleted nothing:
+ * a version it could not delete is listed in UnsuccessfullyDeletedLaunchTemplateVersions, and is
+ * an error here, so that nobody strikes it from the journal.
+ */
+export async function deleteVersion(clients: RolloutClients, region: string, templateId: string, version: number, what: string, signal = clients.signal): Promise<void> {
+  const ec2 = await import('@aws-sdk/client-ec2');
+  const out = await call<Ec2.DeleteLaunchTemplateVersionsCommandOutput>(
+    await clients.ec2(region),
+    new ec2.DeleteLaunchTemplateVersionsCommand({ LaunchTemplateId: templateId, Versions: [String(version)] }),
+    what,
+    signal,
+  );
+  const refused = out.UnsuccessfullyDeletedLaunchTemplateVersions?.find((v) => v.VersionNumber === version);
+  if (refused) {
+    const e = refused.ResponseError;
+    throw new BakeError(`${what}: AWS did not delete it (${[e?.Code, e?.Message].filter(Boolean).join(': ') || 'no reason given'})`);
+  }
+}
