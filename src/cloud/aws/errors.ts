@@ -14,7 +14,9 @@ export function isThrottle(err: unknown): boolean {
 }
 
 const TRANSIENT_CODES = new Set(['InternalError', 'InternalFailure', 'ServiceUnavailable', 'Unavailable', 'TimeoutError', 'RequestTimeout', 'RequestTimeoutException']);
-const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
+// A connection that dropped mid-call. Not ECONNREFUSED or an unknown host: the SDK has already
+// retried those, and more tries would only delay the message about a wrong endpoint.
+const NETWORK_CODES = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT']);
 
 /**
  * Worth another try: throttling, a 5xx, or a connection that dropped or timed out (the SDK's own
