@@ -101,10 +101,12 @@ export async function waitRefresh(
   signal = clients.signal,
 ): Promise<RefreshOutcome> {
   let last = '';
+  let status = 'InProgress';
   try {
     return await waitUntil(
       async () => {
         const r = await describeRefresh(clients, c.region, c.group, id, signal);
+        status = r.Status ?? status;
         const pct = r.PercentageComplete ?? 0;
         const line = `${c.group}: instance refresh ${r.Status} ${pct}% (${r.InstancesToUpdate ?? '?'} instance(s) to update)`;
         if (line !== last) log.progress(line, { label: `refresh ${c.group}`, current: pct, total: 100, unit: 'percent', done: DONE.has(r.Status ?? '') });
@@ -114,7 +116,7 @@ export async function waitRefresh(
       { what: `instance refresh ${id} of ${c.group}`, minDelayMs: Math.min(2000, o.pollIntervalMs), maxDelayMs: o.pollIntervalMs, maxWaitMs: o.timeoutMs, signal },
     );
   } catch (err) {
-    if (err instanceof BakeError && err.message.startsWith('timed out')) return { id, status: 'InProgress', timedOut: true, reason: `not finished after ${formatDuration(o.timeoutMs)}` };
+    if (err instanceof BakeError && err.message.startsWith('timed out')) return { id, status, timedOut: true, reason: `not finished after ${formatDuration(o.timeoutMs)}` };
     throw err;
   }
 }

@@ -46,12 +46,21 @@ function advance(world: FakeAws, region: string, x: FakeRefresh): void {
   const r = world.region(region);
   const g = r.groups.get(x.group)!;
   const script = r.scripts.get(x.group) ?? {};
+  if (script.hold && x.status !== 'Pending') {
+    x.status = script.hold;
+    return;
+  }
   if (x.status === 'Pending') {
     x.status = 'InProgress';
     return;
   }
   if (x.status === 'Cancelling') {
     x.status = 'Cancelled';
+    return;
+  }
+  if (x.status === 'RollbackInProgress' && script.rollbackFails) {
+    x.status = 'RollbackFailed';
+    x.reason = 'rollback failed: instance i-2 failed to launch';
     return;
   }
   if (x.status === 'RollbackInProgress') {
@@ -64,6 +73,11 @@ function advance(world: FakeAws, region: string, x: FakeRefresh): void {
     return;
   }
   x.percent = Math.min(100, x.percent + (script.step ?? 50));
+  if (script.cancelAt !== undefined && x.percent >= script.cancelAt) {
+    x.status = 'Cancelling';
+    x.reason = 'cancelled by user arn:aws:iam::111122223333:user/ops';
+    return;
+  }
   if (script.failAt !== undefined && x.percent >= script.failAt) {
     x.reason = script.reason ?? 'instance failed to launch';
     x.status = x.autoRollback ? 'RollbackInProgress' : 'Failed';

@@ -75,6 +75,12 @@ export interface RefreshScript {
   stall?: boolean;
   /** Percent added per DescribeInstanceRefreshes poll (default 50). */
   step?: number;
+  /** Once started, the refresh shows this status and never leaves it ("Cancelling", "RollbackInProgress"). */
+  hold?: string;
+  /** AWS's rollback of the refresh fails (RollbackFailed) instead of succeeding. */
+  rollbackFails?: boolean;
+  /** Someone cancels the refresh when it reaches this percentage. */
+  cancelAt?: number;
 }
 
 export interface RegionState {
