@@ -1,5 +1,6 @@
 import { Command, CommanderError, Option } from 'commander';
 import { BakeError, errorText } from '../core/errors.js';
+import { processRedactor } from '../core/redactor.js';
 import { collect, normalizeArgv } from './argv.js';
 import { buildCommand } from './build-command.js';
 import { cleanupCommand } from './cleanup-command.js';
@@ -143,13 +144,15 @@ export async function main(argv: string[]): Promise<number> {
       // Help and version end with exitCode 0; everything else commander reports is bad usage.
       return err.exitCode === 0 ? 0 : 2;
     }
+    // Errors that escaped the event bus are redacted here: no path to stdout/stderr skips it.
+    const print = (text: string) => process.stderr.write(`${processRedactor.redact(text)}\n`);
     if (err instanceof BakeError) {
-      for (const line of err.message.split('\n')) process.stderr.write(`Error: ${line}\n`);
-      if (debug.on && err.stack) process.stderr.write(err.stack + '\n');
+      for (const line of err.message.split('\n')) print(`Error: ${line}`);
+      if (debug.on && err.stack) print(err.stack);
       return err.exitCode;
     }
-    process.stderr.write(`Error: ${errorText(err)}\n`);
-    if (debug.on && err instanceof Error && err.stack) process.stderr.write(err.stack + '\n');
+    print(`Error: ${errorText(err)}`);
+    if (debug.on && err instanceof Error && err.stack) print(err.stack);
     return 1;
   }
 }

@@ -1,3 +1,5 @@
+import { processRedactor, Redactor } from './redactor.js';
+
 export type Level = 'debug' | 'info' | 'say' | 'output' | 'warn' | 'error';
 
 export interface Progress {
@@ -23,33 +25,25 @@ export interface BakeEvent {
 
 export type Listener = (event: BakeEvent) => void;
 
-const MASK = '<sensitive>';
-
 /**
  * The one place every message goes through. Sensitive values are replaced here, before any
  * renderer sees them, so no renderer (or manifest writer that uses redact()) can leak them.
  */
 export class EventBus {
   private listeners: Listener[] = [];
-  private secrets: string[] = [];
+  private readonly secrets = new Redactor();
 
   addSecret(value: unknown): void {
-    if (typeof value !== 'string' && typeof value !== 'number') return;
-    const s = String(value);
-    // A one-character secret would mask every occurrence of that character; skip trivially short ones.
-    if (s.length < 2 || this.secrets.includes(s)) return;
-    this.secrets.push(s);
-    this.secrets.sort((a, b) => b.length - a.length);
+    this.secrets.add(value);
+    processRedactor.add(value);
   }
 
   get hasSecrets(): boolean {
-    return this.secrets.length > 0;
+    return this.secrets.size > 0;
   }
 
   redact(text: string): string {
-    let out = text;
-    for (const s of this.secrets) out = out.split(s).join(MASK);
-    return out;
+    return this.secrets.redact(text);
   }
 
   /** Redacts every string inside a JSON-like value. */

@@ -1,4 +1,4 @@
-import { appendFileSync, mkdirSync, readFileSync, existsSync } from 'node:fs';
+import { appendFileSync, closeSync, existsSync, fstatSync, mkdirSync, openSync, readFileSync, readSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 
@@ -35,6 +35,22 @@ export function defaultJournalPath(): string {
   return process.env.BAKE_JOURNAL || join(defaultCacheDir(), 'journal.jsonl');
 }
 
+function endsTorn(path: string): boolean {
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, 'r');
+    const size = fstatSync(fd).size;
+    if (size === 0) return false;
+    const last = Buffer.alloc(1);
+    readSync(fd, last, 0, 1, size - 1);
+    return last[0] !== 0x0a;
+  } catch {
+    return false;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
 /**
  * Append-only record of created resources. A resource is written *before* the step that created it
  * goes on, and struck out when removed, so a run killed with SIGKILL still leaves a trail that
@@ -63,7 +79,9 @@ export class Journal {
   private append(e: Omit<Entry, 'buildId' | 'build' | 'at'>): void {
     const entry: Entry = { ...e, buildId: this.buildId, build: this.build, at: new Date().toISOString() };
     mkdirSync(dirname(this.path), { recursive: true });
-    appendFileSync(this.path, JSON.stringify(entry) + '\n');
+    // A power cut mid-write leaves a last line without its newline: start on a fresh line, or this
+    // entry would be glued to the torn one and both lost to the reader.
+    appendFileSync(this.path, (endsTorn(this.path) ? '\n' : '') + JSON.stringify(entry) + '\n');
   }
 
   /** Resources created and not removed, oldest first. */

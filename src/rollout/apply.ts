@@ -2,9 +2,8 @@ import type { Journal } from '../core/journal.js';
 import type { Logger } from '../core/events.js';
 import { errorText } from '../core/errors.js';
 import type { RolloutClients } from './clients.js';
-import { call } from './clients.js';
 import { describeConfiguration, copyConfiguration, deleteConfiguration } from './launch-configuration.js';
-import { createVersion, setDefaultVersion } from './launch-template.js';
+import { createVersion, deleteVersion, setDefaultVersion } from './launch-template.js';
 import { groupReference, pointGroup } from './update-group.js';
 import type { GroupChange, SwapOptions } from './types.js';
 
@@ -94,8 +93,7 @@ export async function restoreChange(ctx: ApplyContext, c: GroupChange, signal: A
   if (c.created) {
     const n = c.next.resolvedVersion!;
     await attempt(`delete launch template version ${n}`, async () => {
-      const ec2 = await import('@aws-sdk/client-ec2');
-      await call(await clients.ec2(c.region), new ec2.DeleteLaunchTemplateVersionsCommand({ LaunchTemplateId: c.templateId, Versions: [String(n)] }), `delete version ${n} of ${c.templateName}`, signal);
+      await deleteVersion(clients, c.region, c.templateId!, n, `delete version ${n} of ${c.templateName}`, signal);
       ctx.journal?.removed({ type: LT_VERSION, id: `${c.templateId}:${n}`, region: c.region });
     });
   }

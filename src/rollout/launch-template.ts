@@ -1,4 +1,5 @@
 import type * as Ec2 from '@aws-sdk/client-ec2';
+import { randomUUID } from 'node:crypto';
 import { BakeError } from '../core/errors.js';
 import { call, type RolloutClients } from './clients.js';
 
@@ -63,6 +64,8 @@ export async function createVersion(clients: RolloutClients, region: string, tem
       SourceVersion: String(source),
       VersionDescription: description,
       LaunchTemplateData: { ImageId: imageId },
+      // One token for every retry of this create: a retry after a lost answer gets the same version.
+      ClientToken: randomUUID(),
     }),
     `create a version of launch template ${templateId} in ${region}`,
     clients.signal,
@@ -80,4 +83,24 @@ export async function setDefaultVersion(clients: RolloutClients, region: string,
     `set default version ${version} of launch template ${templateId} in ${region}`,
     signal,
   );
+}
+
+/**
+ * Deletes one version. DeleteLaunchTemplateVersions answers success even when it deleted nothing:
+ * a version it could not delete is listed in UnsuccessfullyDeletedLaunchTemplateVersions, and is
+ * an error here, so that nobody strikes it from the journal.
+ */
+export async function deleteVersion(clients: RolloutClients, region: string, templateId: string, version: number, what: string, signal = clients.signal): Promise<void> {
+  const ec2 = await import('@aws-sdk/client-ec2');
+  const out = await call<Ec2.DeleteLaunchTemplateVersionsCommandOutput>(
+    await clients.ec2(region),
+    new ec2.DeleteLaunchTemplateVersionsCommand({ LaunchTemplateId: templateId, Versions: [String(version)] }),
+    what,
+    signal,
+  );
+  const refused = out.UnsuccessfullyDeletedLaunchTemplateVersions?.find((v) => v.VersionNumber === version);
+  if (refused) {
+    const e = refused.ResponseError;
+    throw new BakeError(`${what}: AWS did not delete it (${[e?.Code, e?.Message].filter(Boolean).join(': ') || 'no reason given'})`);
+  }
 }

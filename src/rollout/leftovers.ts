@@ -6,7 +6,8 @@ import type { Journal, OpenResource } from '../core/journal.js';
 import { LAUNCH_CONFIGURATION, LT_VERSION } from './apply.js';
 import { call, RolloutClients } from './clients.js';
 import { deleteConfiguration } from './launch-configuration.js';
-import { listVersions } from './launch-template.js';
+import { deleteVersion, listVersions } from './launch-template.js';
+import { ACTIVE } from './refresh.js';
 
 export interface RolloutLeftoverOptions {
   dryRun: boolean;
@@ -29,18 +30,41 @@ async function groupsOf(clients: RolloutClients, region: string): Promise<Asg.Au
   return out;
 }
 
-/** Why a version must stay: a group launches it (by number, as $Latest, or as $Default), or it is the default. */
-async function versionUser(clients: RolloutClients, region: string, templateId: string, n: number, groups: Asg.AutoScalingGroup[]): Promise<string | undefined> {
+/**
+ * Why a version must stay: a group launches it (by number, as $Latest, or as $Default), it is the
+ * default, or an instance refresh still rolls it out (a run stopped while waiting for the refresh:
+ * AWS goes on; `refresh` then says the version may still be undone and stays in the journal).
+ */
+async function versionUser(clients: RolloutClients, region: string, templateId: string, n: number, groups: Asg.AutoScalingGroup[]): Promise<{ why: string; refresh?: boolean } | 'gone' | undefined> {
   const versions = await listVersions(clients, region, templateId);
   const v = versions.find((x) => x.number === n);
   if (!v) return 'gone';
-  if (v.isDefault) return 'it is the default version';
+  if (v.isDefault) return { why: 'it is the default version' };
+  const spec = (g: { LaunchTemplate?: Asg.LaunchTemplateSpecification; MixedInstancesPolicy?: Asg.MixedInstancesPolicy }) =>
+    g.LaunchTemplate ?? g.MixedInstancesPolicy?.LaunchTemplate?.LaunchTemplateSpecification;
   for (const g of groups) {
-    const spec = g.LaunchTemplate ?? g.MixedInstancesPolicy?.LaunchTemplate?.LaunchTemplateSpecification;
-    if (spec?.LaunchTemplateId !== templateId) continue;
-    if (spec.Version === String(n) || (spec.Version === '$Latest' && versions[0]?.number === n)) return `Auto Scaling group ${g.AutoScalingGroupName} launches it`;
+    const s = spec(g);
+    if (s?.LaunchTemplateId !== templateId) continue;
+    if (s.Version === String(n) || (s.Version === '$Latest' && versions[0]?.number === n)) return { why: `Auto Scaling group ${g.AutoScalingGroupName} launches it` };
+  }
+  for (const g of groups.filter((x) => spec(x)?.LaunchTemplateId === templateId)) {
+    const running = (await refreshesOf(clients, region, g.AutoScalingGroupName!)).find(
+      (r) => ACTIVE.has(r.Status ?? '') && spec(r.DesiredConfiguration ?? {})?.LaunchTemplateId === templateId && spec(r.DesiredConfiguration ?? {})?.Version === String(n),
+    );
+    if (running) {
+      return {
+        why: `instance refresh ${running.InstanceRefreshId} of Auto Scaling group ${g.AutoScalingGroupName} rolls it out (${running.Status}); run \`bake cleanup\` again after it ends`,
+        refresh: true,
+      };
+    }
   }
   return undefined;
+}
+
+async function refreshesOf(clients: RolloutClients, region: string, group: string): Promise<Asg.InstanceRefresh[]> {
+  const asg = await import('@aws-sdk/client-auto-scaling');
+  const out = await call<Asg.DescribeInstanceRefreshesCommandOutput>(await clients.asg(region), new asg.DescribeInstanceRefreshesCommand({ AutoScalingGroupName: group }), `list instance refreshes of ${group} in ${region}`, clients.signal);
+  return out.InstanceRefreshes ?? [];
 }
 
 /**
@@ -63,18 +87,16 @@ export async function cleanupRolloutLeftovers(resources: OpenResource[], options
             const [templateId, n] = r.id.split(':');
             const user = await versionUser(clients, region, templateId, Number(n), groups);
             if (user && user !== 'gone') {
-              options.log.info(`kept ${label}: ${user}`);
-              if (!options.dryRun) options.journal.removed(r);
+              options.log.info(`kept ${label}: ${user.why}`);
+              // A version a running refresh rolls out is not the group's yet: the journal keeps it.
+              if (!options.dryRun && !user.refresh) options.journal.removed(r);
               continue;
             }
             if (options.dryRun) {
               options.log.info(`would delete ${label}`);
               continue;
             }
-            if (user !== 'gone') {
-              const ec2 = await import('@aws-sdk/client-ec2');
-              await call(await clients.ec2(region), new ec2.DeleteLaunchTemplateVersionsCommand({ LaunchTemplateId: templateId, Versions: [n] }), `delete ${label}`, options.signal);
-            }
+            if (user !== 'gone') await deleteVersion(clients, region, templateId, Number(n), `delete ${label}`, options.signal);
           } else {
             if (groups.some((g) => g.LaunchConfigurationName === r.id)) {
               options.log.info(`kept ${label}: Auto Scaling group ${groups.find((g) => g.LaunchConfigurationName === r.id)!.AutoScalingGroupName} launches it`);

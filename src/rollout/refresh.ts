@@ -1,4 +1,5 @@
 import type * as Asg from '@aws-sdk/client-auto-scaling';
+import { awsCode } from '../cloud/aws/index.js';
 import { BakeError } from '../core/errors.js';
 import type { Logger } from '../core/events.js';
 import { formatDuration, waitUntil } from '../core/wait.js';
@@ -8,6 +9,8 @@ import type { GroupChange } from './types.js';
 import { withSpec } from './update-group.js';
 
 const DONE = new Set(['Successful', 'Failed', 'Cancelled', 'RollbackSuccessful', 'RollbackFailed']);
+/** Statuses of a refresh that is still changing the group. */
+export const ACTIVE = new Set(['Pending', 'InProgress', 'Cancelling', 'RollbackInProgress', 'Baking']);
 
 export interface RefreshOutcome {
   id: string;
@@ -41,13 +44,38 @@ export async function startRefresh(clients: RolloutClients, c: GroupChange, o: R
     AutoRollback: back ? false : canAutoRollback(c, o),
     ...(o.alarms.length ? { AlarmSpecification: { Alarms: o.alarms } } : {}),
   };
-  const out = await call<Asg.StartInstanceRefreshCommandOutput>(
+  const wanted = back ? undefined : desired(c);
+  try {
+    const out = await call<Asg.StartInstanceRefreshCommandOutput>(
+      await clients.asg(c.region),
+      new asg.StartInstanceRefreshCommand({ AutoScalingGroupName: c.group, Strategy: 'Rolling', DesiredConfiguration: wanted, Preferences: preferences }),
+      `start an instance refresh of ${c.group} in ${c.region}`,
+      clients.signal,
+    );
+    return out.InstanceRefreshId ?? '';
+  } catch (err) {
+    // StartInstanceRefresh has no idempotency token: a retry after a lost answer meets the refresh
+    // the first try started. It is ours when it rolls out exactly our version.
+    const ours = awsCode((err as { cause?: unknown }).cause) === 'InstanceRefreshInProgress' && wanted ? await activeRefreshOf(clients, c, wanted) : undefined;
+    if (!ours) throw err;
+    return ours;
+  }
+}
+
+/** The id of the group's active refresh that rolls out `wanted`, if there is one. */
+async function activeRefreshOf(clients: RolloutClients, c: GroupChange, wanted: Asg.DesiredConfiguration): Promise<string | undefined> {
+  const asg = await import('@aws-sdk/client-auto-scaling');
+  const out = await call<Asg.DescribeInstanceRefreshesCommandOutput>(
     await clients.asg(c.region),
-    new asg.StartInstanceRefreshCommand({ AutoScalingGroupName: c.group, Strategy: 'Rolling', DesiredConfiguration: back ? undefined : desired(c), Preferences: preferences }),
-    `start an instance refresh of ${c.group} in ${c.region}`,
+    new asg.DescribeInstanceRefreshesCommand({ AutoScalingGroupName: c.group }),
+    `list instance refreshes of ${c.group} in ${c.region}`,
     clients.signal,
   );
-  return out.InstanceRefreshId ?? '';
+  const spec = (d: Asg.DesiredConfiguration | undefined) => d?.LaunchTemplate ?? d?.MixedInstancesPolicy?.LaunchTemplate?.LaunchTemplateSpecification;
+  const want = spec(wanted);
+  return out.InstanceRefreshes?.find(
+    (r) => ACTIVE.has(r.Status ?? '') && spec(r.DesiredConfiguration)?.LaunchTemplateId === want?.LaunchTemplateId && spec(r.DesiredConfiguration)?.Version === want?.Version,
+  )?.InstanceRefreshId;
 }
 
 export async function describeRefresh(clients: RolloutClients, region: string, group: string, id: string, signal: AbortSignal): Promise<Asg.InstanceRefresh> {
@@ -73,10 +101,12 @@ export async function waitRefresh(
   signal = clients.signal,
 ): Promise<RefreshOutcome> {
   let last = '';
+  let status = 'InProgress';
   try {
     return await waitUntil(
       async () => {
         const r = await describeRefresh(clients, c.region, c.group, id, signal);
+        status = r.Status ?? status;
         const pct = r.PercentageComplete ?? 0;
         const line = `${c.group}: instance refresh ${r.Status} ${pct}% (${r.InstancesToUpdate ?? '?'} instance(s) to update)`;
         if (line !== last) log.progress(line, { label: `refresh ${c.group}`, current: pct, total: 100, unit: 'percent', done: DONE.has(r.Status ?? '') });
@@ -86,7 +116,7 @@ export async function waitRefresh(
       { what: `instance refresh ${id} of ${c.group}`, minDelayMs: Math.min(2000, o.pollIntervalMs), maxDelayMs: o.pollIntervalMs, maxWaitMs: o.timeoutMs, signal },
     );
   } catch (err) {
-    if (err instanceof BakeError && err.message.startsWith('timed out')) return { id, status: 'InProgress', timedOut: true, reason: `not finished after ${formatDuration(o.timeoutMs)}` };
+    if (err instanceof BakeError && err.message.startsWith('timed out')) return { id, status, timedOut: true, reason: `not finished after ${formatDuration(o.timeoutMs)}` };
     throw err;
   }
 }

@@ -53,7 +53,11 @@ export async function swapGroup(ctx: SwapContext, c: GroupChange, swap: SwapOpti
   }
   const signal = ctx.cleanupSignal(refresh.timeoutMs + 600_000);
   const undo: string[] = [];
-  if (outcome.timedOut) {
+  // Already being cancelled or rolled back (by AWS or someone else): asking again would fail.
+  const winding = outcome.status === 'Cancelling' || outcome.status === 'RollbackInProgress';
+  if (outcome.timedOut && winding) {
+    ctx.log.warn(`${c.group}: instance refresh ${outcome.id} is still ${outcome.status} in AWS; follow it with \`aws autoscaling describe-instance-refreshes --auto-scaling-group-name ${c.group} --region ${c.region}\``);
+  } else if (outcome.timedOut) {
     try {
       if (canAutoRollback(c, refresh)) {
         await rollbackRefresh(ctx.clients, c, signal);
@@ -67,8 +71,9 @@ export async function swapGroup(ctx: SwapContext, c: GroupChange, swap: SwapOpti
       undo.push(errorText(err));
     }
   }
+  if (outcome.status === 'RollbackFailed') undo.push(`AWS could not roll the refresh back${outcome.reason ? ` (${outcome.reason})` : ''}, so instances may still run ${c.next.imageId}`);
   undo.push(...(await restoreChange(ctx, c, signal)));
-  if (!outcome.status.startsWith('Rollback') && undo.length === 0) {
+  if (!outcome.status.startsWith('Rollback') && !winding && undo.length === 0) {
     // No AWS rollback happened: instances already replaced still run the new image.
     try {
       const back = await startRefresh(ctx.clients, c, refresh, true);
@@ -78,7 +83,8 @@ export async function swapGroup(ctx: SwapContext, c: GroupChange, swap: SwapOpti
     }
   }
   const reason = outcome.reason ? `: ${outcome.reason}` : '';
-  throw new BakeError(`${where}: instance refresh ${outcome.id} ${outcome.timedOut ? 'timed out' : outcome.status}${reason}; ${restored(c, undo)}`);
+  const how = !outcome.timedOut ? outcome.status : winding ? `timed out while ${outcome.status} (it goes on in AWS)` : 'timed out';
+  throw new BakeError(`${where}: instance refresh ${outcome.id} ${how}${reason}; ${restored(c, undo)}`);
 }
 
 function restored(c: GroupChange, failures: string[]): string {

@@ -58,4 +58,22 @@ describe('cleanupRolloutLeftovers', () => {
     expect(lines().filter((l) => l.includes('would delete'))).toHaveLength(2);
     expect(Journal.open(path)).toHaveLength(5);
   });
+
+  it('keeps a version that a still-running instance refresh rolls out (a run stopped while waiting), and keeps it in the journal', async () => {
+    fake.world.addImage(R, 'ami-00000001');
+    fake.world.addImage(R, 'ami-00000002');
+    const lt = fake.world.addTemplate(R, 'web-lt', ['ami-00000001', 'ami-00000002'], 1);
+    fake.world.addGroup(R, { name: 'web', template: { templateId: lt.id, version: '1' }, size: 0 });
+    fake.world.region(R).refreshes.push({ id: 'refresh-running', group: 'web', status: 'InProgress', percent: 50, autoRollback: true, desired: { template: { templateId: lt.id, version: '2' } }, before: {}, started: new Date() });
+    const path = join(mkdtempSync(join(tmpdir(), 'bake-j-')), 'journal.jsonl');
+    new Journal(path, 'bake-run-1', 'web').created({ type: 'aws:launch-template-version', id: `${lt.id}:2`, region: R });
+    const { bus, lines } = recordingBus();
+    const failed = await cleanupRolloutLeftovers(Journal.open(path), { dryRun: false, log: bus.logger('cleanup'), signal: new AbortController().signal, journal: new Journal(path, 'c', 'cleanup') });
+    expect(failed).toBe(0);
+    expect(lt.versions.map((v) => v.number)).toEqual([1, 2]);
+    expect(lines()).toEqual([
+      `info: kept launch template ${lt.id} version 2 in ${R}: instance refresh refresh-running of Auto Scaling group web rolls it out (InProgress); run \`bake cleanup\` again after it ends`,
+    ]);
+    expect(Journal.open(path).map((r) => r.id)).toEqual([`${lt.id}:2`]);
+  });
 });

@@ -1,7 +1,7 @@
 import { BakeError, errorText, isAbort } from '../../core/errors.js';
 import { span } from '../../core/spans.js';
 import type { Step } from '../../core/steps.js';
-import { accessDetails, send, tagSpecifications, waitImageAvailable } from '../../cloud/aws/index.js';
+import { accessDetails, clientToken, send, tagSpecifications, waitImageAvailable } from '../../cloud/aws/index.js';
 import { OwnedImages } from './owned-images.js';
 import type { ResolvedEbs } from './resolved.js';
 import { waitCtx, type ImageState, type Init } from './state.js';
@@ -39,8 +39,10 @@ export function copyImagesStep(cfg: ResolvedEbs): Step<Init & NameState & ImageS
               Encrypted: cfg.ami.encryptBoot || kms !== undefined || undefined,
               KmsKeyId: kms,
               TagSpecifications: tags,
+              // Kept across every retry: a copy whose answer was lost is answered again, not made twice.
+              ClientToken: clientToken(ctx.buildId, 'copy', region),
             }),
-            { what: `amazon-ebs: copy AMI ${sourceId} to ${region}`, signal: ctx.signal, creates: true },
+            { what: `amazon-ebs: copy AMI ${sourceId} to ${region}`, signal: ctx.signal, creates: true, retryNotFound: true },
           );
           owned.add(ctx, region, out.ImageId!);
           const image = await waitImageAvailable(client, out.ImageId!, region, { ...waitCtx(ctx, cfg, 'image'), log: undefined });

@@ -1,5 +1,5 @@
 import type { Step } from '../../core/steps.js';
-import { accessDetails, send, tagSpecifications, waitImageAvailable } from '../../cloud/aws/index.js';
+import { accessDetails, awsCode, clientToken, findOwnImage, send, tagSpecifications, waitImageAvailable } from '../../cloud/aws/index.js';
 import { toMappings } from './block-devices.js';
 import { OwnedImages } from './owned-images.js';
 import type { ResolvedEbs } from './resolved.js';
@@ -11,6 +11,8 @@ import { resourceTags } from './tagging.js';
 /** Makes the AMI from the stopped instance; an encrypted boot volume is a re-encrypting copy of it. */
 export function createImageStep(cfg: ResolvedEbs): Step<Init & SourceState & NameState & InstanceState, ImageState> {
   const owned = new OwnedImages(accessDetails(cfg.access));
+  /** The name of an AMI whose CreateImage answer never came: cleanup looks for it by name and tag. */
+  let attempted: string | undefined;
   return {
     name: 'create-image',
     async run(ctx, state) {
@@ -25,12 +27,24 @@ export function createImageStep(cfg: ResolvedEbs): Step<Init & SourceState & Nam
       // The encrypted copy takes the real name; EC2 refuses two AMIs of one name in a region.
       const firstName = cfg.ami.encryptBoot ? `bake-unencrypted-${ctx.buildId}` : amiName;
       ctx.log.say(`Creating AMI ${firstName} from instance ${instanceId}`);
-      const out = await send<{ ImageId?: string }>(
-        client,
-        new ec2.CreateImageCommand({ InstanceId: instanceId, Name: firstName, Description: description, BlockDeviceMappings: toMappings(cfg.amiMappings), TagSpecifications: tags }),
-        { what: `amazon-ebs: create AMI ${firstName}`, signal: ctx.signal, creates: true },
-      );
-      let id = out.ImageId!;
+      attempted = firstName;
+      let id: string;
+      try {
+        const out = await send<{ ImageId?: string }>(
+          client,
+          new ec2.CreateImageCommand({ InstanceId: instanceId, Name: firstName, Description: description, BlockDeviceMappings: toMappings(cfg.amiMappings), TagSpecifications: tags }),
+          { what: `amazon-ebs: create AMI ${firstName}`, signal: ctx.signal, creates: true, retryNotFound: true },
+        );
+        id = out.ImageId!;
+      } catch (err) {
+        // CreateImage has no idempotency token: a retry after a lost answer meets the AMI the first
+        // try made, found again by its name and this build's tag.
+        const found = awsCode((err as { cause?: unknown }).cause) === 'InvalidAMIName.Duplicate' ? await findOwnImage(client, firstName, ctx.buildId, ctx.signal) : undefined;
+        if (!found) throw err;
+        ctx.log.info(`AMI ${firstName} (${found}) was made by an earlier try whose answer was lost; using it`);
+        id = found;
+      }
+      attempted = undefined;
       owned.add(ctx, cfg.region, id);
       ctx.log.info(`AMI: ${id}`);
       let image = await waitImageAvailable(client, id, cfg.region, waitCtx(ctx, cfg, 'image'));
@@ -46,8 +60,9 @@ export function createImageStep(cfg: ResolvedEbs): Step<Init & SourceState & Nam
             Encrypted: true,
             KmsKeyId: cfg.ami.kmsKeyId ?? cfg.ami.regionKmsKeyIds[cfg.region],
             TagSpecifications: tags,
+            ClientToken: clientToken(ctx.buildId, 'encrypt', cfg.region),
           }),
-          { what: `amazon-ebs: encrypt AMI ${id}`, signal: ctx.signal, creates: true },
+          { what: `amazon-ebs: encrypt AMI ${id}`, signal: ctx.signal, creates: true, retryNotFound: true },
         );
         owned.add(ctx, cfg.region, copy.ImageId!);
         image = await waitImageAvailable(client, copy.ImageId!, cfg.region, waitCtx(ctx, cfg, 'image'));
@@ -58,6 +73,11 @@ export function createImageStep(cfg: ResolvedEbs): Step<Init & SourceState & Nam
       return { images: { [cfg.region]: id }, snapshots: { [cfg.region]: await tagSnapshots(client, ctx, cfg, image, cfg.region) } };
     },
     async cleanup(ctx, { clients, outcome }) {
+      if (attempted && !outcome.succeeded) {
+        const found = await findOwnImage(await clients.get(), attempted, ctx.buildId, ctx.cleanupSignal());
+        if (found) owned.add(ctx, cfg.region, found);
+      }
+      attempted = undefined;
       if (outcome.succeeded) owned.release();
       await owned.cleanup(ctx, clients, outcome.succeeded);
     },

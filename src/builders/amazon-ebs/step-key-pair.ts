@@ -1,6 +1,6 @@
 import type { Step } from '../../core/steps.js';
 import { generateEd25519KeyPair } from '../../communicator/keys.js';
-import { accessDetails, deleteKeyPair, send, tagSpecifications } from '../../cloud/aws/index.js';
+import { accessDetails, awsCode, deleteKeyPair, findOwnKeyPair, send, tagSpecifications } from '../../cloud/aws/index.js';
 import type { ResolvedEbs } from './resolved.js';
 import type { Init, KeyState } from './state.js';
 import { resourceTags } from './tagging.js';
@@ -22,15 +22,24 @@ export function keyPairStep(cfg: ResolvedEbs): Step<Init, KeyState> {
       ctx.log.say(`Creating temporary key pair ${name}`);
       ctx.journal.created({ type: 'aws:key-pair', id: name, region: cfg.region, details: accessDetails(cfg.access) });
       created = name;
-      await send(
-        await clients.get(),
-        new ImportKeyPairCommand({
-          KeyName: name,
-          PublicKeyMaterial: Buffer.from(key.publicKey),
-          TagSpecifications: tagSpecifications(['key-pair'], resourceTags(ctx, cfg, { Name: name })),
-        }),
-        { what: `amazon-ebs: import key pair ${name}`, signal: ctx.signal, creates: true },
-      );
+      const client = await clients.get();
+      try {
+        await send(
+          client,
+          new ImportKeyPairCommand({
+            KeyName: name,
+            PublicKeyMaterial: Buffer.from(key.publicKey),
+            TagSpecifications: tagSpecifications(['key-pair'], resourceTags(ctx, cfg, { Name: name })),
+          }),
+          { what: `amazon-ebs: import key pair ${name}`, signal: ctx.signal, creates: true },
+        );
+      } catch (err) {
+        // A retry after a lost answer meets the key the first try imported: this build's own (its
+        // name and tag carry the build id, and the public half is the one in memory).
+        const duplicate = awsCode((err as { cause?: unknown }).cause) === 'InvalidKeyPair.Duplicate';
+        if (!duplicate || !(await findOwnKeyPair(client, name, ctx.buildId, ctx.signal))) throw err;
+        ctx.log.info(`Key pair ${name} was imported by an earlier try whose answer was lost; using it`);
+      }
       return { keyName: name, privateKey: key.privateKey };
     },
     async cleanup(ctx, { clients }) {

@@ -1,7 +1,8 @@
 import type { SecurityGroup } from '@aws-sdk/client-ec2';
+import type { BuildContext } from '../../core/context.js';
 import { BakeError } from '../../core/errors.js';
 import type { Step } from '../../core/steps.js';
-import { accessDetails, deleteSecurityGroup, send, tagSpecifications } from '../../cloud/aws/index.js';
+import { accessDetails, awsCode, deleteSecurityGroup, findOwnSecurityGroup, send, tagSpecifications } from '../../cloud/aws/index.js';
 import type { ResolvedEbs } from './resolved.js';
 import type { GroupState, Init } from './state.js';
 import type { NetworkState } from './step-network.js';
@@ -13,6 +14,13 @@ import { resourceTags } from './tagging.js';
  */
 export function securityGroupStep(cfg: ResolvedEbs): Step<Init & NetworkState, GroupState> {
   let created: string | undefined;
+  /** Set while the create's outcome is unknown: cleanup then looks for the group by name and tag. */
+  let attempted: string | undefined;
+  const own = (ctx: BuildContext, id: string) => {
+    ctx.journal.created({ type: 'aws:security-group', id, region: cfg.region, details: accessDetails(cfg.access) });
+    created = id;
+    attempted = undefined;
+  };
   return {
     name: 'security-group',
     async run(ctx, { clients, vpcId }) {
@@ -32,30 +40,49 @@ export function securityGroupStep(cfg: ResolvedEbs): Step<Init & NetworkState, G
       }
       const name = `bake_${ctx.buildId}`;
       ctx.log.say(`Creating temporary security group ${name}`);
-      const out = await send<{ GroupId?: string }>(
-        client,
-        new ec2.CreateSecurityGroupCommand({
-          GroupName: name,
-          Description: `Temporary group for bake build ${ctx.buildId}`,
-          VpcId: vpcId,
-          TagSpecifications: tagSpecifications(['security-group'], resourceTags(ctx, cfg, { Name: name })),
-        }),
-        { what: `amazon-ebs: create security group ${name}`, signal: ctx.signal, creates: true },
-      );
-      const id = out.GroupId!;
-      ctx.journal.created({ type: 'aws:security-group', id, region: cfg.region, details: accessDetails(cfg.access) });
-      created = id;
-      await send(
-        client,
-        new ec2.AuthorizeSecurityGroupIngressCommand({
-          GroupId: id,
-          IpPermissions: [{ IpProtocol: 'tcp', FromPort: cfg.sshPort, ToPort: cfg.sshPort, IpRanges: cfg.tempSgCidrs.map((CidrIp) => ({ CidrIp })) }],
-        }),
-        { what: `amazon-ebs: allow SSH into security group ${id}`, signal: ctx.signal, retryNotFound: true },
-      );
+      attempted = name;
+      let id: string;
+      try {
+        const out = await send<{ GroupId?: string }>(
+          client,
+          new ec2.CreateSecurityGroupCommand({
+            GroupName: name,
+            Description: `Temporary group for bake build ${ctx.buildId}`,
+            VpcId: vpcId,
+            TagSpecifications: tagSpecifications(['security-group'], resourceTags(ctx, cfg, { Name: name })),
+          }),
+          { what: `amazon-ebs: create security group ${name}`, signal: ctx.signal, creates: true },
+        );
+        id = out.GroupId!;
+      } catch (err) {
+        // A retry after a lost answer meets the group the first try made: find it by name and tag.
+        const found = awsCode((err as { cause?: unknown }).cause) === 'InvalidGroup.Duplicate' ? await findOwnSecurityGroup(client, name, ctx.buildId, ctx.signal) : undefined;
+        if (!found) throw err;
+        ctx.log.info(`Security group ${name} (${found}) was made by an earlier try whose answer was lost; using it`);
+        id = found;
+      }
+      own(ctx, id);
+      try {
+        await send(
+          client,
+          new ec2.AuthorizeSecurityGroupIngressCommand({
+            GroupId: id,
+            IpPermissions: [{ IpProtocol: 'tcp', FromPort: cfg.sshPort, ToPort: cfg.sshPort, IpRanges: cfg.tempSgCidrs.map((CidrIp) => ({ CidrIp })) }],
+          }),
+          { what: `amazon-ebs: allow SSH into security group ${id}`, signal: ctx.signal, retryNotFound: true },
+        );
+      } catch (err) {
+        // The rule an earlier try added before its answer was lost.
+        if (awsCode((err as { cause?: unknown }).cause) !== 'InvalidPermission.Duplicate') throw err;
+      }
       return { securityGroupIds: [id] };
     },
     async cleanup(ctx, { clients }) {
+      if (!created && attempted) {
+        const found = await findOwnSecurityGroup(await clients.get(), attempted, ctx.buildId, ctx.cleanupSignal());
+        if (found) own(ctx, found);
+      }
+      attempted = undefined;
       if (!created) return;
       ctx.log.say(`Deleting temporary security group ${created}`);
       await deleteSecurityGroup(await clients.get(), created, ctx.cleanupSignal());

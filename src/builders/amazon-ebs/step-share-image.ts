@@ -26,6 +26,7 @@ export function shareImageStep(cfg: ResolvedEbs): Step<Init & ImageState, object
             await send(client, new ec2.ModifyImageAttributeCommand({ ImageId: id, LaunchPermission: { Add: launch } }), {
               what: `amazon-ebs: share AMI ${id} in ${region}`,
               signal: ctx.signal,
+              retryNotFound: true,
             });
           }
           if (!shareSnapshots) return;
@@ -39,7 +40,7 @@ export function shareImageStep(cfg: ResolvedEbs): Step<Init & ImageState, object
                 UserIds: a.snapshotUsers.length ? a.snapshotUsers : undefined,
                 GroupNames: a.snapshotGroups.length ? a.snapshotGroups : undefined,
               }),
-              { what: `amazon-ebs: share snapshot ${snap} in ${region}`, signal: ctx.signal },
+              { what: `amazon-ebs: share snapshot ${snap} in ${region}`, signal: ctx.signal, retryNotFound: true },
             );
           }
         }),

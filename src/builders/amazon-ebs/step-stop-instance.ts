@@ -21,7 +21,7 @@ export function stopInstanceStep(cfg: ResolvedEbs): Step<Init & InstanceState, o
         ctx.log.say('Waiting for the provisioners to stop the instance (disable_stop_instance)…');
       } else {
         ctx.log.say(`Stopping instance ${instanceId}`);
-        await send(client, new ec2.StopInstancesCommand({ InstanceIds: [instanceId] }), { what: `amazon-ebs: stop instance ${instanceId}`, signal: ctx.signal });
+        await send(client, new ec2.StopInstancesCommand({ InstanceIds: [instanceId] }), { what: `amazon-ebs: stop instance ${instanceId}`, signal: ctx.signal, retryNotFound: true });
       }
       await waitInstanceState(client, instanceId, ['stopped'], wait);
       if (cfg.ami.enaSupport !== undefined) {

@@ -1,4 +1,4 @@
-import { neutron, nova, type FloatingIp, type Session } from '../../cloud/openstack/index.js';
+import { createOnce, neutron, nova, type FloatingIp, type Session } from '../../cloud/openstack/index.js';
 import { BakeError, errorText, throwIfAborted } from '../../core/errors.js';
 import type { BuildContext } from '../../core/context.js';
 import type { Step } from '../../core/steps.js';
@@ -27,8 +27,15 @@ async function existingFloatingIp(session: Session, value: string, signal: Abort
 export function stepAddress(config: ResolvedOpenstack): Step<Needs, AddressState> {
   let allocated: string | undefined;
   let associated: string | undefined;
+  /** The description of a floating IP whose allocation never answered: cleanup looks for it. */
+  let attempted: string | undefined;
   const release = async (ctx: BuildContext, session: Session, region: string | undefined) => {
     const signal = ctx.cleanupSignal();
+    if (!allocated && attempted) {
+      allocated = (await neutron.listFloatingIps(session, { description: attempted }, signal))[0]?.id;
+      if (allocated) ctx.journal.created({ type: 'openstack:floating-ip', id: allocated, region });
+    }
+    attempted = undefined;
     if (allocated) {
       ctx.log.say(`Deleting temporary floating IP ${allocated}...`);
       await neutron.deleteFloatingIp(session, allocated, signal);
@@ -51,7 +58,15 @@ export function stepAddress(config: ResolvedOpenstack): Step<Needs, AddressState
       }
       if (!fip && floatingNetworkId) {
         ctx.log.say(`Creating floating IP on network ${floatingNetworkId}...`);
-        fip = await neutron.createFloatingIp(session, floatingNetworkId, `bake:build-id=${ctx.buildId}`, ctx.cleanupSignal(60_000));
+        const description = `bake:build-id=${ctx.buildId}`;
+        attempted = description;
+        const signal = ctx.cleanupSignal(60_000);
+        fip = await createOnce(
+          () => neutron.createFloatingIp(session, floatingNetworkId, description, signal),
+          async () => (await neutron.listFloatingIps(session, { description }, signal))[0],
+          (found) => ctx.log.info(`Floating IP ${found.floating_ip_address} was allocated by a request whose answer was lost; using it`),
+        );
+        attempted = undefined;
         allocated = fip.id;
         ctx.journal.created({ type: 'openstack:floating-ip', id: fip.id, region, details: journalDetails });
         throwIfAborted(ctx.signal);

@@ -1,4 +1,4 @@
-import { cinder, glance, nova, type Session } from '../../cloud/openstack/index.js';
+import { cinder, createOnce, glance, nova, type Session } from '../../cloud/openstack/index.js';
 import { BakeError, errorText, throwIfAborted } from '../../core/errors.js';
 import type { Step } from '../../core/steps.js';
 import { waitUntil } from '../../core/wait.js';
@@ -6,6 +6,10 @@ import type { ResolvedOpenstack } from './resolved.js';
 import type { AuthState, ImageState, InitState, ServerState, VolumeState } from './state.js';
 
 const FAILED = new Set(['killed', 'deleted', 'deactivated']);
+
+async function findOwnImage(session: Session, name: string, buildId: string, signal: AbortSignal): Promise<string | undefined> {
+  return (await glance.listImages(session, { name, 'bake:build-id': buildId }, signal))[0]?.id;
+}
 
 async function waitImageActive(session: Session, id: string, config: ResolvedOpenstack, signal: AbortSignal, log: (s: string) => void): Promise<void> {
   let last = '';
@@ -28,6 +32,8 @@ async function waitImageActive(session: Session, id: string, config: ResolvedOpe
  */
 export function stepCreateImage(config: ResolvedOpenstack): Step<InitState & AuthState & ServerState & VolumeState, ImageState> {
   let made: ImageState['image'];
+  /** A snapshot was requested and its answer never came: cleanup looks for it. */
+  let attempted = false;
   return {
     name: 'create image',
     run: async (ctx, { session, journalDetails, region, serverId, volumeId, imageProperties }) => {
@@ -37,9 +43,15 @@ export function stepCreateImage(config: ResolvedOpenstack): Step<InitState & Aut
       }
       ctx.log.say(`Creating the image: ${config.image.name}`);
       const signal = ctx.cleanupSignal(60_000);
+      attempted = !volumeId;
       const id = volumeId
         ? await cinder.uploadToImage(session, volumeId, config.image.name, config.image.diskFormat, signal)
-        : await nova.createImage(session, serverId, config.image.name, { ...config.image.metadata, ...imageProperties, 'bake:build-id': ctx.buildId }, signal);
+        : await createOnce(
+            () => nova.createImage(session, serverId, config.image.name, { ...config.image.metadata, ...imageProperties, 'bake:build-id': ctx.buildId }, signal),
+            () => findOwnImage(session, config.image.name, ctx.buildId, signal),
+            (found) => ctx.log.info(`Image ${found} was created by a request whose answer was lost; using it`),
+          );
+      attempted = false;
       made = { id, keep: false };
       ctx.journal.created({ type: 'openstack:image', id, region, details: journalDetails });
       throwIfAborted(ctx.signal);
@@ -48,7 +60,15 @@ export function stepCreateImage(config: ResolvedOpenstack): Step<InitState & Aut
       await waitImageActive(session, id, config, ctx.signal, (s) => ctx.log.info(s));
       return { image: made };
     },
-    cleanup: async (ctx, { session, region }) => {
+    cleanup: async (ctx, { session, region, journalDetails }) => {
+      if (!made && attempted) {
+        const found = await findOwnImage(session, config.image.name, ctx.buildId, ctx.cleanupSignal());
+        if (found) {
+          made = { id: found, keep: false };
+          ctx.journal.created({ type: 'openstack:image', id: found, region, details: journalDetails });
+        }
+      }
+      attempted = false;
       if (!made) return;
       const id = made.id;
       if (made.keep) {

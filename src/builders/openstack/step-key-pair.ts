@@ -1,4 +1,4 @@
-import { nova } from '../../cloud/openstack/index.js';
+import { createOnce, nova } from '../../cloud/openstack/index.js';
 import { generateEd25519KeyPair } from '../../communicator/index.js';
 import { BakeError, errorText, throwIfAborted } from '../../core/errors.js';
 import type { Step } from '../../core/steps.js';
@@ -21,7 +21,13 @@ export function stepKeyPair(config: ResolvedOpenstack): Step<AuthState, KeyPairS
       const keys = generateEd25519KeyPair(name);
       ctx.log.say(`Creating temporary key pair ${name}...`);
       // Not the build's signal: an abort mid-request could leave a key pair we never heard of.
-      await nova.createKeyPair(session, name, keys.publicKey, ctx.cleanupSignal(60_000));
+      const signal = ctx.cleanupSignal(60_000);
+      // The key is ours when Nova holds our public half under that name.
+      await createOnce(
+        () => nova.createKeyPair(session, name, keys.publicKey, signal).then(() => true),
+        async () => ((await nova.keyPairPublicKey(session, name, signal))?.trim() === keys.publicKey.trim() ? true : undefined),
+        () => ctx.log.info(`Key pair ${name} was created by a request whose answer was lost; using it`),
+      );
       created = name;
       ctx.journal.created({ type: 'openstack:key-pair', id: name, region, details: journalDetails });
       throwIfAborted(ctx.signal);

@@ -1,4 +1,4 @@
-import { nova, type CreateServer, type Session } from '../../cloud/openstack/index.js';
+import { createOnce, GONE_AFTER, nova, type CreateServer, type Session } from '../../cloud/openstack/index.js';
 import { BakeError, errorText, throwIfAborted } from '../../core/errors.js';
 import type { Step } from '../../core/steps.js';
 import { waitUntil } from '../../core/wait.js';
@@ -25,6 +25,8 @@ async function waitActive(session: Session, id: string, config: ResolvedOpenstac
 /** Boots the source server (tagged bake:build-id in its metadata) and waits until it is ACTIVE. */
 export function stepServer(config: ResolvedOpenstack): Step<Needs, ServerState> {
   let created: string | undefined;
+  /** The name of a server whose launch never answered: cleanup looks for it. */
+  let attempted: string | undefined;
   return {
     name: 'server',
     run: async (ctx, state) => {
@@ -45,7 +47,14 @@ export function stepServer(config: ResolvedOpenstack): Step<Needs, ServerState> 
         ...(config.availabilityZone ? { availability_zone: config.availabilityZone } : {}),
       };
       ctx.log.say('Launching server...');
-      const id = await nova.createServer(session, request, ctx.cleanupSignal(60_000));
+      attempted = request.name;
+      const signal = ctx.cleanupSignal(60_000);
+      const id = await createOnce(
+        () => nova.createServer(session, request, signal),
+        () => nova.findOwnServer(session, request.name, ctx.buildId, signal),
+        (found) => ctx.log.info(`Server ${found} was launched by a request whose answer was lost; using it`),
+      );
+      attempted = undefined;
       created = id;
       ctx.journal.created({ type: 'openstack:server', id, region, details: journalDetails });
       throwIfAborted(ctx.signal);
@@ -54,14 +63,21 @@ export function stepServer(config: ResolvedOpenstack): Step<Needs, ServerState> 
       await waitActive(session, id, config, ctx.signal);
       return { serverId: id };
     },
-    cleanup: async (ctx, { session, region }) => {
+    cleanup: async (ctx, { session, region, journalDetails }) => {
+      if (!created && attempted) {
+        created = await nova.findOwnServer(session, attempted, ctx.buildId, ctx.cleanupSignal(60_000));
+        if (created) ctx.journal.created({ type: 'openstack:server', id: created, region, details: journalDetails });
+      }
+      attempted = undefined;
       if (!created) return;
       const id = created;
       ctx.log.say(`Terminating the source server: ${id}...`);
       const signal = ctx.cleanupSignal(config.timeouts.deleteMs + 60_000);
       try {
         await nova.deleteServer(session, id, config.forceDelete, signal);
-        await waitUntil(async () => ((await nova.getServer(session, id, signal)) ? undefined : true), {
+        let missing = 0;
+        // One 404 may be a read that has not caught up; a few in a row mean the server is gone.
+        await waitUntil(async () => ((await nova.getServer(session, id, signal)) ? (missing = 0, undefined) : ++missing >= GONE_AFTER || undefined), {
           what: `server ${id} to be deleted`,
           maxWaitMs: config.timeouts.deleteMs,
           signal,

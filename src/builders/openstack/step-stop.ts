@@ -1,4 +1,4 @@
-import { nova } from '../../cloud/openstack/index.js';
+import { isAmbiguous, nova } from '../../cloud/openstack/index.js';
 import { BakeError } from '../../core/errors.js';
 import type { Step } from '../../core/steps.js';
 import { waitUntil } from '../../core/wait.js';
@@ -12,7 +12,14 @@ export function stepStop(config: ResolvedOpenstack): Step<AuthState & ServerStat
     run: async (ctx, { session, serverId }) => {
       if (config.image.skip) return {};
       ctx.log.say('Stopping server...');
-      await nova.stopServer(session, serverId, ctx.signal);
+      try {
+        await nova.stopServer(session, serverId, ctx.signal);
+      } catch (err) {
+        // A stop whose answer was lost, or that never arrived: the server says which.
+        const s = isAmbiguous(err) ? await nova.getServer(session, serverId, ctx.signal) : undefined;
+        if (!s) throw err;
+        if (s.status === 'ACTIVE' && !s['OS-EXT-STS:task_state']) await nova.stopServer(session, serverId, ctx.signal);
+      }
       await waitUntil(
         async () => {
           const s = await nova.getServer(session, serverId, ctx.signal);

@@ -13,6 +13,24 @@ export function isThrottle(err: unknown): boolean {
   return THROTTLING.has(awsCode(err) ?? '');
 }
 
+const TRANSIENT_CODES = new Set(['InternalError', 'InternalFailure', 'ServiceUnavailable', 'Unavailable', 'TimeoutError', 'RequestTimeout', 'RequestTimeoutException']);
+// A connection that dropped mid-call. Not ECONNREFUSED or an unknown host: the SDK has already
+// retried those, and more tries would only delay the message about a wrong endpoint.
+const NETWORK_CODES = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT']);
+
+/**
+ * Worth another try: throttling, a 5xx, or a connection that dropped or timed out (the SDK's own
+ * classification). Whether the call took effect is unknown after a drop: a create retried after
+ * one must carry an idempotency token or be found again by name.
+ */
+export function isTransient(err: unknown): boolean {
+  if (isThrottle(err)) return true;
+  const e = err as { name?: string; code?: string; $metadata?: { httpStatusCode?: number } } | undefined;
+  if (!e || typeof e !== 'object' || e.name === 'AbortError') return false;
+  const status = e.$metadata?.httpStatusCode ?? 0;
+  return status >= 500 || TRANSIENT_CODES.has(awsCode(err) ?? '') || NETWORK_CODES.has(e.code ?? '');
+}
+
 /** Errors EC2 returns for a resource created moments ago, before the read side has caught up. */
 export function isNotFound(err: unknown): boolean {
   return (awsCode(err) ?? '').endsWith('.NotFound');

@@ -1,5 +1,5 @@
 export { accessDetails, type AwsAccess, Ec2Clients, RegionalClients, type SdkClientConfig, endpointFor } from './client.js';
-export { awsCode, awsError, isNotFound, isThrottle } from './errors.js';
+export { awsCode, awsError, isNotFound, isThrottle, isTransient } from './errors.js';
 export { type AwsResource, findTagged } from './find-tagged.js';
 export { cleanupAwsLeftovers, type CleanupOptions, type CleanupReport } from './leftovers.js';
 export { isLoopbackHost } from './loopback-guard.js';
@@ -8,3 +8,5 @@ export { send, type SendOptions } from './send.js';
 export { endpointOf, unparsedError, unparsedResponse } from './unparsed-response.js';
 export { BUILD_ID_TAG, BUILD_TAG, TEMPLATE_TAG, bakeTags, fromTags, tagSpecifications, toTags } from './tags.js';
 export { type Polling, type WaitContext, waitImageAvailable, waitInstanceState, waitTerminated } from './waits.js';
+export { clientToken } from './client-token.js';
+export { findOwnImage, findOwnKeyPair, findOwnSecurityGroup } from './find-again.js';

@@ -5,7 +5,10 @@ import { awsCode, isNotFound } from './errors.js';
 import { send } from './send.js';
 import { waitTerminated, type WaitContext } from './waits.js';
 
-/** Removal of each kind of resource bake creates; a resource already gone counts as removed. */
+/**
+ * Removal of each kind of resource bake creates; a resource already gone counts as removed, after a
+ * few tries: right after its creation EC2 may not show it yet.
+ */
 
 async function gone(call: () => Promise<unknown>): Promise<void> {
   try {
@@ -30,7 +33,7 @@ export async function deleteSecurityGroup(client: EC2Client, id: string, signal:
   let delay = 500;
   for (let attempt = 1; ; attempt++) {
     try {
-      await gone(() => send(client, new DeleteSecurityGroupCommand({ GroupId: id }), { what: `delete security group ${id}`, signal }));
+      await gone(() => send(client, new DeleteSecurityGroupCommand({ GroupId: id }), { what: `delete security group ${id}`, signal, retryNotFound: true }));
       return;
     } catch (err) {
       if (awsCode((err as { cause?: unknown }).cause) !== 'DependencyViolation' || attempt >= 10) throw err;
@@ -42,12 +45,12 @@ export async function deleteSecurityGroup(client: EC2Client, id: string, signal:
 
 export async function deleteKeyPair(client: EC2Client, name: string, signal: AbortSignal): Promise<void> {
   const { DeleteKeyPairCommand } = await import('@aws-sdk/client-ec2');
-  await gone(() => send(client, new DeleteKeyPairCommand({ KeyName: name }), { what: `delete key pair ${name}`, signal }));
+  await gone(() => send(client, new DeleteKeyPairCommand({ KeyName: name }), { what: `delete key pair ${name}`, signal, retryNotFound: true }));
 }
 
 export async function deleteSnapshot(client: EC2Client, id: string, signal: AbortSignal): Promise<void> {
   const { DeleteSnapshotCommand } = await import('@aws-sdk/client-ec2');
-  await gone(() => send(client, new DeleteSnapshotCommand({ SnapshotId: id }), { what: `delete snapshot ${id}`, signal }));
+  await gone(() => send(client, new DeleteSnapshotCommand({ SnapshotId: id }), { what: `delete snapshot ${id}`, signal, retryNotFound: true }));
 }
 
 /** The EBS snapshots behind an AMI; null when the AMI does not exist. */

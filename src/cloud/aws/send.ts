@@ -1,7 +1,7 @@
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import { throwIfAborted } from '../../core/errors.js';
 import { sleep } from '../../core/wait.js';
-import { awsError, isNotFound, isThrottle } from './errors.js';
+import { awsError, isNotFound, isTransient } from './errors.js';
 import { endpointOf, unparsedError, unparsedResponse } from './unparsed-response.js';
 
 const NOT_FOUND_ATTEMPTS = 5;
@@ -21,8 +21,8 @@ export interface SendOptions {
 }
 
 /**
- * Sends one EC2 command, retrying throttling (and, when asked, not-found right after creation)
- * with jittered backoff on top of the SDK's own retries, honouring the signal. Errors become one
+ * Sends one EC2 command, retrying throttling, 5xx and dropped connections (and, when asked,
+ * not-found right after creation) with jittered backoff on top of the SDK's own retries, honouring the signal. Errors become one
  * line: "<what>: <Code>: <message>".
  */
 export async function send<O>(client: EC2Client, command: unknown, options: SendOptions): Promise<O> {
@@ -33,10 +33,10 @@ export async function send<O>(client: EC2Client, command: unknown, options: Send
       throwIfAborted(options.signal);
       return (await client.send(command as never, options.creates ? {} : { abortSignal: options.signal })) as O;
     } catch (err) {
-      const throttled = isThrottle(err);
-      const retryable = throttled || (options.retryNotFound === true && isNotFound(err));
+      const transient = isTransient(err);
+      const retryable = transient || (options.retryNotFound === true && isNotFound(err));
       // EC2 catches up with a creation within seconds; a longer not-found means the resource is gone.
-      const limit = throttled ? attempts : Math.min(attempts, NOT_FOUND_ATTEMPTS);
+      const limit = transient ? attempts : Math.min(attempts, NOT_FOUND_ATTEMPTS);
       if (!retryable || attempt >= limit || options.signal?.aborted) {
         const raw = unparsedResponse(err);
         throw raw ? unparsedError(options.what, await endpointOf(client), raw, err) : awsError(options.what, err);

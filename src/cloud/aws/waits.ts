@@ -53,13 +53,22 @@ export async function waitInstanceState(client: EC2Client, id: string, states: s
   );
 }
 
-/** Waits until the instance is terminated (or EC2 no longer knows it). */
+/** Not-found answers in a row after which an instance counts as gone rather than not visible yet. */
+const GONE_AFTER = 3;
+
+/**
+ * Waits until the instance is terminated (or EC2 no longer knows it). EC2 shows a terminated
+ * instance for about an hour, so one not-found right after launch means "not visible yet": only a
+ * few in a row count as gone (else its security group would be deleted under a live instance).
+ */
 export async function waitTerminated(client: EC2Client, id: string, ctx: WaitContext): Promise<void> {
   const what = `instance ${id} to be terminated`;
+  let missing = 0;
   await waitUntil(
     async () => {
       const instance = await describeInstance(client, id, ctx.signal);
-      return instance === null || instance.State?.Name === 'terminated' ? true : undefined;
+      missing = instance === null ? missing + 1 : 0;
+      return missing >= GONE_AFTER || instance?.State?.Name === 'terminated' ? true : undefined;
     },
     { what, signal: ctx.signal, ...ctx.polling, onPoll: progress(ctx, what) },
   );

@@ -27,6 +27,8 @@ export interface Server {
   status: string;
   addresses: Record<string, ServerAddress[]>;
   metadata?: Record<string, string>;
+  /** A stop or delete under way ("powering-off", "deleting"). */
+  'OS-EXT-STS:task_state'?: string | null;
   fault?: { code?: number; message?: string; details?: string };
 }
 
@@ -65,6 +67,12 @@ export const nova = {
     return res.keypairs.map((k) => k.keypair.name);
   },
 
+  /** The public half of a key pair, or undefined when there is none of that name. */
+  async keyPairPublicKey(s: Session, name: string, signal?: AbortSignal): Promise<string | undefined> {
+    const res = await s.get<{ keypairs: { keypair: { name: string; public_key?: string } }[] }>('compute', '/os-keypairs', { what: 'list key pairs', headers: mv, signal });
+    return res.keypairs.find((k) => k.keypair.name === name)?.keypair.public_key;
+  },
+
   async deleteKeyPair(s: Session, name: string, signal?: AbortSignal): Promise<void> {
     await s.call('compute', 'DELETE', `/os-keypairs/${encodeURIComponent(name)}`, { what: `delete key pair ${name}`, headers: mv, allow404: true, signal });
   },
@@ -81,6 +89,12 @@ export const nova = {
 
   async listServers(s: Session, signal?: AbortSignal): Promise<Server[]> {
     return (await s.get<{ servers: Server[] }>('compute', '/servers/detail', { what: 'list servers', headers: mv, signal })).servers;
+  },
+
+  /** A server of this name whose metadata carries this build's id: one whose create answer was lost. */
+  async findOwnServer(s: Session, name: string, buildId: string, signal?: AbortSignal): Promise<string | undefined> {
+    const servers = await nova.listServers(s, signal);
+    return servers.find((x) => x.name === name && x.metadata?.['bake:build-id'] === buildId)?.id;
   },
 
   async deleteServer(s: Session, id: string, force: boolean, signal?: AbortSignal): Promise<void> {

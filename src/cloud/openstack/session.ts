@@ -1,4 +1,5 @@
 import { countApiCall } from '../../core/activity.js';
+import { isAbort } from '../../core/errors.js';
 import { sleep } from '../../core/wait.js';
 import { apiMessage, OpenstackApiError } from './api-error.js';
 import type { AuthOptions } from './auth-options.js';
@@ -34,11 +35,24 @@ export class Session {
 
   async login(signal?: AbortSignal): Promise<Token> {
     if (this.token) return this.token;
-    this.pending ??= authenticate(this.auth, this.transport, signal).finally(() => {
+    this.pending ??= this.authenticateRetrying(signal).finally(() => {
       this.pending = undefined;
     });
     this.token = await this.pending;
     return this.token;
+  }
+
+  /** Asking for a token creates nothing: a dropped connection or a busy Keystone is asked again. */
+  private async authenticateRetrying(signal?: AbortSignal): Promise<Token> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await authenticate(this.auth, this.transport, signal);
+      } catch (err) {
+        const busy = err instanceof OpenstackApiError && TRANSIENT.has(err.status);
+        if ((!busy && !isConnectionError(err)) || attempt >= RETRIES) throw err;
+        await sleep(250 * 2 ** attempt, signal);
+      }
+    }
   }
 
   get projectId(): string | undefined {
@@ -54,6 +68,12 @@ export class Session {
     let res = await this.sendRetrying(kind, method, path, o);
     if (res.status === 401 && !(this.auth.token && !this.auth.password)) {
       this.token = undefined;
+      res = await this.sendRetrying(kind, method, path, o);
+    }
+    // A resource made moments ago may not be visible yet: a DELETE meeting 404 asks again before
+    // counting it gone (else it would be left behind while bake believes it removed).
+    for (let tries = 1; res.status === 404 && method === 'DELETE' && tries < GONE_AFTER; tries++) {
+      await sleep(500 * tries, o.signal);
       res = await this.sendRetrying(kind, method, path, o);
     }
     if (res.status === 404 && o.allow404) return undefined;
@@ -75,13 +95,23 @@ export class Session {
   }
 
   /**
-   * A busy or restarting API (429, 502, 503, 504) is asked again, a few times with backoff, for
-   * requests that are safe to repeat; a POST is not, as it might create a second resource.
+   * A busy or restarting API (429, 5xx) or a dropped connection is asked again, a few times with
+   * backoff, for requests that are safe to repeat. A POST is repeated only after a 429, which
+   * says it was not processed: after a 5xx or a dropped connection it may have created its
+   * resource, and the caller finds that again by name instead of making a second one.
    */
   private async sendRetrying(kind: ServiceKind, method: string, path: string, o: CallOptions): Promise<HttpResponse> {
     for (let attempt = 1; ; attempt++) {
-      const res = await this.send(kind, method, path, o);
-      if (method === 'POST' || !TRANSIENT.has(res.status) || attempt >= RETRIES) return res;
+      let res: HttpResponse;
+      try {
+        res = await this.send(kind, method, path, o);
+      } catch (err) {
+        if (method === 'POST' || !isConnectionError(err) || attempt >= RETRIES) throw err;
+        await sleep(250 * 2 ** attempt, o.signal);
+        continue;
+      }
+      const again = method === 'POST' ? NOT_PROCESSED.has(res.status) : TRANSIENT.has(res.status);
+      if (!again || attempt >= RETRIES) return res;
       const retryAfter = Number(res.headers['retry-after']);
       await sleep(Number.isFinite(retryAfter) && retryAfter > 0 ? Math.min(retryAfter * 1000, 30_000) : 250 * 2 ** attempt, o.signal);
     }
@@ -112,7 +142,24 @@ function pathTemplate(path: string): string {
     .join('/');
 }
 
-const TRANSIENT = new Set([429, 502, 503, 504]);
+const TRANSIENT = new Set([429, 500, 502, 503, 504]);
+/** 404s in a row after which something just made counts as gone. */
+export const GONE_AFTER = 3;
+/** Refused by the rate limiter before the service saw it: a POST too is safe to send again. */
+const NOT_PROCESSED = new Set([429]);
+const CONNECTION_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT']);
+
+/** A 5xx, or a connection that dropped or timed out: whether a POST took effect is unknown. */
+export function isAmbiguous(err: unknown): boolean {
+  return isConnectionError(err) || (err instanceof OpenstackApiError && err.status >= 500);
+}
+
+/** The connection dropped or timed out (the transport's error, whose cause is Node's). */
+export function isConnectionError(err: unknown): boolean {
+  if (isAbort(err)) return false;
+  const cause = (err as { cause?: { code?: string; message?: string } })?.cause;
+  return CONNECTION_CODES.has(cause?.code ?? '') || /socket hang up|no answer within/.test(cause?.message ?? '');
+}
 const RETRIES = 4;
 
 /** Glance and Neutron catalog URLs may or may not end in their version; paths here always carry it. */

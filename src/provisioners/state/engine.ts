@@ -53,7 +53,11 @@ export async function runStates(plan: PlannedState[], remote: Remote, options: E
   // window that doubles while nothing changes: a first pass costs O(n) probe work, not O(n²).
   const probeFrom = async (i: number) => {
     const batch = plan.slice(i, i + window);
-    const out = await probe(remote, batch.map((p) => p.fn.probe(p.args, p.prepared)));
+    const out = await probe(
+      remote,
+      batch.map((p) => p.fn.probe(p.args, p.prepared)),
+      batch.some((p) => p.fn.probeRunsCommands?.(p.args) === true),
+    );
     probes++;
     if (env) env.host = out.host;
     else env = { host: out.host, serviceMode: options.serviceMode, indexRefreshed: false };

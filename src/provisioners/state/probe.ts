@@ -1,3 +1,4 @@
+import { shq } from './shell.js';
 import { StateFailure, type Facts, type HostFacts, type Remote } from './types.js';
 
 const HEADER = [
@@ -38,12 +39,26 @@ export function parseProbe(output: string, count: number): { host: HostFacts; fa
   return { host: { pm: head.pm ?? '', systemd: head.systemd === '1' }, facts };
 }
 
-export async function probe(remote: Remote, snippets: string[]): Promise<{ host: HostFacts; facts: Facts[] }> {
+/**
+ * Runs the probe script. `userCommands`: some snippet runs the user's commands (cmd.run's
+ * unless/onlyif, with their env): the script then travels by upload so no env value shows on a
+ * command line on the guest, and a run cut off by a lost connection is not repeated, since those
+ * commands may do more than read. A probe of bake's own reads is repeated once after a lost
+ * connection (the communicator reconnects).
+ */
+export async function probe(remote: Remote, snippets: string[], userCommands = false): Promise<{ host: HostFacts; facts: Facts[] }> {
   const script = probeScript(snippets);
-  let res = await remote.run(script);
-  // A probe only reads, so one cut off by a lost connection (no exit status, no signal) is safe to
-  // run again; the communicator reconnects. Applies are never repeated this way.
-  if (res.code === -1 && !res.signal) res = await remote.run(script);
+  const once = async () => {
+    if (!userCommands) return remote.run(script);
+    const tmp = await remote.upload(script);
+    return remote.run(`sh ${shq(tmp)} </dev/null; rc=$?; rm -f ${shq(tmp)}; exit $rc`);
+  };
+  let res = await once();
+  const lost = res.code === -1 && !res.signal;
+  if (lost && userCommands) {
+    throw new StateFailure('probing the guest lost the connection while unless/onlyif commands ran; they are not run again, as they may do more than read: run the build again');
+  }
+  if (lost) res = await once();
   if (res.code !== 0) {
     throw new StateFailure(`probing the guest exited with ${res.code}: ${res.stderr.trim().split('\n').slice(-3).join(' | ')}`);
   }

@@ -52,6 +52,12 @@ export interface StateFunction<A = any, P = unknown> {
   prepare?(args: A, ctx: PrepareContext): Promise<P> | P;
   /** A POSIX shell snippet that prints this state's facts as `key=value` lines. No side effects. */
   probe(args: A, prepared: P): string;
+  /**
+   * The snippet runs the user's own commands (cmd.run's unless/onlyif), which may do more than
+   * read: a probe cut off by a lost connection is then not run again. They may carry env values,
+   * so a probe with such a snippet travels as an uploaded script, never on a command line.
+   */
+  probeRunsCommands?(args: A): boolean;
   check(args: A, facts: Facts, prepared: P, env: RunEnv): CheckResult;
   apply(args: A, facts: Facts, prepared: P, env: RunEnv, remote: Remote, check: CheckResult): Promise<CheckResult>;
   /**

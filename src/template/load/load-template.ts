@@ -1,6 +1,7 @@
-import { dirname, resolve } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import { ErrorList } from '../../core/errors.js';
 import { globToRegExp, splitList } from '../../core/select.js';
+import { keepVerbatim, processRedactor, Redactor } from '../../core/redactor.js';
 import type { Registry } from '../../plugins/registry.js';
 import { RUN_START } from '../interpolate/index.js';
 import type { BuildPlan, PlannedBuild } from '../plan.js';
@@ -90,6 +91,8 @@ export function loadTemplate(file: string, options: LoadOptions): BuildPlan {
   const variables = resolveVariables(variableInput);
   plan.variables = variables.planned;
   for (const v of variables.planned) if (v.sensitive && v.value !== '') plan.sensitiveValues.push(v.value);
+  // Errors name the template by its path: that is never a secret, even if a secret's value is in it.
+  keepVerbatim(file, resolve(file), basename(file));
 
   const loader: Loader = {
     file,
@@ -103,9 +106,17 @@ export function loadTemplate(file: string, options: LoadOptions): BuildPlan {
     findings: { errors: [...variables.errors], warnings: plan.warnings, sensitiveValues: plan.sensitiveValues },
     selected: selector(options.only, options.except),
   };
-  const heads = planBuilders(loader, envelope.builders);
-  const provisioners = planProvisioners(loader, envelope.provisioners ?? [], heads);
-  const postProcessors = planPostProcessors(loader, envelope['post-processors'] ?? [], heads);
+  let heads: ReturnType<typeof planBuilders>;
+  let provisioners: ReturnType<typeof planProvisioners>;
+  let postProcessors: ReturnType<typeof planPostProcessors>;
+  try {
+    heads = planBuilders(loader, envelope.builders);
+    provisioners = planProvisioners(loader, envelope.provisioners ?? [], heads);
+    postProcessors = planPostProcessors(loader, envelope['post-processors'] ?? [], heads);
+  } finally {
+    // Also when a plugin threw something unexpected: the top-level error path redacts with these.
+    for (const v of plan.sensitiveValues) processRedactor.add(v);
+  }
   if (loader.findings.errors.length > 0) throw new ErrorList(loader.findings.errors.map((line) => redact(line, plan.sensitiveValues)));
 
   const skipped = heads.filter((h) => h.skipped);
@@ -138,5 +149,7 @@ function selector(only: string[] | undefined, except: string[] | undefined): ((n
 
 /** Template errors can quote values (e.g. split's input); sensitive ones never reach the user. */
 function redact(line: string, secrets: string[]): string {
-  return [...secrets].sort((a, b) => b.length - a.length).reduce((out, s) => (s.length < 2 ? out : out.split(s).join('<sensitive>')), line);
+  const r = new Redactor();
+  for (const s of secrets) r.add(s);
+  return r.redact(line);
 }

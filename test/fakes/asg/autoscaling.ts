@@ -46,12 +46,21 @@ function advance(world: FakeAws, region: string, x: FakeRefresh): void {
   const r = world.region(region);
   const g = r.groups.get(x.group)!;
   const script = r.scripts.get(x.group) ?? {};
+  if (script.hold && x.status !== 'Pending') {
+    x.status = script.hold;
+    return;
+  }
   if (x.status === 'Pending') {
     x.status = 'InProgress';
     return;
   }
   if (x.status === 'Cancelling') {
     x.status = 'Cancelled';
+    return;
+  }
+  if (x.status === 'RollbackInProgress' && script.rollbackFails) {
+    x.status = 'RollbackFailed';
+    x.reason = 'rollback failed: instance i-2 failed to launch';
     return;
   }
   if (x.status === 'RollbackInProgress') {
@@ -64,6 +73,11 @@ function advance(world: FakeAws, region: string, x: FakeRefresh): void {
     return;
   }
   x.percent = Math.min(100, x.percent + (script.step ?? 50));
+  if (script.cancelAt !== undefined && x.percent >= script.cancelAt) {
+    x.status = 'Cancelling';
+    x.reason = 'cancelled by user arn:aws:iam::111122223333:user/ops';
+    return;
+  }
   if (script.failAt !== undefined && x.percent >= script.failAt) {
     x.reason = script.reason ?? 'instance failed to launch';
     x.status = x.autoRollback ? 'RollbackInProgress' : 'Failed';
@@ -114,6 +128,7 @@ const handlers: [new (input: any) => object, Handler][] = [
         PercentageComplete: x.percent,
         InstancesToUpdate: Math.round(((100 - x.percent) * r.groups.get(x.group)!.instances.length) / 100),
         StartTime: x.started,
+        ...(x.desired ? { DesiredConfiguration: x.desired.template ? { LaunchTemplate: spec(world, region, x.desired.template) } : { MixedInstancesPolicy: { LaunchTemplate: { LaunchTemplateSpecification: spec(world, region, x.desired.mixed!) } } } } : {}),
       }));
       return { InstanceRefreshes: out.slice(0, input.MaxRecords ?? 50) };
     },
@@ -231,8 +246,7 @@ export function installAutoScaling(stub: Stub, world: FakeAws): void {
   for (const [command, handler] of handlers) {
     stub.on(command as never).callsFake(async (input: unknown, getClient: () => any) => {
       const region = await getClient().config.region();
-      world.record(region, command.name.replace(/Command$/, ''));
-      return handler(world, world.region(region), region, input);
+      return world.handle(region, command.name.replace(/Command$/, ''), 'autoscaling', input as object, () => handler(world, world.region(region), region, input));
     });
   }
 }

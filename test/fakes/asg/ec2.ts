@@ -136,8 +136,7 @@ function install(stub: Stub, world: FakeAws, handlers: [new (input: any) => obje
   for (const [command, handler] of handlers) {
     stub.on(command as never).callsFake(async (input: unknown, getClient: () => any) => {
       const region = await getClient().config.region();
-      world.record(region, command.name.replace(/Command$/, ''));
-      return handler(world, world.region(region), region, input);
+      return world.handle(region, command.name.replace(/Command$/, ''), 'ec2', input as object, () => handler(world, world.region(region), region, input));
     });
   }
 }

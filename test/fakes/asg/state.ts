@@ -1,3 +1,6 @@
+import { FaultInjector } from '../faults.js';
+import { injected } from '../ec2/injected.js';
+
 /** The whole fake AWS account, per region: what the EC2 and Auto Scaling fakes read and change. */
 
 export interface FakeImage {
@@ -72,6 +75,12 @@ export interface RefreshScript {
   stall?: boolean;
   /** Percent added per DescribeInstanceRefreshes poll (default 50). */
   step?: number;
+  /** Once started, the refresh shows this status and never leaves it ("Cancelling", "RollbackInProgress"). */
+  hold?: string;
+  /** AWS's rollback of the refresh fails (RollbackFailed) instead of succeeding. */
+  rollbackFails?: boolean;
+  /** Someone cancels the refresh when it reaches this percentage. */
+  cancelAt?: number;
 }
 
 export interface RegionState {
@@ -165,6 +174,27 @@ export class FakeAws {
   /** The next call of `command` ("StartInstanceRefresh") fails with `error`. */
   failNext(command: string, error: Error): void {
     this.faults.set(command, error);
+  }
+
+  /** One planned fault (call number × kind), as the other fakes take it. */
+  injector = new FaultInjector();
+  /** Answers of calls made with a ClientToken: the same token gets the same answer, as on EC2. */
+  private readonly tokens = new Map<string, object>();
+
+  /**
+   * Runs one call through the fault injector and the handler: a fault before the call throws
+   * without effect, a lost answer throws after the effect. Not-found does not apply: a rollout
+   * names groups and templates that exist long before it.
+   */
+  handle(region: string, command: string, service: 'ec2' | 'autoscaling', input: { ClientToken?: string }, handler: () => object): object {
+    const kind = this.injector.next(command, false);
+    this.record(region, command);
+    if (kind && kind !== 'lost') throw injected(kind, command, service);
+    const token = input?.ClientToken ? `${region}/${command}/${input.ClientToken}` : undefined;
+    const out = token && this.tokens.has(token) ? this.tokens.get(token)! : handler();
+    if (token) this.tokens.set(token, out);
+    if (kind === 'lost') throw injected(kind, command, service);
+    return out;
   }
 
   /** Records a call and throws the fault planted for it, if any. */

@@ -1,4 +1,6 @@
 import type { Tag } from '@aws-sdk/client-ec2';
+import { FaultInjector } from '../faults.js';
+import { injected } from './injected.js';
 import { ec2Error, type FakeGroup, type FakeImage, type FakeInstance, type FakeKeyPair, type FakeSnapshot, type Faults } from './model.js';
 
 const BAKE_TAG = 'bake:build-id';
@@ -15,14 +17,33 @@ export class FakeEc2 {
   vpcs: { id: string; region: string; tags: Tag[] }[] = [];
   calls: { command: string; region: string; input: Record<string, unknown> }[] = [];
   faults: Faults = {};
+  /** One planned fault (call number × kind), shared with the other fakes' injectors. */
+  injector = new FaultInjector();
   /** Describes needed per state change: 0 = instant. */
   pollsPerTransition = 1;
   onKeyImported?: (publicKey: string) => void;
+  /** Answers of calls made with a ClientToken: the same token gets the same answer, as on EC2. */
+  readonly tokens = new Map<string, unknown>();
   private seq = 0;
 
   nextId(prefix: string): string {
     this.seq++;
     return `${prefix}-${this.seq.toString(16).padStart(17, '0')}`;
+  }
+
+  /**
+   * Runs one call through the fault injector and the handler: a fault before the call throws
+   * without effect, a lost answer throws after the effect.
+   */
+  handle(command: string, region: string, input: Record<string, any>, handler: () => unknown): unknown {
+    const kind = this.injector.next(command, namesId(command, input));
+    this.record(command, region, input);
+    if (kind && kind !== 'lost') throw injected(kind, command);
+    const token = typeof input.ClientToken === 'string' ? `${region}/${command}/${input.ClientToken}` : undefined;
+    const out = token && this.tokens.has(token) ? this.tokens.get(token) : handler();
+    if (token) this.tokens.set(token, out);
+    if (kind === 'lost') throw injected(kind, command);
+    return out;
   }
 
   record(command: string, region: string, input: Record<string, unknown>): void {
@@ -90,4 +111,10 @@ export class FakeEc2 {
     this.images.set(image.id, image);
     return image;
   }
+}
+
+/** Whether a call names an existing resource, so that eventual consistency can hide it. */
+function namesId(command: string, input: Record<string, any>): boolean {
+  if (/^(Describe|List)/.test(command)) return Object.keys(input).some((k) => k.endsWith('Ids') && input[k]?.length) || !!input.KeyNames?.length;
+  return !/^(Create(SecurityGroup|LaunchTemplate)$|ImportKeyPair|RunInstances)/.test(command);
 }

@@ -21,8 +21,7 @@ export function installFakeEc2(fake = new FakeEc2()) {
   for (const [command, name, handler] of HANDLERS) {
     mock.on(command as never).callsFake(async (input: Record<string, unknown>, getClient: () => ec2.EC2Client) => {
       const region = await getClient().config.region();
-      fake.record(name, region, input);
-      return handler(fake, region, input);
+      return fake.handle(name, region, input, () => handler(fake, region, input));
     });
   }
   return { fake, mock, restore: () => mock.restore() };

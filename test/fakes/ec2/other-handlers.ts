@@ -35,7 +35,10 @@ export function createSecurityGroup(fake: FakeEc2, region: string, input: Input)
 }
 
 export function authorizeIngress(fake: FakeEc2, region: string, input: Input) {
-  fake.region(fake.groups, input.GroupId, region, 'InvalidGroup.NotFound').ingress.push(...(input.IpPermissions ?? []));
+  const group = fake.region(fake.groups, input.GroupId, region, 'InvalidGroup.NotFound');
+  const rules = JSON.stringify(input.IpPermissions ?? []);
+  if (group.ingress.some((r) => JSON.stringify(r) === rules)) throw ec2Error('InvalidPermission.Duplicate', 'the specified rule already exists');
+  group.ingress.push(input.IpPermissions ?? []);
   return { Return: true };
 }
 

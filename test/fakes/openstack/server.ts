@@ -8,6 +8,7 @@ import { neutron } from './neutron.js';
 import { nova } from './nova.js';
 import { json, type Reply, type Req } from './reply.js';
 import { FakeState } from './state.js';
+import type { FaultKind } from '../faults.js';
 
 export interface FakeOpenstack {
   /** Base URL; Keystone is at `${url}/identity/v3`. */
@@ -59,6 +60,16 @@ function route(state: FakeState, req: Req, fullPath: string, base: string): Repl
   return json(404, { error: { code: 404, message: `no service at ${fullPath}` } });
 }
 
+/** Paths naming one resource (a not-found there is eventual consistency), and ids shortened for the matrix. */
+const NAMES_ID = /\/(servers|images|floatingips|os-keypairs|volumes)\/[^/]+/;
+const shape = (path: string) => path.replace(/\/(servers|images|floatingips|os-keypairs|volumes|ports)\/[^/]+/g, '/$1/{id}').replace(/^\/(compute\/v2\.1|volume\/v3\/[^/]+|identity\/v3|image|network)/, '');
+
+const FAULT_REPLY: Record<Exclude<FaultKind, 'reset' | 'lost'>, Reply> = {
+  throttle: json(429, { message: 'Rate limit exceeded', code: 429 }),
+  server: { status: 503, text: '503 Service Unavailable\n\nThe server is currently unavailable. Please try again at a later time.\n', headers: { 'Content-Type': 'text/plain' } },
+  'not-found': json(404, { itemNotFound: { code: 404, message: 'could not be found (not visible yet)' } }),
+};
+
 /** A loopback OpenStack (Keystone v3, Nova, Glance v2, Neutron, Cinder v3) for tests; HTTPS when given a key and certificate. */
 export async function startFakeOpenstack(state = new FakeState(), tls?: { key: string; cert: string }): Promise<FakeOpenstack> {
   let base = '';
@@ -66,14 +77,19 @@ export async function startFakeOpenstack(state = new FakeState(), tls?: { key: s
     void (async () => {
       const url = new URL(req.url ?? '/', base);
       let reply: Reply;
+      let fault: FaultKind | undefined;
       try {
         const body = await readBody(req);
         state.requests.push(`${req.method} ${url.pathname}${url.search}`);
         state.onRequest?.(`${req.method} ${url.pathname}`);
-        reply = route(state, { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: req.headers, body }, url.pathname, base);
+        fault = state.injector.next(`${req.method} ${shape(url.pathname)}`, NAMES_ID.test(url.pathname) && req.method !== 'POST');
+        if (fault === 'reset') return void res.socket?.destroy();
+        reply = fault && fault !== 'lost' ? FAULT_REPLY[fault] : route(state, { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: req.headers, body }, url.pathname, base);
       } catch (err) {
         reply = json(400, { badRequest: { code: 400, message: `Malformed request body: ${(err as Error).message}` } });
       }
+      // The request took effect; the client never hears about it.
+      if (fault === 'lost') return void res.socket?.destroy();
       const text = reply.text ?? (reply.body === undefined ? '' : JSON.stringify(reply.body));
       res.writeHead(reply.status, { ...(reply.text ? {} : { 'Content-Type': 'application/json' }), ...reply.headers });
       res.end(text);

@@ -1,3 +1,5 @@
+import { FaultInjector } from '../faults.js';
+
 /** What the fake cloud holds; tests seed it, inject faults into it and inspect it for leftovers. */
 export interface FakeServer {
   id: string;
@@ -116,6 +118,8 @@ export class FakeState {
     { id: 'net-public', name: 'public', 'router:external': true },
   ];
   faults: Faults = {};
+  /** One planned fault (request number × kind), as the other fakes take it. */
+  injector = new FaultInjector();
   /** Where the fake listens, once started. */
   baseUrl = '';
   /** Every request as "METHOD /path?query", in order. */

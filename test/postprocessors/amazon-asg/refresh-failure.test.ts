@@ -55,4 +55,21 @@ describe('amazon-asg: a refresh that fails', () => {
     expect(refreshes[1]).toMatchObject({ autoRollback: false, desired: undefined, status: 'Pending' });
     expect(ctx.events.map((e) => e.text)).toContain('web: started instance refresh refresh-00000005 to put the replaced instances back on ami-old0001');
   });
+
+  it('keeps a version AWS did not delete (UnsuccessfullyDeletedLaunchTemplateVersions) in the journal, and says to run bake rollback', async () => {
+    const { lt } = seed(fake.world);
+    fake.world.region(REGION).scripts.set('web', { failAt: 50, reason: 'Instance i-1 failed ELB health checks' });
+    // Restoring the default fails, so the new version is still the default and cannot be deleted.
+    const record = fake.world.record.bind(fake.world);
+    let modifies = 0;
+    fake.world.record = (region, command) => {
+      if (command === 'ModifyLaunchTemplate' && ++modifies === 2) throw Object.assign(new Error('denied'), { name: 'UnauthorizedOperation', $metadata: { httpStatusCode: 403 } });
+      record(region, command);
+    };
+    const ctx = makePostProcessContext();
+    const run = makeAsg({ auto_scaling_group_names: ['web'], instance_refresh: { ...fast, auto_rollback: false } }).run(ctx, ebsArtifact({ [REGION]: 'ami-new0001' }));
+    await expect(run).rejects.toThrow(/delete launch template version 3: delete version 3 of web-lt: AWS did not delete it \(launchTemplateVersionIsDefault\).*run `bake rollback --asg web --region us-east-1`/);
+    expect(lt.versions.map((v) => v.number)).toEqual([1, 2, 3]);
+    expect(Journal.open(ctx.journal.path).map((r) => r.id)).toEqual([`${lt.id}:3`]);
+  });
 });

@@ -60,6 +60,7 @@ export const cmdRun: StateFunction<Args> = {
     list(args.onlyif).forEach((c, i) => lines.push(`(${wrapped(args, c)}) >/dev/null 2>&1; echo o${i}=$?`));
     return lines.join('\n') || ':';
   },
+  probeRunsCommands: (args) => list(args.unless).length + list(args.onlyif).length > 0,
   check(args, facts) {
     const creates = list(args.creates);
     if (creates.length && creates.every((_, i) => facts[`c${i}`] === '1')) return { changes: {}, comment: 'All files in creates exist' };

@@ -39,12 +39,13 @@ export async function startEc2Server(fake = new FakeEc2(), emulation?: Emulation
       try {
         const handler = HANDLERS_BY_ACTION[action];
         if (!handler) throw Object.assign(new Error(`The action ${action} is not valid for this web service.`), { Code: 'InvalidAction' });
-        fake.record(action, region, input);
-        const output = handler(fake, region, input) as Record<string, unknown>;
+        const output = fake.handle(action, region, input, () => handler(fake, region, input)) as Record<string, unknown>;
         res.end(responseXml(action, output, requestId));
       } catch (err) {
-        const e = err as { Code?: string; message: string };
-        res.statusCode = e.Code === 'RequestLimitExceeded' ? 503 : 400;
+        const e = err as { Code?: string; code?: string; message: string; $metadata?: { httpStatusCode?: number } };
+        // A dropped connection: the client sees a reset socket, not an answer.
+        if (e.code === 'ECONNRESET') return void res.socket?.destroy();
+        res.statusCode = e.Code === 'RequestLimitExceeded' ? 503 : e.$metadata?.httpStatusCode ?? 400;
         res.end(errorXml(e.Code ?? 'InternalError', e.message, requestId));
       }
     });

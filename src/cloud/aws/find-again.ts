@@ -1,0 +1,42 @@
+import type * as Ec2 from '@aws-sdk/client-ec2';
+import type { EC2Client } from '@aws-sdk/client-ec2';
+import { send } from './send.js';
+import { BUILD_ID_TAG } from './tags.js';
+
+/**
+ * Creates without an idempotency token (key pairs, security groups, CreateImage) are named
+ * deterministically and tagged in the same call, so after an answer that never came (or a retry
+ * that met "already exists") bake finds its own resource again: same name, its build's tag.
+ */
+const filters = (nameFilter: string, name: string, buildId: string) => [
+  { Name: nameFilter, Values: [name] },
+  { Name: `tag:${BUILD_ID_TAG}`, Values: [buildId] },
+];
+
+export async function findOwnKeyPair(client: EC2Client, name: string, buildId: string, signal: AbortSignal): Promise<boolean> {
+  const { DescribeKeyPairsCommand } = await import('@aws-sdk/client-ec2');
+  const out = await send<Ec2.DescribeKeyPairsCommandOutput>(client, new DescribeKeyPairsCommand({ Filters: filters('key-name', name, buildId) }), {
+    what: `find key pair ${name}`,
+    signal,
+  });
+  return (out.KeyPairs ?? []).length > 0;
+}
+
+export async function findOwnSecurityGroup(client: EC2Client, name: string, buildId: string, signal: AbortSignal): Promise<string | undefined> {
+  const { DescribeSecurityGroupsCommand } = await import('@aws-sdk/client-ec2');
+  const out = await send<Ec2.DescribeSecurityGroupsCommandOutput>(
+    client,
+    new DescribeSecurityGroupsCommand({ Filters: filters('group-name', name, buildId) }),
+    { what: `find security group ${name}`, signal },
+  );
+  return out.SecurityGroups?.[0]?.GroupId;
+}
+
+export async function findOwnImage(client: EC2Client, name: string, buildId: string, signal: AbortSignal): Promise<string | undefined> {
+  const { DescribeImagesCommand } = await import('@aws-sdk/client-ec2');
+  const out = await send<Ec2.DescribeImagesCommandOutput>(client, new DescribeImagesCommand({ Owners: ['self'], Filters: filters('name', name, buildId) }), {
+    what: `find AMI ${name}`,
+    signal,
+  });
+  return out.Images?.[0]?.ImageId;
+}

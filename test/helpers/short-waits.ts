@@ -1,0 +1,17 @@
+import { vi } from 'vitest';
+
+type Wait = typeof import('../../src/core/wait.js');
+
+/**
+ * src/core/wait.js with every backoff cut to a few milliseconds, for the fault sweeps: hundreds of
+ * whole runs must finish in seconds, and the retries they exercise are the same code. Use as
+ * `vi.mock('<path to>/src/core/wait.js', () => shortWaits())` (import shortWaits with vi.hoisted).
+ */
+export async function shortWaits(): Promise<Wait> {
+  const real = await vi.importActual<Wait>('../../src/core/wait.js');
+  return {
+    ...real,
+    sleep: (ms, signal) => real.sleep(Math.min(ms, 2), signal),
+    waitUntil: (check, options) => real.waitUntil(check, { ...options, minDelayMs: 1, maxDelayMs: 2 }),
+  };
+}
