@@ -105,15 +105,27 @@ describe.skipIf(!canChroot)('chroot builder through bake build', () => {
 
   it('kill -9 of bake mid-provisioning leaves no mount, loop device or chroot process; bake cleanup removes the output', async () => {
     const t = setup({}, [{ type: 'shell', inline: ['echo PROVISIONING', 'sleep 915'] }]);
+    let holder = '';
     const run = await runBake(['build', t.template], {
       env: t.env,
       timeoutMs: 180_000,
       onStdout: (chunk, child) => {
-        if (chunk.includes('PROVISIONING')) child.kill('SIGKILL');
+        if (!chunk.includes('PROVISIONING')) return;
+        holder = execFileSync('pgrep', ['-P', String(child.pid), '-x', 'unshare'], { encoding: 'utf8' }).trim();
+        child.kill('SIGKILL');
       },
     });
     expect(run.signal).toBe('SIGKILL');
-    expect(await eventually(() => leftovers(t.dir, 'sleep 915'))).toEqual([]);
+    expect(holder).toMatch(/^\d+$/);
+    // Gone, or a zombie its new parent has not reaped yet.
+    const holderAlive = () => {
+      try {
+        return /^State:\s+Z/m.test(readFileSync(`/proc/${holder}/status`, 'utf8')) ? [] : [`namespace holder ${holder}`];
+      } catch {
+        return [];
+      }
+    };
+    expect(await eventually(() => [...leftovers(t.dir, 'sleep 915'), ...holderAlive()])).toEqual([]);
     expect(existsSync(t.out)).toBe(true);
     const cleanup = await runBake(['cleanup'], { env: t.env });
     expect(cleanup.code).toBe(0);
