@@ -1,9 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { Journal } from '../../../src/core/journal.js';
 import { canChroot, hostMounts } from '../../helpers/chroot-build.js';
 import { fileIdentity, imageFile, imageList, imageStat } from '../../helpers/disk-image.js';
@@ -11,8 +11,12 @@ import { runBake } from '../../helpers/run-bake.js';
 
 const md5 = (text: string | Buffer) => createHash('md5').update(text).digest('hex');
 
+const dirs: string[] = [];
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
 function setup(builder: Record<string, unknown>, provisioners: unknown[]) {
   const dir = mkdtempSync(join(tmpdir(), 'bake-chroot-build-'));
+  dirs.push(dir);
   const out = join(dir, 'out');
   const template = join(dir, 'chroot.json');
   writeFileSync(template, JSON.stringify({ builders: [{ type: 'chroot', output_directory: out, format: 'raw', ...builder }], provisioners }, null, 2));
