@@ -3,7 +3,7 @@
 # Debian/Ubuntu host. Idempotent: apt is only asked for packages that are missing.
 set -eu
 
-# qemu builder and base image recipe; sshd for the tests; compressors for the compress
+# qemu builder and base image recipe (fdisk and e2fsprogs also serve the chroot builder); sshd for the tests; compressors for the compress
 # post-processor; make/g++/python3 so npm can build ssh2's optional native crypto binding.
 packages="qemu-system-x86 qemu-utils mmdebstrap genisoimage xorriso fdisk e2fsprogs openssh-server openssh-client ca-certificates procps zstd xz-utils lz4 zip unzip make g++ python3"
 
