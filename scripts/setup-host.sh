@@ -3,7 +3,7 @@
 # Debian/Ubuntu host. Idempotent: apt is only asked for packages that are missing.
 set -eu
 
-# qemu builder and base image recipe; sshd for the tests; compressors for the compress
+# qemu builder and base image recipe (fdisk and e2fsprogs also serve the chroot builder); sshd for the tests; compressors for the compress
 # post-processor; make/g++/python3 so npm can build ssh2's optional native crypto binding;
 # isolinux/syslinux-common for the boot-prompt ISO of the installer (boot_command) test; ansible-core
 # for the ansible provisioner's tests; chromium and a font for the test that opens `bake report`'s page

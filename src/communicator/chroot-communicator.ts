@@ -21,7 +21,7 @@ export interface ChrootOptions {
   /** Where the image's root filesystem is mounted inside the namespace. */
   root: string;
   log: Logger;
-  /** command_wrapper: turns each command into the one run (default: unchanged). */
+  /** command_wrapper: turns each command (given as one `/bin/sh -c '…'` command) into the one run. */
   wrap?: (command: string) => string;
 }
 
@@ -47,7 +47,8 @@ export class ChrootCommunicator implements Communicator {
   }
 
   exec(command: string, options: ExecOptions = {}): Promise<ExecResult> {
-    const wrapped = this.options.wrap ? this.options.wrap(command) : command;
+    // The wrapper gets the command as one shell command, so that `nice {{.Command}}` wraps all of it.
+    const wrapped = this.options.wrap ? this.options.wrap(`/bin/sh -c ${shellQuote(command)}`) : command;
     return this.run(['/bin/sh', '-c', wrapped], options);
   }
 

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, rmSync, mkdtempSync, readFileSync, readlinkSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,6 +16,7 @@ describe.skipIf(!canChroot)('chroot communicator (a mounted Debian image)', () =
   }, 120_000);
   afterAll(async () => {
     await image?.finish();
+    rmSync(local, { recursive: true, force: true });
   }, 60_000);
 
   it('runs commands as root inside the image, streams lines, passes env and exit codes', async () => {

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chrootPipeline, resolveChrootConfig } from '../../src/builders/chroot/index.js';
@@ -49,7 +49,11 @@ export async function holdChrootImage(config: ChrootConfig = {}): Promise<HeldIm
     ctx,
     finish: async () => {
       release();
-      await run;
+      try {
+        await run;
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     },
   };
 }

@@ -1,9 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { Journal } from '../../../src/core/journal.js';
 import { canChroot, hostMounts } from '../../helpers/chroot-build.js';
 import { fileIdentity, imageFile, imageList, imageStat } from '../../helpers/disk-image.js';
@@ -11,8 +11,12 @@ import { runBake } from '../../helpers/run-bake.js';
 
 const md5 = (text: string | Buffer) => createHash('md5').update(text).digest('hex');
 
+const dirs: string[] = [];
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
 function setup(builder: Record<string, unknown>, provisioners: unknown[]) {
   const dir = mkdtempSync(join(tmpdir(), 'bake-chroot-build-'));
+  dirs.push(dir);
   const out = join(dir, 'out');
   const template = join(dir, 'chroot.json');
   writeFileSync(template, JSON.stringify({ builders: [{ type: 'chroot', output_directory: out, format: 'raw', ...builder }], provisioners }, null, 2));
@@ -103,17 +107,62 @@ describe.skipIf(!canChroot)('chroot builder through bake build', () => {
     expect(imageList(second.image, '/run')).not.toContain('systemd');
   }, 200_000);
 
+  it('disk_size grows the partition and the ext4 filesystem; post_mount_commands see the mounts; command_wrapper wraps each command', async () => {
+    const t = setup(
+      { disk_size: '2560M', post_mount_commands: ['findmnt -n -o FSTYPE {{.MountPath}}'], command_wrapper: 'env WRAPPED=yes {{.Command}}' },
+      [{ type: 'shell', inline: ['echo "wrapped=$WRAPPED"', 'df -BM --output=size / | tail -1'] }],
+    );
+    const run = await runBake(['build', t.template], { env: t.env, timeoutMs: 180_000 });
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect(run.stdout).toContain('Grew the ext4 root filesystem to 2559 MiB');
+    expect(run.stdout).toMatch(/chroot: ext4\n/);
+    expect(run.stdout).toContain('wrapped=yes');
+    expect(Number(/chroot: +(\d+)M\n/.exec(run.stdout)?.[1])).toBeGreaterThan(2400);
+    expect(execFileSync('qemu-img', ['info', '--output=json', t.image], { encoding: 'utf8' })).toContain(`"virtual-size": ${2560 * 1024 * 1024}`);
+  }, 200_000);
+
+  it('refuses a root filesystem it cannot mount read-write, naming it, and a disk with no Linux root', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bake-chroot-bad-'));
+    dirs.push(dir);
+    const swap = join(dir, 'swap.raw');
+    execFileSync('truncate', ['-s', '64M', swap]);
+    execFileSync('mkswap', [swap], { stdio: 'ignore' });
+    const t1 = setup({ iso_url: swap, iso_checksum: 'none', mount_partition: '0' }, []);
+    const r1 = await runBake(['build', t1.template], { env: t1.env });
+    expect(r1.code).toBe(1);
+    expect(r1.stdout + r1.stderr).toContain('chroot: the root filesystem on the disk is swap, which bake cannot mount read-write (it mounts ext2, ext3, ext4, xfs, btrfs)');
+    const empty = join(dir, 'empty.raw');
+    execFileSync('truncate', ['-s', '64M', empty]);
+    const t2 = setup({ iso_url: empty, iso_checksum: 'none' }, []);
+    const r2 = await runBake(['build', t2.template], { env: t2.env });
+    expect(r2.stdout + r2.stderr).toContain('chroot: no partition of the image holds a Linux root filesystem with /etc/os-release (disk: no filesystem); set mount_partition');
+    expect(existsSync(t1.out) || existsSync(t2.out)).toBe(false);
+    expect(leftovers(dir, 'bake-chroot-bad')).toEqual([]);
+  }, 200_000);
+
   it('kill -9 of bake mid-provisioning leaves no mount, loop device or chroot process; bake cleanup removes the output', async () => {
     const t = setup({}, [{ type: 'shell', inline: ['echo PROVISIONING', 'sleep 915'] }]);
+    let holder = '';
     const run = await runBake(['build', t.template], {
       env: t.env,
       timeoutMs: 180_000,
       onStdout: (chunk, child) => {
-        if (chunk.includes('PROVISIONING')) child.kill('SIGKILL');
+        if (!chunk.includes('PROVISIONING')) return;
+        holder = execFileSync('pgrep', ['-P', String(child.pid), '-x', 'unshare'], { encoding: 'utf8' }).trim();
+        child.kill('SIGKILL');
       },
     });
     expect(run.signal).toBe('SIGKILL');
-    expect(await eventually(() => leftovers(t.dir, 'sleep 915'))).toEqual([]);
+    expect(holder).toMatch(/^\d+$/);
+    // Gone, or a zombie its new parent has not reaped yet.
+    const holderAlive = () => {
+      try {
+        return /^State:\s+Z/m.test(readFileSync(`/proc/${holder}/status`, 'utf8')) ? [] : [`namespace holder ${holder}`];
+      } catch {
+        return [];
+      }
+    };
+    expect(await eventually(() => [...leftovers(t.dir, 'sleep 915'), ...holderAlive()])).toEqual([]);
     expect(existsSync(t.out)).toBe(true);
     const cleanup = await runBake(['cleanup'], { env: t.env });
     expect(cleanup.code).toBe(0);
