@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 
@@ -36,6 +36,22 @@ export function bootIso(baseImage: string): string {
     execFileSync('xorriso', ['-as', 'mkisofs', '-quiet', '-o', part, '-b', 'isolinux/isolinux.bin', '-c', 'isolinux/boot.cat', '-no-emul-boot', '-boot-load-size', '4', '-boot-info-table', '-V', 'BAKEBOOT', tree], { stdio: 'ignore' });
     renameSync(part, iso);
     return iso;
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/** The UUID of the base image's root filesystem (ext4 superblock at 1 MiB + 1 KiB), for a root=UUID= that does not depend on disk order. */
+export function rootFsUuid(baseImage: string): string {
+  const work = mkdtempSync(join(tmpdir(), 'bake-sb-'));
+  try {
+    const sb = join(work, 'sb');
+    // qemu-img dd counts `count` from the start of the input, skipped blocks included.
+    execFileSync('qemu-img', ['dd', '-f', 'qcow2', '-O', 'raw', `if=${baseImage}`, `of=${sb}`, 'bs=1024', 'skip=1025', 'count=1026']);
+    const block = readFileSync(sb);
+    if (block.readUInt16LE(0x38) !== 0xef53) throw new Error(`no ext4 superblock at 1 MiB in ${baseImage}`);
+    const hex = block.subarray(0x68, 0x78).toString('hex');
+    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
   } finally {
     rmSync(work, { recursive: true, force: true });
   }

@@ -2,10 +2,10 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runBake } from '../helpers/run-bake.js';
-import { bootIso } from './boot-iso.js';
+import { bootIso, rootFsUuid } from './boot-iso.js';
 import { baseImage, isolatedCache, qemuProcessesFor, readGuestFile, workDirs } from './qemu-harness.js';
 
 // One real boot under TCG (KVM when it works): a boot loader waiting at its prompt, a typed kernel
@@ -14,9 +14,10 @@ const BOOT_MS = 15 * 60_000;
 
 let dir: string;
 let iso: string;
+let image: string;
 let cache: ReturnType<typeof isolatedCache>;
 beforeAll(async () => {
-  const image = await baseImage();
+  image = await baseImage();
   iso = bootIso(image);
   dir = mkdtempSync(join(tmpdir(), 'bake-it-installer-'));
   cache = isolatedCache(dir, image);
@@ -31,8 +32,8 @@ function portAnswers(port: number): Promise<boolean> {
   });
 }
 
-describe('qemu builder: a boot command typed at a boot loader, the seed served over HTTP', () => {
-  it('types the kernel command line through QMP, the guest fetches its seed from http_directory, provisioners run (bento-style template, -only)', async () => {
+describe('qemu builder: an install from an ISO, typed at its boot loader, seeded over HTTP', () => {
+  it('boots the ISO once on a blank disk, types the kernel command line through QMP, the guest fetches its seed from http_directory and the provisioners install onto the disk (bento-style template, -only)', async () => {
     execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'installer-test', '-f', join(dir, 'key')]);
     const http = join(dir, 'http');
     mkdirSync(http);
@@ -52,6 +53,13 @@ describe('qemu builder: a boot command typed at a boot loader, the seed served o
       ].join('\n'),
     );
     writeFileSync(join(http, 'meta-data'), 'instance-id: bake-installer-test\nlocal-hostname: installed\n');
+    // The "installer" system: bake's base image behind an overlay, attached through qemuargs as a second
+    // virtio disk (-blockdev is an option bake does not set, so it is added; a -device list gets the
+    // network card back). Its root is found by UUID, the blank disk by its size: QEMU does not promise their order.
+    const installer = join(dir, 'installer.qcow2');
+    const uuid = rootFsUuid(image);
+    execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', '-b', image, '-F', 'qcow2', installer]);
+    const isoSha256 = execFileSync('sha256sum', [iso], { encoding: 'utf8' }).split(' ')[0];
     const out = join(dir, 'out');
     const template = join(dir, 'multi.json');
     writeFileSync(
@@ -64,12 +72,15 @@ describe('qemu builder: a boot command typed at a boot loader, the seed served o
             name: 'installer',
             output_directory: out,
             vm_name: 'image.qcow2',
-            use_backing_file: true,
+            disk_image: false,
+            iso_url: iso,
+            iso_checksum: `sha256:${isoSha256}`,
+            disk_size: '64M',
             http_directory: http,
+            qemuargs: [['-blockdev', 'driver=qcow2,node-name=installer,file.driver=file,', `file.filename=${installer}`], ['-device', 'virtio-blk-pci,drive=installer']],
             // The boot loader waits at its prompt, so Packer's 10 s boot_wait is safe even on a slow host.
-            qemuargs: [['-cdrom', iso], ['-boot', 'once=d']],
             boot_key_interval: '20ms',
-            boot_command: ['<wait>bakx<bs>e root=/dev/vda1 ', 'ds=nocloud-net;s=http://{{ .HTTPIP }}:{{ .HTTPPort }}/ hostname={{ .Name }}<enter>'],
+            boot_command: [`<wait>bakx<bs>e root=UUID=${uuid} `, 'ds=nocloud-net;s=http://{{ .HTTPIP }}:{{ .HTTPPort }}/ hostname={{ .Name }}<enter>'],
             ssh_username: 'baker',
             ssh_private_key_file: join(dir, 'key'),
             ssh_timeout: '12m',
@@ -77,10 +88,20 @@ describe('qemu builder: a boot command typed at a boot loader, the seed served o
             shutdown_timeout: '3m',
           },
         ],
-        provisioners: [{ type: 'shell', inline: ['echo "provisioned as $(id -un)" | sudo tee /etc/provisioned'] }],
+        provisioners: [
+          {
+            type: 'shell',
+            inline: [
+              'disk=$(lsblk -dnpo NAME,SIZE | awk \'$2 == "64M" { print $1 }\')',
+              'sudo mkfs.ext4 -q -L installed "$disk"',
+              'sudo mount "$disk" /mnt',
+              'echo "installed by $(id -un)" | sudo tee /mnt/installed',
+              'sudo umount /mnt',
+            ],
+          },
+        ],
       }),
     );
-    const before = workDirs();
     const run = await runBake(['build', '-debug', '-only=installer', template], { cwd: dir, env: cache.env, timeoutMs: BOOT_MS });
     const output = run.stdout + run.stderr;
     expect(run.code, output).toBe(0);
@@ -88,18 +109,29 @@ describe('qemu builder: a boot command typed at a boot loader, the seed served o
     const served = /Serving .* on 127\.0\.0\.1:(\d+) \(the guest reaches it at http:\/\/10\.0\.2\.2:(\d+)\/\)/.exec(output);
     expect(served, output).not.toBeNull();
     const port = served![1]!;
+    expect(output).toContain('Creating a blank 64 MiB qcow2 disk for the installer');
     expect(output).toContain('Typing the boot command (through QMP)');
-    expect(output).toContain(`boot_command: bakx<bs>e root=/dev/vda1 ds=nocloud-net;s=http://10.0.2.2:${port}/ hostname=image.qcow2<enter>`);
+    expect(output).toContain(`boot_command: bakx<bs>e root=UUID=${uuid} ds=nocloud-net;s=http://10.0.2.2:${port}/ hostname=image.qcow2<enter>`);
     expect(output).toMatch(/HTTP GET \/meta-data 200 \(\d+ bytes\) from 127\.0\.0\.1/);
     expect(output).toMatch(/HTTP GET \/user-data 200 \(\d+ bytes\) from 127\.0\.0\.1/);
+    expect(output).toMatch(new RegExp(`-drive file=${iso.replace(/[.]/g, '\\.')},media=cdrom,readonly=on -boot once=d`));
     // What the guest's kernel got is exactly what was typed, the backspace included.
-    const cmdline = readGuestFile(join(out, 'image.qcow2'), '/etc/seeded-over-http');
-    expect(cmdline).toContain(`root=/dev/vda1 ds=nocloud-net;s=http://10.0.2.2:${port}/ hostname=image.qcow2`);
+    const cmdline = readGuestFile(installer, '/etc/seeded-over-http');
+    expect(cmdline).toContain(`root=UUID=${uuid} ds=nocloud-net;s=http://10.0.2.2:${port}/ hostname=image.qcow2`);
     expect(cmdline).toMatch(/^BOOT_IMAGE=\/vmlinuz initrd=\/initrd\.img /);
-    expect(readGuestFile(join(out, 'image.qcow2'), '/etc/provisioned')).toBe('provisioned as baker\n');
+    // The installed disk is the artifact.
+    const info = JSON.parse(execFileSync('qemu-img', ['info', '--output=json', join(out, 'image.qcow2')], { encoding: 'utf8' }));
+    expect(info['virtual-size']).toBe(64 * 1024 * 1024);
+    const raw = join(dir, 'image.raw');
+    execFileSync('qemu-img', ['convert', '-O', 'raw', join(out, 'image.qcow2'), raw]);
+    expect(execFileSync('debugfs', ['-R', 'cat /installed', raw], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })).toBe('installed by baker\n');
     expect(await portAnswers(Number(port))).toBe(false);
     expect(qemuProcessesFor(out)).toEqual([]);
     expect(cache.openResources()).toEqual([]);
-    expect(workDirs().filter((d) => !before.includes(d))).toEqual([]);
+    // This build's own work directory (seed, QMP socket, serial log), named in its debug log of QEMU's command line;
+    // other builds on the same machine may have theirs meanwhile.
+    const work = /-qmp unix:(\S+)\/qmp\.sock/.exec(output)?.[1];
+    expect(work && workDirs().includes(basename(work))).toBe(false);
+    expect(work, output).toMatch(/bake-qemu-/);
   }, BOOT_MS);
 });

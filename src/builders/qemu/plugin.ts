@@ -8,7 +8,7 @@ import { qemuUnsupported } from './unsupported.js';
 export const plugin: BuilderPlugin<QemuConfig> = {
   kind: 'builder',
   type: 'qemu',
-  description: 'Bakes a local VM image with QEMU: boots a cloud image (bake\'s Debian 12 base by default), provisions it over SSH, writes qcow2 or raw.',
+  description: 'Bakes a local VM image with QEMU: boots a cloud image (bake\'s Debian 12 base by default) or installs from an ISO (boot_command, http_directory), provisions it over SSH, writes qcow2 or raw.',
   schema: qemuSchema,
   unsupported: qemuUnsupported,
   sensitive: ['ssh_password', 'ssh_bastion_password'],

@@ -2,7 +2,7 @@ import type { FromSchema } from 'json-schema-to-ts';
 import { sshConfigProperties } from '../../communicator/ssh-config.js';
 import { bool, duration, int, oneOfStrings, str, stringList, stringMap } from '../../plugins/schema-helpers.js';
 
-/** The `qemu` builder's options: Packer's names for the cloud-image path, plus bake's `user_data`/`meta_data`. */
+/** The `qemu` builder's options: Packer's names for the cloud-image and installer paths, plus bake's `user_data`/`meta_data`. */
 export const qemuSchema = {
   type: 'object',
   additionalProperties: false,
