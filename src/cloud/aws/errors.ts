@@ -1,3 +1,4 @@
+import { unparsedResponse } from './unparsed-response.js';
 import { BakeError, errorText, isAbort } from '../../core/errors.js';
 
 /** The EC2 error code of an SDK error ("InvalidInstanceID.NotFound"), or undefined. */
@@ -28,6 +29,10 @@ export function isTransient(err: unknown): boolean {
   const e = err as { name?: string; code?: string; $metadata?: { httpStatusCode?: number } } | undefined;
   if (!e || typeof e !== 'object' || e.name === 'AbortError') return false;
   const status = e.$metadata?.httpStatusCode ?? 0;
+  // A 500 that is not an AWS answer (an emulator's HTML error page) fails the same way every time;
+  // a gateway's 502-504 page may pass.
+  const raw = unparsedResponse(err);
+  if (raw) return raw.status !== undefined && raw.status >= 502 && raw.status <= 504;
   return status >= 500 || TRANSIENT_CODES.has(awsCode(err) ?? '') || NETWORK_CODES.has(e.code ?? '');
 }
 
