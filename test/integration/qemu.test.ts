@@ -19,8 +19,21 @@ beforeAll(async () => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('qemu builder through bake build', () => {
-  it('bakes a provisioned, zstd-compressed qcow2 (ACPI power-off) and leaves no VM, key or work files behind', async () => {
+  it('bakes a provisioned (shell, file, ansible), zstd-compressed qcow2 (ACPI power-off) and leaves no VM, key or work files behind', async () => {
     writeFileSync(join(dir, 'motd'), 'baked by the integration test\n');
+    // Real ansible-playbook against the guest, over the build's own SSH login: facts, a task and its handler.
+    writeFileSync(join(dir, 'site.yml'), [
+      '- hosts: all',
+      '  become: true',
+      '  tasks:',
+      '    - name: Write the role file',
+      '      copy: { content: "web {{ ansible_distribution }}\\n", dest: /etc/bake-role, mode: "0644" }',
+      '      notify: Mark the handler',
+      '  handlers:',
+      '    - name: Mark the handler',
+      '      copy: { content: "handled\\n", dest: /etc/bake-handler }',
+      '',
+    ].join('\n'));
     const out = join(dir, 'out-ok');
     const before = workDirs();
     const template = writeTemplate(
@@ -29,6 +42,7 @@ describe('qemu builder through bake build', () => {
       [
         { type: 'file', source: join(dir, 'motd'), destination: '/tmp/motd' },
         { type: 'shell', inline: ['sudo install -m 0644 /tmp/motd /etc/motd', 'echo "$(id -un) was here" | sudo tee /etc/bake-marker'] },
+        { type: 'ansible', playbook_file: join(dir, 'site.yml') },
       ],
     );
     const run = await runBake(['build', template], { cwd: dir, env: cache.env, timeoutMs: BOOT_MS });
@@ -44,6 +58,8 @@ describe('qemu builder through bake build', () => {
     expect(info['backing-filename']).toBeUndefined();
     expect(readGuestFile(image, '/etc/motd')).toBe('baked by the integration test\n');
     expect(readGuestFile(image, '/etc/bake-marker')).toBe('debian was here\n');
+    expect(readGuestFile(image, '/etc/bake-role')).toBe('web Debian\n');
+    expect(readGuestFile(image, '/etc/bake-handler')).toBe('handled\n');
     expect(qemuProcessesFor(out)).toEqual([]);
     expect(cache.openResources()).toEqual([]);
     expect(workDirs().filter((d) => !before.includes(d))).toEqual([]);
