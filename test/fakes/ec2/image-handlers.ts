@@ -62,7 +62,7 @@ export function copyImage(fake: FakeEc2, region: string, input: CopyImageCommand
   return { ImageId: image.id };
 }
 
-export function describeImages(fake: FakeEc2, region: string, input: { ImageIds?: string[]; Owners?: string[]; Filters?: { Name?: string; Values?: string[] }[] }) {
+export function describeImages(fake: FakeEc2, region: string, input: { ImageIds?: string[]; Owners?: string[]; Filters?: { Name?: string; Values?: string[] }[]; NextToken?: string }) {
   let list: FakeImage[];
   if (input.ImageIds?.length) {
     list = input.ImageIds.map((id) => {
@@ -76,8 +76,9 @@ export function describeImages(fake: FakeEc2, region: string, input: { ImageIds?
       (i) => i.region === region && (owners.length === 0 || owners.includes(i.ownerId)) && matches(input.Filters, { name: i.name, state: i.state, 'virtualization-type': 'hvm', 'root-device-type': 'ebs', architecture: 'x86_64', 'image-id': i.id }, i.tags),
     );
   }
-  for (const i of list) if (i.state === 'pending') fake.advance(i, () => (i.state = 'available'));
-  return { Images: list.map(view) };
+  const { items, NextToken } = fake.page(input, list, !!input.ImageIds?.length);
+  for (const i of items) if (i.state === 'pending') fake.advance(i, () => (i.state = 'available'));
+  return { Images: items.map(view), ...(NextToken ? { NextToken } : {}) };
 }
 
 export function deregisterImage(fake: FakeEc2, region: string, input: { ImageId?: string }) {
