@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Ec2Clients, cleanupAwsLeftovers } from '../../../src/cloud/aws/index.js';
+import type { AmazonEbsBuilder } from '../../../src/builders/amazon-ebs/index.js';
 import { sourceAmiStep } from '../../../src/builders/amazon-ebs/step-source-ami.js';
 import { EventBus } from '../../../src/core/events.js';
 import { isolateAws } from '../../fakes/ec2/aws-env.js';
@@ -17,7 +18,7 @@ describe('EC2 lists are followed through every page (the fake answers two items 
     restore = installFakeEc2(fake).restore;
     for (const day of ['01', '02', '03', '04']) fake.addImage('us-east-1', `ubuntu/images/2025-01-${day}`, { creationDate: `2025-01-${day}T00:00:00.000Z` });
     const newest = fake.addImage('us-east-1', 'ubuntu/images/2025-02-01', { creationDate: '2025-02-01T00:00:00.000Z' });
-    const cfg = makeBuilder({ region: 'us-east-1', communicator: 'none', instance_type: 't3.micro', ami_name: 'web-image', source_ami_filter: { filters: { name: 'ubuntu/images/*' }, owners: ['099720109477'], most_recent: true } }).cfg;
+    const cfg = (makeBuilder({ region: 'us-east-1', communicator: 'none', instance_type: 't3.micro', ami_name: 'web-image', source_ami_filter: { filters: { name: 'ubuntu/images/*' }, owners: ['099720109477'], most_recent: true } }) as AmazonEbsBuilder).cfg;
     const clients = new Ec2Clients(cfg.access);
     const out = await sourceAmiStep(cfg).run(makeBuildContext(), { clients, outcome: { succeeded: false } });
     await clients.destroy();
