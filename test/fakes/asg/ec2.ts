@@ -55,6 +55,8 @@ const imageHandlers: [new (input: any) => object, Handler][] = [
   [
     Ec2.DeleteSnapshotCommand,
     (_w, r, _region, input) => {
+      const user = [...r.images.values()].find((i) => i.snapshots.includes(input.SnapshotId));
+      if (user) throw new FakeAwsError('InvalidSnapshot.InUse', `The snapshot ${input.SnapshotId} is currently in use by ${user.id}`);
       if (!r.snapshots.delete(input.SnapshotId)) throw new FakeAwsError('InvalidSnapshot.NotFound', `The snapshot '${input.SnapshotId}' does not exist.`);
       return {};
     },

@@ -3,6 +3,9 @@ import { matches, tagsFrom } from './describe-filters.js';
 import type { FakeEc2 } from './fake-ec2.js';
 import { ec2Error, OWNER, type FakeImage } from './model.js';
 
+/** Owner aliases EC2 accepts in DescribeImages' Owners, as the account ids they stand for. */
+const OWNER_ALIASES: Record<string, string> = { self: OWNER, amazon: '137112412989', 'aws-marketplace': '679593333241' };
+
 function view(i: FakeImage): Image {
   return {
     ImageId: i.id,
@@ -71,7 +74,7 @@ export function describeImages(fake: FakeEc2, region: string, input: { ImageIds?
       return i;
     });
   } else {
-    const owners = (input.Owners ?? []).map((o) => (o === 'self' ? OWNER : o));
+    const owners = (input.Owners ?? []).map((o) => OWNER_ALIASES[o] ?? o);
     list = [...fake.images.values()].filter(
       (i) => i.region === region && (owners.length === 0 || owners.includes(i.ownerId)) && matches(input.Filters, { name: i.name, state: i.state, 'virtualization-type': 'hvm', 'root-device-type': 'ebs', architecture: 'x86_64', 'image-id': i.id }, i.tags),
     );

@@ -67,7 +67,7 @@ export function describeInstances(fake: FakeEc2, region: string, input: { Instan
       return i;
     });
   } else {
-    list = [...fake.instances.values()].filter((i) => i.region === region && matches(input.Filters, { 'instance-state-name': i.state }, i.tags));
+    list = [...fake.instances.values()].filter((i) => i.region === region && matches(input.Filters, { 'instance-state-name': i.state, 'instance-id': i.id, 'image-id': i.imageId }, i.tags));
   }
   const { items, NextToken } = fake.page(input, list, !!input.InstanceIds?.length);
   for (const i of items) {
