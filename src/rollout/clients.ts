@@ -55,3 +55,21 @@ export async function call<O>(client: EC2Client | AutoScalingClient, command: un
     }
   }
 }
+
+/** A list call followed through every NextToken page (AWS pages lists; what matters may be on any page). */
+export async function callAll<O extends { NextToken?: string }, T>(
+  client: EC2Client | AutoScalingClient,
+  command: (token: string | undefined) => unknown,
+  items: (page: O) => T[] | undefined,
+  what: string,
+  signal?: AbortSignal,
+): Promise<T[]> {
+  const all: T[] = [];
+  let token: string | undefined;
+  do {
+    const page = await call<O>(client, command(token), what, signal);
+    all.push(...(items(page) ?? []));
+    token = page.NextToken;
+  } while (token);
+  return all;
+}

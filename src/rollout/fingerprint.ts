@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { UsageError } from '../core/errors.js';
-import { call, type RolloutClients } from './clients.js';
+import { callAll, type RolloutClients } from './clients.js';
 
 /** The AMI tag holding the fingerprint of everything that decided the image. */
 export const FINGERPRINT_TAG = 'bake:fingerprint';
@@ -70,12 +70,13 @@ export type ImageLookup = Pick<RolloutClients, 'ec2' | 'signal'>;
 /** The newest available AMI of this account tagged with the fingerprint, if any. */
 export async function findByFingerprint(clients: ImageLookup, region: string, value: string): Promise<{ imageId: string; name: string } | undefined> {
   const ec2 = await import('@aws-sdk/client-ec2');
-  const out = await call<Ec2.DescribeImagesCommandOutput>(
+  const images = await callAll<Ec2.DescribeImagesCommandOutput, Ec2.Image>(
     await clients.ec2(region),
-    new ec2.DescribeImagesCommand({ Owners: ['self'], Filters: [{ Name: `tag:${FINGERPRINT_TAG}`, Values: [value] }, { Name: 'state', Values: ['available'] }] }),
+    (NextToken) => new ec2.DescribeImagesCommand({ Owners: ['self'], Filters: [{ Name: `tag:${FINGERPRINT_TAG}`, Values: [value] }, { Name: 'state', Values: ['available'] }], NextToken }),
+    (p) => p.Images,
     `look up an AMI with ${FINGERPRINT_TAG}=${value.slice(0, 12)}… in ${region}`,
     clients.signal,
   );
-  const newest = (out.Images ?? []).sort((a, b) => (b.CreationDate ?? '').localeCompare(a.CreationDate ?? ''))[0];
+  const newest = images.sort((a, b) => (b.CreationDate ?? '').localeCompare(a.CreationDate ?? ''))[0];
   return newest ? { imageId: newest.ImageId ?? '', name: newest.Name ?? '' } : undefined;
 }

@@ -3,7 +3,7 @@ import { deregisterImage } from '../cloud/aws/index.js';
 import { UsageError } from '../core/errors.js';
 import type { Logger } from '../core/events.js';
 import { formatDuration } from '../core/wait.js';
-import { call, type RolloutClients } from './clients.js';
+import { callAll, type RolloutClients } from './clients.js';
 import { imagesInUse } from './in-use.js';
 
 export interface PruneRequest {
@@ -54,8 +54,14 @@ async function candidates(clients: RolloutClients, region: string, req: PruneReq
     ...(req.namePrefix ? [{ Name: 'name', Values: [`${req.namePrefix}*`] }] : []),
     ...Object.entries(req.tags ?? {}).map(([k, v]) => ({ Name: `tag:${k}`, Values: [v] })),
   ];
-  const out = await call<Ec2.DescribeImagesCommandOutput>(await clients.ec2(region), new ec2.DescribeImagesCommand({ Owners: ['self'], Filters: filters }), `list AMIs in ${region}`, clients.signal);
-  return (out.Images ?? []).sort((a, b) => (b.CreationDate ?? '').localeCompare(a.CreationDate ?? ''));
+  const images = await callAll<Ec2.DescribeImagesCommandOutput, Ec2.Image>(
+    await clients.ec2(region),
+    (NextToken) => new ec2.DescribeImagesCommand({ Owners: ['self'], Filters: filters, NextToken }),
+    (p) => p.Images,
+    `list AMIs in ${region}`,
+    clients.signal,
+  );
+  return images.sort((a, b) => (b.CreationDate ?? '').localeCompare(a.CreationDate ?? ''));
 }
 
 /** Decides, then (unless a dry run) deregisters each AMI to remove and deletes its snapshots; says why each one was kept. */

@@ -1,7 +1,7 @@
 import type { Image } from '@aws-sdk/client-ec2';
 import { BakeError } from '../../core/errors.js';
 import type { Step } from '../../core/steps.js';
-import { deregisterImage, send, type Ec2Clients } from '../../cloud/aws/index.js';
+import { deregisterImage, sendAll, type Ec2Clients } from '../../cloud/aws/index.js';
 import { amiNameProblem } from './regions.js';
 import { renderValue } from './render-tags.js';
 import type { ResolvedEbs } from './resolved.js';
@@ -17,12 +17,13 @@ export async function imagesNamed(cfg: ResolvedEbs, clients: Ec2Clients, name: s
   const { DescribeImagesCommand } = await import('@aws-sdk/client-ec2');
   const found = await Promise.all(
     [cfg.region, ...cfg.ami.regions].map(async (region) => {
-      const out = await send<{ Images?: Image[] }>(
+      const images = await sendAll<{ Images?: Image[]; NextToken?: string }, Image>(
         await clients.get(region),
-        new DescribeImagesCommand({ Owners: ['self'], Filters: [{ Name: 'name', Values: [name] }] }),
+        (NextToken) => new DescribeImagesCommand({ Owners: ['self'], Filters: [{ Name: 'name', Values: [name] }], NextToken }),
+        (p) => p.Images,
         { what: `amazon-ebs: look for AMI "${name}" in ${region}`, signal },
       );
-      return (out.Images ?? []).map((i) => ({ region, id: i.ImageId! }));
+      return images.map((i) => ({ region, id: i.ImageId! }));
     }),
   );
   return found.flat();

@@ -2,7 +2,7 @@ import type { SecurityGroup } from '@aws-sdk/client-ec2';
 import type { BuildContext } from '../../core/context.js';
 import { BakeError } from '../../core/errors.js';
 import type { Step } from '../../core/steps.js';
-import { accessDetails, awsCode, deleteSecurityGroup, findOwnSecurityGroup, send, tagSpecifications } from '../../cloud/aws/index.js';
+import { accessDetails, awsCode, deleteSecurityGroup, findOwnSecurityGroup, send, sendAll, tagSpecifications } from '../../cloud/aws/index.js';
 import type { ResolvedEbs } from './resolved.js';
 import type { GroupState, Init } from './state.js';
 import type { NetworkState } from './step-network.js';
@@ -29,12 +29,13 @@ export function securityGroupStep(cfg: ResolvedEbs): Step<Init & NetworkState, G
       const client = await clients.get();
       if (cfg.securityGroupFilter) {
         const f = Object.entries(cfg.securityGroupFilter.filters).map(([Name, v]) => ({ Name, Values: [v] }));
-        const out = await send<{ SecurityGroups?: SecurityGroup[] }>(
+        const groups = await sendAll<{ SecurityGroups?: SecurityGroup[]; NextToken?: string }, SecurityGroup>(
           client,
-          new ec2.DescribeSecurityGroupsCommand({ Filters: [...f, ...(vpcId ? [{ Name: 'vpc-id', Values: [vpcId] }] : [])] }),
+          (NextToken) => new ec2.DescribeSecurityGroupsCommand({ Filters: [...f, ...(vpcId ? [{ Name: 'vpc-id', Values: [vpcId] }] : [])], NextToken }),
+          (p) => p.SecurityGroups,
           { what: 'amazon-ebs: find security groups', signal: ctx.signal },
         );
-        const ids = (out.SecurityGroups ?? []).map((g) => g.GroupId!);
+        const ids = groups.map((g) => g.GroupId!);
         if (ids.length === 0) throw new BakeError(`${cfg.where}.security_group_filter: no security group matches ${JSON.stringify(cfg.securityGroupFilter.filters)}`);
         return { securityGroupIds: ids };
       }

@@ -1,7 +1,7 @@
 import type { Image } from '@aws-sdk/client-ec2';
 import { BakeError } from '../../core/errors.js';
 import type { Step } from '../../core/steps.js';
-import { fromTags, send } from '../../cloud/aws/index.js';
+import { fromTags, sendAll } from '../../cloud/aws/index.js';
 import type { ResolvedEbs } from './resolved.js';
 import type { Init, SourceState } from './state.js';
 
@@ -24,11 +24,11 @@ export function sourceAmiStep(cfg: ResolvedEbs): Step<Init, SourceState> {
             Filters: Object.entries(f!.filters).map(([Name, value]) => ({ Name, Values: [value] })),
             IncludeDeprecated: f!.includeDeprecated || undefined,
           };
-      const out = await send<{ Images?: Image[] }>(client, new DescribeImagesCommand(input), {
+      const found = await sendAll<{ Images?: Image[]; NextToken?: string }, Image>(client, (NextToken) => new DescribeImagesCommand({ ...input, NextToken }), (p) => p.Images, {
         what: `amazon-ebs: find source AMI in ${cfg.region}`,
         signal: ctx.signal,
       });
-      const images = (out.Images ?? []).sort((a, b) => (b.CreationDate ?? '').localeCompare(a.CreationDate ?? ''));
+      const images = found.sort((a, b) => (b.CreationDate ?? '').localeCompare(a.CreationDate ?? ''));
       if (images.length === 0) {
         throw new BakeError(
           cfg.sourceAmi

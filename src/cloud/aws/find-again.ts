@@ -1,6 +1,6 @@
 import type * as Ec2 from '@aws-sdk/client-ec2';
 import type { EC2Client } from '@aws-sdk/client-ec2';
-import { send } from './send.js';
+import { send, sendAll } from './send.js';
 import { BUILD_ID_TAG } from './tags.js';
 
 /**
@@ -24,19 +24,22 @@ export async function findOwnKeyPair(client: EC2Client, name: string, buildId: s
 
 export async function findOwnSecurityGroup(client: EC2Client, name: string, buildId: string, signal: AbortSignal): Promise<string | undefined> {
   const { DescribeSecurityGroupsCommand } = await import('@aws-sdk/client-ec2');
-  const out = await send<Ec2.DescribeSecurityGroupsCommandOutput>(
+  const groups = await sendAll<Ec2.DescribeSecurityGroupsCommandOutput, Ec2.SecurityGroup>(
     client,
-    new DescribeSecurityGroupsCommand({ Filters: filters('group-name', name, buildId) }),
+    (NextToken) => new DescribeSecurityGroupsCommand({ Filters: filters('group-name', name, buildId), NextToken }),
+    (p) => p.SecurityGroups,
     { what: `find security group ${name}`, signal },
   );
-  return out.SecurityGroups?.[0]?.GroupId;
+  return groups[0]?.GroupId;
 }
 
 export async function findOwnImage(client: EC2Client, name: string, buildId: string, signal: AbortSignal): Promise<string | undefined> {
   const { DescribeImagesCommand } = await import('@aws-sdk/client-ec2');
-  const out = await send<Ec2.DescribeImagesCommandOutput>(client, new DescribeImagesCommand({ Owners: ['self'], Filters: filters('name', name, buildId) }), {
-    what: `find AMI ${name}`,
-    signal,
-  });
-  return out.Images?.[0]?.ImageId;
+  const images = await sendAll<Ec2.DescribeImagesCommandOutput, Ec2.Image>(
+    client,
+    (NextToken) => new DescribeImagesCommand({ Owners: ['self'], Filters: filters('name', name, buildId), NextToken }),
+    (p) => p.Images,
+    { what: `find AMI ${name}`, signal },
+  );
+  return images[0]?.ImageId;
 }

@@ -1,7 +1,7 @@
 import type * as Ec2 from '@aws-sdk/client-ec2';
 import type { EC2Client, Tag } from '@aws-sdk/client-ec2';
 import { isNotFound } from './errors.js';
-import { send } from './send.js';
+import { send, sendAll } from './send.js';
 import { BUILD_ID_TAG, fromTags } from './tags.js';
 
 /** A resource bake can remove, as found in the journal or by its bake:build-id tag. */
@@ -26,24 +26,25 @@ export async function findTagged(client: EC2Client, region: string, signal: Abor
   const ec2 = await import('@aws-sdk/client-ec2');
   const opts = (what: string) => ({ what: `${what} in ${region}`, signal });
   const found: AwsResource[] = [];
-  const instances = await send<Ec2.DescribeInstancesCommandOutput>(
+  const instances = await sendAll<Ec2.DescribeInstancesCommandOutput, Ec2.Instance>(
     client,
-    new ec2.DescribeInstancesCommand({ Filters: [...TAG_FILTER, { Name: 'instance-state-name', Values: ['pending', 'running', 'stopping', 'stopped', 'shutting-down'] }] }),
+    (NextToken) => new ec2.DescribeInstancesCommand({ Filters: [...TAG_FILTER, { Name: 'instance-state-name', Values: ['pending', 'running', 'stopping', 'stopped', 'shutting-down'] }], NextToken }),
+    (p) => (p.Reservations ?? []).flatMap((r) => r.Instances ?? []),
     opts('list bake instances'),
   );
-  for (const i of (instances.Reservations ?? []).flatMap((r) => r.Instances ?? [])) {
+  for (const i of instances) {
     found.push({ type: 'aws:instance', id: i.InstanceId!, region, buildId: buildIdOf(i.Tags), createdAt: i.LaunchTime });
   }
-  const images = await send<Ec2.DescribeImagesCommandOutput>(client, new ec2.DescribeImagesCommand({ Owners: ['self'], Filters: TAG_FILTER }), opts('list bake AMIs'));
-  for (const i of images.Images ?? []) {
+  const images = await sendAll<Ec2.DescribeImagesCommandOutput, Ec2.Image>(client, (NextToken) => new ec2.DescribeImagesCommand({ Owners: ['self'], Filters: TAG_FILTER, NextToken }), (p) => p.Images, opts('list bake AMIs'));
+  for (const i of images) {
     found.push({ type: 'aws:image', id: i.ImageId!, region, buildId: buildIdOf(i.Tags), createdAt: i.CreationDate ? new Date(i.CreationDate) : undefined });
   }
-  const snaps = await send<Ec2.DescribeSnapshotsCommandOutput>(client, new ec2.DescribeSnapshotsCommand({ OwnerIds: ['self'], Filters: TAG_FILTER }), opts('list bake snapshots'));
-  for (const s of snaps.Snapshots ?? []) {
+  const snaps = await sendAll<Ec2.DescribeSnapshotsCommandOutput, Ec2.Snapshot>(client, (NextToken) => new ec2.DescribeSnapshotsCommand({ OwnerIds: ['self'], Filters: TAG_FILTER, NextToken }), (p) => p.Snapshots, opts('list bake snapshots'));
+  for (const s of snaps) {
     found.push({ type: 'aws:snapshot', id: s.SnapshotId!, region, buildId: buildIdOf(s.Tags), createdAt: s.StartTime });
   }
-  const groups = await send<Ec2.DescribeSecurityGroupsCommandOutput>(client, new ec2.DescribeSecurityGroupsCommand({ Filters: TAG_FILTER }), opts('list bake security groups'));
-  for (const g of groups.SecurityGroups ?? []) found.push({ type: 'aws:security-group', id: g.GroupId!, region, buildId: buildIdOf(g.Tags) });
+  const groups = await sendAll<Ec2.DescribeSecurityGroupsCommandOutput, Ec2.SecurityGroup>(client, (NextToken) => new ec2.DescribeSecurityGroupsCommand({ Filters: TAG_FILTER, NextToken }), (p) => p.SecurityGroups, opts('list bake security groups'));
+  for (const g of groups) found.push({ type: 'aws:security-group', id: g.GroupId!, region, buildId: buildIdOf(g.Tags) });
   const keys = await send<Ec2.DescribeKeyPairsCommandOutput>(client, new ec2.DescribeKeyPairsCommand({ Filters: TAG_FILTER }), opts('list bake key pairs'));
   for (const k of keys.KeyPairs ?? []) found.push({ type: 'aws:key-pair', id: k.KeyName!, region, buildId: buildIdOf(k.Tags), createdAt: k.CreateTime });
   return found;

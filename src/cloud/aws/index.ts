@@ -4,7 +4,7 @@ export { type AwsResource, findTagged } from './find-tagged.js';
 export { cleanupAwsLeftovers, type CleanupOptions, type CleanupReport } from './leftovers.js';
 export { isLoopbackHost } from './loopback-guard.js';
 export { deleteKeyPair, deleteSecurityGroup, deleteSnapshot, deregisterImage, terminateInstance } from './resources.js';
-export { send, type SendOptions } from './send.js';
+export { send, sendAll, type SendOptions } from './send.js';
 export { endpointOf, unparsedError, unparsedResponse } from './unparsed-response.js';
 export { BUILD_ID_TAG, BUILD_TAG, TEMPLATE_TAG, bakeTags, fromTags, tagSpecifications, toTags } from './tags.js';
 export { type Polling, type WaitContext, waitImageAvailable, waitInstanceState, waitTerminated } from './waits.js';

@@ -46,3 +46,23 @@ export async function send<O>(client: EC2Client, command: unknown, options: Send
     }
   }
 }
+
+/**
+ * A describe followed through every NextToken page: EC2 pages list calls (and may answer a small
+ * page even without MaxResults), so the item that matters can be on any page.
+ */
+export async function sendAll<O extends { NextToken?: string }, T>(
+  client: EC2Client,
+  command: (token: string | undefined) => unknown,
+  items: (page: O) => T[] | undefined,
+  options: SendOptions,
+): Promise<T[]> {
+  const all: T[] = [];
+  let token: string | undefined;
+  do {
+    const page = await send<O>(client, command(token), options);
+    all.push(...(items(page) ?? []));
+    token = page.NextToken;
+  } while (token);
+  return all;
+}

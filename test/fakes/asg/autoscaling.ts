@@ -111,7 +111,7 @@ const handlers: [new (input: any) => object, Handler][] = [
         const key = String(f.Name).replace(/^tag:/, '');
         groups = groups.filter((g) => f.Values.includes(g.tags[key]));
       }
-      return { AutoScalingGroups: groups.map((g) => describeGroup(world, region, g)) };
+      return world.pageOf(input, 'AutoScalingGroups', groups.map((g) => describeGroup(world, region, g)));
     },
   ],
   [
@@ -211,10 +211,10 @@ const handlers: [new (input: any) => object, Handler][] = [
   ],
   [
     Asg.DescribeLaunchConfigurationsCommand,
-    (_world, r, _region, input) => {
+    (world, r, _region, input) => {
       let list = [...r.configurations.values()];
       if (input.LaunchConfigurationNames) list = list.filter((c) => input.LaunchConfigurationNames.includes(c.name));
-      return { LaunchConfigurations: list.map((c) => ({ LaunchConfigurationName: c.name, ImageId: c.imageId, InstanceType: c.instanceType, SecurityGroups: c.securityGroups, KernelId: '', RamdiskId: '', UserData: '', CreatedTime: c.created })) };
+      return world.pageOf(input, 'LaunchConfigurations', list.map((c) => ({ LaunchConfigurationName: c.name, ImageId: c.imageId, InstanceType: c.instanceType, SecurityGroups: c.securityGroups, KernelId: '', RamdiskId: '', UserData: '', CreatedTime: c.created })));
     },
   ],
   [

@@ -30,8 +30,10 @@ const imageHandlers: [new (input: any) => object, Handler][] = [
         const missing = input.ImageIds.filter((id: string) => !r.images.has(id));
         if (missing.length) throw new FakeAwsError('InvalidAMIID.NotFound', `The image id '[${missing.join(', ')}]' does not exist`);
       }
-      const list = [...r.images.values()].filter((i) => (!input.ImageIds || input.ImageIds.includes(i.id)) && matches(i, input.Filters));
+      const all = [...r.images.values()].filter((i) => (!input.ImageIds || input.ImageIds.includes(i.id)) && matches(i, input.Filters));
+      const { items: list, NextToken } = input.ImageIds ? { items: all, NextToken: undefined } : _w.page(input, all);
       return {
+        ...(NextToken ? { NextToken } : {}),
         Images: list.map((i) => ({
           ImageId: i.id,
           Name: i.name,
@@ -53,6 +55,8 @@ const imageHandlers: [new (input: any) => object, Handler][] = [
   [
     Ec2.DeleteSnapshotCommand,
     (_w, r, _region, input) => {
+      const user = [...r.images.values()].find((i) => i.snapshots.includes(input.SnapshotId));
+      if (user) throw new FakeAwsError('InvalidSnapshot.InUse', `The snapshot ${input.SnapshotId} is currently in use by ${user.id}`);
       if (!r.snapshots.delete(input.SnapshotId)) throw new FakeAwsError('InvalidSnapshot.NotFound', `The snapshot '${input.SnapshotId}' does not exist.`);
       return {};
     },
@@ -66,7 +70,8 @@ const imageHandlers: [new (input: any) => object, Handler][] = [
         else if (f.Name === 'image-id') list = list.filter((i) => f.Values.includes(i.imageId));
         else throw new Error(`fake EC2: unsupported instance filter ${f.Name}`);
       }
-      return { Reservations: list.length ? [{ Instances: list.map((i) => ({ InstanceId: i.id, ImageId: i.imageId, State: { Name: i.state } })) }] : [] };
+      const { items, NextToken } = _w.page(input, list);
+      return { Reservations: items.length ? [{ Instances: items.map((i) => ({ InstanceId: i.id, ImageId: i.imageId, State: { Name: i.state } })) }] : [], ...(NextToken ? { NextToken } : {}) };
     },
   ],
 ];
@@ -74,14 +79,16 @@ const imageHandlers: [new (input: any) => object, Handler][] = [
 const templateHandlers: [new (input: any) => object, Handler][] = [
   [
     Ec2.DescribeLaunchTemplatesCommand,
-    (_w, r) => ({ LaunchTemplates: [...r.templates.values()].map((t) => ({ LaunchTemplateId: t.id, LaunchTemplateName: t.name, DefaultVersionNumber: t.defaultVersion, LatestVersionNumber: Math.max(...t.versions.map((v) => v.number)) })) }),
+    (w, r, _region, input) => w.pageOf(input, 'LaunchTemplates', [...r.templates.values()].map((t) => ({ LaunchTemplateId: t.id, LaunchTemplateName: t.name, DefaultVersionNumber: t.defaultVersion, LatestVersionNumber: Math.max(...t.versions.map((v) => v.number)) }))),
   ],
   [
     Ec2.DescribeLaunchTemplateVersionsCommand,
     (w, r, region, input) => {
       const t = template(r, input);
-      const versions = input.Versions ? input.Versions.map((v: string) => w.version(region, t.id, v)) : [...t.versions].reverse();
+      const all = input.Versions ? input.Versions.map((v: string) => w.version(region, t.id, v)) : [...t.versions].reverse();
+      const { items: versions, NextToken } = input.Versions ? { items: all, NextToken: undefined } : w.page(input, all);
       return {
+        ...(NextToken ? { NextToken } : {}),
         LaunchTemplateVersions: versions.map((v: FakeTemplate['versions'][number]) => ({
           LaunchTemplateId: t.id,
           LaunchTemplateName: t.name,

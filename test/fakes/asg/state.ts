@@ -176,6 +176,22 @@ export class FakeAws {
     this.faults.set(command, error);
   }
 
+  /** Items per page of a list call (NextToken), small so callers must follow it. */
+  pageSize = 2;
+
+  /** `{ [key]: one page of list, NextToken }`. */
+  pageOf<T>(input: { NextToken?: string }, key: string, list: T[]): object {
+    const { items, NextToken } = this.page(input, list);
+    return { [key]: items, ...(NextToken ? { NextToken } : {}) };
+  }
+
+  /** One page of `list`: by NextToken offset. */
+  page<T>(input: { NextToken?: string }, list: T[]): { items: T[]; NextToken?: string } {
+    const from = Number(input?.NextToken ?? 0);
+    const to = from + this.pageSize;
+    return { items: list.slice(from, to), ...(to < list.length ? { NextToken: String(to) } : {}) };
+  }
+
   /** One planned fault (call number × kind), as the other fakes take it. */
   injector = new FaultInjector();
   /** Answers of calls made with a ClientToken: the same token gets the same answer, as on EC2. */

@@ -19,6 +19,8 @@ export class FakeEc2 {
   faults: Faults = {};
   /** One planned fault (call number × kind), shared with the other fakes' injectors. */
   injector = new FaultInjector();
+  /** Items per page of a list-style describe (no ids given), as EC2 pages with NextToken. Small, so callers must follow it. */
+  pageSize = 2;
   /** Describes needed per state change: 0 = instant. */
   pollsPerTransition = 1;
   onKeyImported?: (publicKey: string) => void;
@@ -53,6 +55,14 @@ export class FakeEc2 {
     if (rate > 0 && Math.floor(this.calls.length * rate) !== Math.floor((this.calls.length - 1) * rate)) {
       throw ec2Error('RequestLimitExceeded', 'Request limit exceeded.');
     }
+  }
+
+  /** One page of `list` for a describe: by NextToken offset; every item when the call names ids. */
+  page<T>(input: { NextToken?: string; [k: string]: unknown }, list: T[], byIds: boolean): { items: T[]; NextToken?: string } {
+    if (byIds) return { items: list };
+    const from = Number(input.NextToken ?? 0);
+    const to = from + this.pageSize;
+    return { items: list.slice(from, to), ...(to < list.length ? { NextToken: String(to) } : {}) };
   }
 
   callsOf(command: string) {

@@ -3,6 +3,9 @@ import { matches, tagsFrom } from './describe-filters.js';
 import type { FakeEc2 } from './fake-ec2.js';
 import { ec2Error, OWNER, type FakeImage } from './model.js';
 
+/** Owner aliases EC2 accepts in DescribeImages' Owners, as the account ids they stand for. */
+const OWNER_ALIASES: Record<string, string> = { self: OWNER, amazon: '137112412989', 'aws-marketplace': '679593333241' };
+
 function view(i: FakeImage): Image {
   return {
     ImageId: i.id,
@@ -62,7 +65,7 @@ export function copyImage(fake: FakeEc2, region: string, input: CopyImageCommand
   return { ImageId: image.id };
 }
 
-export function describeImages(fake: FakeEc2, region: string, input: { ImageIds?: string[]; Owners?: string[]; Filters?: { Name?: string; Values?: string[] }[] }) {
+export function describeImages(fake: FakeEc2, region: string, input: { ImageIds?: string[]; Owners?: string[]; Filters?: { Name?: string; Values?: string[] }[]; NextToken?: string }) {
   let list: FakeImage[];
   if (input.ImageIds?.length) {
     list = input.ImageIds.map((id) => {
@@ -71,13 +74,14 @@ export function describeImages(fake: FakeEc2, region: string, input: { ImageIds?
       return i;
     });
   } else {
-    const owners = (input.Owners ?? []).map((o) => (o === 'self' ? OWNER : o));
+    const owners = (input.Owners ?? []).map((o) => OWNER_ALIASES[o] ?? o);
     list = [...fake.images.values()].filter(
       (i) => i.region === region && (owners.length === 0 || owners.includes(i.ownerId)) && matches(input.Filters, { name: i.name, state: i.state, 'virtualization-type': 'hvm', 'root-device-type': 'ebs', architecture: 'x86_64', 'image-id': i.id }, i.tags),
     );
   }
-  for (const i of list) if (i.state === 'pending') fake.advance(i, () => (i.state = 'available'));
-  return { Images: list.map(view) };
+  const { items, NextToken } = fake.page(input, list, !!input.ImageIds?.length);
+  for (const i of items) if (i.state === 'pending') fake.advance(i, () => (i.state = 'available'));
+  return { Images: items.map(view), ...(NextToken ? { NextToken } : {}) };
 }
 
 export function deregisterImage(fake: FakeEc2, region: string, input: { ImageId?: string }) {

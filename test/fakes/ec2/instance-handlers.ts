@@ -58,7 +58,7 @@ export function runInstances(fake: FakeEc2, region: string, input: RunInstancesC
   return { Instances: [view(i)] };
 }
 
-export function describeInstances(fake: FakeEc2, region: string, input: { InstanceIds?: string[]; Filters?: { Name?: string; Values?: string[] }[] }) {
+export function describeInstances(fake: FakeEc2, region: string, input: { InstanceIds?: string[]; Filters?: { Name?: string; Values?: string[] }[]; NextToken?: string }) {
   let list: FakeInstance[];
   if (input.InstanceIds?.length) {
     list = input.InstanceIds.map((id) => {
@@ -67,13 +67,14 @@ export function describeInstances(fake: FakeEc2, region: string, input: { Instan
       return i;
     });
   } else {
-    list = [...fake.instances.values()].filter((i) => i.region === region && matches(input.Filters, { 'instance-state-name': i.state }, i.tags));
+    list = [...fake.instances.values()].filter((i) => i.region === region && matches(input.Filters, { 'instance-state-name': i.state, 'instance-id': i.id, 'image-id': i.imageId }, i.tags));
   }
-  for (const i of list) {
+  const { items, NextToken } = fake.page(input, list, !!input.InstanceIds?.length);
+  for (const i of items) {
     const next = NEXT[i.state];
     if (next) fake.advance(i, () => (i.state = next));
   }
-  return { Reservations: list.map((i) => ({ Instances: [view(i)] })) };
+  return { Reservations: items.map((i) => ({ Instances: [view(i)] })), ...(NextToken ? { NextToken } : {}) };
 }
 
 function each(fake: FakeEc2, region: string, ids: string[] | undefined, change: (i: FakeInstance) => void) {

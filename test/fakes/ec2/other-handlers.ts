@@ -53,13 +53,15 @@ export function deleteSecurityGroup(fake: FakeEc2, region: string, input: Input)
 export function describeSecurityGroups(fake: FakeEc2, region: string, input: Input) {
   const list = [...fake.groups.values()].filter((g) => g.region === region && (!input.GroupIds || input.GroupIds.includes(g.id)) && matches(input.Filters, { 'group-name': g.name, 'vpc-id': g.vpcId }, g.tags));
   if (input.GroupIds?.length && list.length === 0) throw ec2Error('InvalidGroup.NotFound', `The security group '${input.GroupIds[0]}' does not exist`);
-  return { SecurityGroups: list.map((g) => ({ GroupId: g.id, GroupName: g.name, Tags: g.tags })) };
+  const { items, NextToken } = fake.page(input, list, !!input.GroupIds?.length);
+  return { SecurityGroups: items.map((g) => ({ GroupId: g.id, GroupName: g.name, Tags: g.tags })), ...(NextToken ? { NextToken } : {}) };
 }
 
 export function describeSnapshots(fake: FakeEc2, region: string, input: Input) {
-  const list = [...fake.snapshots.values()].filter((s) => s.region === region && (!input.SnapshotIds || input.SnapshotIds.includes(s.id)) && matches(input.Filters, {}, s.tags));
+  const list = [...fake.snapshots.values()].filter((s) => s.region === region && (!input.SnapshotIds || input.SnapshotIds.includes(s.id)) && matches(input.Filters, { 'snapshot-id': s.id }, s.tags));
   if (input.SnapshotIds?.length && list.length === 0) throw ec2Error('InvalidSnapshot.NotFound', `The snapshot '${input.SnapshotIds[0]}' does not exist`);
-  return { Snapshots: list.map((s) => ({ SnapshotId: s.id, Tags: s.tags, StartTime: s.startTime })) };
+  const { items, NextToken } = fake.page(input, list, !!input.SnapshotIds?.length);
+  return { Snapshots: items.map((s) => ({ SnapshotId: s.id, Tags: s.tags, StartTime: s.startTime })), ...(NextToken ? { NextToken } : {}) };
 }
 
 export function deleteSnapshot(fake: FakeEc2, region: string, input: Input) {

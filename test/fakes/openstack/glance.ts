@@ -42,7 +42,15 @@ function list(state: FakeState, q: URLSearchParams): Reply {
     const desc = sort.endsWith(':desc');
     images.sort((a, b) => (desc ? -1 : 1) * a.created_at.localeCompare(b.created_at));
   }
-  return json(200, { images: images.map(view), first: '/v2/images', schema: '/v2/schemas/images' });
+  // Glance pages by marker (the last id seen) and answers a `next` link while more remain.
+  const marker = q.get('marker');
+  const from = marker ? images.findIndex((i) => i.id === marker) + 1 : 0;
+  const size = Math.min(Number(q.get('limit') ?? 25), state.pageSize);
+  const page = images.slice(from, from + size);
+  const more = from + size < images.length;
+  const next = new URLSearchParams(q);
+  if (page.length) next.set('marker', page[page.length - 1].id);
+  return json(200, { images: page.map(view), first: '/v2/images', schema: '/v2/schemas/images', ...(more ? { next: `/v2/images?${next}` } : {}) });
 }
 
 function patch(image: FakeImage, ops: { op: string; path: string; value: unknown }[]): Reply {

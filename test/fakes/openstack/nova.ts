@@ -106,6 +106,7 @@ function action(state: FakeState, s: FakeServer, req: Req): Reply {
     return empty(202);
   }
   if ('createImage' in body) {
+    if (s.status === 'BUILD') return novaError(409, `Cannot 'createImage' instance ${s.id} while it is in vm_state building`);
     const image = {
       id: newId('img'),
       name: body.createImage.name,
