@@ -3,25 +3,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { removeAuthorizedKey } from '../../src/communicator/authorized-keys.js';
-import { connectSsh } from '../../src/communicator/connect-ssh.js';
 import { generateEd25519KeyPair } from '../../src/communicator/keys.js';
-import type { Communicator } from '../../src/communicator/types.js';
 import { makeProvisionContext } from '../helpers/context.js';
-import { startSshd, type TestSshd } from '../helpers/sshd.js';
-import { optionsFor } from './ssh-test-options.js';
+import { sshSession } from '../helpers/ssh-session.js';
 
 describe('removeAuthorizedKey', () => {
-  let sshd: TestSshd;
-  let comm: Communicator;
+  const ssh = sshSession();
   let dir: string;
   beforeAll(async () => {
-    sshd = await startSshd();
-    comm = await connectSsh(optionsFor(sshd), makeProvisionContext());
     dir = mkdtempSync(join(tmpdir(), 'bake-akeys-'));
   });
   afterAll(async () => {
-    await comm?.close();
-    await sshd?.stop();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
@@ -31,16 +23,16 @@ describe('removeAuthorizedKey', () => {
     const file = join(dir, 'authorized_keys');
     writeFileSync(file, `${keep.publicKey}\n${temp.publicKey}\n`);
     chmodSync(file, 0o600);
-    await removeAuthorizedKey(comm, temp.publicKey, file);
+    await removeAuthorizedKey(ssh.comm, temp.publicKey, file);
     expect(readFileSync(file, 'utf8')).toBe(`${keep.publicKey}\n`);
     expect(statSync(file).mode & 0o777).toBe(0o600);
-    await removeAuthorizedKey(comm, keep.publicKey, file);
+    await removeAuthorizedKey(ssh.comm, keep.publicKey, file);
     expect(readFileSync(file, 'utf8')).toBe('');
   });
 
   it('does nothing when the file does not exist, and refuses a malformed key', async () => {
-    await removeAuthorizedKey(comm, generateEd25519KeyPair('x').publicKey, join(dir, 'absent'));
-    await expect(removeAuthorizedKey(comm, 'garbage', join(dir, 'absent'))).rejects.toThrow(
+    await removeAuthorizedKey(ssh.comm, generateEd25519KeyPair('x').publicKey, join(dir, 'absent'));
+    await expect(removeAuthorizedKey(ssh.comm, 'garbage', join(dir, 'absent'))).rejects.toThrow(
       'ssh_clear_authorized_keys: not a public key: "garbage"',
     );
   });

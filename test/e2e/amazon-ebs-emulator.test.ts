@@ -1,30 +1,23 @@
-import { appendFileSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { Journal } from '../../src/core/journal.js';
-import { isolateAws } from '../fakes/ec2/aws-env.js';
-import { type Ec2Server, type Emulation, FakeEc2, startEc2Server } from '../fakes/ec2/index.js';
+import type { Ec2Server, Emulation } from '../fakes/ec2/index.js';
+import { ebsSshBuilder, ec2WithSshd } from '../helpers/ec2-sshd.js';
 import { runBake } from '../helpers/run-bake.js';
-import { startSshd, type TestSshd } from '../helpers/sshd.js';
 
 // The real CLI against the HTTP EC2 fake answering as moto 5 does (the engine of LocalStack's EC2):
 // HTTP 500 with an HTML page for what it does not implement, CopyImage's TagSpecifications ignored.
-let sshd: TestSshd;
+const aws = ec2WithSshd();
 let server: Ec2Server | undefined;
 let dir: string;
 
-beforeAll(async () => {
-  isolateAws();
-  sshd = await startSshd();
-});
-afterAll(async () => sshd?.stop());
 afterEach(() => server?.close());
 
 async function emulator(emulation: Emulation): Promise<Ec2Server> {
   dir = mkdtempSync(join(tmpdir(), 'bake-e2e-emulator-'));
-  const s = await startEc2Server(new FakeEc2(), emulation);
-  s.fake.onKeyImported = (publicKey) => appendFileSync(join(sshd.dir, 'authorized_keys'), `${publicKey}\n`);
+  const s = await aws.startServer(emulation);
   s.fake.addImage('us-east-1', 'ubuntu/images/hvm-ssd/noble');
   return s;
 }
@@ -34,12 +27,7 @@ function template(endpoint: string): string {
   const builder = {
     type: 'amazon-ebs',
     custom_endpoint_ec2: endpoint,
-    region: 'us-east-1',
-    source_ami_filter: { filters: { name: 'ubuntu/images/*' }, owners: ['099720109477'], most_recent: true },
-    instance_type: 't3.micro',
-    ssh_username: sshd.username,
-    ssh_port: sshd.port,
-    ssh_timeout: '20s',
+    ...ebsSshBuilder(aws.sshd),
     ami_name: 'web-{{timestamp}}',
     ami_regions: ['eu-west-1', 'ap-southeast-2'],
     ami_users: ['444455556666'],

@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { EventBus, type BakeEvent } from '../../src/core/events.js';
 import { Journal } from '../../src/core/journal.js';
 import { runBuilds } from '../../src/core/orchestrator.js';
@@ -10,30 +10,26 @@ import { loadTemplate } from '../../src/template/index.js';
 import { fakeWithSshd } from '../builders/amazon-ebs/setup.js';
 import { installAsgBeside, type FakeAws } from '../fakes/asg/index.js';
 import { OWNER } from '../fakes/ec2/index.js';
-import { isolateAws } from '../fakes/ec2/aws-env.js';
-import { startSshd, type TestSshd } from '../helpers/sshd.js';
+import { ebsSshBuilder, ec2WithSshd } from '../helpers/ec2-sshd.js';
 
 // Template layer, orchestrator, amazon-ebs, shell provisioner over a real sshd, then amazon-asg and
 // amazon-ami-retention: all real, in this process. EC2 is the amazon-ebs fake (images, instances)
 // with launch templates added, Auto Scaling the rollout fake; a child `bake` could not share them.
-let sshd: TestSshd;
+const aws = ec2WithSshd();
 let dir: string;
 let ebs: ReturnType<typeof fakeWithSshd> | undefined;
 let asg: { world: FakeAws; restore: () => void } | undefined;
 
-beforeAll(async () => {
-  isolateAws();
-  sshd = await startSshd();
+beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'bake-e2e-rollout-'));
 });
-afterAll(async () => sshd?.stop());
 afterEach(() => {
   asg?.restore();
   ebs?.restore();
 });
 
 function setup() {
-  ebs = fakeWithSshd(sshd);
+  ebs = fakeWithSshd(aws.sshd);
   const fake = ebs.fake;
   asg = installAsgBeside(ebs.mock, (region, id) => fake.images.get(id)?.region === region);
   const old = fake.addImage('us-east-1', 'web-old', { ownerId: OWNER, creationDate: '2026-01-01T00:00:00.000Z', tags: [{ Key: 'bake:build', Value: 'web' }] });
@@ -52,12 +48,7 @@ function template(postProcessors: unknown[]): string {
         {
           type: 'amazon-ebs',
           name: 'web',
-          region: 'us-east-1',
-          source_ami_filter: { filters: { name: 'ubuntu/images/*' }, owners: ['099720109477'], most_recent: true },
-          instance_type: 't3.micro',
-          ssh_username: sshd.username,
-          ssh_port: sshd.port,
-          ssh_timeout: '20s',
+          ...ebsSshBuilder(aws.sshd),
           ami_name: 'web-{{timestamp}}',
         },
       ],
@@ -118,7 +109,7 @@ describe('bake build → amazon-asg → amazon-ami-retention', () => {
 
   it('smoke_test runs the commands on an instance of the new AMI before any group changes, then terminates it', async () => {
     const { lt } = setup();
-    const smoke = { ssh_username: sshd.username, ssh_port: sshd.port, ssh_timeout: '20s', commands: ['echo smoke-ok', 'test -d /tmp'] };
+    const smoke = { ssh_username: aws.sshd.username, ssh_port: aws.sshd.port, ssh_timeout: '20s', commands: ['echo smoke-ok', 'test -d /tmp'] };
     const { results, events, journalPath } = await run(template([{ type: 'amazon-asg', auto_scaling_group_names: ['web-prod'], instance_refresh: refresh, smoke_test: smoke }]));
     expect(results[0].error).toBeUndefined();
     const built = lt.versions.at(-1)!.imageId;
@@ -132,7 +123,7 @@ describe('bake build → amazon-asg → amazon-ami-retention', () => {
 
   it('a failing smoke test fails the build with the command\'s exit code and stderr, and changes no group', async () => {
     const { old, lt, group } = setup();
-    const smoke = { ssh_username: sshd.username, ssh_port: sshd.port, ssh_timeout: '20s', commands: ['echo fine', 'echo nginx is not running >&2; exit 3'] };
+    const smoke = { ssh_username: aws.sshd.username, ssh_port: aws.sshd.port, ssh_timeout: '20s', commands: ['echo fine', 'echo nginx is not running >&2; exit 3'] };
     const { results } = await run(template([{ type: 'amazon-asg', auto_scaling_group_names: ['web-prod'], instance_refresh: refresh, smoke_test: smoke }]));
     expect(results[0].error).toMatch(/^post-processors\[0\]\[0\] \(amazon-asg\): smoke test of ami-\w+: commands\[1\] exited with 3: nginx is not running; no group was changed$/);
     expect(lt.versions.map((v) => v.imageId)).toEqual([old.id]);

@@ -1,29 +1,22 @@
-import { appendFileSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sleep } from '../../src/core/wait.js';
-import { isolateAws } from '../fakes/ec2/aws-env.js';
-import { startEc2Server, type Ec2Server } from '../fakes/ec2/index.js';
+import type { Ec2Server } from '../fakes/ec2/index.js';
+import { ebsSshBuilder, ec2WithSshd } from '../helpers/ec2-sshd.js';
 import { runBake } from '../helpers/run-bake.js';
-import { startSshd, type TestSshd } from '../helpers/sshd.js';
 
 // What the run record says about a cloud build: waits with their polls, region copies, API calls
 // per operation (counted by the client factory's middleware, checked against the EC2 fake's own
 // count), and `bake plan -json -skip-unchanged` for a CI matrix before and after the image exists.
-let sshd: TestSshd;
+const aws = ec2WithSshd();
 let server: Ec2Server;
 let dir: string;
 
-beforeAll(async () => {
-  isolateAws();
-  sshd = await startSshd();
-});
-afterAll(async () => sshd?.stop());
 beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), 'bake-e2e-record-ebs-'));
-  server = await startEc2Server();
-  server.fake.onKeyImported = (publicKey) => appendFileSync(join(sshd.dir, 'authorized_keys'), `${publicKey}\n`);
+  server = await aws.startServer();
   server.fake.addImage('us-east-1', 'ubuntu/images/hvm-ssd/noble-20260101', { creationDate: '2026-01-01T00:00:00.000Z' });
 });
 afterEach(() => server?.close());
@@ -33,12 +26,7 @@ function template(): string {
     type: 'amazon-ebs',
     name: 'web',
     custom_endpoint_ec2: server.url,
-    region: 'us-east-1',
-    source_ami_filter: { filters: { name: 'ubuntu/images/*' }, owners: ['099720109477'], most_recent: true },
-    instance_type: 't3.micro',
-    ssh_username: sshd.username,
-    ssh_port: sshd.port,
-    ssh_timeout: '20s',
+    ...ebsSshBuilder(aws.sshd),
     ami_name: 'web-{{timestamp}}',
     ami_regions: ['eu-west-1', 'ap-southeast-2'],
   };

@@ -1,28 +1,21 @@
-import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sleep } from '../../src/core/wait.js';
-import { isolateAws } from '../fakes/ec2/aws-env.js';
-import { startEc2Server, type Ec2Server } from '../fakes/ec2/index.js';
+import type { Ec2Server } from '../fakes/ec2/index.js';
+import { ebsSshBuilder, ec2WithSshd } from '../helpers/ec2-sshd.js';
 import { runBake } from '../helpers/run-bake.js';
-import { startSshd, type TestSshd } from '../helpers/sshd.js';
 
 // The real `bake build --skip-unchanged` in a child process against the EC2 fake over loopback
 // HTTP (custom_endpoint_ec2), provisioning a real sshd: what a nightly job sees.
-let sshd: TestSshd;
+const aws = ec2WithSshd();
 let server: Ec2Server;
 let dir: string;
 
-beforeAll(async () => {
-  isolateAws();
-  sshd = await startSshd();
-});
-afterAll(async () => sshd?.stop());
 beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), 'bake-e2e-skip-'));
-  server = await startEc2Server();
-  server.fake.onKeyImported = (publicKey) => appendFileSync(join(sshd.dir, 'authorized_keys'), `${publicKey}\n`);
+  server = await aws.startServer();
   server.fake.addImage('us-east-1', 'ubuntu/images/hvm-ssd/noble-20260101', { creationDate: '2026-01-01T00:00:00.000Z' });
   writeFileSync(join(dir, 'setup.sh'), '#!/bin/sh\necho nightly setup v1\n');
 });
@@ -32,12 +25,7 @@ function template(): string {
   const builder = {
     type: 'amazon-ebs',
     custom_endpoint_ec2: server.url,
-    region: 'us-east-1',
-    source_ami_filter: { filters: { name: 'ubuntu/images/*' }, owners: ['099720109477'], most_recent: true },
-    instance_type: 't3.micro',
-    ssh_username: sshd.username,
-    ssh_port: sshd.port,
-    ssh_timeout: '20s',
+    ...ebsSshBuilder(aws.sshd),
     ami_name: 'web-{{timestamp}}',
     tags: { Built: '{{isotime}}' },
   };

@@ -1,13 +1,12 @@
-import { appendFileSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isolateAws } from '../fakes/ec2/aws-env.js';
-import { startEc2Server, type Ec2Server } from '../fakes/ec2/index.js';
+import type { Ec2Server } from '../fakes/ec2/index.js';
 import { launchChromium } from '../helpers/chromium.js';
+import { ec2WithSshd } from '../helpers/ec2-sshd.js';
 import { runBake } from '../helpers/run-bake.js';
-import { startSshd, type TestSshd } from '../helpers/sshd.js';
 import { sampleRun } from './sample-run.js';
 
 /**
@@ -16,27 +15,21 @@ import { sampleRun } from './sample-run.js';
  * marked. BAKE_UPDATE_SCREENSHOT=1 also writes the docs' screenshot (docs/images/report.png).
  * The run takes a few minutes on a busy 2-core machine: 17 builds share one sshd.
  */
-let sshd: TestSshd;
+const aws = ec2WithSshd();
 let server: Ec2Server;
 let dir: string;
 
 beforeAll(async () => {
-  isolateAws();
-  sshd = await startSshd();
-  server = await startEc2Server();
-  server.fake.onKeyImported = (publicKey) => appendFileSync(join(sshd.dir, 'authorized_keys'), `${publicKey}\n`);
+  server = await aws.startServer();
   server.fake.addImage('us-east-1', 'debian-12-amd64-20260101', { creationDate: '2026-01-01T00:00:00.000Z' });
   server.fake.pollsPerTransition = 3; // waits that take a few polls, as in the cloud
   dir = mkdtempSync(join(tmpdir(), 'bake-report-browser-'));
 });
-afterAll(async () => {
-  server?.close();
-  await sshd?.stop();
-});
+afterAll(() => server?.close());
 
 describe('bake report in a browser', () => {
   it('shows every build of a 20-build run, with failures and the skipped build, and loads nothing else', async () => {
-    const record = await sampleRun(dir, sshd, server);
+    const record = await sampleRun(dir, aws.sshd, server);
     const page = join(dir, 'report.html');
     const r = await runBake(['report', record, '-o', page]);
     expect(r.stderr).toBe('');

@@ -1,10 +1,8 @@
-import { isAbsolute, join, resolve as resolvePath } from 'node:path';
+import { isAbsolute, resolve as resolvePath } from 'node:path';
 import { UsageError } from '../../core/errors.js';
-import { type ChecksumSpec, parseChecksum, parseDiskSize } from '../../local-image/index.js';
+import { parseDiskSize, type Source, resolveSource } from '../../local-image/index.js';
 import type { PluginEnv } from '../../plugins/types.js';
 import type { ChrootConfig } from './schema.js';
-
-export type Source = { kind: 'base' } | { kind: 'url'; urls: string[]; checksum: ChecksumSpec };
 
 /** A filesystem mounted into the chroot: [type, source, mount point] as Packer's chroot_mounts. */
 export interface ChrootMount {
@@ -34,21 +32,9 @@ export interface ResolvedChroot {
   commandWrapper: string;
 }
 
-export function outputPaths(c: ResolvedChroot, buildName: string): { dir: string; image: string } {
-  const dir = c.outputDir ?? resolvePath(`output-${buildName}`);
-  return { dir, image: join(dir, c.vmName ?? `packer-${buildName}`) };
-}
-
 export function resolveChrootConfig(config: ChrootConfig, env: PluginEnv): ResolvedChroot {
   const at = (key: string) => `${env.file}: ${env.path}.${key}`;
-  const urls = config.iso_urls?.length ? config.iso_urls : config.iso_url ? [config.iso_url] : [];
-  let source: Source = { kind: 'base' };
-  if (urls.length > 0) {
-    if (config.iso_checksum === undefined) throw new UsageError(`${at('iso_checksum')}: required with iso_url (use "none" to skip verification)`);
-    const checksum = parseChecksum(config.iso_checksum);
-    if (typeof checksum === 'string') throw new UsageError(`${at('iso_checksum')}: ${checksum}`);
-    source = { kind: 'url', urls, checksum };
-  }
+  const source = resolveSource(config, at);
   const format = config.format ?? 'qcow2';
   const compress = config.disk_compression ?? false;
   if (compress && format !== 'qcow2') throw new UsageError(`${at('disk_compression')}: needs format "qcow2"`);

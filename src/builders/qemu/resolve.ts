@@ -6,11 +6,9 @@ import { UsageError } from '../../core/errors.js';
 import { parseDuration } from '../../core/wait.js';
 import type { PluginEnv } from '../../plugins/types.js';
 import { parseBootCommand } from './boot-keys.js';
-import { type ChecksumSpec, parseChecksum, parseDiskSize } from '../../local-image/index.js';
+import { parseDiskSize, type Source, resolveSource } from '../../local-image/index.js';
 import { bootCommandProblems } from './qcodes.js';
 import type { QemuConfig } from './schema.js';
-
-export type Source = { kind: 'base' } | { kind: 'url'; urls: string[]; checksum: ChecksumSpec };
 
 /** What to type once QEMU runs: boot_command as one step, or boot_steps. Templates ({{ .HTTPIP }}) are rendered at run time. */
 export interface BootTyping {
@@ -84,12 +82,6 @@ export interface ResolvedQemu {
   clearAuthorizedKeys: boolean;
 }
 
-/** output_directory and the image's path inside it, with Packer's defaults from the build name. */
-export function outputPaths(c: ResolvedQemu, buildName: string): { dir: string; image: string } {
-  const dir = c.outputDir ?? resolvePath(`output-${buildName}`);
-  return { dir, image: join(dir, c.vmName ?? `packer-${buildName}`) };
-}
-
 function ms(value: string | undefined, fallback: number): number {
   return value === undefined ? fallback : (parseDuration(value) ?? fallback);
 }
@@ -97,14 +89,8 @@ function ms(value: string | undefined, fallback: number): number {
 export function resolveQemuConfig(config: QemuConfig, env: PluginEnv): ResolvedQemu {
   const at = (key: string) => `${env.file}: ${env.path}.${key}`;
   const installFromIso = config.disk_image === false;
-  const urls = config.iso_urls?.length ? config.iso_urls : config.iso_url ? [config.iso_url] : [];
-  let source: Source = { kind: 'base' };
-  if (urls.length > 0) {
-    if (config.iso_checksum === undefined) throw new UsageError(`${at('iso_checksum')}: required with iso_url (use "none" to skip verification)`);
-    const checksum = parseChecksum(config.iso_checksum);
-    if (typeof checksum === 'string') throw new UsageError(`${at('iso_checksum')}: ${checksum}`);
-    source = { kind: 'url', urls, checksum };
-  } else if (installFromIso) {
+  const source = resolveSource(config, at);
+  if (source.kind === 'base' && installFromIso) {
     throw new UsageError(`${at('iso_url')}: required with disk_image false (the installer ISO to boot)`);
   }
   if (installFromIso && config.use_backing_file) throw new UsageError(`${at('use_backing_file')}: only for disk images (disk_image true); an install starts from a blank disk`);

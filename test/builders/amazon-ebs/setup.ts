@@ -4,6 +4,7 @@ import type { Communicator } from '../../../src/communicator/types.js';
 import type { BuildContext } from '../../../src/core/context.js';
 import { plugin } from '../../../src/builders/amazon-ebs/index.js';
 import { makeBuildContext } from '../../helpers/context.js';
+import { ebsSshBuilder } from '../../helpers/ec2-sshd.js';
 import type { TestSshd } from '../../helpers/sshd.js';
 import { FakeEc2, installFakeEc2 } from '../../fakes/ec2/index.js';
 
@@ -20,12 +21,7 @@ export function fakeWithSshd(sshd: TestSshd) {
 
 export function ebsConfig(sshd: TestSshd, extra: Record<string, unknown> = {}) {
   return {
-    region: 'us-east-1',
-    source_ami_filter: { filters: { name: 'ubuntu/images/*' }, owners: ['099720109477'], most_recent: true },
-    instance_type: 't3.micro',
-    ssh_username: sshd.username,
-    ssh_port: sshd.port,
-    ssh_timeout: '20s',
+    ...ebsSshBuilder(sshd),
     ami_name: 'bake-test-web',
     ...extra,
   };

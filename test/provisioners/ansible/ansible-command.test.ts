@@ -2,12 +2,9 @@ import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectSsh } from '../../../src/communicator/index.js';
-import type { Communicator } from '../../../src/communicator/types.js';
 import { type AnsibleConfig, plugin } from '../../../src/provisioners/ansible/index.js';
-import { optionsFor } from '../../communicator/ssh-test-options.js';
 import { makeProvisionContext } from '../../helpers/context.js';
-import { startSshd, type TestSshd } from '../../helpers/sshd.js';
+import { sshSession } from '../../helpers/ssh-session.js';
 
 const create = (config: Record<string, unknown>) => plugin.create(config as AnsibleConfig, { file: 't.json', path: 'provisioners[0]', templateDir: '.' });
 
@@ -16,12 +13,9 @@ const create = (config: Record<string, unknown>) => plugin.create(config as Ansi
  * arguments, environment and the key file's mode (the real ansible runs in ansible-ssh.test.ts).
  */
 describe('ansible provisioner: the commands it runs', () => {
-  let sshd: TestSshd;
-  let comm: Communicator;
+  const ssh = sshSession();
   let dir: string;
   beforeAll(async () => {
-    sshd = await startSshd();
-    comm = await connectSsh(optionsFor(sshd), makeProvisionContext());
     dir = mkdtempSync(join(tmpdir(), 'bake-ansible-cmd-'));
     const recorder = (name: string) => {
       const path = join(dir, name);
@@ -37,10 +31,6 @@ describe('ansible provisioner: the commands it runs', () => {
     recorder('fake-galaxy');
     writeFileSync(join(dir, 'requirements.yml'), 'roles:\n  - name: geerlingguy.nginx\ncollections:\n  - community.general\n');
   });
-  afterAll(async () => {
-    await comm?.close();
-    await sshd?.stop();
-  });
 
   it('installs galaxy roles and collections, then runs the playbook with the build variables, the key in a 0600 file and extra_arguments last', async () => {
     await create({
@@ -53,7 +43,7 @@ describe('ansible provisioner: the commands it runs', () => {
       collections_path: join(dir, 'collections'),
       ansible_env_vars: ['MINE=yes', 'ANSIBLE_HOST_KEY_CHECKING=True'],
       extra_arguments: ['-v'],
-    }).run(makeProvisionContext({ buildName: 'web', buildType: 'amazon-ebs' }), comm);
+    }).run(makeProvisionContext({ buildName: 'web', buildType: 'amazon-ebs' }), ssh.comm);
     const env = `ROLES=${dir}/roles COLLECTIONS=${dir}/collections HKC=True MINE=yes`;
     expect(readFileSync(join(dir, 'fake-galaxy.log'), 'utf8').split('\n')).toEqual([
       ...['install', '-r', `${dir}/requirements.yml`, '-f', '-p', `${dir}/roles`, env],
@@ -82,7 +72,7 @@ describe('ansible provisioner: the commands it runs', () => {
   });
 
   it('says how to get ansible when the command is missing, and refuses a machine without SSH', async () => {
-    await expect(create({ playbook_file: 'site.yml', command: 'no-such-ansible-playbook' }).run(makeProvisionContext(), comm)).rejects.toThrow(
+    await expect(create({ playbook_file: 'site.yml', command: 'no-such-ansible-playbook' }).run(makeProvisionContext(), ssh.comm)).rejects.toThrow(
       'ansible provisioner: cannot run "no-such-ansible-playbook": not found (install ansible, e.g. "apt-get install ansible-core", or set command)',
     );
     const { NoCommunicator } = await import('../../../src/communicator/index.js');

@@ -2,23 +2,17 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectSsh } from '../../../src/communicator/index.js';
-import type { Communicator } from '../../../src/communicator/types.js';
 import { type AnsibleLocalConfig, plugin } from '../../../src/provisioners/ansible-local/index.js';
-import { optionsFor } from '../../communicator/ssh-test-options.js';
 import { makeProvisionContext } from '../../helpers/context.js';
-import { startSshd, type TestSshd } from '../../helpers/sshd.js';
+import { sshSession } from '../../helpers/ssh-session.js';
 
 const create = (config: Record<string, unknown>) => plugin.create(config as AnsibleLocalConfig, { file: 't.json', path: 'provisioners[0]', templateDir: '.' });
 
 // The "guest" is the test sshd's host, which has ansible installed (scripts/setup-host.sh).
 describe('ansible-local provisioner over a real sshd', { timeout: 180_000 }, () => {
-  let sshd: TestSshd;
-  let comm: Communicator;
+  const ssh = sshSession();
   let dir: string;
   beforeAll(async () => {
-    sshd = await startSshd();
-    comm = await connectSsh(optionsFor(sshd), makeProvisionContext());
     dir = mkdtempSync(join(tmpdir(), 'bake-ansible-local-'));
     mkdirSync(join(dir, 'roles', 'motd', 'tasks'), { recursive: true });
     writeFileSync(join(dir, 'roles', 'motd', 'tasks', 'main.yml'), '- name: Write the motd\n  copy:\n    content: "{{ greeting }} from {{ packer_build_name }}\\n"\n    dest: "{{ out }}/motd"\n');
@@ -28,10 +22,6 @@ describe('ansible-local provisioner over a real sshd', { timeout: 180_000 }, () 
       join(dir, 'site.yml'),
       '- hosts: web\n  gather_facts: false\n  roles: [motd]\n  tasks:\n    - name: Refuse when asked\n      fail:\n        msg: refused on purpose\n      when: refuse | default(false) | bool\n',
     );
-  });
-  afterAll(async () => {
-    await comm?.close();
-    await sshd?.stop();
   });
 
   it('uploads the playbook with its roles and group_vars, runs it with -c local in the groups given, and removes the staging directory', async () => {
@@ -46,14 +36,14 @@ describe('ansible-local provisioner over a real sshd', { timeout: 180_000 }, () 
       staging_directory: staging,
       clean_staging_directory: true,
       extra_arguments: ['-e', `out=${out}`],
-    }).run(ctx, comm);
+    }).run(ctx, ssh.comm);
     expect(readFileSync(join(out, 'motd'), 'utf8')).toBe('hello web from web\n');
     expect(existsSync(staging)).toBe(false);
   });
 
   it('fails with the failing task name and message', async () => {
     await expect(
-      create({ playbook_file: join(dir, 'site.yml'), playbook_dir: dir, inventory_groups: ['web'], extra_arguments: ['-e', 'refuse=true', '-e', `out=${dir}`] }).run(makeProvisionContext(), comm),
+      create({ playbook_file: join(dir, 'site.yml'), playbook_dir: dir, inventory_groups: ['web'], extra_arguments: ['-e', 'refuse=true', '-e', `out=${dir}`] }).run(makeProvisionContext(), ssh.comm),
     ).rejects.toThrow('ansible-local provisioner: task "Refuse when asked" failed on 127.0.0.1: refused on purpose (ansible-playbook exited with 2)');
   });
 });

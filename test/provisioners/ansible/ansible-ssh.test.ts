@@ -2,12 +2,9 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectSsh } from '../../../src/communicator/index.js';
-import type { Communicator } from '../../../src/communicator/types.js';
 import { type AnsibleConfig, plugin } from '../../../src/provisioners/ansible/index.js';
-import { optionsFor } from '../../communicator/ssh-test-options.js';
 import { makeProvisionContext, recordingBus } from '../../helpers/context.js';
-import { startSshd, type TestSshd } from '../../helpers/sshd.js';
+import { sshSession } from '../../helpers/ssh-session.js';
 
 const env = { file: 't.json', path: 'provisioners[0]', templateDir: '.' };
 const create = (config: Record<string, unknown>) => plugin.create(config as AnsibleConfig, env);
@@ -64,20 +61,13 @@ function processesMentioning(text: string): string[] {
 }
 
 describe('ansible provisioner against a real sshd', { timeout: 180_000 }, () => {
-  let sshd: TestSshd;
-  let comm: Communicator;
+  const ssh = sshSession();
   let dir: string;
   beforeAll(async () => {
-    sshd = await startSshd();
-    comm = await connectSsh(optionsFor(sshd), makeProvisionContext());
     dir = mkdtempSync(join(tmpdir(), 'bake-ansible-test-'));
     writeFileSync(join(dir, 'site.yml'), PLAYBOOK);
     writeFileSync(join(dir, 'motd.j2'), '{{ motd_text }} on {{ inventory_hostname }}\n');
     writeFileSync(join(dir, 'fail.yml'), FAILING);
-  });
-  afterAll(async () => {
-    await comm?.close();
-    await sshd?.stop();
   });
 
   it('runs the playbook over the build key, with groups, a template and its handler, and leaves nothing behind', async () => {
@@ -90,7 +80,7 @@ describe('ansible provisioner against a real sshd', { timeout: 180_000 }, () => 
       groups: ['web', 'edge'],
       empty_groups: ['db'],
       extra_arguments: ['-e', `out=${out}`, '-e', 'token=hunter2'],
-    }).run(ctx, comm);
+    }).run(ctx, ssh.comm);
     expect(readFileSync(join(out, 'motd'), 'utf8')).toBe('baked by ansible on default\n');
     expect(existsSync(join(out, 'handler-ran'))).toBe(true);
     expect(readFileSync(join(out, 'seen'), 'utf8')).toBe('default edge,web web null root\n');
@@ -108,7 +98,7 @@ describe('ansible provisioner against a real sshd', { timeout: 180_000 }, () => 
 
   it('fails the build with the failing task name and its message', async () => {
     const ctx = makeProvisionContext();
-    await expect(create({ playbook_file: join(dir, 'fail.yml') }).run(ctx, comm)).rejects.toThrow(
+    await expect(create({ playbook_file: join(dir, 'fail.yml') }).run(ctx, ssh.comm)).rejects.toThrow(
       'ansible provisioner: task "Refuse on purpose" failed on default: the disk is full (ansible-playbook exited with 2)',
     );
   });
@@ -125,13 +115,13 @@ describe('ansible provisioner against a real sshd', { timeout: 180_000 }, () => 
       inventory_file_template: '{{ .HostAlias }} ansible_host={{ .Host }} ansible_port={{ .Port }} ansible_user={{ .User }} machine_id={{ .ID }}',
       use_proxy: true,
       extra_arguments: ['-e', `out=${out}`],
-    }).run(ctx, comm);
+    }).run(ctx, ssh.comm);
     const kept = readdirSync(invDir);
     expect(kept).toHaveLength(1);
-    expect(readFileSync(join(invDir, kept[0]), 'utf8')).toBe(`box ansible_host=127.0.0.1 ansible_port=${sshd.port} ansible_user=root machine_id=i-0abc\n`);
+    expect(readFileSync(join(invDir, kept[0]), 'utf8')).toBe(`box ansible_host=127.0.0.1 ansible_port=${ssh.sshd.port} ansible_user=root machine_id=i-0abc\n`);
     expect(readFileSync(join(out, 'seen'), 'utf8')).toBe('box ungrouped test test root\n');
     expect(ctx.events.filter((e) => e.level === 'warn').map((e) => e.text)).toEqual([
-      `ansible provisioner: use_proxy is true, but bake has no SSH proxy: ansible connects straight to 127.0.0.1:${sshd.port} with the build's SSH login`,
+      `ansible provisioner: use_proxy is true, but bake has no SSH proxy: ansible connects straight to 127.0.0.1:${ssh.sshd.port} with the build's SSH login`,
     ]);
   });
 });
