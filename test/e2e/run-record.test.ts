@@ -120,12 +120,12 @@ describe('a run of two templates', () => {
     const xml = readFileSync(junit, 'utf8');
     expect(xml).toMatch(/<testsuites name="bake run [^"]+" tests="3" failures="0" errors="0" skipped="0"/);
     expect(xml).toContain(`<testsuite name="${base}" tests="2" failures="0"`);
-    expect(xml).toMatch(/<testcase classname="bake\.app\.json" name="app" time="\d+\.\d{3}"\/>/);
+    expect(xml).toMatch(/<testcase classname="bake\.app\.json" name="app" time="\d+\.\d{3}">\s*<system-out>did not export anything \(null builder\)<\/system-out>/);
 
     // Step summary: a row per build, with the template column when there are several.
     const md = readFileSync(summary, 'utf8');
     expect(md).toContain('### bake: 3 builds, all succeeded');
-    expect(md).toMatch(/\| base-a \| base\.json \| ✅ built \| \d+(ms|s) \| no artifact \|/);
+    expect(md).toMatch(/\| base-a \| base\.json \| ✅ built \| \d+(ms|s) \| did not export anything \(null builder\) \|/);
     expect(md).toContain(`bake report ${id}`);
 
     // `bake report` with no argument draws the latest run.
