@@ -31,11 +31,17 @@ function refused(why: string): BakeError {
 export function initialAccelerator(c: Pick<ResolvedQemu, 'accelerator'>, log: Logger): string {
   if (c.accelerator !== 'auto' && c.accelerator !== 'kvm') return c.accelerator;
   const device = kvmDevicePath();
-  const known = !kvmDeviceUsable(device) ? `${device} is missing or not accessible` : rememberedKvmFailure();
-  if (!known) return 'kvm';
-  if (!kvmIsOptional(c)) throw refused(known);
-  const earlier = known.startsWith(device) ? known : `found earlier since this host booted: ${known}`;
-  log.warn(`qemu: KVM is not usable (${earlier}); using TCG (software emulation, much slower)`);
+  let why: string | undefined;
+  let warning: string | undefined;
+  if (!kvmDeviceUsable(device)) {
+    why = warning = `${device} is missing or not accessible`;
+  } else {
+    why = rememberedKvmFailure();
+    warning = `found earlier since this host booted: ${why}`;
+  }
+  if (!why) return 'kvm';
+  if (!kvmIsOptional(c)) throw refused(why);
+  log.warn(`qemu: KVM is not usable (${warning}); using TCG (software emulation, much slower)`);
   return 'tcg';
 }
 

@@ -1,32 +1,20 @@
 import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectSsh } from '../../../src/communicator/index.js';
-import type { Communicator } from '../../../src/communicator/types.js';
+import { describe, expect, it } from 'vitest';
 import { plugin, type ShellConfig } from '../../../src/provisioners/shell/index.js';
-import { optionsFor } from '../../communicator/ssh-test-options.js';
 import { makeProvisionContext } from '../../helpers/context.js';
-import { startSshd, type TestSshd } from '../../helpers/sshd.js';
+import { sshSession } from '../../helpers/ssh-session.js';
 
 const env = { file: 't.json', path: 'provisioners[1]', templateDir: '.' };
 const create = (config: Record<string, unknown>) => plugin.create(config as ShellConfig, env);
 
 describe('shell provisioner over SSH (real sshd)', () => {
-  let sshd: TestSshd;
-  let comm: Communicator;
+  const session = sshSession();
   let remote: string;
-  beforeAll(async () => {
-    sshd = await startSshd();
-    comm = await connectSsh(optionsFor(sshd), makeProvisionContext());
-  });
-  afterAll(async () => {
-    await comm?.close();
-    await sshd?.stop();
-  });
   const run = async (config: Record<string, unknown>, ctx = makeProvisionContext({ buildName: 'web', buildType: 'null' })) => {
     remote = mkdtempSync(join(tmpdir(), 'bake-remote-'));
-    await create({ remote_folder: remote, ...config }).run(ctx, comm);
+    await create({ remote_folder: remote, ...config }).run(ctx, session.comm);
     return ctx.events.filter((e) => e.level === 'output').map((e) => e.text);
   };
 
@@ -55,7 +43,7 @@ describe('shell provisioner over SSH (real sshd)', () => {
   });
 
   it('retries until start_retry_timeout while sshd is down, as during a reboot', async () => {
-    const restarting = sshd.restart(1500);
+    const restarting = session.sshd.restart(1500);
     const ctx = makeProvisionContext({ buildName: 'web', buildType: 'null' });
     const out = await run({ inline: ['echo "back up"'], start_retry_timeout: '30s' }, ctx);
     await restarting;
@@ -66,7 +54,7 @@ describe('shell provisioner over SSH (real sshd)', () => {
   });
 
   it('accepts a dropped connection with expect_disconnect, and explains it otherwise', async () => {
-    const drop = () => setTimeout(() => sshd.dropConnections(), 700);
+    const drop = () => setTimeout(() => session.sshd.dropConnections(), 700);
     drop();
     await run({ inline: ['sleep 10'], expect_disconnect: true, start_retry_timeout: '20s' });
     drop();
