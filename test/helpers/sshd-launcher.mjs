@@ -67,6 +67,10 @@ function writeConfig(dir, port, options) {
     'MaxStartups 200',
     'MaxSessions 200',
     'Subsystem sftp internal-sftp',
+    // Debian's bash sources ~/.bashrc for commands run by sshd unless SHLVL says it is nested. On
+    // these machines root's .bashrc runs `pyenv init` (~1.1 s), which would be paid by every command
+    // of every test and make them time out under load; a real guest's .bashrc is not under test.
+    'SetEnv SHLVL=1',
     ...(options.extraConfig ?? []),
   ];
   writeFileSync(join(dir, 'sshd_config'), `${lines.join('\n')}\n`);
