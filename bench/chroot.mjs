@@ -4,15 +4,11 @@
 // Best of two runs each, interleaved. Prints the wall times, the ratios, where the chroot build spent
 // its time, and the floor: copying the image in and out, which no build can avoid.
 // Run: npm run build && sudo node bench/chroot.mjs   (needs root, QEMU; several minutes)
-import { spawn, spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { generateEd25519KeyPair } from '../dist/communicator/keys.js';
-import { EventBus } from '../dist/core/events.js';
-import { ensureBaseImage } from '../dist/local-image/index.js';
+import { best, prepareWorkspace, provisioners as benchProvisioners, qemuBuilder, timed } from './lib/image-bench.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 if (process.getuid?.() !== 0) {
@@ -22,63 +18,13 @@ if (process.getuid?.() !== 0) {
 const havePacker = spawnSync('packer', ['version']).status === 0;
 if (!havePacker) console.error('chroot bench: packer not found (apt-get install packer): measuring against bake\'s qemu builder only');
 
-const bus = new EventBus();
-bus.on((e) => e.level !== 'debug' && console.error(`base image: ${e.text}`));
-const base = await ensureBaseImage(bus.logger('bench'), AbortSignal.timeout(30 * 60_000));
-
-const dir = mkdtempSync(join(tmpdir(), 'bake-bench-chroot-'));
-const key = generateEd25519KeyPair('bench');
-writeFileSync(join(dir, 'key'), key.privateKey, { mode: 0o600 });
-writeFileSync(
-  join(dir, 'user-data'),
-  `#cloud-config\nusers:\n  - name: debian\n    sudo: "ALL=(ALL) NOPASSWD:ALL"\n    shell: /bin/bash\n    ssh_authorized_keys: ["${key.publicKey}"]\n`,
-);
-writeFileSync(join(dir, 'meta-data'), 'instance-id: bench\nlocal-hostname: bench\n');
-writeFileSync(join(dir, 'big.bin'), randomBytes(50 * 1024 * 1024));
-
-const provisioners = [
-  { type: 'shell', inline: ['sudo mkdir -p /opt/bench', 'for i in $(seq 1 50); do echo "file $i" | sudo tee /opt/bench/f$i >/dev/null; done'] },
-  { type: 'file', source: join(dir, 'big.bin'), destination: '/tmp/big.bin' },
-  { type: 'shell', inline: ['sha256sum /tmp/big.bin', 'ls /opt/bench | wc -l'] },
-];
-const common = { iso_url: base, iso_checksum: 'none', format: 'qcow2', vm_name: 'bench.qcow2' };
+const ws = await prepareWorkspace('bake-bench-chroot-');
+const { base, dir } = ws;
+const provisioners = benchProvisioners(dir);
 const builders = {
-  chroot: (out) => ({ type: 'chroot', ...common, output_directory: out }),
-  qemu: (out) => ({
-    type: 'qemu',
-    ...common,
-    disk_image: true,
-    accelerator: 'tcg',
-    headless: true,
-    memory: 1024,
-    output_directory: out,
-    ssh_username: 'debian',
-    ssh_private_key_file: join(dir, 'key'),
-    ssh_timeout: '15m',
-    cd_files: [join(dir, 'user-data'), join(dir, 'meta-data')],
-    cd_label: 'cidata',
-    shutdown_command: 'sudo shutdown -P now',
-  }),
+  chroot: (out) => ({ type: 'chroot', iso_url: base, iso_checksum: 'none', format: 'qcow2', vm_name: 'bench.qcow2', output_directory: out }),
+  qemu: (out) => qemuBuilder(ws, out, { accelerator: 'tcg' }),
 };
-
-function timed(cmd, args) {
-  return new Promise((resolve, reject) => {
-    const start = performance.now();
-    const lines = [];
-    const child = spawn(cmd, args, { cwd: dir, env: { ...process.env, NO_COLOR: '1' } });
-    const collect = (chunk) => {
-      for (const line of chunk.toString().split('\n')) if (line.trim()) lines.push({ at: performance.now() - start, line });
-    };
-    child.stdout.on('data', collect);
-    child.stderr.on('data', collect);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const ms = performance.now() - start;
-      if (code !== 0) reject(new Error(`${cmd} exited with ${code}:\n${lines.slice(-15).map((l) => l.line).join('\n')}`));
-      else resolve({ ms, lines });
-    });
-  });
-}
 
 async function run(tool, n) {
   const out = join(dir, `out-${tool}-${n}`);
@@ -86,7 +32,7 @@ async function run(tool, n) {
   const builder = tool === 'bake-chroot' ? builders.chroot(out) : builders.qemu(out);
   writeFileSync(file, JSON.stringify({ builders: [builder], provisioners }, null, 2));
   rmSync(out, { recursive: true, force: true });
-  const result = tool === 'packer-qemu' ? await timed('packer', ['build', file]) : await timed(process.execPath, [join(root, 'bin/bake.js'), 'build', file]);
+  const result = tool === 'packer-qemu' ? await timed('packer', ['build', file], dir) : await timed(process.execPath, [join(root, 'bin/bake.js'), 'build', file], dir);
   rmSync(out, { recursive: true, force: true });
   console.log(`${tool} run ${n}: ${(result.ms / 1000).toFixed(1)} s`);
   return result;
@@ -96,8 +42,8 @@ async function run(tool, n) {
 async function floor() {
   const raw = join(dir, 'floor.raw');
   const start = performance.now();
-  await timed('qemu-img', ['convert', '-O', 'raw', '-S', '64k', base, raw]);
-  await timed('qemu-img', ['convert', '-m', '8', '-W', '-f', 'raw', '-O', 'qcow2', raw, join(dir, 'floor.qcow2')]);
+  await timed('qemu-img', ['convert', '-O', 'raw', '-S', '64k', base, raw], dir);
+  await timed('qemu-img', ['convert', '-m', '8', '-W', '-f', 'raw', '-O', 'qcow2', raw, join(dir, 'floor.qcow2')], dir);
   const ms = performance.now() - start;
   rmSync(raw, { force: true });
   rmSync(join(dir, 'floor.qcow2'), { force: true });
@@ -113,7 +59,6 @@ for (const n of [1, 2]) {
 }
 rmSync(dir, { recursive: true, force: true });
 
-const best = (rs) => rs.reduce((a, b) => (b.ms < a.ms ? b : a));
 const chroot = best(results['bake-chroot']);
 const s = (ms) => `${(ms / 1000).toFixed(1)} s`;
 console.log('');

@@ -4,9 +4,8 @@ import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { closeSync, openSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { connectSsh, resolveSshConfig } from '../dist/communicator/index.js';
-import { EventBus } from '../dist/core/events.js';
 import { startSshd } from '../test/helpers/sshd-launcher.mjs';
+import { connectToSshd, seconds as timed } from './lib/ssh-bench.mjs';
 
 const MIB = 1024 * 1024;
 const sizeMiB = Number(process.argv[2] ?? 256);
@@ -18,18 +17,7 @@ const fd = openSync(src, 'w');
 for (let i = 0; i < sizeMiB; i++) writeSync(fd, randomBytes(MIB));
 closeSync(fd);
 
-const options = resolveSshConfig(
-  { ssh_private_key_file: sshd.privateKeyPath, ssh_timeout: '30s' },
-  { host: sshd.host, port: sshd.port, username: sshd.username },
-  { file: 'bench', path: 'builders[0]', templateDir: process.cwd() },
-);
-const comm = await connectSsh(options, { log: new EventBus().logger('bench'), signal: new AbortController().signal });
-
-async function timed(fn) {
-  const start = process.hrtime.bigint();
-  await fn();
-  return Number(process.hrtime.bigint() - start) / 1e9;
-}
+const comm = await connectToSshd(sshd);
 
 const bakeTimes = [];
 const scpTimes = [];

@@ -4,9 +4,8 @@ import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { connectSsh, resolveSshConfig } from '../dist/communicator/index.js';
-import { EventBus } from '../dist/core/events.js';
 import { startSshd } from '../test/helpers/sshd-launcher.mjs';
+import { connectToSshd, seconds as timed } from './lib/ssh-bench.mjs';
 
 const run = promisify(execFile);
 const count = Number(process.argv[2] ?? 200);
@@ -19,18 +18,7 @@ const sshArgs = [
 const master = spawn('ssh', [...sshArgs, '-o', 'ControlMaster=yes', '-N', 'root@127.0.0.1'], { stdio: 'ignore' });
 for (let i = 0; i < 100 && !existsSync(controlPath); i++) await new Promise((r) => setTimeout(r, 100));
 
-const options = resolveSshConfig(
-  { ssh_private_key_file: sshd.privateKeyPath, ssh_timeout: '30s' },
-  { host: sshd.host, port: sshd.port, username: sshd.username },
-  { file: 'bench', path: 'builders[0]', templateDir: process.cwd() },
-);
-const comm = await connectSsh(options, { log: new EventBus().logger('bench'), signal: new AbortController().signal });
-
-async function timed(fn) {
-  const start = process.hrtime.bigint();
-  await fn();
-  return Number(process.hrtime.bigint() - start) / 1e9;
-}
+const comm = await connectToSshd(sshd);
 
 let bake;
 let ssh;
