@@ -1,5 +1,6 @@
 import type { BuildPlan } from '../template/plan.js';
 import { UsageError } from './errors.js';
+import { keepVerbatim } from './redactor.js';
 
 /** Packer's -only / -except: comma-separated globs (`*`, `?`) matched against build names. */
 export function globToRegExp(glob: string): RegExp {
@@ -27,7 +28,10 @@ export function selectNames(names: string[], only: string[] | undefined, except:
   for (const g of exceptGlobs) {
     if (matches(g, names) || matches(g, postProcessors)) continue;
     if (postProcessors.length === 0) throw new UsageError(`-except=${g} matches no build (${builds})`);
-    throw new UsageError(`-except=${g} matches no build or post-processor (${builds}; post-processors: ${postProcessors.join(', ')})`);
+    // Names from the template, not secrets, though bento's ssh_password "vagrant" is also a post-processor's type.
+    const listed = `(${builds}; post-processors: ${postProcessors.join(', ')})`;
+    keepVerbatim(listed);
+    throw new UsageError(`-except=${g} matches no build or post-processor ${listed}`);
   }
   return names.filter(
     (n) => (onlyGlobs.length === 0 || onlyGlobs.some((g) => globToRegExp(g).test(n))) && !exceptGlobs.some((g) => globToRegExp(g).test(n)),

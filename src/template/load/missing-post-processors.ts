@@ -1,3 +1,4 @@
+import { keepVerbatim } from '../../core/redactor.js';
 import { closest } from './did-you-mean.js';
 import { unknownType } from './common-keys.js';
 import type { Loader } from './loader.js';
@@ -30,14 +31,23 @@ export function missingPostProcessors(loader: Loader, unknown: Unknown[]): void 
         unknownType(loader, 'post-processor', u.type, u.path, known);
         continue;
       }
-      addOnce(loader.findings.errors, `${what}: bake has no ${JSON.stringify(u.type)} post-processor (bake's post-processors: ${known.join(', ')}); to build without it, run with -except=${u.name}`);
+      addOnce(loader.findings.errors, `${what}: ${verbatim(`bake has no ${JSON.stringify(u.type)} post-processor`)} (bake's post-processors: ${known.join(', ')}); to build without it, run with ${verbatim(`-except=${u.name}`)}`);
       continue;
     }
     const why =
-      u.excepted !== undefined ? `-except=${u.excepted} leaves it out`
-      : u.after !== undefined ? `it comes after ${JSON.stringify(u.after)} in its chain, which -except leaves out`
+      u.excepted !== undefined ? verbatim(`-except=${u.excepted} leaves it out`)
+      : u.after !== undefined ? verbatim(`it comes after ${JSON.stringify(u.after)} in its chain`) + ', which -except leaves out'
       : 'no build this run selects reaches it';
-    const label = u.name === u.type ? JSON.stringify(u.type) : `${JSON.stringify(u.name)} (${u.type})`;
-    addOnce(loader.findings.warnings, `${what}: skipping post-processor ${label}: bake has none of that type, and ${why}`);
+    const label = verbatim(`skipping post-processor ${u.name === u.type ? JSON.stringify(u.type) : `${JSON.stringify(u.name)} (${u.type})`}`);
+    addOnce(loader.findings.warnings, `${what}: ${label}: bake has none of that type, and ${why}`);
   }
+}
+
+/**
+ * A type or name from the template is not a secret, but bento's ssh_password "vagrant" is also its
+ * post-processor's type: these phrases, which only name the post-processor, are never masked.
+ */
+function verbatim(phrase: string): string {
+  keepVerbatim(phrase);
+  return phrase;
 }
