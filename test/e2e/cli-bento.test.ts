@@ -73,4 +73,22 @@ describe('a bento template through bake build', () => {
     expect(output).toContain('skipping virtualbox-iso: bake has no builder of that type');
     expect(existsSync(join(out, 'debian-10.7.virtualbox.box'))).toBe(false);
   });
+
+  it('with several templates, -except may name a post-processor of any one of them', async () => {
+    const t = JSON.parse(readFileSync(fixture, 'utf8'));
+    t.builders[1] = { type: 'null', name: 'qemu', communicator: 'none' };
+    t.provisioners = [];
+    const out = join(dir, 'several');
+    t.variables.build_directory = out;
+    const bento = join(dir, 'several-bento.json');
+    writeFileSync(bento, JSON.stringify(t));
+    const other = join(dir, 'several-other.json');
+    writeFileSync(other, JSON.stringify({ builders: [{ type: 'null', name: 'apps', communicator: 'none' }] }));
+    const run = await runBake(['build', '-except=vagrant,virtualbox-iso', bento, other], { cwd: dir });
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect(readdirSync(out)).toEqual(['debian-10.7.manifest.json']);
+    const typo = await runBake(['build', '-except=virtualbox-iso,vagrant,vagrnt', bento, other], { cwd: dir });
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toContain('-except=vagrnt matches no build or post-processor (builds: qemu, virtualbox-iso, apps; post-processors: vagrant, vagrant-cloud, manifest)');
+  });
 });
