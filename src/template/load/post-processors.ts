@@ -51,11 +51,12 @@ export function planPostProcessors(loader: Loader, entries: unknown[], builds: B
     chain.map(({ path, block }) => {
       const type = block.type as string;
       const [commonRaw, rest] = splitBlock(block, postProcessorCommonProperties);
-      const checked = checkCommon(loader, postProcessorCommonProperties, commonRaw, path) as (Member['common'] & { name?: string }) | undefined;
+      const checked = checkCommon(loader, postProcessorCommonProperties, commonRaw, path) as Member['common'] | undefined;
       const common = checked ?? { keep_input_artifact: false };
       checkBuildNames(loader, common.only, (i) => `${path}.only[${i}]`, names);
       checkBuildNames(loader, common.except, (i) => `${path}.except[${i}]`, names);
-      const name = checked?.name ?? (typeof block.name === 'string' ? block.name : type);
+      // As written, as Packer compares it: a name rendered from a sensitive variable must not reach a message.
+      const name = typeof block.name === 'string' ? block.name : type;
       const excepted = loader.exceptPostProcessor?.(name, type);
       const member: Member = { path, type, name, excepted, common, rest, valid: checked !== undefined };
       if (!loader.registry.postProcessors.has(type)) unknown.set(member, { path, type, name, excepted, runs: false });

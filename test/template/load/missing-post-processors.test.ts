@@ -96,6 +96,17 @@ describe('post-processor types bake does not have', () => {
     );
   });
 
+  it('names one by its name as written, never by a sensitive value rendered into it', () => {
+    const dir = writeFiles({
+      't.json': { variables: { token: 'tok-51d0' }, 'sensitive-variables': ['token'], builders, 'post-processors': [{ type: 'vagrant-cloud', name: 'upload-{{user `token`}}' }] },
+    });
+    const { registry } = fakeRegistry();
+    const plan = loadTemplate(join(dir, 't.json'), { registry, env: {}, only: ['qemu'], except: ['upload-*'] });
+    expect(plan.warnings[0]!.split(`${dir}/`).join('')).toBe(
+      't.json: post-processors[0].type: skipping post-processor "upload-{{user `token`}}" (vagrant-cloud): bake has none of that type, and -except=upload-* leaves it out',
+    );
+  });
+
   it('checks the only/except of one it skips', () => {
     expect(setup([{ type: 'vagrant', only: ['virtualbox-isa'] }]).fail({ only: ['qemu'], except: ['vagrant'] })).toBe(
       't.json: post-processors[0].only[0]: unknown build name "virtualbox-isa"; did you mean "virtualbox-iso"?',
