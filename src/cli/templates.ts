@@ -29,7 +29,8 @@ export function loadTemplates(files: string[], flags: TemplateFlags): Stage[] {
   // Builds of builder types bake lacks (left out by -only/-except) are names the flags may match, never run.
   const skipped = new Set(plans.flatMap((p) => p.skippedBuilds ?? []));
   const all = plans.flatMap((p) => [...p.builds.map((b) => b.name), ...(p.skippedBuilds ?? [])]);
-  const chosen = selectNames([...new Set(all)], flags.only, flags.except).filter((n) => !skipped.has(n));
+  const postProcessors = [...new Set(plans.flatMap((p) => p.postProcessorNames ?? []))];
+  const chosen = selectNames([...new Set(all)], flags.only, flags.except, postProcessors).filter((n) => !skipped.has(n));
   const stages = plans.map((plan) => ({ plan, buildNames: plan.builds.map((b) => b.name).filter((n) => chosen.includes(n)) }));
   if (files.length === 1) return stages;
   const picked = stages.filter((s) => s.buildNames.length > 0);

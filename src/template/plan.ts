@@ -65,4 +65,6 @@ export interface BuildPlan {
   warnings: string[];
   /** Builds of builder types bake does not have, left out by -only/-except: not in `builds`. */
   skippedBuilds?: string[];
+  /** Every post-processor's name and type, known to bake or not: -except may name these as well as builds. */
+  postProcessorNames?: string[];
 }

@@ -16,6 +16,14 @@ describe('selectNames', () => {
   });
   it('says when a filter matches no build', () => {
     expect(() => selectNames(names, ['vbox'], undefined)).toThrow('-only=vbox matches no build (builds: amazon-ebs, qemu, qemu-arm)');
-    expect(() => selectNames(names, ['qemu'], ['qemu'])).toThrow('-only and -except cannot be used together');
+    expect(() => selectNames(names, undefined, ['vagrant'])).toThrow('-except=vagrant matches no build (builds: amazon-ebs, qemu, qemu-arm)');
+    expect(() => selectNames(names, undefined, ['vagrnt'], ['vagrant', 'manifest'])).toThrow(
+      '-except=vagrnt matches no build or post-processor (builds: amazon-ebs, qemu, qemu-arm; post-processors: vagrant, manifest)',
+    );
+  });
+  it('applies -only, then -except, as Packer does; -except may name only post-processors', () => {
+    expect(selectNames(names, ['qemu*'], ['qemu-arm'])).toEqual(['qemu']);
+    expect(selectNames(names, ['qemu'], ['vagrant'], ['vagrant', 'manifest'])).toEqual(['qemu']);
+    expect(selectNames(names, undefined, ['vag*'], ['vagrant'])).toEqual(names);
   });
 });

@@ -65,6 +65,8 @@ describe('qemu builder: an install from an ISO, typed at its boot loader, seeded
     writeFileSync(
       template,
       JSON.stringify({
+        variables: { sudo_password: 'pw-3f9a1c' },
+        'sensitive-variables': ['sudo_password'],
         builders: [
           { type: 'virtualbox-iso', guest_os_type: 'Debian_64', iso_url: 'debian.iso', boot_command: ['<esc>'] },
           {
@@ -84,7 +86,9 @@ describe('qemu builder: an install from an ISO, typed at its boot loader, seeded
             ssh_username: 'baker',
             ssh_private_key_file: join(dir, 'key'),
             ssh_timeout: '12m',
-            shutdown_command: "echo 'baker' | sudo -S shutdown -P now",
+            // Rendered when it runs: {{user}} (sensitive, so masked in the log) and {{ .Vars }}, bento-style.
+            shutdown_command:
+              "echo '{{user `sudo_password`}}' | {{ .Vars }} sudo -S -E sh -c 'echo \"$PACKER_BUILD_NAME/$PACKER_BUILDER_TYPE\" > /etc/shut-down-by && shutdown -P now'",
             shutdown_timeout: '3m',
           },
         ],
@@ -100,12 +104,16 @@ describe('qemu builder: an install from an ISO, typed at its boot loader, seeded
             ],
           },
         ],
+        // bento's shape: a vagrant chain bake does not have, left out with -except, beside a flat manifest.
+        'post-processors': [[{ type: 'vagrant', output: 'box_{{.Provider}}.box' }], { type: 'manifest', output: join(dir, 'manifest.json') }],
       }),
     );
-    const run = await runBake(['build', '-debug', '-only=installer', template], { cwd: dir, env: cache.env, timeoutMs: BOOT_MS });
+    const run = await runBake(['build', '-debug', '-only=installer', '-except=vagrant', template], { cwd: dir, env: cache.env, timeoutMs: BOOT_MS });
     const output = run.stdout + run.stderr;
     expect(run.code, output).toBe(0);
     expect(output).toContain('skipping virtualbox-iso: bake has no builder of that type, and -only/-except leaves it out');
+    expect(output).toContain('post-processors[0][0].type: skipping post-processor "vagrant": bake has none of that type, and -except=vagrant leaves it out');
+    expect(JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')).builds.map((b: { name: string }) => b.name)).toEqual(['installer']);
     const served = /Serving .* on 127\.0\.0\.1:(\d+) \(the guest reaches it at http:\/\/10\.0\.2\.2:(\d+)\/\)/.exec(output);
     expect(served, output).not.toBeNull();
     const port = served![1]!;
@@ -115,6 +123,11 @@ describe('qemu builder: an install from an ISO, typed at its boot loader, seeded
     expect(output).toMatch(/HTTP GET \/meta-data 200 \(\d+ bytes\) from 127\.0\.0\.1/);
     expect(output).toMatch(/HTTP GET \/user-data 200 \(\d+ bytes\) from 127\.0\.0\.1/);
     expect(output).toMatch(new RegExp(`-drive file=${iso.replace(/[.]/g, '\\.')},media=cdrom,readonly=on -boot once=d`));
+    expect(output).toContain(
+      `Gracefully halting the virtual machine: echo '<sensitive>' | PACKER_BUILD_NAME='installer' PACKER_BUILDER_TYPE='qemu' PACKER_HTTP_ADDR='10.0.2.2:${port}' sudo -S -E sh -c`,
+    );
+    expect(output).not.toContain('pw-3f9a1c');
+    expect(readGuestFile(installer, '/etc/shut-down-by')).toBe('installer/qemu\n');
     // What the guest's kernel got is exactly what was typed, the backspace included.
     const cmdline = readGuestFile(installer, '/etc/seeded-over-http');
     expect(cmdline).toContain(`root=UUID=${uuid} ds=nocloud-net;s=http://10.0.2.2:${port}/ hostname=image.qcow2`);

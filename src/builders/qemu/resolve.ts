@@ -8,6 +8,7 @@ import type { PluginEnv } from '../../plugins/types.js';
 import { parseBootCommand } from './boot-keys.js';
 import { parseDiskSize, type Source, resolveSource } from '../../local-image/index.js';
 import { bootCommandProblems } from './qcodes.js';
+import { checkShutdownCommand } from './shutdown-command.js';
 import type { QemuConfig } from './schema.js';
 
 /** What to type once QEMU runs: boot_command as one step, or boot_steps. Templates ({{ .HTTPIP }}) are rendered at run time. */
@@ -125,6 +126,7 @@ export function resolveQemuConfig(config: QemuConfig, env: PluginEnv): ResolvedQ
   if (boot && !http && boot.steps.some((s) => /\{\{[^}]*\.HTTP(IP|Port)\b/.test(s.keys))) {
     throw new UsageError(`${at(config.boot_command?.length ? 'boot_command' : 'boot_steps')}: uses {{ .HTTPIP }}/{{ .HTTPPort }} but nothing is served: set http_directory or http_content`);
   }
+  if (config.shutdown_command) checkShutdownCommand(config.shutdown_command, at('shutdown_command'));
   return {
     env,
     ssh: config,

@@ -58,7 +58,7 @@ export const qemuSchema = {
     floppy_dirs: stringList('Directories copied, with their subdirectories, onto the floppy.'),
     floppy_content: stringMap('Files (name → content) to put on the floppy.'),
     cd_content: stringMap('Files (name → content) to put on the CD made from cd_files.'),
-    shutdown_command: str('Command run over SSH to stop the guest (e.g. "sudo shutdown -P now"); without it bake sends an ACPI power-down through QMP.'),
+    shutdown_command: str('Command run over SSH to stop the guest (e.g. "echo \'vagrant\' | sudo -S shutdown -P now"); {{ .Vars }} (PACKER_BUILD_NAME=… assignments), {{ .Name }}, {{ .HTTPIP }} and {{ .HTTPPort }} are filled in when it runs. Without it bake sends an ACPI power-down through QMP.'),
     shutdown_timeout: duration('How long to wait for the guest to power off before QEMU is killed.', '5m'),
     host_port_min: int('Lowest host port to forward to the guest\'s SSH.', 2222, 1),
     host_port_max: int('Highest host port to forward to the guest\'s SSH.', 4444, 1),

@@ -10,7 +10,7 @@ import { planBuilders } from './builders.js';
 import { envelopeSchema } from './envelope-schema.js';
 import { formatAjvErrors } from './format-errors.js';
 import type { Loader } from './loader.js';
-import { planPostProcessors } from './post-processors.js';
+import { planPostProcessors, postProcessorNames } from './post-processors.js';
 import { planProvisioners } from './provisioners.js';
 import { readTemplate, stripComments } from './read-json.js';
 import { withoutSecrets } from './fingerprint-source.js';
@@ -64,6 +64,7 @@ export function loadTemplate(file: string, options: LoadOptions): BuildPlan {
     builds: [],
     sensitiveValues: [],
     warnings: read.warnings,
+    postProcessorNames: postProcessorNames(envelope['post-processors'] ?? []),
   };
   // Public templates still carry Atlas's `push` block; Packer 1.6.6 reads past it, so bake does too.
   if (Object.hasOwn(envelope, 'push')) plan.warnings.push(`${file}: push: ignored (Atlas push, retired by HashiCorp; bake builds where it runs)`);
@@ -105,6 +106,7 @@ export function loadTemplate(file: string, options: LoadOptions): BuildPlan {
     // Variable errors come first; the plugin checks still run, skipping values that use a variable without a value.
     findings: { errors: [...variables.errors], warnings: plan.warnings, sensitiveValues: plan.sensitiveValues },
     selected: selector(options.only, options.except),
+    exceptPostProcessor: postProcessorExcept(options.except),
   };
   let heads: ReturnType<typeof planBuilders>;
   let provisioners: ReturnType<typeof planProvisioners>;
@@ -139,12 +141,19 @@ export function loadTemplate(file: string, options: LoadOptions): BuildPlan {
   return plan;
 }
 
+/** As Packer's BuildNames: -only keeps the builds it names, then -except drops the builds it names. */
 function selector(only: string[] | undefined, except: string[] | undefined): ((name: string) => boolean) | undefined {
   const onlyGlobs = splitList(only).map(globToRegExp);
   const exceptGlobs = splitList(except).map(globToRegExp);
-  if (onlyGlobs.length > 0) return (name) => onlyGlobs.some((g) => g.test(name));
-  if (exceptGlobs.length > 0) return (name) => !exceptGlobs.some((g) => g.test(name));
-  return undefined;
+  if (onlyGlobs.length === 0 && exceptGlobs.length === 0) return undefined;
+  return (name) => (onlyGlobs.length === 0 || onlyGlobs.some((g) => g.test(name))) && !exceptGlobs.some((g) => g.test(name));
+}
+
+/** -except names post-processors too (-only never does, as in Packer): by `name`, which defaults to the type, or by type. */
+function postProcessorExcept(except: string[] | undefined): ((name: string, type: string) => string | undefined) | undefined {
+  const globs = splitList(except);
+  if (globs.length === 0) return undefined;
+  return (name, type) => globs.find((g) => globToRegExp(g).test(name) || globToRegExp(g).test(type));
 }
 
 /** Template errors can quote values (e.g. split's input); sensitive ones never reach the user. */

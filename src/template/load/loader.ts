@@ -16,6 +16,8 @@ export interface Loader {
   findings: Findings;
   /** -only/-except as given to the run: whether a build name is selected (undefined: all are). */
   selected?: (buildName: string) => boolean;
+  /** -except as given to the run: the glob naming a post-processor by its name or type, if one does. */
+  exceptPostProcessor?: (name: string, type: string) => string | undefined;
 }
 
 /** The render context of a plugin block: the template's values, the build's name and type. */

@@ -2,25 +2,29 @@ import { AbortedError, BakeError, errorText, reasonText } from '../../../core/er
 import type { Step } from '../../../core/steps.js';
 import { formatDuration } from '../../../core/wait.js';
 import type { ResolvedQemu } from '../resolve.js';
-import type { ConnectedState, VmState } from '../state.js';
+import { renderShutdownCommand } from '../shutdown-command.js';
+import type { ConnectedState, HttpState, OutputState, VmState } from '../state.js';
 
 /**
  * Stops the guest: shutdown_command over SSH, else an ACPI power-down through QMP. QEMU's exit is
  * noticed the moment it happens; only after shutdown_timeout is it killed, and the build fails,
  * since a disk cut off mid-shutdown may be inconsistent.
  */
-export function shutdownStep(c: ResolvedQemu): Step<VmState & ConnectedState, { shutdownMs: number }> {
+export function shutdownStep(c: ResolvedQemu): Step<VmState & ConnectedState & HttpState & OutputState, { shutdownMs: number }> {
   return {
     name: 'shutdown',
-    run: async (ctx, { qemu, qmp, comm }) => {
+    run: async (ctx, { qemu, qmp, comm, imagePath, httpIp, httpPort }) => {
       const started = Date.now();
       if (comm && c.clearAuthorizedKeys) {
         await comm.exec(`sed -i '/bake-${ctx.buildId}/d' ~/.ssh/authorized_keys`);
       }
       if (comm && c.shutdownCommand) {
-        ctx.log.say(`Gracefully halting the virtual machine: ${c.shutdownCommand}`);
+        const values = { buildName: ctx.buildName, buildType: ctx.buildType, imagePath, httpIp, httpPort };
+        const command = renderShutdownCommand(c.shutdownCommand, values, `${c.env.file}: ${c.env.path}.shutdown_command`);
+        // The event bus masks sensitive values ({{user `password`}} in `echo … | sudo -S`) in this line.
+        ctx.log.say(`Gracefully halting the virtual machine: ${command}`);
         try {
-          const result = await comm.exec(c.shutdownCommand, { signal: ctx.signal });
+          const result = await comm.exec(command, { signal: ctx.signal });
           if (result.exitCode) ctx.log.warn(`shutdown_command exited with ${result.exitCode}: ${result.stderrTail.join(' | ')}`);
         } catch (err) {
           // The guest going down may drop the connection before the command reports back.
