@@ -59,3 +59,30 @@ export function hostArchName(hostArch: string = process.arch): string {
   const native = NATIVE[hostArch];
   return native ? machineNames(native[0]!).debian : hostArch;
 }
+
+/**
+ * Whether an ELF program names a program interpreter (PT_INTERP): it is dynamically linked and needs
+ * the host's loader and libraries, so a copy of it cannot run inside an image of another architecture.
+ */
+export async function isDynamicallyLinked(path: string): Promise<boolean> {
+  const file = await open(path, 'r');
+  try {
+    const h = Buffer.alloc(64);
+    await file.read(h, 0, 64, 0);
+    if (h.readUInt32BE(0) !== 0x7f454c46) return false;
+    const is64 = h[4] === 2;
+    const le = h[5] !== 2;
+    const u16 = (b: Buffer, at: number) => (le ? b.readUInt16LE(at) : b.readUInt16BE(at));
+    const u32 = (b: Buffer, at: number) => (le ? b.readUInt32LE(at) : b.readUInt32BE(at));
+    const phoff = is64 ? Number(le ? h.readBigUInt64LE(32) : h.readBigUInt64BE(32)) : u32(h, 28);
+    const phentsize = u16(h, is64 ? 54 : 42);
+    const phnum = u16(h, is64 ? 56 : 44);
+    if (phentsize < 4 || phnum === 0) return false;
+    const table = Buffer.alloc(phentsize * phnum);
+    await file.read(table, 0, table.length, phoff);
+    for (let i = 0; i < phnum; i++) if (u32(table, i * phentsize) === 3) return true;
+    return false;
+  } finally {
+    await file.close();
+  }
+}

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { BakeError } from '../../core/errors.js';
-import { type ElfHeader, hostArchName, machineNames, runsNatively } from './arch.js';
+import { type ElfHeader, hostArchName, isDynamicallyLinked, machineNames, runsNatively } from './arch.js';
 import { BINFMT_DIR, type BinfmtHandler, handlerMatches, readBinfmt } from './binfmt.js';
 
 /** How the image's programs run on this host. */
@@ -74,5 +74,8 @@ export async function planEmulation(header: ElfHeader | undefined, o: EmulationO
   }
   const source = o.source ?? handler.interpreter;
   if (!existsSync(source)) throw fail(`the emulator ${source} to copy into the image is not on this host: install qemu-user-static or set qemu_binary_source_path`);
+  if (await isDynamicallyLinked(source)) {
+    throw fail(`the emulator ${source} is dynamically linked, so a copy of it cannot run inside the image: set qemu_binary_source_path to a static one (qemu-user-static's /usr/bin/qemu-${names.qemu}-static)`);
+  }
   return { native: false, arch: names.debian, handler, copy: { source, destination } };
 }

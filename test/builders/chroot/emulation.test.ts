@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type ElfHeader, readElfHeader } from '../../../src/builders/chroot/arch.js';
+import { type ElfHeader, isDynamicallyLinked, readElfHeader } from '../../../src/builders/chroot/arch.js';
 import { handlerMatches, parseBinfmtHandler, readBinfmt } from '../../../src/builders/chroot/binfmt.js';
 import { planEmulation } from '../../../src/builders/chroot/emulation.js';
 
@@ -23,6 +23,16 @@ function elf(machine: number, { type = 3, bigEndian = false } = {}): Buffer {
     b.writeUInt16LE(type, 16);
     b.writeUInt16LE(machine, 18);
   }
+  return b;
+}
+
+/** A little-endian ELF64 program with these program header types (3 is PT_INTERP: dynamically linked). */
+function elfWithSegments(types: number[]): Buffer {
+  const b = Buffer.concat([elf(0x3e), Buffer.alloc(56 * types.length)]);
+  b.writeBigUInt64LE(64n, 32);
+  b.writeUInt16LE(56, 54);
+  b.writeUInt16LE(types.length, 56);
+  types.forEach((t, i) => b.writeUInt32LE(t, 64 + i * 56));
   return b;
 }
 
@@ -77,6 +87,16 @@ describe('architecture of the image', () => {
     const script = join(tmp, 'script');
     writeFileSync(script, '#!/bin/sh\necho not ELF\n');
     expect(await readElfHeader(script)).toBeUndefined();
+  });
+
+  it('tells a static program (which runs inside any image) from a dynamically linked one (PT_INTERP)', async () => {
+    const at = (name: string, bytes: Buffer) => {
+      writeFileSync(join(tmp, name), bytes);
+      return join(tmp, name);
+    };
+    expect(await isDynamicallyLinked(at('static', elfWithSegments([1, 1, 4, 0x6474e551])))).toBe(false);
+    expect(await isDynamicallyLinked(at('dynamic', elfWithSegments([6, 3, 1, 1, 2])))).toBe(true);
+    expect(await isDynamicallyLinked(at('no-segments', elf(0x3e)))).toBe(false);
   });
 });
 
@@ -142,6 +162,11 @@ describe('how the image\'s programs run', () => {
     });
     await expect(planEmulation(await header(elf(0xb7)), { ...x64, binfmtDir: dir, source: emulator, destination: '/usr/local/bin/qemu' })).rejects.toThrow(
       `${prefix}its binfmt_misc handler qemu-aarch64 has no F flag, so the kernel runs /usr/bin/qemu-aarch64-static from inside the image, not /usr/local/bin/qemu: set qemu_binary_destination_path to /usr/bin/qemu-aarch64-static, or leave it out`,
+    );
+    const dynamic = join(tmp, 'qemu-aarch64-dynamic');
+    writeFileSync(dynamic, elfWithSegments([6, 3, 1]));
+    await expect(planEmulation(await header(elf(0xb7)), { ...x64, binfmtDir: dir, source: dynamic })).rejects.toThrow(
+      `${prefix}the emulator ${dynamic} is dynamically linked, so a copy of it cannot run inside the image: set qemu_binary_source_path to a static one (qemu-user-static's /usr/bin/qemu-aarch64-static)`,
     );
     await expect(planEmulation(await header(elf(0xb7)), { ...x64, binfmtDir: dir, source: join(tmp, 'missing-qemu') })).rejects.toThrow(
       `${prefix}the emulator ${join(tmp, 'missing-qemu')} to copy into the image is not on this host: install qemu-user-static or set qemu_binary_source_path`,
