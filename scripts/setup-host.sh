@@ -7,20 +7,38 @@ set -eu
 # post-processor; make/g++/python3 so npm can build ssh2's optional native crypto binding;
 # isolinux/syslinux-common for the boot-prompt ISO of the installer (boot_command) test; ansible-core
 # for the ansible provisioner's tests; chromium and a font for the test that opens `bake report`'s page
-# in a headless browser; jq for the test that runs docs/ci.md's pipeline steps.
-packages="qemu-system-x86 qemu-utils mmdebstrap genisoimage xorriso isolinux syslinux-common fdisk e2fsprogs openssh-server openssh-client ca-certificates procps zstd xz-utils lz4 zip unzip make g++ python3 ansible-core chromium fonts-dejavu-core jq"
+# in a headless browser; jq for the test that runs docs/ci.md's pipeline steps; qemu-user-static and
+# arch-test (mmdebstrap's check) for the chroot builder's arm64 image and test.
+packages="qemu-system-x86 qemu-utils mmdebstrap genisoimage xorriso isolinux syslinux-common fdisk e2fsprogs openssh-server openssh-client ca-certificates procps zstd xz-utils lz4 zip unzip make g++ python3 ansible-core chromium fonts-dejavu-core jq qemu-user-static arch-test"
 
 missing=
 for p in $packages; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing="$missing $p"
 done
-if [ -z "$missing" ]; then
-  echo "setup-host: all packages present"
-  exit 0
-fi
-
 sudo=
 [ "$(id -u)" -eq 0 ] || sudo=sudo
-echo "setup-host: installing$missing"
-$sudo apt-get update -qq
-$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing
+if [ -z "$missing" ]; then
+  echo "setup-host: all packages present"
+else
+  echo "setup-host: installing$missing"
+  $sudo apt-get update -qq
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing
+fi
+
+# binfmt_misc runs arm64 programs through qemu-user-static (the chroot builder's arm64 test, and
+# mmdebstrap building its image). Without systemd or binfmt-support nothing mounts it or registers
+# the handler, so do both here; they are host-wide. The handler is qemu-user-static's own, with the F
+# flag, so a chroot needs no emulator inside. A container without privileges cannot: it only warns.
+binfmt=/proc/sys/fs/binfmt_misc
+conf=/usr/lib/binfmt.d/qemu-aarch64.conf
+if [ "$(uname -m)" != aarch64 ] && [ -s "$conf" ]; then
+  [ -e "$binfmt/status" ] || $sudo mount -t binfmt_misc binfmt_misc "$binfmt" 2>/dev/null || true
+  if [ ! -e "$binfmt/status" ]; then
+    echo "setup-host: cannot mount binfmt_misc at $binfmt: the chroot builder's arm64 test will fail" >&2
+  else
+    grep -qx enabled "$binfmt/status" || echo 1 | $sudo tee "$binfmt/status" >/dev/null
+    [ -e "$binfmt/qemu-aarch64" ] || grep '^:' "$conf" | $sudo tee "$binfmt/register" >/dev/null
+    grep -qx enabled "$binfmt/qemu-aarch64" || echo 1 | $sudo tee "$binfmt/qemu-aarch64" >/dev/null
+    echo "setup-host: binfmt_misc handler qemu-aarch64: $(head -n1 "$binfmt/qemu-aarch64"), $(grep '^flags' "$binfmt/qemu-aarch64")"
+  fi
+fi

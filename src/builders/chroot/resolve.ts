@@ -30,6 +30,9 @@ export interface ResolvedChroot {
   preMountCommands: string[];
   postMountCommands: string[];
   commandWrapper: string;
+  /** qemu_binary_source_path / qemu_binary_destination_path, for an image of another architecture. */
+  qemuSource?: string;
+  qemuDestination?: string;
 }
 
 export function resolveChrootConfig(config: ChrootConfig, env: PluginEnv): ResolvedChroot {
@@ -60,6 +63,10 @@ export function resolveChrootConfig(config: ChrootConfig, env: PluginEnv): Resol
   });
   const wrapper = config.command_wrapper ?? '{{.Command}}';
   if (!wrapper.includes('.Command')) throw new UsageError(`${at('command_wrapper')}: must contain {{.Command}}`);
+  for (const key of ['qemu_binary_source_path', 'qemu_binary_destination_path'] as const) {
+    const v = config[key];
+    if (v !== undefined && !isAbsolute(v)) throw new UsageError(`${at(key)}: must be an absolute path, got "${v}"`);
+  }
   return {
     env,
     source,
@@ -76,5 +83,7 @@ export function resolveChrootConfig(config: ChrootConfig, env: PluginEnv): Resol
     preMountCommands: config.pre_mount_commands ?? [],
     postMountCommands: config.post_mount_commands ?? [],
     commandWrapper: wrapper,
+    qemuSource: config.qemu_binary_source_path || undefined,
+    qemuDestination: config.qemu_binary_destination_path || undefined,
   };
 }

@@ -14,6 +14,8 @@ interface Placed {
   saved?: string;
   /** Inode of bake's copy: when a provisioner replaced it, the provisioner's file stays. */
   ino: number;
+  /** Directories bake made for it (deepest first), removed with it when they are empty again. */
+  made: string[];
 }
 /**
  * One mounted image: the namespace that holds its mounts, the mount point, and what bake put in place
@@ -90,8 +92,10 @@ export class ChrootSession {
     }
     const t = q(`${this.root}${target}`);
     const saved = current ? posix.join(dir, `.${name}.bake-saved`) : undefined;
+    const made: string[] = [];
+    for (let d = dir; d !== '/' && !(await lstat(this.hostView(d)).catch(() => undefined)); d = posix.dirname(d)) made.push(d);
     await this.ns.run(['sh', '-c', `mkdir -p "$(dirname ${t})"${saved ? ` && mv ${t} ${q(`${this.root}${saved}`)}` : ''} && cp ${q(hostFile)} ${t}`]);
-    this.placed.push({ target, saved, ino: (await lstat(this.hostView(target))).ino });
+    this.placed.push({ target, saved, ino: (await lstat(this.hostView(target))).ino, made });
   }
 
   /** Takes bake's files away and puts the image's own back, before anything is unmounted. */
@@ -103,6 +107,7 @@ export class ChrootSession {
       if (!ours && now) log.info(`${p.target} was replaced during provisioning; keeping the new one`);
       const saved = p.saved ? q(`${this.root}${p.saved}`) : undefined;
       const script = [ours ? `rm -f ${t}` : ':', saved ? (ours || !now ? `mv ${saved} ${t}` : `rm -f ${saved}`) : ':'];
+      if (ours) script.push(...p.made.map((d) => `{ rmdir ${q(`${this.root}${d}`)} 2>/dev/null || :; }`));
       await this.ns.run(['sh', '-c', script.join(' && ')]);
     }
   }

@@ -1,5 +1,4 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { checkArchitecture } from '../../../src/builders/chroot/arch.js';
 import { parseFstab } from '../../../src/builders/chroot/fstab.js';
 import { type Partition, partitionFor } from '../../../src/builders/chroot/partitions.js';
 import { resolveChrootConfig } from '../../../src/builders/chroot/resolve.js';
@@ -24,6 +23,8 @@ describe('chroot builder config', () => {
     [{ chroot_mounts: [['proc', 'proc', 'proc']] }, 't.json: builders[0].chroot_mounts[0][2]: must be an absolute path inside the image, got "proc"'],
     [{ copy_files: ['etc/hosts'] }, 't.json: builders[0].copy_files[0]: must be an absolute path, got "etc/hosts"'],
     [{ command_wrapper: 'sudo' }, 't.json: builders[0].command_wrapper: must contain {{.Command}}'],
+    [{ qemu_binary_source_path: 'qemu-aarch64-static' }, 't.json: builders[0].qemu_binary_source_path: must be an absolute path, got "qemu-aarch64-static"'],
+    [{ qemu_binary_destination_path: 'usr/bin/qemu-aarch64-static' }, 't.json: builders[0].qemu_binary_destination_path: must be an absolute path, got "usr/bin/qemu-aarch64-static"'],
   ])('refuses %j', (config, message) => {
     expect(() => resolveChrootConfig(config, env)).toThrow(message);
   });
@@ -74,15 +75,5 @@ describe('fstab and partitions', () => {
   it('names no partition for a filesystem that is not on this disk', () => {
     expect(partitionFor('UUID=ffff', parts)).toBeUndefined();
     expect(partitionFor('server:/export', parts)).toBeUndefined();
-  });
-});
-
-describe('architecture', () => {
-  it.runIf(process.arch === 'x64')('refuses an arm64 image on an x86-64 host, saying what would be needed', () => {
-    expect(() => checkArchitecture(0xb7)).toThrow(
-      'chroot: the image is arm64 and this host is x86-64: running its programs would need qemu-user-static and binfmt_misc, which the chroot builder does not support yet; bake this image with the qemu builder',
-    );
-    expect(() => checkArchitecture(0x3e)).not.toThrow();
-    expect(() => checkArchitecture(0x03)).not.toThrow();
   });
 });

@@ -6,7 +6,8 @@ import type { Step } from '../../../core/steps.js';
 import { runTool } from '../../../local-image/index.js';
 import { render } from '../../../template/index.js';
 import { customMountScript, defaultMountScript } from '../api-mounts.js';
-import { checkArchitecture, elfMachine } from '../arch.js';
+import { readElfHeader } from '../arch.js';
+import { planEmulation } from '../emulation.js';
 import { findRoot, loopOptions, mountRoot } from '../find-root.js';
 import { parseFstab } from '../fstab.js';
 import { growFilesystem, growPartition } from '../grow.js';
@@ -63,7 +64,13 @@ export function mountStep(c: ResolvedChroot): Step<OutputState & { diskGrown: bo
         }
         ctx.log.say(`Mounting the ${rootPart.fsType} root filesystem (${rootPart.number === 0 ? 'whole disk' : `partition ${rootPart.number}`}) in a private namespace`);
         await mountRoot(ns, diskFile, rootPart, root, c.mountOptions);
-        checkArchitecture(await elfMachine(session.hostView(await session.resolveInImage('/bin/sh'))).catch(() => undefined));
+        const header = await readElfHeader(session.hostView(await session.resolveInImage('/bin/sh'))).catch(() => undefined);
+        const emulation = await planEmulation(header, { source: c.qemuSource, destination: c.qemuDestination });
+        if (emulation.native && (c.qemuSource || c.qemuDestination)) ctx.log.info('The image runs natively on this host: qemu_binary_source_path and qemu_binary_destination_path are not used');
+        if (!emulation.native) {
+          const { handler, copy } = emulation;
+          ctx.log.say(`The image is ${emulation.arch}: its programs run through ${handler.interpreter} (binfmt_misc handler ${handler.name}${copy ? '' : ', F flag: nothing is copied into the image'})`);
+        }
         if (grow) await growFilesystem(ns, diskFile, root, rootPart, true, ctx.log, ctx.signal);
         // The image's own name, so that sudo and postinst scripts resolve it from the image's /etc/hosts.
         const hostname = readIfThere(session.hostView(await session.resolveInImage('/etc/hostname'))).trim().split('\n')[0];
@@ -87,6 +94,10 @@ export function mountStep(c: ResolvedChroot): Step<OutputState & { diskGrown: bo
           const copy = join(files, String(i));
           copyFileSync(path, copy);
           await session.place(copy, path, ctx.log);
+        }
+        if (!emulation.native && emulation.copy) {
+          ctx.log.info(`Copying the emulator ${emulation.copy.source} to ${emulation.copy.destination} in the image for the build (removed afterwards)`);
+          await session.place(emulation.copy.source, emulation.copy.destination, ctx.log);
         }
         const policy = join(files, 'policy-rc.d');
         writeFileSync(policy, POLICY_RC_D, { mode: 0o755 });
