@@ -1,5 +1,6 @@
 import { registry } from '../plugins/registry.js';
 import { loadTemplate } from '../template/index.js';
+import { processRedactor } from '../core/redactor.js';
 import { selectBuilds } from '../core/select.js';
 import { parseVarFlags } from './vars.js';
 
@@ -22,7 +23,8 @@ export async function validateCommand(file: string, flags: ValidateFlags): Promi
     except: flags.except,
   });
   if (!flags.syntaxOnly) selectBuilds(plan, flags.only, flags.except);
-  for (const w of plan.warnings) process.stderr.write(`Warning: ${w}\n`);
+  // Printed here, not through an event bus, so masked here: a build name may hold a sensitive value.
+  for (const w of plan.warnings) process.stderr.write(`Warning: ${processRedactor.redact(w)}\n`);
   process.stdout.write(flags.syntaxOnly ? 'Syntax-only check passed. Everything looks okay.\n' : 'The configuration is valid.\n');
   return 0;
 }

@@ -36,4 +36,20 @@ describe('bake validate with builder types bake does not have', () => {
     expect(run.code).toBe(0);
     expect(run.stderr).toContain(`Warning: ${path}: skipping virtualbox-iso, parallels-iso: bake has no builder of those types, and -only/-except leaves them out`);
   });
+
+  it('masks a sensitive value in its warnings, as build does', async () => {
+    const secretPath = join(dir, 'secret-name.json');
+    writeFileSync(
+      secretPath,
+      JSON.stringify({
+        variables: { secret: 'hunter22' },
+        'sensitive-variables': ['secret'],
+        builders: [{ type: 'virtualbox-iso', name: 'vbox-{{user `secret`}}' }, { type: 'null', communicator: 'none' }],
+      }),
+    );
+    const run = await runBake(['validate', '-only=null', secretPath], { cwd: dir });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toContain('skipping vbox-<sensitive> (virtualbox-iso)');
+    expect(run.stderr).not.toContain('hunter22');
+  });
 });
