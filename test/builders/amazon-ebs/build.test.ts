@@ -87,7 +87,13 @@ describe('amazon-ebs happy path', () => {
         { Key: 'Distro', Value: 'noble' },
       ]));
       const snap = fake.snapshots.get(image.snapshots[0])!;
-      expect(snap.tags).toEqual(expect.arrayContaining([{ Key: 'From', Value: source.name }, { Key: 'bake:template', Value: 't.json' }]));
+      // As in Packer, the snapshots carry `tags` too; snapshot_tags win where both name a key.
+      expect(snap.tags).toEqual(expect.arrayContaining([
+        { Key: 'From', Value: source.name },
+        { Key: 'Name', Value: 'web' },
+        { Key: 'Region', Value: 'us-east-1' },
+        { Key: 'bake:template', Value: 't.json' },
+      ]));
       expect(snap.createVolumeUsers).toEqual(['444455556666']);
     }
     // The unencrypted intermediate image is gone; only the three results remain among bake's images.
