@@ -92,10 +92,13 @@ function runOnce(tool) {
       const wall = performance.now() - started;
       if (code !== 0) return reject(new Error(`${tool} build failed (exit ${code}):\n${out}`));
       const calls = proxy.calls.slice(callsBefore);
-      const auth = [...sshd.log().slice(logBefore).matchAll(/userauth-request for user \S+ service ssh-connection method (\S+)/g)].map((m) => m[1]);
+      const sshdLog = sshd.log().slice(logBefore);
+      const auth = [...sshdLog.matchAll(/userauth-request for user \S+ service ssh-connection method (\S+)/g)].map((m) => m[1]);
+      // Each exec, SFTP or SCP is a session channel, and a process sshd starts on the machine.
+      const sessions = [...sshdLog.matchAll(/server_input_channel_open: ctype session/g)].length;
       const byAction = calls.reduce((m, c) => ((m[c.action] = (m[c.action] ?? 0) + 1), m), {});
       const timeline = calls.map((c) => `${Math.round(c.at - started)} ${c.region} ${c.action}`);
-      resolve({ wall, first: calls[0].at - started, connected, auth, calls: calls.length, byAction, timeline });
+      resolve({ wall, first: calls[0].at - started, connected, auth, sessions, calls: calls.length, byAction, timeline });
     });
   });
 }
@@ -123,7 +126,7 @@ const calls = (r) => Object.entries(r.byAction).sort().map(([a, n]) => `${a}×${
 console.log(`amazon-ebs on moto ${motoVersion() ?? '?'} + OpenSSH sshd (loopback), 3 regions, best of ${RUNS}${hasPacker ? `, against ${packerVersion}` : ' (packer not on PATH: bake only)'}`);
 for (const tool of hasPacker ? ['packer', 'bake'] : ['bake']) {
   const b = best(results[tool]);
-  console.log(`  ${tool.padEnd(6)} wall ${ms(b.wall)} (runs: ${results[tool].map((r) => Math.round(r.wall)).join(', ')} ms)  first EC2 call ${ms(b.first)}  SSH connected ${ms(b.connected)}  SSH auth requests ${b.auth.length} (${b.auth.join(', ')})  EC2 calls ${b.calls}`);
+  console.log(`  ${tool.padEnd(6)} wall ${ms(b.wall)} (runs: ${results[tool].map((r) => Math.round(r.wall)).join(', ')} ms)  first EC2 call ${ms(b.first)}  SSH connected ${ms(b.connected)}  SSH auth requests ${b.auth.length} (${b.auth.join(', ')})  SSH sessions ${b.sessions}  EC2 calls ${b.calls}`);
   console.log(`         ${calls(b)}`);
   if (TIMELINE) console.log(`         connected at ${ms(b.connected)}\n         ${b.timeline.join('\n         ')}`);
 }

@@ -57,13 +57,15 @@ describe.skipIf(!motoBin)(title, () => {
     const home = client('us-east-1');
     const [source] = (await home.send(new ec2.DescribeImagesCommand({ Owners: ['099720109477'], Filters: [{ Name: 'name', Values: ['ubuntu/images/hvm-ssd/ubuntu-xenial-16.04-amd64-server-*'] }] }))).Images!;
     const built = [day, new Date().toISOString().slice(0, 10)];
-    const artifact = /^us-east-1: (ami-\S+)\neu-west-1: (ami-\S+)\nap-southeast-2: (ami-\S+)$/m.exec(run.stdout);
-    expect(artifact, run.stdout).not.toBeNull();
+    // Listed as Packer lists them: sorted by region.
+    const listed = /^ap-southeast-2: (ami-\S+)\neu-west-1: (ami-\S+)\nus-east-1: (ami-\S+)$/m.exec(run.stdout);
+    expect(listed, run.stdout).not.toBeNull();
+    const amis: Record<string, string> = { 'ap-southeast-2': listed![1], 'eu-west-1': listed![2], 'us-east-1': listed![3] };
 
-    for (const [i, region] of REGIONS.entries()) {
+    for (const region of REGIONS) {
       const ec = client(region);
       const images = (await ec.send(new ec2.DescribeImagesCommand({ Owners: ['self'] }))).Images!;
-      expect(images.map((im) => im.ImageId)).toEqual([artifact![i + 1]]);
+      expect(images.map((im) => im.ImageId)).toEqual([amis[region]]);
       const [image] = images;
       expect(image.Name).toMatch(/^web-\d+$/);
       expect(image.Description).toBe(`web from ${source.ImageId}`);
