@@ -50,7 +50,12 @@ function loggingProxy(target) {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ url: `http://127.0.0.1:${server.address().port}`, calls, close: () => server.close() })));
 }
 
-const moto = await startMoto(motoServerPath());
+const motoBin = motoServerPath();
+if (!motoBin) {
+  console.log('amazon-ebs on moto: skipped, moto_server is not on PATH (pip install "moto[server]")');
+  process.exit(0);
+}
+const moto = await startMoto(motoBin);
 const proxy = await loggingProxy(moto.url);
 const sshd = await startSshd({ extraConfig: [...ACCEPT_OFFERED_KEY, 'LogLevel DEBUG1'] });
 const work = mkdtempSync(join(tmpdir(), 'bake-bench-moto-'));
