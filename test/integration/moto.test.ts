@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ec2 from '@aws-sdk/client-ec2';
@@ -97,6 +97,29 @@ describe.skipIf(!motoBin)(title, () => {
       ec.destroy();
     }
     home.destroy();
+    expect(Journal.open(join(dir, 'journal.jsonl'))).toEqual([]);
+  }, 180_000);
+
+  it('a failing provisioner fails the build with its line and leaves no instance, key pair or security group in moto', async () => {
+    await moto.reset();
+    const template = JSON.parse(readFileSync(TEMPLATE, 'utf8'));
+    template.provisioners[0].inline = ['echo about to fail', 'exit 3'];
+    const file = join(dir, 'failing.json');
+    writeFileSync(file, JSON.stringify(template));
+    const run = await runBake(['build', file], {
+      cwd: dir,
+      env: { BAKE_CACHE_DIR: dir, BAKE_MOTO_ENDPOINT: moto.url, BAKE_MOTO_SSH_PORT: String(sshd.port) },
+      timeoutMs: 150_000,
+    });
+    expect(run.code, run.stdout).toBe(1);
+    expect(run.stdout).toContain(`Build 'amazon-ebs' errored: shell provisioner: inline[1] "exit 3" exited with 3`);
+    const ec = client('us-east-1');
+    const instances = ((await ec.send(new ec2.DescribeInstancesCommand({}))).Reservations ?? []).flatMap((r) => r.Instances ?? []);
+    expect(instances.map((x) => x.State?.Name)).toEqual(['terminated']);
+    expect((await ec.send(new ec2.DescribeKeyPairsCommand({}))).KeyPairs).toEqual([]);
+    expect((await ec.send(new ec2.DescribeSecurityGroupsCommand({}))).SecurityGroups!.map((g) => g.GroupName)).toEqual(['default']);
+    expect((await ec.send(new ec2.DescribeImagesCommand({ Owners: ['self'] }))).Images).toEqual([]);
+    ec.destroy();
     expect(Journal.open(join(dir, 'journal.jsonl'))).toEqual([]);
   }, 180_000);
 });
