@@ -93,7 +93,12 @@ export async function startMoto(bin = motoServerPath()) {
       return new Promise((resolve) => {
         if (child.exitCode !== null || child.signalCode !== null) return resolve();
         child.removeAllListeners('exit');
-        child.once('exit', () => resolve());
+        // Werkzeug can take seconds to finish a request and exit on SIGTERM.
+        const kill = setTimeout(() => child.kill('SIGKILL'), 5_000);
+        child.once('exit', () => {
+          clearTimeout(kill);
+          resolve();
+        });
         child.kill('SIGTERM');
       });
     },
