@@ -122,4 +122,35 @@ describe.skipIf(!motoBin)(title, () => {
     ec.destroy();
     expect(Journal.open(join(dir, 'journal.jsonl'))).toEqual([]);
   }, 180_000);
+
+  it('after a kill -9 while provisioning, bake cleanup reaches moto through the journaled endpoint and removes what the build left', async () => {
+    await moto.reset();
+    const cache = mkdtempSync(join(dir, 'killed-'));
+    const template = JSON.parse(readFileSync(TEMPLATE, 'utf8'));
+    template.provisioners[0].inline = ['echo sleeping', 'sleep 60'];
+    const file = join(cache, 'killed.json');
+    writeFileSync(file, JSON.stringify(template));
+    const env = { BAKE_CACHE_DIR: cache, BAKE_MOTO_ENDPOINT: moto.url, BAKE_MOTO_SSH_PORT: String(sshd.port) };
+    const killed = await runBake(['build', file], {
+      cwd: cache,
+      env,
+      timeoutMs: 150_000,
+      onStdout: (chunk, child) => {
+        if (!child.killed && chunk.includes('sleeping')) child.kill('SIGKILL');
+      },
+    });
+    expect(killed.signal).toBe('SIGKILL');
+    expect(Journal.open(join(cache, 'journal.jsonl')).map((e) => e.type).sort()).toEqual(['aws:instance', 'aws:key-pair', 'aws:security-group']);
+
+    // The endpoint comes from the journal: cleanup's own environment names none.
+    const cleanup = await runBake(['cleanup'], { cwd: cache, env: { BAKE_CACHE_DIR: cache }, timeoutMs: 120_000 });
+    expect(cleanup.code, cleanup.stdout + cleanup.stderr).toBe(0);
+    const ec = client('us-east-1');
+    const instances = ((await ec.send(new ec2.DescribeInstancesCommand({}))).Reservations ?? []).flatMap((r) => r.Instances ?? []);
+    expect(instances.map((x) => x.State?.Name)).toEqual(['terminated']);
+    expect((await ec.send(new ec2.DescribeKeyPairsCommand({}))).KeyPairs).toEqual([]);
+    expect((await ec.send(new ec2.DescribeSecurityGroupsCommand({}))).SecurityGroups!.map((g) => g.GroupName)).toEqual(['default']);
+    ec.destroy();
+    expect(Journal.open(join(cache, 'journal.jsonl'))).toEqual([]);
+  }, 240_000);
 });
