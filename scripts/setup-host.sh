@@ -42,3 +42,11 @@ if [ "$(uname -m)" != aarch64 ] && [ -s "$conf" ]; then
     echo "setup-host: binfmt_misc handler qemu-aarch64: $(head -n1 "$binfmt/qemu-aarch64"), $(grep '^flags' "$binfmt/qemu-aarch64")"
   fi
 fi
+
+# moto_server, the AWS emulator test/integration/moto.test.ts and bench/amazon-ebs-moto.mjs run bake
+# against (5.2.1 is the version run here). It comes from PyPI only; where pip cannot install it the
+# test skips and says why. pyenv's shims are looked at too: a non-login shell may not have them on PATH.
+if ! command -v moto_server >/dev/null 2>&1 && [ ! -x "${PYENV_ROOT:-$HOME/.pyenv}/shims/moto_server" ]; then
+  python3 -m pip install --quiet --retries 0 --timeout 15 'moto[server]==5.2.1' 2>/dev/null ||
+    echo "setup-host: moto[server] not installed (no pip or no PyPI): test/integration/moto.test.ts will be skipped"
+fi

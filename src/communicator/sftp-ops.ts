@@ -40,6 +40,14 @@ export class SftpOps {
   writeFile(path: string, data: Buffer): Promise<void> {
     return this.call((cb) => this.sftp.writeFile(path, data, cb));
   }
+  /** Removes a file; nothing at `path` is no error, as with `rm -f`. */
+  async unlinkIfPresent(path: string): Promise<void> {
+    try {
+      await this.call<void>((cb) => this.sftp.unlink(path, cb));
+    } catch (err) {
+      if (sftpCode(err) !== 2) throw err;
+    }
+  }
 
   /** mkdir -p: creates `path` and any missing parents. */
   async mkdirp(path: string): Promise<void> {

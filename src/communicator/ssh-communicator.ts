@@ -130,6 +130,12 @@ export class SshCommunicator implements Communicator {
     };
   }
 
+  remove(paths: string[], options: { signal?: AbortSignal } = {}): Promise<void> {
+    return this.transfer(options.signal, async (ops) => {
+      for (const path of paths) await ops.unlinkIfPresent(path);
+    });
+  }
+
   download(src: string, dest: string, options: TransferOptions = {}): Promise<void> {
     return this.transfer(options.signal, (ops) => downloadPath(ops, src, dest, options));
   }

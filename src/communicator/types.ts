@@ -51,6 +51,11 @@ export interface Communicator {
   uploadData(data: Buffer | string, dest: string, options?: TransferOptions): Promise<void>;
   /** Downloads a remote file or directory tree. */
   download(src: string, dest: string, options?: TransferOptions): Promise<void>;
+  /**
+   * Removes files as `rm -f` would (a missing one is no error). SSH does it on its SFTP session,
+   * without starting a process on the machine; without it, callers run `rm -f`.
+   */
+  remove?(paths: string[], options?: { signal?: AbortSignal }): Promise<void>;
   close(): Promise<void>;
   /** SSH communicators only: the login this connection uses, so a tool with its own SSH client reaches the same machine. */
   sshLogin?(): Promise<SshLogin>;

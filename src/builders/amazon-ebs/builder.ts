@@ -3,6 +3,7 @@ import type { BuildContext } from '../../core/context.js';
 import { Pipeline } from '../../core/steps.js';
 import { Ec2Clients } from '../../cloud/aws/index.js';
 import type { Builder, UnchangedVerdict } from '../../plugins/types.js';
+import { amiArtifactId, amiLines } from './artifact-id.js';
 import { planAmazonEbs } from './plan.js';
 import type { ResolvedEbs } from './resolved.js';
 import { checkUnchanged, skippedArtifact } from './skip-unchanged.js';
@@ -88,7 +89,7 @@ export class AmazonEbsBuilder implements Builder {
   private artifact(ctx: BuildContext, state: SourceState & ImageState & { amiName: string }): Artifact | undefined {
     const images = state.images;
     if (Object.keys(images).length === 0) return undefined;
-    const id = Object.entries(images).map(([region, ami]) => `${region}:${ami}`).join(',');
+    const id = amiArtifactId(images);
     return {
       builderType: 'amazon-ebs',
       buildName: ctx.buildName,
@@ -96,7 +97,7 @@ export class AmazonEbsBuilder implements Builder {
       files: [],
       images,
       metadata: { source_ami: state.source.id, source_ami_name: state.source.name, ami_name: state.amiName, region: this.cfg.region },
-      description: `AMIs were created:\n${Object.entries(images).map(([r, a]) => `${r}: ${a}`).join('\n')}`,
+      description: `AMIs were created:\n${amiLines(images)}`,
     };
   }
 }

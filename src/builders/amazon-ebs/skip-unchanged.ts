@@ -1,6 +1,7 @@
 import type { Artifact } from '../../core/artifact.js';
 import type { BuildContext, SkipUnchanged } from '../../core/context.js';
 import type { Ec2Clients } from '../../cloud/aws/index.js';
+import { amiArtifactId, amiLines } from './artifact-id.js';
 import type { ResolvedEbs } from './resolved.js';
 import { accessProperties } from './schema-access.js';
 import type { SourceState } from './state.js';
@@ -49,10 +50,10 @@ export function skippedArtifact(cfg: ResolvedEbs, ctx: BuildContext, source: Sou
   return {
     builderType: 'amazon-ebs',
     buildName: ctx.buildName,
-    id: Object.entries(images).map(([region, ami]) => `${region}:${ami}`).join(','),
+    id: amiArtifactId(images),
     files: [],
     images,
     metadata: { source_ami: source.id, source_ami_name: source.name, ami_name: check.existing!.name, region: cfg.region, fingerprint: check.fingerprint, skipped: true },
-    description: `AMIs unchanged, reused (--skip-unchanged):\n${Object.entries(images).map(([r, a]) => `${r}: ${a}`).join('\n')}`,
+    description: `AMIs unchanged, reused (--skip-unchanged):\n${amiLines(images)}`,
   };
 }

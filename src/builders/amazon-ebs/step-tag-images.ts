@@ -6,7 +6,8 @@ import { templateData, type ImageState, type Init, type SourceState } from './st
 
 /**
  * Tags and snapshot_tags in every region ({{ .BuildRegion }} is the build's region in all), then marks the build
- * done: the AMIs lose bake's build-id tag, so `bake cleanup` no longer sees them as leftovers.
+ * done: the AMIs lose bake's build-id tag, so `bake cleanup` no longer sees them as leftovers. As in
+ * Packer, the snapshots get `tags` too, with `snapshot_tags` winning where both name a key.
  */
 export function tagImagesStep(cfg: ResolvedEbs): Step<Init & SourceState & ImageState, object> {
   return {
@@ -19,8 +20,9 @@ export function tagImagesStep(cfg: ResolvedEbs): Step<Init & SourceState & Image
           const opts = (what: string) => ({ what: `amazon-ebs: ${what} in ${region}`, signal: ctx.signal, retryNotFound: true });
           const data = templateData(cfg, state);
           const snaps = state.snapshots[region] ?? [];
-          const tags = { ...renderTags(cfg, 'tags', cfg.ami.tags, data), ...state.imageTags };
-          const snapTags = renderTags(cfg, 'snapshot_tags', cfg.ami.snapshotTags, data);
+          const userTags = renderTags(cfg, 'tags', cfg.ami.tags, data);
+          const tags = { ...userTags, ...state.imageTags };
+          const snapTags = { ...userTags, ...renderTags(cfg, 'snapshot_tags', cfg.ami.snapshotTags, data) };
           if (Object.keys(tags).length) {
             ctx.log.say(`Adding tags to AMI ${id} in ${region}`);
             await send(client, new ec2.CreateTagsCommand({ Resources: [id], Tags: toTags(tags) }), opts(`tag AMI ${id}`));

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Communicator } from '../../communicator/types.js';
 import type { ProvisionContext } from '../../core/context.js';
+import { isAbort } from '../../core/errors.js';
 import { render } from '../../template/index.js';
 import { flattenVars } from './env-vars.js';
 import { checkExit, inlineLabel } from './exit-check.js';
@@ -65,6 +66,15 @@ async function prepare(src: ShellSource, r: ResolvedShell): Promise<Prepared> {
 
 async function clean(ctx: ProvisionContext, comm: Communicator, r: ResolvedShell, paths: string[]): Promise<void> {
   if (ctx.signal.aborted) return;
+  // Over SSH the SFTP session that uploaded the script removes it: one process fewer on the machine
+  // per script (Packer runs `rm -f`). Whatever stops that (a reboot, a restricted SFTP) falls back to `rm -f`.
+  if (comm.remove) {
+    try {
+      return await comm.remove(paths, { signal: ctx.signal });
+    } catch (err) {
+      if (isAbort(err) || ctx.signal.aborted) throw err;
+    }
+  }
   const what = `shell provisioner: removing ${paths.join(' ')}`;
   const result = await withStartRetry(ctx, r.startRetryTimeoutMs, what, () =>
     comm.exec(`rm -f ${paths.map((p) => `'${p.replaceAll("'", `'"'"'`)}'`).join(' ')}`, { stdout: () => {}, stderr: () => {}, signal: ctx.signal }),

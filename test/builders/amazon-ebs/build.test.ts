@@ -39,7 +39,10 @@ describe('amazon-ebs happy path', () => {
 
     expect(outputs).toEqual(['provisioned-42']);
     expect(Object.keys(artifact!.images)).toEqual(['us-east-1', 'eu-west-1', 'ap-southeast-2']);
-    expect(artifact!.id).toBe(Object.entries(artifact!.images).map(([r, a]) => `${r}:${a}`).join(','));
+    // Packer's id: region:ami pairs sorted by region.
+    const { images } = artifact!;
+    expect(artifact!.id).toBe(`ap-southeast-2:${images['ap-southeast-2']},eu-west-1:${images['eu-west-1']},us-east-1:${images['us-east-1']}`);
+    expect(artifact!.description).toBe(`AMIs were created:\nap-southeast-2: ${images['ap-southeast-2']}\neu-west-1: ${images['eu-west-1']}\nus-east-1: ${images['us-east-1']}`);
     expect(artifact!.metadata.source_ami).toBe(source.id);
     expect(fake.bakeTagged()).toEqual([]);
     expect(Journal.open(ctx.journalPath)).toEqual([]);
@@ -87,7 +90,13 @@ describe('amazon-ebs happy path', () => {
         { Key: 'Distro', Value: 'noble' },
       ]));
       const snap = fake.snapshots.get(image.snapshots[0])!;
-      expect(snap.tags).toEqual(expect.arrayContaining([{ Key: 'From', Value: source.name }, { Key: 'bake:template', Value: 't.json' }]));
+      // As in Packer, the snapshots carry `tags` too; snapshot_tags win where both name a key.
+      expect(snap.tags).toEqual(expect.arrayContaining([
+        { Key: 'From', Value: source.name },
+        { Key: 'Name', Value: 'web' },
+        { Key: 'Region', Value: 'us-east-1' },
+        { Key: 'bake:template', Value: 't.json' },
+      ]));
       expect(snap.createVolumeUsers).toEqual(['444455556666']);
     }
     // The unencrypted intermediate image is gone; only the three results remain among bake's images.

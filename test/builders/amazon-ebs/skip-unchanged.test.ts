@@ -89,7 +89,8 @@ describe('amazon-ebs with --skip-unchanged', () => {
     expect(second.artifact.id).toBe(first.artifact.id);
     expect(second.artifact.metadata).toMatchObject({ skipped: true, fingerprint: fp, source_ami: env.source.id, ami_name: first.artifact.metadata.ami_name });
     expect(second.lines).toContain(`say: Skipping: ${first.artifact.images['us-east-1']} already has fingerprint ${fp}; no instance started`);
-    expect(second.artifact.description).toBe(`AMIs unchanged, reused (--skip-unchanged):\nus-east-1: ${first.artifact.images['us-east-1']}\neu-west-1: ${first.artifact.images['eu-west-1']}`);
+    // Sorted by region, as Packer lists AMIs.
+    expect(second.artifact.description).toBe(`AMIs unchanged, reused (--skip-unchanged):\neu-west-1: ${first.artifact.images['eu-west-1']}\nus-east-1: ${first.artifact.images['us-east-1']}`);
     expect(env.fake.bakeTagged()).toEqual([]);
   });
 

@@ -2,6 +2,7 @@ import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { Communicator } from '../../../src/communicator/types.js';
 import { plugin, type ShellConfig } from '../../../src/provisioners/shell/index.js';
 import { makeProvisionContext } from '../../helpers/context.js';
 import { sshSession } from '../../helpers/ssh-session.js';
@@ -21,6 +22,32 @@ describe('shell provisioner over SSH (real sshd)', () => {
   it('runs inline commands as the SSH user with the build variables and removes the script', async () => {
     const out = await run({ inline: ['cd /etc', 'echo "$(id -un) $(pwd) $PACKER_BUILD_NAME $PACKER_BUILDER_TYPE $BAKE_BUILD_NAME [$MSG]"'], environment_vars: ["MSG=it's a $test"] });
     expect(out).toEqual([`root /etc web null web [it's a $test]`]);
+    expect(readdirSync(remote)).toEqual([]);
+  });
+
+  it('removes the script on the SFTP session that uploaded it, so the script is the only command run; `rm -f` when that fails', async () => {
+    const execs: string[] = [];
+    const comm = session.comm;
+    const recording = (remove: Communicator['remove']): Communicator => ({
+      exec: (command, options) => (execs.push(command), comm.exec(command, options)),
+      upload: (...a) => comm.upload(...a),
+      uploadData: (...a) => comm.uploadData(...a),
+      download: (...a) => comm.download(...a),
+      close: () => comm.close(),
+      remove,
+    });
+    const ctx = makeProvisionContext({ buildName: 'web', buildType: 'null' });
+    remote = mkdtempSync(join(tmpdir(), 'bake-remote-'));
+    await create({ remote_folder: remote, inline: ['echo one'] }).run(ctx, recording((paths, o) => comm.remove!(paths, o)));
+    expect(execs).toHaveLength(1);
+    expect(execs[0]).toContain(`${remote}/`);
+    expect(execs[0]).not.toMatch(/^rm -f/);
+    expect(readdirSync(remote)).toEqual([]);
+
+    execs.length = 0;
+    await create({ remote_folder: remote, inline: ['echo two'] }).run(ctx, recording(() => Promise.reject(new Error('sftp: permission denied'))));
+    expect(execs).toHaveLength(2);
+    expect(execs[1]).toMatch(/^rm -f '/);
     expect(readdirSync(remote)).toEqual([]);
   });
 
