@@ -14,6 +14,10 @@ export interface FakeInstance {
   volumes: string[];
   hiddenPolls: number;
   spot?: boolean;
+  /** Every state the instance went through, in order: a CreateImage reboot shows as stopping, stopped, pending, running. */
+  history?: FakeInstance['state'][];
+  /** Set while a CreateImage reboot is under way: a stopped instance comes back up instead of staying stopped. */
+  rebooting?: boolean;
 }
 
 export interface FakeImage {
