@@ -1,5 +1,5 @@
 import { describeArtifact } from '../core/artifact.js';
-import { defaultJournalPath } from '../core/journal.js';
+import { defaultJournalPath, Journal, resourceText } from '../core/journal.js';
 import { runBuilds, type BuildResult } from '../core/orchestrator.js';
 import { planBuilds } from '../core/plan-builds.js';
 import { UsageError } from '../core/errors.js';
@@ -50,12 +50,14 @@ export async function buildCommand(files: string[], flags: BuildFlags): Promise<
   }
   for (const { plan } of stages) for (const w of plan.warnings) bus.emit({ build: '', level: 'warn', text: w });
 
-  const { signal, dispose } = abortOnSignals(bus);
+  const journalPath = defaultJournalPath();
+  const buildIds = new Set<string>();
+  const { signal, dispose } = abortOnSignals(bus, { remaining: () => heldBy(journalPath, buildIds) });
   if (flags.dryRun) {
     try {
       let failed = false;
       for (const { plan, buildNames } of stages) {
-        const planned = await planBuilds(plan, buildNames, bus, signal, defaultJournalPath(), flags.skipUnchanged ?? false);
+        const planned = await planBuilds(plan, buildNames, bus, signal, journalPath, flags.skipUnchanged ?? false);
         failed ||= planned.some((p) => p.error);
       }
       return failed ? 1 : 0;
@@ -97,8 +99,9 @@ export async function buildCommand(files: string[], flags: BuildFlags): Promise<
         force: flags.force ?? false,
         debug: flags.debug ?? false,
         signal,
-        journalPath: defaultJournalPath(),
+        journalPath,
         skipUnchanged: flags.skipUnchanged ?? false,
+        onBuildId: (id) => buildIds.add(id),
       });
       results.push(...stageResults);
       if (stageResults.some((r) => r.error) && index < stages.length - 1) stopped = `not run: a build of ${plan.file} failed`;
@@ -111,6 +114,14 @@ export async function buildCommand(files: string[], flags: BuildFlags): Promise<
   summarize(bus, results);
   outputs.finish(failed);
   return failed > 0 ? 1 : 0;
+}
+
+/** What this run's builds created and have not removed yet, as the journal says; newest first, as cleanup goes. */
+function heldBy(journalPath: string, buildIds: Set<string>): string[] {
+  return Journal.open(journalPath)
+    .filter((r) => buildIds.has(r.buildId))
+    .reverse()
+    .map(resourceText);
 }
 
 function notRun({ plan, buildNames }: Stage, why: string): BuildResult[] {

@@ -25,6 +25,8 @@ export interface RunOptions {
   journalPath: string;
   /** `--skip-unchanged`: reuse an image built earlier from the same inputs, where the builder can. */
   skipUnchanged?: boolean;
+  /** Told each build's id as it starts, so the CLI can say what a run still holds in the journal. */
+  onBuildId?: (buildId: string) => void;
 }
 
 export interface BuildResult {
@@ -62,7 +64,9 @@ export async function runBuilds(options: RunOptions): Promise<BuildResult[]> {
       const index = next++;
       const build = builds[index];
       const activity = { log: options.bus.logger(build.name), apiCalls: new Map<string, number>() };
-      results[index] = await withActivity(activity, () => runOne(build, `bake-${runId}-${index}`, runController, options));
+      const buildId = `bake-${runId}-${index}`;
+      options.onBuildId?.(buildId);
+      results[index] = await withActivity(activity, () => runOne(build, buildId, runController, options));
       recordResult(options.bus, results[index], activity.apiCalls);
     }
   };

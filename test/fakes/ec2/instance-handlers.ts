@@ -29,7 +29,8 @@ const NEXT: Partial<Record<FakeInstance['state'], FakeInstance['state']>> = {
 };
 
 /** The state an instance goes to next; a CreateImage reboot brings a stopped instance back up. */
-function nextState(i: FakeInstance): FakeInstance['state'] | undefined {
+function nextState(fake: FakeEc2, i: FakeInstance): FakeInstance['state'] | undefined {
+  if (i.state === 'shutting-down' && fake.faults.holdTermination) return undefined;
   return i.state === 'stopped' && i.rebooting ? 'pending' : NEXT[i.state];
 }
 
@@ -85,7 +86,7 @@ export function describeInstances(fake: FakeEc2, region: string, input: { Instan
   }
   const { items, NextToken } = fake.page(input, list, !!input.InstanceIds?.length);
   for (const i of items) {
-    const next = nextState(i);
+    const next = nextState(fake, i);
     if (next) fake.advance(i, () => setState(i, next));
   }
   return { Reservations: items.map((i) => ({ Instances: [view(i)] })), ...(NextToken ? { NextToken } : {}) };

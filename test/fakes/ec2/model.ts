@@ -72,6 +72,8 @@ export interface Faults {
   noCapacityIn?: string[];
   /** Regions where CopyImage fails. */
   copyFailsIn?: string[];
+  /** While set, terminating instances stay shutting-down: a slow termination, for tests that act during cleanup. */
+  holdTermination?: boolean;
   /** Called before each call: throw to fail it (e.g. abort at a given command). */
   before?: (command: string, region: string) => void;
 }
