@@ -133,14 +133,15 @@ function notRun({ plan, buildNames }: Stage, why: string): BuildResult[] {
 /** Packer's closing lines: each failed build with its error, then each artifact. */
 function summarize(bus: EventBus, results: BuildResult[]): void {
   const failed = results.filter((r) => r.error);
-  const ok = results.filter((r) => !r.error);
+  // A build whose cleanup failed after its image was finished still hands that image over.
+  const ok = results.filter((r) => !r.error || r.artifacts.length > 0);
   const say = (text: string, level: 'say' | 'info' | 'error' = 'say', data?: Record<string, unknown>) => bus.emit({ build: '', level, text, data });
   if (failed.length > 0) {
     say("Some builds didn't complete successfully and had errors:", 'error');
     for (const r of failed) say(`--> ${r.name}: ${r.error}`, 'error', { build: r.name, error: r.error, build_id: r.buildId });
   }
   if (ok.length > 0) {
-    say('Builds finished. The artifacts of successful builds are:');
+    say(ok.some((r) => r.error) ? 'Builds finished. The artifacts of successful builds, and of builds whose cleanup failed, are:' : 'Builds finished. The artifacts of successful builds are:');
     for (const r of ok) {
       if (r.artifacts.length === 0) say(`--> ${r.name}: no artifact`, 'info', { build: r.name, artifacts: [] });
       for (const a of r.artifacts) {

@@ -4,7 +4,7 @@ import type { BuildPlan, PlannedBuild } from '../template/plan.js';
 import { withActivity } from './activity.js';
 import { describeArtifact, type Artifact } from './artifact.js';
 import type { BuildContext } from './context.js';
-import { AbortedError, errorText, isAbort, reasonText } from './errors.js';
+import { AbortedError, CleanupFailedError, errorText, isAbort, reasonText } from './errors.js';
 import type { EventBus } from './events.js';
 import { Journal } from './journal.js';
 import { runPostProcessors } from './post-process.js';
@@ -94,7 +94,14 @@ async function runOne(build: PlannedBuild, buildId: string, runController: Abort
     if (options.skipUnchanged && !build.builder.skipsUnchanged) {
       log.warn(`--skip-unchanged: the ${build.type} builder cannot reuse an earlier image (amazon-ebs and openstack can); building as usual`);
     }
-    const artifact = await build.builder.run(ctx);
+    // A cleanup that failed after every step succeeded fails the build, but its finished image is
+    // still post-processed and reported (Packer only logs such failures and reports the artifact).
+    let cleanupError: CleanupFailedError | undefined;
+    const artifact = await build.builder.run(ctx).catch((err: unknown) => {
+      if (!(err instanceof CleanupFailedError) || err.result === undefined) throw err;
+      cleanupError = err;
+      return err.result as Artifact;
+    });
     result.skipped = artifact?.metadata.skipped === true;
     if (result.skipped) result.skipReason = skipReason(artifact!);
     result.artifacts = await runPostProcessors(build.postProcessorChains, artifact, {
@@ -109,6 +116,7 @@ async function runOne(build: PlannedBuild, buildId: string, runController: Abort
       redact: (v) => options.bus.redactValue(v),
       cleanupSignal: ctx.cleanupSignal,
     });
+    if (cleanupError) throw cleanupError;
   } catch (err) {
     result.aborted = isAbort(err) || runController.signal.aborted;
     result.error = options.bus.redact(result.aborted ? `aborted: ${reasonText(runController.signal.reason ?? err)}` : errorText(err));
