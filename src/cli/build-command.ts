@@ -1,5 +1,5 @@
 import { describeArtifact } from '../core/artifact.js';
-import { defaultJournalPath } from '../core/journal.js';
+import { defaultJournalPath, Journal, resourceText } from '../core/journal.js';
 import { runBuilds, type BuildResult } from '../core/orchestrator.js';
 import { planBuilds } from '../core/plan-builds.js';
 import { UsageError } from '../core/errors.js';
@@ -50,12 +50,14 @@ export async function buildCommand(files: string[], flags: BuildFlags): Promise<
   }
   for (const { plan } of stages) for (const w of plan.warnings) bus.emit({ build: '', level: 'warn', text: w });
 
-  const { signal, dispose } = abortOnSignals(bus);
+  const journalPath = defaultJournalPath();
+  const buildIds = new Set<string>();
+  const { signal, dispose } = abortOnSignals(bus, { remaining: () => heldBy(journalPath, buildIds) });
   if (flags.dryRun) {
     try {
       let failed = false;
       for (const { plan, buildNames } of stages) {
-        const planned = await planBuilds(plan, buildNames, bus, signal, defaultJournalPath(), flags.skipUnchanged ?? false);
+        const planned = await planBuilds(plan, buildNames, bus, signal, journalPath, flags.skipUnchanged ?? false);
         failed ||= planned.some((p) => p.error);
       }
       return failed ? 1 : 0;
@@ -97,8 +99,9 @@ export async function buildCommand(files: string[], flags: BuildFlags): Promise<
         force: flags.force ?? false,
         debug: flags.debug ?? false,
         signal,
-        journalPath: defaultJournalPath(),
+        journalPath,
         skipUnchanged: flags.skipUnchanged ?? false,
+        onBuildId: (id) => buildIds.add(id),
       });
       results.push(...stageResults);
       if (stageResults.some((r) => r.error) && index < stages.length - 1) stopped = `not run: a build of ${plan.file} failed`;
@@ -113,6 +116,14 @@ export async function buildCommand(files: string[], flags: BuildFlags): Promise<
   return failed > 0 ? 1 : 0;
 }
 
+/** What this run's builds created and have not removed yet, as the journal says; newest first, as cleanup goes. */
+function heldBy(journalPath: string, buildIds: Set<string>): string[] {
+  return Journal.open(journalPath)
+    .filter((r) => buildIds.has(r.buildId))
+    .reverse()
+    .map(resourceText);
+}
+
 function notRun({ plan, buildNames }: Stage, why: string): BuildResult[] {
   return plan.builds
     .filter((b) => buildNames.includes(b.name))
@@ -122,14 +133,15 @@ function notRun({ plan, buildNames }: Stage, why: string): BuildResult[] {
 /** Packer's closing lines: each failed build with its error, then each artifact. */
 function summarize(bus: EventBus, results: BuildResult[]): void {
   const failed = results.filter((r) => r.error);
-  const ok = results.filter((r) => !r.error);
+  // A build whose cleanup failed after its image was finished still hands that image over.
+  const ok = results.filter((r) => !r.error || r.artifacts.length > 0);
   const say = (text: string, level: 'say' | 'info' | 'error' = 'say', data?: Record<string, unknown>) => bus.emit({ build: '', level, text, data });
   if (failed.length > 0) {
     say("Some builds didn't complete successfully and had errors:", 'error');
     for (const r of failed) say(`--> ${r.name}: ${r.error}`, 'error', { build: r.name, error: r.error, build_id: r.buildId });
   }
   if (ok.length > 0) {
-    say('Builds finished. The artifacts of successful builds are:');
+    say(ok.some((r) => r.error) ? 'Builds finished. The artifacts of successful builds, and of builds whose cleanup failed, are:' : 'Builds finished. The artifacts of successful builds are:');
     for (const r of ok) {
       if (r.artifacts.length === 0) say(`--> ${r.name}: no artifact`, 'info', { build: r.name, artifacts: [] });
       for (const a of r.artifacts) {

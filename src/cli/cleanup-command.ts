@@ -1,5 +1,5 @@
 import { readFileSync, rmSync } from 'node:fs';
-import { Journal, defaultJournalPath, type OpenResource } from '../core/journal.js';
+import { Journal, defaultJournalPath, resourceText, type OpenResource } from '../core/journal.js';
 import { BakeError, UsageError, errorText } from '../core/errors.js';
 import type { Logger } from '../core/events.js';
 import { parseDuration } from '../core/wait.js';
@@ -46,8 +46,10 @@ export async function cleanupCommand(flags: CleanupFlags): Promise<number> {
     return 0;
   }
   log.say(`${open.length} resource(s) left by earlier runs in the journal${flags.dryRun ? ' (dry run: nothing is removed)' : ''}${open.length ? ':' : '.'}`);
-  for (const r of open) log.info(`${r.type} ${r.id}${r.region ? ` in ${r.region}` : ''} (build ${r.build}, ${r.buildId}, ${r.at})`);
-  const { signal, dispose } = abortOnSignals(bus);
+  for (const r of open) log.info(`${resourceText(r)} (build ${r.build}, ${r.buildId}, ${r.at})`);
+  // What of the resources this cleanup set out to remove is still in the journal.
+  const remaining = () => Journal.open(path).filter((r) => open.some((o) => o.buildId === r.buildId && o.type === r.type && o.id === r.id)).map(resourceText);
+  const { signal, dispose } = abortOnSignals(bus, { remaining });
   let failed = 0;
   try {
     const byCloud = new Map<string, OpenResource[]>();

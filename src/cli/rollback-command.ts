@@ -4,7 +4,7 @@ import { UsageError } from '../core/errors.js';
 import { commandContext, refreshInput, regionOf, resolveRefreshOptions, rollback, type RefreshFlags } from '../rollout/index.js';
 import { makeBus } from './output.js';
 import { addRefreshOptions } from './rollout-command.js';
-import { abortOnSignals } from './signals.js';
+import { abortOnSignals, ROLLOUT_UNDO } from './signals.js';
 
 export interface RollbackFlags extends RefreshFlags {
   asg?: string;
@@ -26,7 +26,7 @@ export async function rollbackCommand(flags: RollbackFlags, io: { bus?: EventBus
   const refresh = resolveRefreshOptions(refreshInput(flags), 'refresh options');
   const region = regionOf(flags.region);
   const bus = io.bus ?? makeBus({ machineReadable: flags.machineReadable });
-  const { signal, dispose } = abortOnSignals(bus);
+  const { signal, dispose } = abortOnSignals(bus, { undo: ROLLOUT_UNDO });
   const ctx = commandContext(bus, 'rollback', region, { profile: flags.profile }, signal);
   try {
     const change = await rollback(ctx, {

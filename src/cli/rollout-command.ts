@@ -4,7 +4,7 @@ import { UsageError } from '../core/errors.js';
 import { commandContext, keyValues, refreshInput, regionOf, resolveRefreshOptions, rollout, type RefreshFlags } from '../rollout/index.js';
 import { collect } from './argv.js';
 import { makeBus } from './output.js';
-import { abortOnSignals } from './signals.js';
+import { abortOnSignals, ROLLOUT_UNDO } from './signals.js';
 
 export interface RolloutFlags extends RefreshFlags {
   /** "ami-…" (in --region) or "region=ami-…", repeatable for an AMI copied to several regions. */
@@ -48,7 +48,7 @@ export async function rolloutCommand(flags: RolloutFlags, io: { bus?: EventBus }
   const images = imagesOf(flags.ami, flags.region);
   const region = Object.keys(images)[0];
   const bus = io.bus ?? makeBus({ machineReadable: flags.machineReadable });
-  const { signal, dispose } = abortOnSignals(bus);
+  const { signal, dispose } = abortOnSignals(bus, { undo: ROLLOUT_UNDO });
   const ctx = commandContext(bus, 'rollout', region, { profile: flags.profile }, signal);
   try {
     const changes = await rollout(ctx, {

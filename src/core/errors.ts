@@ -12,6 +12,22 @@ export class BakeError extends Error {
   }
 }
 
+/**
+ * Every step of a build succeeded but a cleanup failed. The build fails, yet what it made is
+ * finished and handed over: `result` carries it (the artifact) so that it is still reported.
+ */
+export class CleanupFailedError extends BakeError {
+  result?: unknown;
+  constructor(
+    message: string,
+    /** The pipeline's final state, from which the builder makes its result. */
+    readonly state: object,
+  ) {
+    super(message);
+    this.name = 'CleanupFailedError';
+  }
+}
+
 /** Bad usage, bad flag or invalid template: exit code 2. */
 export class UsageError extends BakeError {
   constructor(message: string, options: { cause?: unknown } = {}) {

@@ -25,6 +25,11 @@ export interface OpenResource extends JournalResource {
   at: string;
 }
 
+/** "aws:instance i-1 in us-east-1", as messages name a journaled resource. */
+export function resourceText(r: JournalResource): string {
+  return `${r.type} ${r.id}${r.region ? ` in ${r.region}` : ''}`;
+}
+
 export function defaultCacheDir(): string {
   const base = process.env.BAKE_CACHE_DIR || join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'bake');
   return base;

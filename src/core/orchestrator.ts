@@ -4,7 +4,7 @@ import type { BuildPlan, PlannedBuild } from '../template/plan.js';
 import { withActivity } from './activity.js';
 import { describeArtifact, type Artifact } from './artifact.js';
 import type { BuildContext } from './context.js';
-import { AbortedError, errorText, isAbort, reasonText } from './errors.js';
+import { AbortedError, CleanupFailedError, errorText, isAbort, reasonText } from './errors.js';
 import type { EventBus } from './events.js';
 import { Journal } from './journal.js';
 import { runPostProcessors } from './post-process.js';
@@ -25,6 +25,8 @@ export interface RunOptions {
   journalPath: string;
   /** `--skip-unchanged`: reuse an image built earlier from the same inputs, where the builder can. */
   skipUnchanged?: boolean;
+  /** Told each build's id as it starts, so the CLI can say what a run still holds in the journal. */
+  onBuildId?: (buildId: string) => void;
 }
 
 export interface BuildResult {
@@ -62,7 +64,9 @@ export async function runBuilds(options: RunOptions): Promise<BuildResult[]> {
       const index = next++;
       const build = builds[index];
       const activity = { log: options.bus.logger(build.name), apiCalls: new Map<string, number>() };
-      results[index] = await withActivity(activity, () => runOne(build, `bake-${runId}-${index}`, runController, options));
+      const buildId = `bake-${runId}-${index}`;
+      options.onBuildId?.(buildId);
+      results[index] = await withActivity(activity, () => runOne(build, buildId, runController, options));
       recordResult(options.bus, results[index], activity.apiCalls);
     }
   };
@@ -90,7 +94,14 @@ async function runOne(build: PlannedBuild, buildId: string, runController: Abort
     if (options.skipUnchanged && !build.builder.skipsUnchanged) {
       log.warn(`--skip-unchanged: the ${build.type} builder cannot reuse an earlier image (amazon-ebs and openstack can); building as usual`);
     }
-    const artifact = await build.builder.run(ctx);
+    // A cleanup that failed after every step succeeded fails the build, but its finished image is
+    // still post-processed and reported (Packer only logs such failures and reports the artifact).
+    let cleanupError: CleanupFailedError | undefined;
+    const artifact = await build.builder.run(ctx).catch((err: unknown) => {
+      if (!(err instanceof CleanupFailedError) || err.result === undefined) throw err;
+      cleanupError = err;
+      return err.result as Artifact;
+    });
     result.skipped = artifact?.metadata.skipped === true;
     if (result.skipped) result.skipReason = skipReason(artifact!);
     result.artifacts = await runPostProcessors(build.postProcessorChains, artifact, {
@@ -105,6 +116,7 @@ async function runOne(build: PlannedBuild, buildId: string, runController: Abort
       redact: (v) => options.bus.redactValue(v),
       cleanupSignal: ctx.cleanupSignal,
     });
+    if (cleanupError) throw cleanupError;
   } catch (err) {
     result.aborted = isAbort(err) || runController.signal.aborted;
     result.error = options.bus.redact(result.aborted ? `aborted: ${reasonText(runController.signal.reason ?? err)}` : errorText(err));

@@ -1,5 +1,5 @@
 import type { BuildContext } from './context.js';
-import { BakeError, errorText, isAbort, throwIfAborted } from './errors.js';
+import { CleanupFailedError, errorText, isAbort, throwIfAborted } from './errors.js';
 import { span } from './spans.js';
 
 /**
@@ -74,7 +74,23 @@ export class Pipeline<Init extends object, S extends object> {
       }
     }
     if (failure) throw failure;
-    if (cleanupFailures.length > 0) throw new BakeError(cleanupFailures.join('; '));
+    if (cleanupFailures.length > 0) throw new CleanupFailedError(cleanupFailures.join('; '), state);
     return state as S;
+  }
+
+  /**
+   * run(), then `finish` makes the build's result from the final state. When every step succeeded
+   * but a cleanup failed, the error still carries that result: the image is finished and handed
+   * over, so it is reported although the build fails.
+   */
+  async runTo<R>(ctx: BuildContext, initial: Init, finish: (state: S) => R): Promise<R> {
+    let state: S;
+    try {
+      state = await this.run(ctx, initial);
+    } catch (err) {
+      if (err instanceof CleanupFailedError) err.result = finish(err.state as S);
+      throw err;
+    }
+    return finish(state);
   }
 }

@@ -1,6 +1,7 @@
-import type { AutoScalingGroup, DescribeAutoScalingGroupsCommandOutput, DescribeInstanceRefreshesCommandOutput } from '@aws-sdk/client-auto-scaling';
+import type { AutoScalingGroup, DescribeAutoScalingGroupsCommandOutput } from '@aws-sdk/client-auto-scaling';
 import { BakeError } from '../core/errors.js';
 import { call, type RolloutClients } from './clients.js';
+import { listRefreshes } from './list-refreshes.js';
 import type { GroupInfo, GroupSource } from './types.js';
 
 const ACTIVE = new Set(['Pending', 'InProgress', 'Cancelling', 'RollbackInProgress', 'Baking']);
@@ -44,14 +45,7 @@ async function describe(clients: RolloutClients, region: string, input: object):
 }
 
 async function activeRefresh(clients: RolloutClients, region: string, name: string): Promise<GroupInfo['activeRefresh']> {
-  const { DescribeInstanceRefreshesCommand } = await import('@aws-sdk/client-auto-scaling');
-  const out = await call<DescribeInstanceRefreshesCommandOutput>(
-    await clients.asg(region),
-    new DescribeInstanceRefreshesCommand({ AutoScalingGroupName: name, MaxRecords: 5 }),
-    `describe instance refreshes of ${name} in ${region}`,
-    clients.signal,
-  );
-  const r = (out.InstanceRefreshes ?? []).find((x) => ACTIVE.has(x.Status ?? ''));
+  const r = (await listRefreshes(clients, region, name)).find((x) => ACTIVE.has(x.Status ?? ''));
   return r ? { id: r.InstanceRefreshId ?? '', status: r.Status ?? '' } : undefined;
 }
 

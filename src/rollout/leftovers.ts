@@ -7,6 +7,7 @@ import { LAUNCH_CONFIGURATION, LT_VERSION } from './apply.js';
 import { call, RolloutClients } from './clients.js';
 import { deleteConfiguration } from './launch-configuration.js';
 import { deleteVersion, listVersions } from './launch-template.js';
+import { listRefreshes } from './list-refreshes.js';
 import { ACTIVE } from './refresh.js';
 
 export interface RolloutLeftoverOptions {
@@ -48,7 +49,7 @@ async function versionUser(clients: RolloutClients, region: string, templateId: 
     if (s.Version === String(n) || (s.Version === '$Latest' && versions[0]?.number === n)) return { why: `Auto Scaling group ${g.AutoScalingGroupName} launches it` };
   }
   for (const g of groups.filter((x) => spec(x)?.LaunchTemplateId === templateId)) {
-    const running = (await refreshesOf(clients, region, g.AutoScalingGroupName!)).find(
+    const running = (await listRefreshes(clients, region, g.AutoScalingGroupName!)).find(
       (r) => ACTIVE.has(r.Status ?? '') && spec(r.DesiredConfiguration ?? {})?.LaunchTemplateId === templateId && spec(r.DesiredConfiguration ?? {})?.Version === String(n),
     );
     if (running) {
@@ -59,12 +60,6 @@ async function versionUser(clients: RolloutClients, region: string, templateId: 
     }
   }
   return undefined;
-}
-
-async function refreshesOf(clients: RolloutClients, region: string, group: string): Promise<Asg.InstanceRefresh[]> {
-  const asg = await import('@aws-sdk/client-auto-scaling');
-  const out = await call<Asg.DescribeInstanceRefreshesCommandOutput>(await clients.asg(region), new asg.DescribeInstanceRefreshesCommand({ AutoScalingGroupName: group }), `list instance refreshes of ${group} in ${region}`, clients.signal);
-  return out.InstanceRefreshes ?? [];
 }
 
 /**

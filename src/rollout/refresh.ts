@@ -4,6 +4,7 @@ import { BakeError } from '../core/errors.js';
 import type { Logger } from '../core/events.js';
 import { formatDuration, waitUntil } from '../core/wait.js';
 import { call, type RolloutClients } from './clients.js';
+import { listRefreshes } from './list-refreshes.js';
 import type { RefreshOptions } from './refresh-options.js';
 import type { GroupChange } from './types.js';
 import { withSpec } from './update-group.js';
@@ -64,16 +65,9 @@ export async function startRefresh(clients: RolloutClients, c: GroupChange, o: R
 
 /** The id of the group's active refresh that rolls out `wanted`, if there is one. */
 async function activeRefreshOf(clients: RolloutClients, c: GroupChange, wanted: Asg.DesiredConfiguration): Promise<string | undefined> {
-  const asg = await import('@aws-sdk/client-auto-scaling');
-  const out = await call<Asg.DescribeInstanceRefreshesCommandOutput>(
-    await clients.asg(c.region),
-    new asg.DescribeInstanceRefreshesCommand({ AutoScalingGroupName: c.group }),
-    `list instance refreshes of ${c.group} in ${c.region}`,
-    clients.signal,
-  );
   const spec = (d: Asg.DesiredConfiguration | undefined) => d?.LaunchTemplate ?? d?.MixedInstancesPolicy?.LaunchTemplate?.LaunchTemplateSpecification;
   const want = spec(wanted);
-  return out.InstanceRefreshes?.find(
+  return (await listRefreshes(clients, c.region, c.group)).find(
     (r) => ACTIVE.has(r.Status ?? '') && spec(r.DesiredConfiguration)?.LaunchTemplateId === want?.LaunchTemplateId && spec(r.DesiredConfiguration)?.Version === want?.Version,
   )?.InstanceRefreshId;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AbortedError, BakeError } from '../../src/core/errors.js';
+import { AbortedError, BakeError, CleanupFailedError } from '../../src/core/errors.js';
 import { Pipeline, type Step } from '../../src/core/steps.js';
 import { makeBuildContext } from '../helpers/context.js';
 
@@ -80,6 +80,35 @@ describe('Pipeline', () => {
     await expect(p.run(ctx, {})).rejects.toThrow('cleanup of b failed: instance i-1 still running');
     expect(log).toEqual(['run a', 'cleanup a']);
     expect(ctx.events.some((e) => e.level === 'error' && e.text.includes('cleanup of b failed'))).toBe(true);
+  });
+
+  it('runTo: a cleanup failing after every step succeeded still carries the finished result', async () => {
+    const p = Pipeline.start()
+      .then({ name: 'image', run: async () => ({ imageId: 'ami-1' }) })
+      .then({
+        name: 'key-pair',
+        run: async () => ({}),
+        cleanup: async () => {
+          throw new Error('not authorized');
+        },
+      });
+    const err = await p.runTo(makeBuildContext(), {}, (state) => `artifact ${state.imageId}`).then(() => undefined, (e: unknown) => e);
+    expect(err).toBeInstanceOf(CleanupFailedError);
+    expect((err as CleanupFailedError).message).toBe('cleanup of key-pair failed: not authorized');
+    expect((err as CleanupFailedError).result).toBe('artifact ami-1');
+  });
+
+  it('runTo: a step that failed carries no result, even when a cleanup failed too', async () => {
+    const p = Pipeline.start().then({
+      name: 'image',
+      run: async () => {
+        throw new BakeError('image failed');
+      },
+      cleanup: async () => {
+        throw new Error('not authorized');
+      },
+    });
+    await expect(p.runTo(makeBuildContext(), {}, () => 'artifact')).rejects.toThrow(new BakeError('image failed'));
   });
 
   it('with -on-error=abort leaves resources in place', async () => {

@@ -40,6 +40,44 @@ describe('EC2 fake fidelity', () => {
     expect(out.SecurityGroups).toHaveLength(1);
   });
 
+  /** Launches an instance and polls it to running, as a build does before provisioning. */
+  async function runningInstance(): Promise<string> {
+    const source = fake.addImage('us-east-1', 'src');
+    const out = await client('us-east-1').send(new ec2.RunInstancesCommand({ ImageId: source.id, MinCount: 1, MaxCount: 1 }));
+    const id = out.Instances![0].InstanceId!;
+    await client('us-east-1').send(new ec2.DescribeInstancesCommand({ InstanceIds: [id] }));
+    expect(fake.instances.get(id)!.state).toBe('running');
+    return id;
+  }
+
+  /** The states DescribeInstances reports over `polls` calls. */
+  async function polledStates(id: string, polls: number): Promise<string[]> {
+    const seen: string[] = [];
+    for (let n = 0; n < polls; n++) {
+      const out = await client('us-east-1').send(new ec2.DescribeInstancesCommand({ InstanceIds: [id] }));
+      seen.push(out.Reservations![0].Instances![0].State!.Name!);
+    }
+    return seen;
+  }
+
+  it('reboots a running instance for CreateImage without NoReboot: stopping, stopped, pending, running', async () => {
+    const id = await runningInstance();
+    await client('us-east-1').send(new ec2.CreateImageCommand({ InstanceId: id, Name: 'img' }));
+    expect(await polledStates(id, 4)).toEqual(['stopped', 'pending', 'running', 'running']);
+    expect(fake.instances.get(id)!.history).toEqual(['pending', 'running', 'stopping', 'stopped', 'pending', 'running']);
+  });
+
+  it('leaves a running instance alone for CreateImage with NoReboot, and a stopped one either way', async () => {
+    const id = await runningInstance();
+    await client('us-east-1').send(new ec2.CreateImageCommand({ InstanceId: id, Name: 'img', NoReboot: true }));
+    expect(await polledStates(id, 2)).toEqual(['running', 'running']);
+    await client('us-east-1').send(new ec2.StopInstancesCommand({ InstanceIds: [id] }));
+    expect(await polledStates(id, 1)).toEqual(['stopped']);
+    await client('us-east-1').send(new ec2.CreateImageCommand({ InstanceId: id, Name: 'img2' }));
+    expect(await polledStates(id, 2)).toEqual(['stopped', 'stopped']);
+    expect(fake.instances.get(id)!.history).toEqual(['pending', 'running', 'stopping', 'stopped']);
+  });
+
   it('refuses to delete a snapshot an AMI still uses', async () => {
     const image = fake.addImage('us-east-1', 'x');
     await expect(client('us-east-1').send(new ec2.DeleteSnapshotCommand({ SnapshotId: image.snapshots[0] }))).rejects.toThrow(`is currently in use by ${image.id}`);

@@ -72,15 +72,16 @@ export class AmazonEbsBuilder implements Builder {
     const init: Init = { clients, outcome: { succeeded: false } };
     try {
       const skip = ctx.skipUnchanged;
-      if (!skip) return this.artifact(ctx, await amazonEbsPipeline(this.cfg).run(ctx, init));
+      if (!skip) return await amazonEbsPipeline(this.cfg).runTo(ctx, init, (state) => this.artifact(ctx, state));
       const found = await Pipeline.start<Init>().then(sourceAmiStep(this.cfg)).run(ctx, init);
       const check = await checkUnchanged(this.cfg, ctx, clients, found.source, skip);
       if (check.existing) return skippedArtifact(this.cfg, ctx, found.source, check);
       ctx.log.say(`Fingerprint ${check.fingerprint}: ${check.why}; building`);
-      const state = await afterSource(this.cfg, Pipeline.start<Init & SourceState>()).run(ctx, { ...found, imageTags: check.tags });
-      const artifact = this.artifact(ctx, state);
-      if (artifact) artifact.metadata.fingerprint = check.fingerprint;
-      return artifact;
+      return await afterSource(this.cfg, Pipeline.start<Init & SourceState>()).runTo(ctx, { ...found, imageTags: check.tags }, (state) => {
+        const artifact = this.artifact(ctx, state);
+        if (artifact) artifact.metadata.fingerprint = check.fingerprint;
+        return artifact;
+      });
     } finally {
       await clients.destroy();
     }

@@ -36,7 +36,10 @@ export class ChrootBuilder implements Builder {
   constructor(readonly cfg: ResolvedChroot) {}
 
   async run(ctx: BuildContext): Promise<Artifact> {
-    const state = await chrootPipeline(this.cfg, { succeeded: false }).run(ctx, {});
+    return chrootPipeline(this.cfg, { succeeded: false }).runTo(ctx, {}, (state) => this.artifact(ctx, state));
+  }
+
+  private artifact(ctx: BuildContext, state: { imagePath: string; sourcePath: string; rootPartition: number; rootFsType: string }): Artifact {
     const size = statSync(state.imagePath).size;
     return {
       builderType: 'chroot',

@@ -64,16 +64,17 @@ export class OpenstackBuilder implements Builder {
 
   async run(ctx: BuildContext): Promise<Artifact | undefined> {
     const skip = ctx.skipUnchanged;
-    if (!skip) return this.artifact(ctx, await openstackPipeline(this.config, this.transport).run(ctx, {}));
+    if (!skip) return openstackPipeline(this.config, this.transport).runTo(ctx, {}, (state) => this.artifact(ctx, state));
     const found = await sourcePipeline(this.config, this.transport).run(ctx, {});
     const check = await checkUnchanged(this.config, ctx, found, skip);
     if (check.existing) return skippedArtifact(this.config, ctx, found, check);
     const why = this.config.image.skip ? 'skip_create_image is set, so there is no image to reuse' : 'no image has it yet';
     ctx.log.say(`Fingerprint ${check.fingerprint}: ${why}; building`);
-    const state = await afterSource(this.config, Pipeline.start<SourceFound>()).run(ctx, { ...found, imageProperties: check.properties });
-    const artifact = this.artifact(ctx, state);
-    if (artifact) artifact.metadata.fingerprint = check.fingerprint;
-    return artifact;
+    return afterSource(this.config, Pipeline.start<SourceFound>()).runTo(ctx, { ...found, imageProperties: check.properties }, (state) => {
+      const artifact = this.artifact(ctx, state);
+      if (artifact) artifact.metadata.fingerprint = check.fingerprint;
+      return artifact;
+    });
   }
 
   private artifact(ctx: BuildContext, state: SourceFound & ImageState): Artifact | undefined {

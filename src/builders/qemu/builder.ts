@@ -46,7 +46,10 @@ export class QemuBuilder implements Builder {
   constructor(readonly cfg: ResolvedQemu) {}
 
   async run(ctx: BuildContext): Promise<Artifact> {
-    const state = await qemuPipeline(this.cfg, { succeeded: false }).run(ctx, {});
+    return qemuPipeline(this.cfg, { succeeded: false }).runTo(ctx, {}, (state) => this.artifact(ctx, state));
+  }
+
+  private artifact(ctx: BuildContext, state: { imagePath: string; accel: string; sourcePath: string }): Artifact {
     const size = statSync(state.imagePath).size;
     return {
       builderType: 'qemu',

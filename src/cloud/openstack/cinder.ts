@@ -1,3 +1,4 @@
+import { listAll } from './paged.js';
 import type { Session } from './session.js';
 
 export interface Volume {
@@ -29,7 +30,7 @@ export const cinder = {
   },
 
   async listVolumes(s: Session, signal?: AbortSignal): Promise<Volume[]> {
-    return (await s.get<{ volumes: Volume[] }>('volume', '/volumes/detail', { what: 'list volumes', signal })).volumes;
+    return listAll<Volume>(s, 'volume', '/volumes/detail', 'volumes', { what: 'list volumes', signal });
   },
 
   async deleteVolume(s: Session, id: string, signal?: AbortSignal): Promise<void> {

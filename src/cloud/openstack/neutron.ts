@@ -1,3 +1,4 @@
+import { listAll } from './paged.js';
 import type { Session } from './session.js';
 
 export interface Network {
@@ -26,16 +27,15 @@ const q = (params: Record<string, string>) => `?${new URLSearchParams(params)}`;
 
 export const neutron = {
   async listNetworks(s: Session, filter: Record<string, string>, signal?: AbortSignal): Promise<Network[]> {
-    return (await s.get<{ networks: Network[] }>('network', `/v2.0/networks${q(filter)}`, { what: 'list networks', signal })).networks;
+    return listAll<Network>(s, 'network', `/v2.0/networks${q(filter)}`, 'networks', { what: 'list networks', signal });
   },
 
   async listPorts(s: Session, filter: Record<string, string>, signal?: AbortSignal): Promise<Port[]> {
-    return (await s.get<{ ports: Port[] }>('network', `/v2.0/ports${q(filter)}`, { what: 'list ports', signal })).ports;
+    return listAll<Port>(s, 'network', `/v2.0/ports${q(filter)}`, 'ports', { what: 'list ports', signal });
   },
 
   async listFloatingIps(s: Session, filter: Record<string, string>, signal?: AbortSignal): Promise<FloatingIp[]> {
-    return (await s.get<{ floatingips: FloatingIp[] }>('network', `/v2.0/floatingips${q(filter)}`, { what: 'list floating IPs', signal }))
-      .floatingips;
+    return listAll<FloatingIp>(s, 'network', `/v2.0/floatingips${q(filter)}`, 'floatingips', { what: 'list floating IPs', signal });
   },
 
   async createFloatingIp(s: Session, networkId: string, description: string, signal?: AbortSignal): Promise<FloatingIp> {

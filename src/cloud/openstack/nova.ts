@@ -1,3 +1,4 @@
+import { listAll } from './paged.js';
 import type { Session } from './session.js';
 
 /**
@@ -63,14 +64,14 @@ export const nova = {
   },
 
   async listKeyPairs(s: Session, signal?: AbortSignal): Promise<string[]> {
-    const res = await s.get<{ keypairs: { keypair: { name: string } }[] }>('compute', '/os-keypairs', { what: 'list key pairs', headers: mv, signal });
-    return res.keypairs.map((k) => k.keypair.name);
+    const keypairs = await listAll<{ keypair: { name: string } }>(s, 'compute', '/os-keypairs', 'keypairs', { what: 'list key pairs', headers: mv, signal });
+    return keypairs.map((k) => k.keypair.name);
   },
 
   /** The public half of a key pair, or undefined when there is none of that name. */
   async keyPairPublicKey(s: Session, name: string, signal?: AbortSignal): Promise<string | undefined> {
-    const res = await s.get<{ keypairs: { keypair: { name: string; public_key?: string } }[] }>('compute', '/os-keypairs', { what: 'list key pairs', headers: mv, signal });
-    return res.keypairs.find((k) => k.keypair.name === name)?.keypair.public_key;
+    const keypairs = await listAll<{ keypair: { name: string; public_key?: string } }>(s, 'compute', '/os-keypairs', 'keypairs', { what: 'list key pairs', headers: mv, signal });
+    return keypairs.find((k) => k.keypair.name === name)?.keypair.public_key;
   },
 
   async deleteKeyPair(s: Session, name: string, signal?: AbortSignal): Promise<void> {
@@ -88,7 +89,7 @@ export const nova = {
   },
 
   async listServers(s: Session, signal?: AbortSignal): Promise<Server[]> {
-    return (await s.get<{ servers: Server[] }>('compute', '/servers/detail', { what: 'list servers', headers: mv, signal })).servers;
+    return listAll<Server>(s, 'compute', '/servers/detail', 'servers', { what: 'list servers', headers: mv, signal });
   },
 
   /** A server of this name whose metadata carries this build's id: one whose create answer was lost. */

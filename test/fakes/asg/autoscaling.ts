@@ -130,7 +130,10 @@ const handlers: [new (input: any) => object, Handler][] = [
         StartTime: x.started,
         ...(x.desired ? { DesiredConfiguration: x.desired.template ? { LaunchTemplate: spec(world, region, x.desired.template) } : { MixedInstancesPolicy: { LaunchTemplate: { LaunchTemplateSpecification: spec(world, region, x.desired.mixed!) } } } } : {}),
       }));
-      return { InstanceRefreshes: out.slice(0, input.MaxRecords ?? 50) };
+      checkRange('MaxRecords', input.MaxRecords, 1, 100);
+      // Pages of at most MaxRecords (default 50), and never more than the fake's small page size.
+      const { items, NextToken } = world.page(input, out, Math.min(world.pageSize, input.MaxRecords ?? 50));
+      return { InstanceRefreshes: items, ...(NextToken ? { NextToken } : {}) };
     },
   ],
   [

@@ -186,9 +186,9 @@ export class FakeAws {
   }
 
   /** One page of `list`: by NextToken offset. */
-  page<T>(input: { NextToken?: string }, list: T[]): { items: T[]; NextToken?: string } {
+  page<T>(input: { NextToken?: string }, list: T[], size = this.pageSize): { items: T[]; NextToken?: string } {
     const from = Number(input?.NextToken ?? 0);
-    const to = from + this.pageSize;
+    const to = from + size;
     return { items: list.slice(from, to), ...(to < list.length ? { NextToken: String(to) } : {}) };
   }
 

@@ -1,6 +1,7 @@
 import type { CopyImageCommandInput, CreateImageCommandInput, Image } from '@aws-sdk/client-ec2';
 import { matches, tagsFrom } from './describe-filters.js';
 import type { FakeEc2 } from './fake-ec2.js';
+import { setState } from './instance-handlers.js';
 import { ec2Error, OWNER, type FakeImage } from './model.js';
 
 /** Owner aliases EC2 accepts in DescribeImages' Owners, as the account ids they stand for. */
@@ -50,6 +51,11 @@ export function createImage(fake: FakeEc2, region: string, input: CreateImageCom
   const inst = fake.instances.get(input.InstanceId ?? '');
   if (!inst || inst.region !== region) throw ec2Error('InvalidInstanceID.NotFound', `The instance ID '${input.InstanceId}' does not exist`);
   nameTaken(fake, region, input.Name!);
+  // Without NoReboot EC2 shuts a running instance down for a consistent snapshot and boots it again.
+  if (inst.state === 'running' && !input.NoReboot) {
+    setState(inst, 'stopping');
+    inst.rebooting = true;
+  }
   const specs = input.TagSpecifications;
   return { ImageId: newImage(fake, region, input.Name!, { image: tagsFrom(specs, 'image'), snapshot: tagsFrom(specs, 'snapshot') }, false).id };
 }

@@ -28,6 +28,20 @@ const NEXT: Partial<Record<FakeInstance['state'], FakeInstance['state']>> = {
   'shutting-down': 'terminated',
 };
 
+/** The state an instance goes to next; a CreateImage reboot brings a stopped instance back up. */
+function nextState(fake: FakeEc2, i: FakeInstance): FakeInstance['state'] | undefined {
+  if (i.state === 'shutting-down' && fake.faults.holdTermination) return undefined;
+  return i.state === 'stopped' && i.rebooting ? 'pending' : NEXT[i.state];
+}
+
+/** Changes an instance's state and keeps the history tests read. */
+export function setState(i: FakeInstance, state: FakeInstance['state']): void {
+  if (i.state === state) return;
+  if (state === 'pending' || state === 'shutting-down') i.rebooting = false;
+  (i.history ??= [i.state]).push(state);
+  i.state = state;
+}
+
 export function runInstances(fake: FakeEc2, region: string, input: RunInstancesCommandInput) {
   const type = input.InstanceType ?? 'm1.small';
   const subnet = input.SubnetId ?? input.NetworkInterfaces?.[0]?.SubnetId ?? '';
@@ -53,6 +67,7 @@ export function runInstances(fake: FakeEc2, region: string, input: RunInstancesC
     volumes: [fake.nextId('vol')],
     hiddenPolls: fake.faults.notFoundPolls ?? 0,
     spot: input.InstanceMarketOptions?.MarketType === 'spot',
+    history: ['pending'],
   };
   fake.instances.set(i.id, i);
   return { Instances: [view(i)] };
@@ -71,8 +86,8 @@ export function describeInstances(fake: FakeEc2, region: string, input: { Instan
   }
   const { items, NextToken } = fake.page(input, list, !!input.InstanceIds?.length);
   for (const i of items) {
-    const next = NEXT[i.state];
-    if (next) fake.advance(i, () => (i.state = next));
+    const next = nextState(fake, i);
+    if (next) fake.advance(i, () => setState(i, next));
   }
   return { Reservations: items.map((i) => ({ Instances: [view(i)] })), ...(NextToken ? { NextToken } : {}) };
 }
@@ -90,11 +105,11 @@ export function stopInstances(fake: FakeEc2, region: string, input: { InstanceId
   return {
     StoppingInstances: each(fake, region, input.InstanceIds, (i) => {
       if (i.spot) throw ec2Error('UnsupportedOperation', `You can't stop the Spot Instance '${i.id}' because it is associated with a one-time Spot Instance request.`);
-      if (i.state === 'running') i.state = 'stopping';
+      if (i.state === 'running') setState(i, 'stopping');
     }),
   };
 }
 
 export function terminateInstances(fake: FakeEc2, region: string, input: { InstanceIds?: string[] }) {
-  return { TerminatingInstances: each(fake, region, input.InstanceIds, (i) => i.state !== 'terminated' && (i.state = 'shutting-down')) };
+  return { TerminatingInstances: each(fake, region, input.InstanceIds, (i) => i.state !== 'terminated' && setState(i, 'shutting-down')) };
 }

@@ -14,6 +14,10 @@ export interface FakeInstance {
   volumes: string[];
   hiddenPolls: number;
   spot?: boolean;
+  /** Every state the instance went through, in order: a CreateImage reboot shows as stopping, stopped, pending, running. */
+  history?: FakeInstance['state'][];
+  /** Set while a CreateImage reboot is under way: a stopped instance comes back up instead of staying stopped. */
+  rebooting?: boolean;
 }
 
 export interface FakeImage {
@@ -68,6 +72,8 @@ export interface Faults {
   noCapacityIn?: string[];
   /** Regions where CopyImage fails. */
   copyFailsIn?: string[];
+  /** While set, terminating instances stay shutting-down: a slow termination, for tests that act during cleanup. */
+  holdTermination?: boolean;
   /** Called before each call: throw to fail it (e.g. abort at a given command). */
   before?: (command: string, region: string) => void;
 }

@@ -1,3 +1,4 @@
+import { pageOf } from './paging.js';
 import { cinderError, empty, json, type Reply, type Req } from './reply.js';
 import { newId, type FakeState, type FakeVolume } from './state.js';
 
@@ -13,7 +14,10 @@ export function cinder(state: FakeState, req: Req): Reply {
     state.volumes.set(volume.id, volume);
     return json(202, { volume: view(volume) });
   }
-  if (method === 'GET' && path === '/volumes/detail') return json(200, { volumes: [...state.volumes.values()].map(view) });
+  if (method === 'GET' && path === '/volumes/detail') {
+    const list = [...state.volumes.values()].map(view);
+    return pageOf(state, req, { key: 'volumes', list, idOf: (v) => v.id, service: 'volume', prefix: `/volume/v3/${state.credentials.projectId}` });
+  }
   const m = path.match(/^\/volumes\/([^/]+)(\/action)?$/);
   const volume = m ? state.volumes.get(m[1]) : undefined;
   if (!m || !volume) return cinderError(404, `Volume ${m?.[1] ?? path} could not be found.`);

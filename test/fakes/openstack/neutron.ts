@@ -1,20 +1,23 @@
+import { PAGING_PARAMS, pageOf } from './paging.js';
 import { empty, json, neutronError, type Reply, type Req } from './reply.js';
 import { newId, type FakeState } from './state.js';
 
 function matches(obj: Record<string, unknown>, q: URLSearchParams): boolean {
-  for (const [k, v] of q) if (String(obj[k]) !== v) return false;
+  for (const [k, v] of q) if (!PAGING_PARAMS.has(k) && String(obj[k]) !== v) return false;
   return true;
 }
 
 export function neutron(state: FakeState, req: Req): Reply {
   const { method, path, query } = req;
-  if (method === 'GET' && path === '/v2.0/networks') return json(200, { networks: state.networks.filter((n) => matches(n, query)) });
+  const paged = { service: 'network', prefix: '/network', idOf: (x: { id: string }) => x.id } as const;
+  if (method === 'GET' && path === '/v2.0/networks') return pageOf(state, req, { ...paged, key: 'networks', list: state.networks.filter((n) => matches(n, query)) });
   if (method === 'GET' && path === '/v2.0/ports') {
     const ports = [...state.ports.values()].map((p) => ({ id: p.id, network_id: p.network_id, device_id: p.device_id, fixed_ips: [{ ip_address: p.ip }] }));
-    return json(200, { ports: ports.filter((p) => matches(p, query)) });
+    return pageOf(state, req, { ...paged, key: 'ports', list: ports.filter((p) => matches(p, query)) });
   }
   if (method === 'GET' && path === '/v2.0/floatingips') {
-    return json(200, { floatingips: [...state.floatingIps.values()].map(({ seeded: _, ...f }) => f).filter((f) => matches(f, query)) });
+    const list = [...state.floatingIps.values()].map(({ seeded: _, ...f }) => f).filter((f) => matches(f, query));
+    return pageOf(state, req, { ...paged, key: 'floatingips', list });
   }
   if (method === 'POST' && path === '/v2.0/floatingips') {
     const b = req.body?.floatingip ?? {};

@@ -1,4 +1,5 @@
 import { generateEd25519KeyPair } from '../../../src/communicator/keys.js';
+import { pageOf } from './paging.js';
 import { empty, json, novaError, type Reply, type Req } from './reply.js';
 import { newId, type FakeServer, type FakeState } from './state.js';
 
@@ -136,8 +137,10 @@ function action(state: FakeState, s: FakeServer, req: Req): Reply {
 export function nova(state: FakeState, req: Req): Reply {
   const { method, path } = req;
   if (method === 'GET' && path === '/flavors/detail') return json(200, { flavors: state.flavors });
+  const paged = { service: 'compute', prefix: '/compute/v2.1' } as const;
   if (method === 'GET' && path === '/os-keypairs') {
-    return json(200, { keypairs: [...state.keypairs].map(([name, key]) => ({ keypair: { name, public_key: key, fingerprint: 'fa:ke', type: 'ssh' } })) });
+    const list = [...state.keypairs].map(([name, key]) => ({ keypair: { name, public_key: key, fingerprint: 'fa:ke', type: 'ssh' } }));
+    return pageOf(state, req, { ...paged, key: 'keypairs', list, idOf: (k) => k.keypair.name });
   }
   if (method === 'POST' && path === '/os-keypairs') {
     const kp = req.body?.keypair;
@@ -158,8 +161,10 @@ export function nova(state: FakeState, req: Req): Reply {
     return empty(202);
   }
   if (method === 'POST' && path === '/servers') return createServer(state, req);
-  if (method === 'GET' && path === '/servers/detail') {
-    return json(200, { servers: [...state.servers.values()].filter((s) => !s.deleted).map((s) => view(state, s)) });
+  if (method === 'GET' && (path === '/servers/detail' || path === '/servers')) {
+    const live = [...state.servers.values()].filter((s) => !s.deleted);
+    const list: { id: string }[] = path === '/servers' ? live.map((s) => ({ id: s.id, name: s.name, links: [] })) : live.map((s) => view(state, s));
+    return pageOf(state, req, { ...paged, key: 'servers', list, idOf: (s) => s.id });
   }
   const m = path.match(/^\/servers\/([^/]+)(\/action|\/os-interface)?$/);
   const server = m ? state.servers.get(m[1]) : undefined;

@@ -118,7 +118,7 @@ export class FakeState {
     { id: 'net-public', name: 'public', 'router:external': true },
   ];
   faults: Faults = {};
-  /** Items per page of a Glance list (`next` links), small so callers must follow them. */
+  /** Items per page of every list (Glance `next`, Nova/Neutron/Cinder `<key>_links`), small so callers must follow them. */
   pageSize = 2;
   /** One planned fault (request number × kind), as the other fakes take it. */
   injector = new FaultInjector();
