@@ -49,7 +49,7 @@ export async function cleanupCommand(flags: CleanupFlags): Promise<number> {
   for (const r of open) log.info(`${resourceText(r)} (build ${r.build}, ${r.buildId}, ${r.at})`);
   // What of the resources this cleanup set out to remove is still in the journal.
   const remaining = () => Journal.open(path).filter((r) => open.some((o) => o.buildId === r.buildId && o.type === r.type && o.id === r.id)).map(resourceText);
-  const { signal, dispose } = abortOnSignals(bus, { remaining });
+  const { signal, dispose } = abortOnSignals(bus, { remaining, stopping: 'stopping after the deletions under way; what is left stays in the journal...' });
   let failed = 0;
   try {
     const byCloud = new Map<string, OpenResource[]>();

@@ -32,7 +32,7 @@ export async function planJsonCommand(files: string[], flags: TemplateFlags & { 
   const bus = new EventBus();
   bus.on(humanRenderer({ out: process.stderr, color: false, timestamps: false, debug: flags.debug ?? false }));
   for (const { plan } of stages) for (const v of plan.sensitiveValues) bus.addSecret(v);
-  const { signal, dispose } = abortOnSignals(bus);
+  const { signal, dispose } = abortOnSignals(bus, { stopping: 'stopping...' });
   const rows: PlanRow[] = [];
   try {
     for (const [stage, { plan, buildNames }] of stages.entries()) {

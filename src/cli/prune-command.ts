@@ -26,7 +26,7 @@ export async function pruneCommand(flags: PruneFlags, io: { bus?: EventBus } = {
   if (flags.olderThan !== undefined && olderThanMs === undefined) throw new UsageError(`--older-than=${flags.olderThan}: expected a duration like "30d" or "12h"`);
   const regions = (flags.region?.length ? flags.region.flatMap((r) => r.split(',')) : [regionOf(undefined)]).filter(Boolean);
   const bus = io.bus ?? makeBus({ machineReadable: flags.machineReadable });
-  const { signal, dispose } = abortOnSignals(bus);
+  const { signal, dispose } = abortOnSignals(bus, { stopping: 'stopping after the deletions under way...' });
   const clients = new RolloutClients(resolveAccess({ profile: flags.profile }, regions[0]), signal);
   try {
     const decisions = await prune(

@@ -26,7 +26,7 @@ export async function rollbackCommand(flags: RollbackFlags, io: { bus?: EventBus
   const refresh = resolveRefreshOptions(refreshInput(flags), 'refresh options');
   const region = regionOf(flags.region);
   const bus = io.bus ?? makeBus({ machineReadable: flags.machineReadable });
-  const { signal, dispose } = abortOnSignals(bus, { undo: ROLLOUT_UNDO });
+  const { signal, dispose } = abortOnSignals(bus, { undo: ROLLOUT_UNDO, stopping: 'stopping the rollback...' });
   const ctx = commandContext(bus, 'rollback', region, { profile: flags.profile }, signal);
   try {
     const change = await rollback(ctx, {

@@ -48,7 +48,7 @@ export async function rolloutCommand(flags: RolloutFlags, io: { bus?: EventBus }
   const images = imagesOf(flags.ami, flags.region);
   const region = Object.keys(images)[0];
   const bus = io.bus ?? makeBus({ machineReadable: flags.machineReadable });
-  const { signal, dispose } = abortOnSignals(bus, { undo: ROLLOUT_UNDO });
+  const { signal, dispose } = abortOnSignals(bus, { undo: ROLLOUT_UNDO, stopping: 'stopping the rollout...' });
   const ctx = commandContext(bus, 'rollout', region, { profile: flags.profile }, signal);
   try {
     const changes = await rollout(ctx, {

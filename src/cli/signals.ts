@@ -6,6 +6,8 @@ export interface SignalOptions {
   remaining?: () => string[];
   /** What removes or undoes what a stopped run left; default `bake cleanup`. */
   undo?: string;
+  /** What the first signal starts, in the command's own words; default: cancelling the builds. */
+  stopping?: string;
   /** Ends the process on the third signal (tests replace it). */
   exit?: (code: number) => void;
 }
@@ -37,12 +39,13 @@ export const ROLLOUT_UNDO = '`bake cleanup` (and `bake rollback` for a group lef
 export function signalHandler(bus: EventBus, controller: AbortController, options: SignalOptions): (sig: NodeJS.Signals) => void {
   const exit = options.exit ?? ((code: number) => process.exit(code));
   const undo = options.undo ?? '`bake cleanup`';
+  const stopping = options.stopping ?? 'cancelling builds and cleaning up...';
   let count = 0;
   return (sig) => {
     count++;
     const key = sig === 'SIGINT' ? 'Ctrl-C' : sig;
     if (count === 1) {
-      bus.emit({ build: '', level: 'error', text: `${sig === 'SIGINT' ? 'Interrupted' : 'Terminated'}: cancelling builds and cleaning up...` });
+      bus.emit({ build: '', level: 'error', text: `${sig === 'SIGINT' ? 'Interrupted' : 'Terminated'}: ${stopping}` });
       controller.abort(new AbortedError(sig === 'SIGINT' ? 'interrupted' : 'terminated'));
     } else if (count === 2) {
       const left = options.remaining?.();

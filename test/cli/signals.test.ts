@@ -48,4 +48,11 @@ describe('signals: abort, then say what is left, then stop', () => {
       'error: Stopped before cleanup finished: nothing it created is left in the journal',
     ]);
   });
+
+  it('a command that builds nothing says what it stops in its own words', () => {
+    const { bus, lines } = recordingBus();
+    const handle = signalHandler(bus, new AbortController(), { stopping: 'stopping after the deletions under way...', exit: () => {} });
+    handle('SIGINT');
+    expect(lines()).toEqual(['error: Interrupted: stopping after the deletions under way...']);
+  });
 });
