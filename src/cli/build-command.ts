@@ -52,7 +52,13 @@ export async function buildCommand(files: string[], flags: BuildFlags): Promise<
 
   const journalPath = defaultJournalPath();
   const buildIds = new Set<string>();
-  const { signal, dispose } = abortOnSignals(bus, { remaining: () => heldBy(journalPath, buildIds) });
+  let outputs: RunOutputs | undefined;
+  const builds = stages.reduce((n, s) => n + s.buildNames.length, 0);
+  const { signal, dispose } = abortOnSignals(bus, {
+    remaining: () => heldBy(journalPath, buildIds),
+    // A third Ctrl-C stops before the builds return: the record still gets its end, every build counted as failed.
+    beforeExit: () => outputs?.finish(builds),
+  });
   if (flags.dryRun) {
     try {
       let failed = false;
@@ -65,7 +71,7 @@ export async function buildCommand(files: string[], flags: BuildFlags): Promise<
       dispose();
     }
   }
-  const outputs = new RunOutputs(bus, {
+  outputs = new RunOutputs(bus, {
     templates: stages.map((s) => s.plan.file),
     bakeVersion: bakeVersion(),
     runLog: flags.runLog,

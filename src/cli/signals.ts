@@ -8,6 +8,8 @@ export interface SignalOptions {
   undo?: string;
   /** What the first signal starts, in the command's own words; default: cancelling the builds. */
   stopping?: string;
+  /** Runs just before the third signal ends the process: closes what the run writes (its run record). */
+  beforeExit?: () => void;
   /** Ends the process on the third signal (tests replace it). */
   exit?: (code: number) => void;
 }
@@ -59,6 +61,11 @@ export function signalHandler(bus: EventBus, controller: AbortController, option
           ? `left behind: ${left.join(', ')} (listed in the journal; run ${undo} to remove them)`
           : 'nothing it created is left in the journal';
       bus.emit({ build: '', level: 'error', text: `Stopped before cleanup finished: ${what}` });
+      try {
+        options.beforeExit?.();
+      } catch {
+        // Stopping at once matters more than a record that cannot be closed.
+      }
       exit(sig === 'SIGINT' ? 130 : 143);
     }
   };

@@ -1,5 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -110,7 +110,8 @@ describe('signals through the CLI', () => {
   it('a third Ctrl-C stops at once with 130, naming what is left; `bake cleanup` then removes it', async () => {
     let child: ChildProcess | undefined;
     interruptTwice(() => child);
-    const run = await runBake(['build', template()], {
+    const runLog = join(dir, 'run.jsonl');
+    const run = await runBake(['build', `-run-log=${runLog}`, template()], {
       cwd: dir,
       env: env(),
       timeoutMs: 90_000,
@@ -120,6 +121,9 @@ describe('signals through the CLI', () => {
       },
     });
     expect(run.code).toBe(130);
+    // The run record is closed with its end even though the builds never returned.
+    const ends = readFileSync(runLog, 'utf8').trim().split('\n').map((l) => JSON.parse(l)).filter((e) => e.data?.run_end);
+    expect(ends).toMatchObject([{ data: { run_end: { failed: 1 } } }]);
     const [instance] = [...server.fake.instances.values()];
     const [group] = [...server.fake.groups.values()];
     const key = server.fake.callsOf('ImportKeyPair')[0]?.input.KeyName;
