@@ -32,6 +32,8 @@ describe('a cleanup that fails after every step succeeded (CLI)', () => {
     const key = server.fake.callsOf('ImportKeyPair')[0].input.KeyName as string;
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(new RegExp(`--> amazon-ebs: cleanup of key-pair failed: .*${key}.*UnauthorizedOperation`));
+    // …and says how it goes away: bake cleanup, or the AWS CLI command.
+    expect(run.stdout).toContain(`; \`bake cleanup\` tries again, or remove it with: aws ec2 delete-key-pair --region us-east-1 --key-name ${key}`);
     expect(run.stdout).toContain(`Builds finished. The artifacts of successful builds, and of builds whose cleanup failed, are:\n--> amazon-ebs: AMIs were created:\nus-east-1: ${ami.id}`);
     const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
     expect(manifest.builds.map((b: { artifact_id: string }) => b.artifact_id)).toEqual([`us-east-1:${ami.id}`]);

@@ -1,6 +1,7 @@
 import type { BuildContext } from '../../core/context.js';
 import { errorText } from '../../core/errors.js';
 import { deregisterImage, type Ec2Clients } from '../../cloud/aws/index.js';
+import { awsRemoveCommand } from '../../cloud/aws/remove-hint.js';
 
 /**
  * AMIs a step made, per region. Until the build succeeds they are half-made: the step's cleanup
@@ -38,6 +39,9 @@ export class OwnedImages {
         await this.remove(ctx, clients, region, id, signal).catch((err) => failures.push(`${region}:${id} (${errorText(err)})`));
       }),
     );
-    if (failures.length) throw new Error(`AMIs left behind: ${failures.join(', ')}; run \`bake cleanup\``);
+    if (failures.length) {
+      const commands = [...this.images.entries()].map(([key, region]) => awsRemoveCommand('aws:image', key.split('\u0000')[1], region));
+      throw new Error(`AMIs left behind: ${failures.join(', ')}; \`bake cleanup\` tries again, or remove them with: ${commands.join('; ')}`);
+    }
   }
 }

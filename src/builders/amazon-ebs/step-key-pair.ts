@@ -4,6 +4,7 @@ import { accessDetails, awsCode, deleteKeyPair, findOwnKeyPair, send, tagSpecifi
 import type { ResolvedEbs } from './resolved.js';
 import type { Init, KeyState } from './state.js';
 import { resourceTags } from './tagging.js';
+import { removeOrSay } from '../../cloud/aws/remove-hint.js';
 
 /**
  * The key pair the instance is launched with: ssh_keypair_name as given, or a temporary ed25519
@@ -45,7 +46,8 @@ export function keyPairStep(cfg: ResolvedEbs): Step<Init, KeyState> {
     async cleanup(ctx, { clients }) {
       if (!created) return;
       ctx.log.say(`Deleting temporary key pair ${created}`);
-      await deleteKeyPair(await clients.get(), created, ctx.cleanupSignal());
+      const name = created;
+      await removeOrSay('aws:key-pair', name, cfg.region, async () => deleteKeyPair(await clients.get(), name, ctx.cleanupSignal()));
       ctx.journal.removed({ type: 'aws:key-pair', id: created, region: cfg.region });
       created = undefined;
     },

@@ -5,6 +5,7 @@ import { accessDetails, awsCode, terminateInstance, send } from '../../cloud/aws
 import type { ResolvedEbs } from './resolved.js';
 import { runInstancesInput, type LaunchState } from './run-instances-input.js';
 import { waitCtx, type Init, type InstanceState } from './state.js';
+import { removeOrSay } from '../../cloud/aws/remove-hint.js';
 
 /** Errors after which the next of instance_types is worth a try. */
 const NO_CAPACITY = new Set([
@@ -57,7 +58,8 @@ export function runInstanceStep(cfg: ResolvedEbs): Step<Init & LaunchState, Inst
       if (!created) return;
       ctx.log.say(`Terminating instance ${created}`);
       const signal = ctx.cleanupSignal(cfg.instancePolling.maxWaitMs);
-      await terminateInstance(await clients.get(), created, waitCtx(ctx, cfg, 'instance', signal));
+      const id = created;
+      await removeOrSay('aws:instance', id, cfg.region, async () => terminateInstance(await clients.get(), id, waitCtx(ctx, cfg, 'instance', signal)));
       ctx.journal.removed({ type: 'aws:instance', id: created, region: cfg.region });
       created = undefined;
     },

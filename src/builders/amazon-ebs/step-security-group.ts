@@ -7,6 +7,7 @@ import type { ResolvedEbs } from './resolved.js';
 import type { GroupState, Init } from './state.js';
 import type { NetworkState } from './step-network.js';
 import { resourceTags } from './tagging.js';
+import { removeOrSay } from '../../cloud/aws/remove-hint.js';
 
 /**
  * The instance's security groups: those given (or found by security_group_filter), or a temporary
@@ -86,7 +87,8 @@ export function securityGroupStep(cfg: ResolvedEbs): Step<Init & NetworkState, G
       attempted = undefined;
       if (!created) return;
       ctx.log.say(`Deleting temporary security group ${created}`);
-      await deleteSecurityGroup(await clients.get(), created, ctx.cleanupSignal());
+      const id = created;
+      await removeOrSay('aws:security-group', id, cfg.region, async () => deleteSecurityGroup(await clients.get(), id, ctx.cleanupSignal()));
       ctx.journal.removed({ type: 'aws:security-group', id: created, region: cfg.region });
       created = undefined;
     },
