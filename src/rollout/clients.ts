@@ -1,6 +1,6 @@
 import type { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import type { EC2Client } from '@aws-sdk/client-ec2';
-import { Ec2Clients, awsError, endpointOf, isTransient, unparsedError, unparsedResponse, type AwsAccess } from '../cloud/aws/index.js';
+import { Ec2Clients, awsError, endpointOf, isTransient, retriedBySdk, unparsedError, unparsedResponse, type AwsAccess } from '../cloud/aws/index.js';
 import { sleep } from '../core/wait.js';
 import { AsgClients } from './asg-client.js';
 
@@ -36,8 +36,8 @@ interface Sender {
 }
 
 /**
- * Sends one EC2 or Auto Scaling command, retrying throttling, 5xx and dropped connections on top
- * of the SDK's own retries (a create sent through here carries an idempotency token).
+ * Sends one EC2 or Auto Scaling command, retrying throttling, 5xx and dropped connections that the
+ * SDK's own retry strategy has not already retried (a create sent through here carries an idempotency token).
  * Errors become one line: "<what>: <Code>: <message>".
  */
 export async function call<O>(client: EC2Client | AutoScalingClient, command: unknown, what: string, signal?: AbortSignal): Promise<O> {
@@ -46,7 +46,7 @@ export async function call<O>(client: EC2Client | AutoScalingClient, command: un
     try {
       return (await (client as unknown as Sender).send(command as never, { abortSignal: signal })) as O;
     } catch (err) {
-      if (!isTransient(err) || attempt >= 8 || signal?.aborted) {
+      if (!isTransient(err) || retriedBySdk(err) || attempt >= 8 || signal?.aborted) {
         const raw = unparsedResponse(err);
         throw raw ? unparsedError(what, await endpointOf(client), raw, err) : awsError(what, err);
       }

@@ -36,6 +36,15 @@ export function isTransient(err: unknown): boolean {
   return status >= 500 || TRANSIENT_CODES.has(awsCode(err) ?? '') || NETWORK_CODES.has(e.code ?? '');
 }
 
+/**
+ * The SDK's own retry strategy already retried this error as often as `max_retries` allows: it
+ * stamps `$metadata.attempts` on every error that passed through it. Retrying again on top would
+ * multiply the attempts (10 × 8 for a lasting 5xx) and ignore the template's `max_retries`.
+ */
+export function retriedBySdk(err: unknown): boolean {
+  return typeof (err as { $metadata?: { attempts?: unknown } } | undefined)?.$metadata?.attempts === 'number';
+}
+
 /** Errors EC2 returns for a resource created moments ago, before the read side has caught up. */
 export function isNotFound(err: unknown): boolean {
   return (awsCode(err) ?? '').endsWith('.NotFound');

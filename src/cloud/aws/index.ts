@@ -1,5 +1,5 @@
 export { accessDetails, type AwsAccess, Ec2Clients, RegionalClients, type SdkClientConfig, endpointFor } from './client.js';
-export { awsCode, awsError, isNotFound, isThrottle, isTransient } from './errors.js';
+export { awsCode, awsError, isNotFound, isThrottle, isTransient, retriedBySdk } from './errors.js';
 export { type AwsResource, findTagged } from './find-tagged.js';
 export { cleanupAwsLeftovers, type CleanupOptions, type CleanupReport } from './leftovers.js';
 export { isLoopbackHost } from './loopback-guard.js';

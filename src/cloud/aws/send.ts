@@ -1,7 +1,7 @@
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import { throwIfAborted } from '../../core/errors.js';
 import { sleep } from '../../core/wait.js';
-import { awsError, isNotFound, isTransient } from './errors.js';
+import { awsError, isNotFound, isTransient, retriedBySdk } from './errors.js';
 import { endpointOf, unparsedError, unparsedResponse } from './unparsed-response.js';
 
 const NOT_FOUND_ATTEMPTS = 5;
@@ -21,9 +21,9 @@ export interface SendOptions {
 }
 
 /**
- * Sends one EC2 command, retrying throttling, 5xx and dropped connections (and, when asked,
- * not-found right after creation) with jittered backoff on top of the SDK's own retries, honouring the signal. Errors become one
- * line: "<what>: <Code>: <message>".
+ * Sends one EC2 command, retrying throttling, 5xx and dropped connections that the SDK's own retry
+ * strategy has not already retried (and, when asked, not-found right after creation) with jittered
+ * backoff, honouring the signal. Errors become one line: "<what>: <Code>: <message>".
  */
 export async function send<O>(client: EC2Client, command: unknown, options: SendOptions): Promise<O> {
   const attempts = options.attempts ?? 8;
@@ -33,7 +33,8 @@ export async function send<O>(client: EC2Client, command: unknown, options: Send
       throwIfAborted(options.signal);
       return (await client.send(command as never, options.creates ? {} : { abortSignal: options.signal })) as O;
     } catch (err) {
-      const transient = isTransient(err);
+      // What the SDK's retry strategy already retried is not retried again (see retriedBySdk).
+      const transient = isTransient(err) && !retriedBySdk(err);
       const retryable = transient || (options.retryNotFound === true && isNotFound(err));
       // EC2 catches up with a creation within seconds; a longer not-found means the resource is gone.
       const limit = transient ? attempts : Math.min(attempts, NOT_FOUND_ATTEMPTS);

@@ -73,3 +73,27 @@ describe('EC2 client factory', () => {
     expect(seen).toEqual([]);
   });
 });
+
+describe('retries: the SDK retries per max_retries, bake does not retry on top', () => {
+  it('a lasting 503 is sent max_retries + 1 times, not (max_retries + 1) × bake attempts', async () => {
+    let requests = 0;
+    const busy = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        requests++;
+        res.writeHead(503, { 'content-type': 'text/xml' });
+        res.end('<Response><Errors><Error><Code>ServiceUnavailable</Code><Message>busy</Message></Error></Errors><RequestID>r</RequestID></Response>');
+      });
+    });
+    await new Promise<void>((r) => busy.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(busy.address() as AddressInfo).port}`;
+    const clients = new Ec2Clients({ region: 'us-east-1', endpoint: url, accessKey: 'AKIDEXAMPLE', secretKey: 'secret', maxRetries: 2 });
+    try {
+      await expect(send(await clients.get(), new DescribeRegionsCommand({}), { what: 'list regions' })).rejects.toThrow('list regions: ServiceUnavailable: busy');
+      expect(requests).toBe(3);
+    } finally {
+      await clients.destroy();
+      await new Promise<void>((r) => busy.close(() => r()));
+    }
+  });
+});
