@@ -3,20 +3,10 @@
 // so that bench/*.mjs can import it without a build; moto-launcher.d.mts gives it types.
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { freePort } from './free-port.mjs';
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 /** The moto_server on PATH, or undefined when moto is not installed (`pip install 'moto[server]'`). */
 export function motoServerPath() {

@@ -1,6 +1,5 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { ensureBaseImage } from '../../src/builders/qemu/index.js';
@@ -47,15 +46,7 @@ export function writeTemplate(dir: string, builder: Record<string, unknown>, pro
 }
 
 /** A loopback port nothing listens on right now. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
+export { freePort } from '../helpers/free-port.mjs';
 
 /**
  * A cache directory of the test's own (so its journal can be checked) that shares the real
