@@ -1,4 +1,4 @@
-import { sshUnsupported } from '../../communicator/ssh-config.js';
+import { sshUnsupported, winrmUnsupported } from '../../communicator/index.js';
 import type { Unsupported } from '../../plugins/types.js';
 
 const changesImage = (why: string) => ({ effect: 'error', why }) as const;
@@ -9,6 +9,10 @@ const { ssh_keypair_name: _implementedHere, ...sshStillUnsupported } = sshUnsupp
 
 export const amazonEbsUnsupported: Unsupported = {
   ...sshStillUnsupported,
+  ...winrmUnsupported,
+  fleet_tag: harmless('bake starts spot instances with RunInstances; no fleet is created'),
+  snapshot_copy_duration_minutes: harmless('region copies are made at the standard rate; the image is the same'),
+  skip_ami_run_tags: { ...harmless('bake never puts run_tags on the AMI (Packer does unless this is true); give the AMI\'s tags in tags'), inert: [true] },
   spot_price_auto_product: harmless('"auto" spot prices are capped at the on-demand price without it'),
   spot_allocation_strategy: harmless('bake requests spot instances one type at a time, in the order given'),
   block_duration_minutes: harmless('spot blocks are no longer offered by EC2'),
