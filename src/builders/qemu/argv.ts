@@ -90,7 +90,7 @@ export function qemuArgv(c: ResolvedQemu, plan: LaunchPlan): string[] {
     ['-machine', `${c.machineType},accel=${plan.accel}`],
     ...(cpu ? [['-cpu', cpu]] : []),
     ['-m', `${c.memoryMiB}M`],
-    ['-smp', String(c.cpus)],
+    ['-smp', [String(c.cpus), ...Object.entries(c.topology ?? {}).map(([k, n]) => `${k}=${n}`)].join(',')],
     ['-display', 'none'],
     ...(c.vga ? [['-vga', c.vga]] : []),
     ...firmwareArgs(c, plan),

@@ -26,6 +26,9 @@ export const qemuSchema = {
     ),
     memory: int('Guest memory in MiB.', 1024, 64),
     cpus: int('Number of virtual CPUs (default: 2 when the host has two or more cores, else 1; Packer defaults to 1).', undefined, 1),
+    sockets: int('CPU sockets (-smp sockets=); with cores and threads it sets cpus when cpus is unset, and caps it, as in Packer.', undefined, 1),
+    cores: int('Cores per socket (-smp cores=).', undefined, 1),
+    threads: int('Threads per core (-smp threads=).', undefined, 1),
     headless: bool('Run without a display window (bake always runs QEMU without a window; false is accepted for compatibility).', true),
     qemu_binary: str('QEMU program to run.', 'qemu-system-x86_64'),
     qemuargs: {
