@@ -1,5 +1,5 @@
 import { isAbsolute, resolve as resolvePath } from 'node:path';
-import type { Polling } from '../../cloud/aws/index.js';
+import { awsAccessFrom, type Polling } from '../../cloud/aws/index.js';
 import type { PluginEnv } from '../../plugins/types.js';
 import type { BlockDevice, ResolvedEbs } from './resolved.js';
 import type { AmazonEbsConfig } from './schema.js';
@@ -47,22 +47,7 @@ export function resolveAmazonEbs(c: AmazonEbsConfig, env: PluginEnv): ResolvedEb
     where,
     templateFile: env.file,
     templateDir: env.templateDir,
-    access: {
-      region: c.region,
-      accessKey: c.access_key,
-      secretKey: c.secret_key,
-      sessionToken: c.token,
-      profile: c.profile,
-      assumeRole: c.assume_role && {
-        roleArn: c.assume_role.role_arn,
-        sessionName: c.assume_role.session_name,
-        externalId: c.assume_role.external_id,
-        durationSeconds: c.assume_role.duration_seconds,
-      },
-      endpoint: c.custom_endpoint_ec2,
-      maxRetries: c.max_retries,
-      sharedCredentialsFile: c.shared_credentials_file ? abs(c.shared_credentials_file) : undefined,
-    },
+    access: awsAccessFrom(c, c.region, abs),
     region: c.region,
     sourceAmi: c.source_ami,
     sourceAmiFilter: c.source_ami_filter && {
