@@ -1,6 +1,10 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { QemuBuilder } from '../../src/builders/qemu/index.js';
 import { registry } from '../../src/plugins/registry.js';
+import { loadTemplate } from '../../src/template/index.js';
 import { createPlugin, type Findings } from '../../src/template/load/plugin-config.js';
 
 /**
@@ -99,5 +103,69 @@ describe('options set to what changes nothing', () => {
     expect(check('qemu', { skip_nat_mapping: true }).errors).toEqual([
       't.json: builders[0].skip_nat_mapping: not supported by bake\'s qemu builder: bake reaches the guest through its forwarded SSH port (true only makes sense with net_bridge)',
     ]);
+  });
+});
+
+describe('bento\'s qemu source, as its HCL2 gives it on a Linux host for a Debian box', () => {
+  it('validates, with one note per thing bake ignores, and resolves to a UEFI install', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bake-bento-'));
+    mkdirSync(join(dir, 'http'));
+    const source = {
+      type: 'qemu',
+      accelerator: 'kvm',
+      display: 'none',
+      disk_cache: 'writeback',
+      disk_compression: false,
+      disk_detect_zeroes: 'unmap',
+      disk_discard: 'unmap',
+      disk_image: false,
+      disk_interface: 'virtio-scsi',
+      efi_boot: true,
+      efi_firmware_code: '/usr/local/share/qemu/edk2-x86_64-code.fd',
+      efi_firmware_vars: '/usr/local/share/qemu/edk2-i386-vars.fd',
+      efi_drop_efivars: false,
+      format: 'qcow2',
+      machine_type: 'q35',
+      net_device: 'virtio-net-pci',
+      qemuargs: [['-device', 'virtio-gpu-pci'], ['-device', 'qemu-xhci'], ['-device', 'virtio-tablet'], ['-boot', 'strict=off']],
+      use_default_display: false,
+      use_pflash: true,
+      boot_command: ['<wait><esc><wait>auto preseed/url=http://{{ .HTTPIP }}:{{ .HTTPPort }}/debian/preseed.cfg<enter>'],
+      boot_wait: '10s',
+      cd_label: 'cidata',
+      cpus: 2,
+      communicator: 'ssh',
+      disk_size: 65536,
+      headless: true,
+      http_directory: join(dir, 'http'),
+      iso_checksum: 'sha256:0000000000000000000000000000000000000000000000000000000000000000',
+      iso_target_path: join(dir, 'builds/iso/debian-12.11-x86_64-1a2b3c4d.iso'),
+      iso_url: 'https://cdimage.debian.org/cdimage/release/current/amd64/iso-cd/debian-12.11.0-amd64-netinst.iso',
+      memory: 3072,
+      output_directory: join(dir, 'builds/build_files/packer-debian-12.11-x86_64-qemu'),
+      pause_before_connecting: '1m',
+      shutdown_command: 'echo \'vagrant\' | sudo -S /sbin/shutdown -hP now',
+      shutdown_timeout: '15m',
+      ssh_password: 'vagrant',
+      ssh_port: 22,
+      ssh_timeout: '60m',
+      ssh_username: 'vagrant',
+      winrm_password: 'vagrant',
+      winrm_timeout: '60m',
+      winrm_username: 'vagrant',
+      vm_name: 'debian-12.11-x86_64',
+    };
+    const file = join(dir, 't.json');
+    writeFileSync(file, JSON.stringify({ builders: [source] }));
+    const plan = loadTemplate(file, { registry });
+    expect(plan.warnings.map((w) => w.replace(file, 't.json'))).toEqual([
+      't.json: builders[0].display: not supported by bake\'s qemu builder: bake always runs QEMU headless, without VNC, and types boot_command through QMP (ignored)',
+      't.json: builders[0].use_default_display: not supported by bake\'s qemu builder: bake always runs QEMU headless, without VNC, and types boot_command through QMP (ignored)',
+      't.json: builders[0].iso_target_path: not supported by bake\'s qemu builder: downloads are cached under bake\'s cache directory (ignored)',
+      't.json: builders[0]: winrm_password, winrm_timeout, winrm_username: ignored, as the communicator is "ssh", not "winrm"',
+    ]);
+    const cfg = (plan.builds[0]!.builder as QemuBuilder).cfg;
+    expect(cfg.efi).toEqual({ code: '/usr/local/share/qemu/edk2-x86_64-code.fd', vars: '/usr/local/share/qemu/edk2-i386-vars.fd', dropVars: false });
+    expect(cfg).toMatchObject({ machineType: 'q35', detectZeroes: 'unmap', diskInterface: 'virtio-scsi', installFromIso: true, diskSizeMiB: 65536 });
   });
 });
