@@ -12,8 +12,8 @@ type Flat =
   | { kind: 'tag'; tag: 'if' | 'else' | 'endif' | 'for' | 'endfor'; range: Range; stripBefore: boolean; stripAfter: boolean; expr?: Expr; keyVar?: string; valueVar?: string };
 
 export function parseQuoted(c: Cursor): Expr {
+  const open = c.next();
   return c.within(false, () => {
-    const open = c.next();
     const flat = parseFlat(c, 'cquote');
     const close = c.next();
     return finish(flat, rangeBetween(open.range, close.range));
@@ -21,8 +21,8 @@ export function parseQuoted(c: Cursor): Expr {
 }
 
 export function parseHeredoc(c: Cursor): Expr {
+  const open = c.next();
   return c.within(false, () => {
-    const open = c.next();
     const flat = parseFlat(c, 'cheredoc');
     const close = c.next();
     if (open.flush) flush(flat);
@@ -63,7 +63,7 @@ function parseFlat(c: Cursor, end: 'cquote' | 'cheredoc'): Flat[] {
       flat.push(c.within(true, () => parseTag(c, t.range, t.strip === true)));
       continue;
     }
-    throw new HclError(t.range, `unexpected ${describe(t)} in a string template`);
+    throw new HclError(t.range, `unexpected ${describe(t)} inside a string template`);
   }
 }
 
