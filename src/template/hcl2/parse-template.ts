@@ -120,7 +120,14 @@ function flush(flat: Flat[]): void {
 }
 
 /** Applies `~` strip markers to the neighbouring text, then nests directives. */
-function finish(flat: Flat[], range: Range): Expr {
+function finish(pieces: Flat[], range: Range): Expr {
+  // Heredoc text comes a line at a time (for <<-); a strip marker trims across lines, so join them first.
+  const flat: Flat[] = [];
+  for (const f of pieces) {
+    const last = flat[flat.length - 1];
+    if (f.kind === 'text' && last?.kind === 'text') flat[flat.length - 1] = { ...last, text: last.text + f.text, range: rangeBetween(last.range, f.range) };
+    else flat.push(f);
+  }
   flat.forEach((f, i) => {
     if (f.kind === 'text') return;
     const before = flat[i - 1];

@@ -1,3 +1,4 @@
+import { keepVerbatim } from '../../../core/redactor.js';
 import { closest, didYouMean } from '../../load/did-you-mean.js';
 import { planBuilders, type BuildHead } from '../../load/builders.js';
 import type { Loader } from '../../load/loader.js';
@@ -45,6 +46,12 @@ interface Selected {
  * provisioner and post-processor evaluated per source (`build.*`, only/except, override) and
  * handed, JSON-shaped, to the same planning code the JSON reader uses.
  */
+/** Labels name blocks by their types, never secrets (bento's ssh_password "vagrant" is also a post-processor type). */
+function setLabel(labels: Map<string, string>, path: string, label: string): void {
+  keepVerbatim(label);
+  labels.set(path, label);
+}
+
 export function planHclBuilds(config: Config, ctx: EvalContext, loader: Loader, ranges: RangeMap, labels: Map<string, string>, diags: Diagnostics, selected?: (name: string) => boolean): PlannedHclBuilds {
   const out: PlannedHclBuilds = { heads: [], skipped: [], provisioners: new Map(), postProcessors: new Map(), postProcessorNames: [], descriptions: [] };
   if (config.builds.length === 0) diags.error(undefined, `${loader.file}: no build block; a template needs build { sources = ["source.type.name"] }`);
@@ -86,7 +93,7 @@ export function planHclBuilds(config: Config, ctx: EvalContext, loader: Loader, 
     const n = usedPaths.get(base) ?? 0;
     usedPaths.set(base, n + 1);
     const path = n === 0 ? base : `${base}#${n + 1}`;
-    labels.set(path, `source "${usage.type}" "${usage.name}"`);
+    setLabel(labels, path, `source "${usage.type}" "${usage.name}"`);
     ranges.set(path, usage.source.range);
     try {
       const config = evaluateBody(mergedBody(usage, diags), sel.ctx, plugin.schema, path, ranges);
@@ -127,20 +134,16 @@ export function planHclBuilds(config: Config, ctx: EvalContext, loader: Loader, 
     const provPaths: string[] = [];
     buildBlocks.forEach((block, j) => {
       if (block.type !== 'provisioner') return;
+      if (block.labels.length !== 1) return diags.error(block.range, 'a provisioner block takes one label, its type: provisioner "shell" { … }');
+      // As in Packer, a provisioner this source skips is not evaluated: bento's Windows ones under a Linux build.
+      if (skips(block)) return;
       const path = `build[${sel.buildIndex}].provisioner[${j}]`;
-      provPaths.push(path);
-      labels.set(path, `provisioner "${block.labels[0]}"`);
+      setLabel(labels, path, `provisioner "${block.labels[0]}"`);
       ranges.set(path, block.range);
-      if (block.labels.length !== 1) {
-        diags.error(block.range, 'a provisioner block takes one label, its type: provisioner "shell" { … }');
-        provBlocks.push({ type: block.labels[0], except: [head.name] });
-        return;
-      }
-      if (skips(block)) {
-        provBlocks.push({ type: block.labels[0], except: [head.name] });
-        return;
-      }
-      provBlocks.push(provisionerBlock(block, sel, runCtx, loader, path, ranges, diags) ?? { type: block.labels[0], except: [head.name] });
+      const made = provisionerBlock(block, sel, runCtx, loader, path, ranges, diags);
+      if (!made) return;
+      provPaths.push(path);
+      provBlocks.push(made);
     });
     const cleanup = buildBlocks.filter((b) => b.type === 'error-cleanup-provisioner');
     if (cleanup.length > 1) diags.error(cleanup[1].range, 'only one error-cleanup-provisioner is allowed in a build');
@@ -148,7 +151,7 @@ export function planHclBuilds(config: Config, ctx: EvalContext, loader: Loader, 
       // Checked like any provisioner; bake's builds do not run it yet, which the warning says.
       if (skips(block)) continue;
       const path = `build[${sel.buildIndex}].error-cleanup-provisioner`;
-      labels.set(path, `error-cleanup-provisioner "${block.labels[0]}"`);
+      setLabel(labels, path, `error-cleanup-provisioner "${block.labels[0]}"`);
       ranges.set(path, block.range);
       const made = provisionerBlock(block, sel, runCtx, loader, path, ranges, diags);
       if (made) planProvisioners(loader, [made], [{ ...head, fingerprint: undefined }], () => path);
@@ -164,7 +167,7 @@ export function planHclBuilds(config: Config, ctx: EvalContext, loader: Loader, 
       chains.push(
         members.map((block, k) => {
           const path = `${ppBase}[${i}][${k}]`;
-          labels.set(path, `post-processor "${block.labels[0]}"`);
+          setLabel(labels, path, `post-processor "${block.labels[0]}"`);
           ranges.set(path, block.range);
           const type = block.labels[0];
           if (block.labels.length !== 1) {

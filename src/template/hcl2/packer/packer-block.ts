@@ -1,3 +1,4 @@
+import { keepVerbatim } from '../../../core/redactor.js';
 import type { DataSourcePlugin } from '../../../datasources/types.js';
 import type { Registry } from '../../../plugins/registry.js';
 import type { Block } from '../ast.js';
@@ -74,7 +75,10 @@ export function checkPackerBlocks(blocks: Block[], ctx: EvalContext, registry: R
           const name = source.split('/').pop()!.replace(/^packer-plugin-/, '');
           const types = [...registry.builders.keys(), ...registry.provisioners.keys(), ...registry.postProcessors.keys(), ...dataSources.keys()];
           if (!types.some((t) => t === name || t.startsWith(`${name}-`))) {
-            diags.warn(attr.range, `required_plugins: bake has nothing of the "${name}" plugin (${source}); builds that use it need -only/-except to leave them out`);
+            // Plugin names are not secrets, though bento's ssh_password "vagrant" is also a plugin's name.
+            const message = `required_plugins: bake has nothing of the "${name}" plugin (${source}); builds that use it need -only/-except to leave them out`;
+            keepVerbatim(message);
+            diags.warn(attr.range, message);
           }
         } catch (err) {
           diags.catch(err);

@@ -1,4 +1,5 @@
 import { extname } from 'node:path';
+import { keepVerbatim } from '../../../core/redactor.js';
 import { didYouMean } from '../../load/did-you-mean.js';
 import type { PlannedVariable } from '../../plan.js';
 import type { Block, Expr } from '../ast.js';
@@ -122,7 +123,12 @@ export function resolveVariables(blocks: Map<string, Block>, inputs: VariableInp
   const values: Record<string, unknown> = {};
   const sensitive = new Set<string>();
   for (const d of declared.values()) {
-    if (!d.hasDefault) diags.error(d.block.range, `required variable "${d.name}" is not set; give it with -var ${d.name}=…, PKR_VAR_${d.name}, or in a -var-file`);
+    if (!d.hasDefault) {
+      // Built from the name alone: never masked, though a name can contain a secret's value (rgl's "vagrant_box").
+      const message = `required variable "${d.name}" is not set; give it with -var ${d.name}=…, PKR_VAR_${d.name}, or in a -var-file`;
+      keepVerbatim(message);
+      diags.error(d.block.range, message);
+    }
     else if (d.value === null && !d.nullable) diags.error(d.block.range, `variable "${d.name}" must not be null (nullable = false)`);
     values[d.name] = d.value;
     if (d.sensitive) sensitive.add(d.name);
