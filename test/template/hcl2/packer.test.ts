@@ -86,7 +86,7 @@ describe("Packer's HCL2 semantics", () => {
     expect(text).toMatch(/t\.pkr\.hcl:8:5: provisioner "shell-local": inlin: unknown key; did you mean "inline"\?/);
   });
 
-  it('dynamic blocks, provisioner common keys, post-processor chains and -only globs', async () => {
+  it('provisioner common keys, post-processor chains and -only globs', async () => {
     const dir = write({
       't.pkr.hcl': `${NULL_SOURCE}source "null" "b" {\n  communicator = "none"\n}\nbuild {\n  sources = ["source.null.a", "source.null.b"]\n  provisioner "shell-local" {\n    inline = ["true"]\n    pause_before = "2s"\n    max_retries = 3\n    timeout = "1m"\n    only = ["null.a"]\n  }\n  post-processors {\n    post-processor "checksum" {\n      checksum_types = ["sha256"]\n    }\n    post-processor "manifest" {\n      output = "m.json"\n    }\n  }\n  post-processor "shell-local" {\n    dynamic "env" {\n      for_each = {A = "1"}\n      content {\n        x = env.value\n      }\n    }\n    inline = ["true"]\n  }\n}\n`,
     });
