@@ -108,13 +108,16 @@ function parseTag(c: Cursor, start: Range, stripBefore: boolean): Flat {
   throw new HclError(word.range, `expected if, else, endif, for or endfor after "%{", found ${describe(word)}`);
 }
 
+/** Leading whitespace of a line, in characters: HCL counts Unicode spaces (an em space) too, not the newline. */
+const leading = (text: string) => /^[^\S\n]*/u.exec(text)![0].length;
+
 /** `<<-`: removes from every line the smallest indentation of the non-blank lines. */
 function flush(flat: Flat[]): void {
   const lineStarts = flat.filter((f): f is Extract<Flat, { kind: 'text' }> => f.kind === 'text' && f.lineStart);
-  const indents = lineStarts.filter((f) => f.text.trim() !== '' || !f.text.endsWith('\n')).map((f) => /^[ \t]*/.exec(f.text)![0].length);
+  const indents = lineStarts.filter((f) => f.text.trim() !== '' || !f.text.endsWith('\n')).map((f) => leading(f.text));
   const min = indents.length > 0 ? Math.min(...indents) : 0;
   for (const f of lineStarts) {
-    const lead = /^[ \t]*/.exec(f.text)![0].length;
+    const lead = leading(f.text);
     f.text = f.text.slice(Math.min(min, lead));
   }
 }

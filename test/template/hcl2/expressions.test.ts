@@ -60,6 +60,9 @@ describe('HCL expressions (modeled on hashicorp/hcl specsuite/tests/expressions)
   it('heredocs, plain and flush, with directives', () => {
     expect(ev('<<EOF\n  a\n    ${x}\nEOF\n', { x: 'b' })).toBe('  a\n    b\n');
     expect(ev('<<-EOT\n    a\n      b\n    EOT\n')).toBe('a\n  b\n');
+    // specsuite's flush/unicode_spaces: an em space counts as indentation.
+    expect(ev('<<-EOT\n\u2003\u2003Foo\n Bar\nEOT\n')).toBe('\u2003Foo\nBar\n');
+    expect(ev('<<-EOT\n  a\n\n  b\n  EOT\n')).toBe('a\n\nb\n');
     expect(ev('<<EOF\n%{ for v in l ~}\n${v}\n%{ endfor ~}\nEOF\n', { l: [1, 2] })).toBe('1\n2\n');
   });
   it('unknown values flow through operators, templates and functions', () => {
