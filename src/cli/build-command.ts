@@ -43,7 +43,7 @@ export async function buildCommand(files: string[], flags: BuildFlags): Promise<
   }
   const parallel = parseIntFlag('parallel-builds', flags.parallelBuilds, 0);
   const color = flags.color === undefined ? undefined : parseBoolFlag('color', flags.color, true);
-  const stages = loadTemplates(files, flags);
+  const stages = await loadTemplates(files, flags);
   const bus = makeBus({ ...flags, color });
   for (const { plan } of stages) {
     for (const v of plan.sensitiveValues) bus.addSecret(v);

@@ -1,4 +1,6 @@
+import { registry } from '../plugins/registry.js';
 import { readTemplateFile } from '../template/index.js';
+import { hcl2, isHcl2 } from './templates.js';
 
 type Json = Record<string, unknown>;
 
@@ -10,6 +12,12 @@ const asArray = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
  * builds, provisioners and post-processors with their only/except.
  */
 export async function inspectCommand(file: string): Promise<number> {
+  if (isHcl2(file)) {
+    const h = await hcl2();
+    // Variables left unset or failing rules do not stop inspect: it shows what the template declares.
+    process.stdout.write(h.inspectHcl2(await h.evaluateHcl2Template(file, { registry, readData: false })));
+    return 0;
+  }
   const t = asObject(readTemplateFile(file));
   const out: string[] = [];
   if (typeof t.description === 'string') out.push('Description:', '', t.description, '');

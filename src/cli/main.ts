@@ -15,13 +15,13 @@ import { validateCommand } from './validate-command.js';
 import { bakeVersion } from './version.js';
 
 const VAR_HELP = 'set a template variable (repeatable): -var region=eu-west-1';
-const VAR_FILE_HELP = 'read variables from a JSON file (repeatable; later files win, -var wins over files)';
+const VAR_FILE_HELP = 'read variables from a file: JSON, or .pkrvars.hcl for HCL2 templates (repeatable; later files win, -var wins over files)';
 
 /** A command that reads a template, with the variable and build-selection flags they all share. */
 function templateCommand(p: Command, name: string, verb: string, several = false): Command {
   return p
     .command(name)
-    .argument(several ? '<templates...>' : '<template>', several ? `template files (JSON), ${verb === 'run' ? 'run one after another ' : ''}in the order given` : 'template file (JSON)')
+    .argument(several ? '<templates...>' : '<template>', several ? `templates (legacy JSON, .pkr.hcl, .pkr.json or a directory of HCL2 files), ${verb === 'run' ? 'run one after another ' : ''}in the order given` : 'template (legacy JSON, .pkr.hcl, .pkr.json or a directory of HCL2 files)')
     .option('--var <key=value>', VAR_HELP, collect)
     .option('--var-file <file>', VAR_FILE_HELP, collect)
     .option('--only <builds>', `${verb} only these builds (comma-separated names, * and ? globs; repeatable)`, collect)
@@ -31,7 +31,7 @@ function templateCommand(p: Command, name: string, verb: string, several = false
 function program(result: { code: number }, debug: { on: boolean }): Command {
   const p = new Command('bake')
     .description(
-      'Bake machine images from Packer-style JSON templates, then roll them out.\n' +
+      'Bake machine images from Packer templates (legacy JSON or HCL2), then roll them out.\n' +
         'Flags may be written Packer-style (-var k=v, -only=x) or GNU-style (--var k=v).\n' +
         '`bake FILE` is short for `bake build FILE`.',
     )
@@ -84,7 +84,7 @@ function program(result: { code: number }, debug: { on: boolean }): Command {
 
   p.command('inspect')
     .description('List a template\'s variables (sensitive ones masked), builds, provisioners and post-processors.')
-    .argument('<template>', 'template file (JSON)')
+    .argument('<template>', 'template (legacy JSON, .pkr.hcl, .pkr.json or a directory of HCL2 files)')
     .action(async (template: string) => {
       result.code = await inspectCommand(template);
     });
@@ -147,7 +147,8 @@ export async function main(argv: string[]): Promise<number> {
     // Errors that escaped the event bus are redacted here: no path to stdout/stderr skips it.
     const print = (text: string) => process.stderr.write(`${processRedactor.redact(text)}\n`);
     if (err instanceof BakeError) {
-      for (const line of err.message.split('\n')) print(`Error: ${line}`);
+      // HCL2 diagnostics quote the source line under their message: those lines start with a space.
+      for (const line of err.message.split('\n')) print(line.startsWith(' ') ? line : `Error: ${line}`);
       if (debug.on && err.stack) print(err.stack);
       return err.exitCode;
     }

@@ -28,7 +28,7 @@ export interface PlanRow {
  * pipeline). Everything else bake says goes to stderr so stdout stays one JSON document.
  */
 export async function planJsonCommand(files: string[], flags: TemplateFlags & { skipUnchanged?: boolean; debug?: boolean }): Promise<number> {
-  const stages = loadTemplates(files, flags);
+  const stages = await loadTemplates(files, flags);
   const bus = new EventBus();
   bus.on(humanRenderer({ out: process.stderr, color: false, timestamps: false, debug: flags.debug ?? false }));
   for (const { plan } of stages) for (const v of plan.sensitiveValues) bus.addSecret(v);

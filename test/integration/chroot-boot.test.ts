@@ -22,6 +22,19 @@ beforeAll(async () => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe.skipIf(!canChroot)('an image baked by the chroot builder boots', () => {
+  it('the example\'s HCL2 form bakes the same image (no boot: the chroot builder)', async () => {
+    const out = join(dir, 'out-chroot-hcl2');
+    const hcl2 = join(process.cwd(), 'templates', 'examples', 'local-debian-chroot.pkr.hcl');
+    const baked = await runBake(['build', '-var', `output_directory=${out}`, hcl2], { cwd: dir, env: cache.env, timeoutMs: 5 * 60_000 });
+    expect(baked.code, baked.stdout + baked.stderr).toBe(0);
+    expect(baked.stdout).toContain('chroot.local-debian-chroot: web.service is enabled: it starts when the image boots');
+    const raw = join(dir, 'web-hcl2.raw');
+    execFileSync('qemu-img', ['convert', '-O', 'raw', join(out, 'web.qcow2'), raw]);
+    expect(imageStat(raw, '/etc/systemd/system/multi-user.target.wants/web.service')).toContain('Type: symlink');
+    expect(imageFile(raw, '/srv/www/index.html')).toContain('Hello from a bake-built');
+    rmSync(raw);
+  });
+
   it('the example bakes without booting; the image ships no machine-id or host keys; it boots to multi-user with cloud-init and the web service it enabled', async () => {
     const out = join(dir, 'out-chroot');
     const baked = await runBake(['build', '-var', `output_directory=${out}`, EXAMPLE], { cwd: dir, env: cache.env, timeoutMs: 5 * 60_000 });

@@ -21,11 +21,11 @@ export interface BuildHead {
 }
 
 /** One build per builder block: name (default its type, unique), config checked and created. */
-export function planBuilders(loader: Loader, blocks: Record<string, unknown>[]): BuildHead[] {
+export function planBuilders(loader: Loader, blocks: Record<string, unknown>[], pathOf: (i: number) => string = (i) => `builders[${i}]`): BuildHead[] {
   const heads: BuildHead[] = [];
   const seen = new Map<string, string>();
   blocks.forEach((block, i) => {
-    const path = `builders[${i}]`;
+    const path = pathOf(i);
     const type = block.type as string;
     const named = interpolateConfig({ name: typeof block.name === 'string' ? block.name : type }, buildRenderContext(loader), {
       file: loader.file,

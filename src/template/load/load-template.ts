@@ -142,7 +142,7 @@ export function loadTemplate(file: string, options: LoadOptions): BuildPlan {
 }
 
 /** As Packer's BuildNames: -only keeps the builds it names, then -except drops the builds it names. */
-function selector(only: string[] | undefined, except: string[] | undefined): ((name: string) => boolean) | undefined {
+export function selector(only: string[] | undefined, except: string[] | undefined): ((name: string) => boolean) | undefined {
   const onlyGlobs = splitList(only).map(globToRegExp);
   const exceptGlobs = splitList(except).map(globToRegExp);
   if (onlyGlobs.length === 0 && exceptGlobs.length === 0) return undefined;
@@ -150,14 +150,14 @@ function selector(only: string[] | undefined, except: string[] | undefined): ((n
 }
 
 /** -except names post-processors too (-only never does, as in Packer): by `name`, which defaults to the type, or by type. */
-function postProcessorExcept(except: string[] | undefined): ((name: string, type: string) => string | undefined) | undefined {
+export function postProcessorExcept(except: string[] | undefined): ((name: string, type: string) => string | undefined) | undefined {
   const globs = splitList(except);
   if (globs.length === 0) return undefined;
   return (name, type) => globs.find((g) => globToRegExp(g).test(name) || globToRegExp(g).test(type));
 }
 
 /** Template errors can quote values (e.g. split's input); sensitive ones never reach the user. */
-function redact(line: string, secrets: string[]): string {
+export function redact(line: string, secrets: string[]): string {
   const r = new Redactor();
   for (const s of secrets) r.add(s);
   return r.redact(line);

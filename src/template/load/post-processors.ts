@@ -22,13 +22,13 @@ interface Member {
 }
 
 /** A flat entry is a chain of one; a nested list is a chain; a string is a post-processor with only a type. */
-function chainsOf(entries: unknown[]): { path: string; block: Record<string, unknown> }[][] {
+function chainsOf(entries: unknown[], base = 'post-processors'): { path: string; block: Record<string, unknown> }[][] {
   const asBlock = (entry: unknown) =>
     (typeof entry === 'string' ? { type: entry } : stripComments(entry, true)) as Record<string, unknown>;
   return entries.map((entry, i) =>
     Array.isArray(entry)
-      ? entry.map((e, k) => ({ path: `post-processors[${i}][${k}]`, block: asBlock(e) }))
-      : [{ path: `post-processors[${i}]`, block: asBlock(entry) }],
+      ? entry.map((e, k) => ({ path: `${base}[${i}][${k}]`, block: asBlock(e) }))
+      : [{ path: `${base}[${i}]`, block: asBlock(entry) }],
   );
 }
 
@@ -44,10 +44,10 @@ export function postProcessorNames(entries: unknown[]): string[] {
  * and the rest of its chain, since those would get an artifact they were not written for. A type
  * bake does not have is an error only where it would run for a build this run selects.
  */
-export function planPostProcessors(loader: Loader, entries: unknown[], builds: BuildHead[]): Map<string, PlannedPostProcessor[][]> {
+export function planPostProcessors(loader: Loader, entries: unknown[], builds: BuildHead[], base = 'post-processors'): Map<string, PlannedPostProcessor[][]> {
   const names = builds.map((b) => b.name);
   const unknown = new Map<Member, Unknown>();
-  const chains: Member[][] = chainsOf(entries).map((chain) =>
+  const chains: Member[][] = chainsOf(entries, base).map((chain) =>
     chain.map(({ path, block }) => {
       const type = block.type as string;
       const [commonRaw, rest] = splitBlock(block, postProcessorCommonProperties);

@@ -18,11 +18,16 @@ interface Common {
 }
 
 /** Each build's provisioners, in template order: filtered by only/except, `override` merged. */
-export function planProvisioners(loader: Loader, blocks: Record<string, unknown>[], builds: BuildHead[]): Map<string, PlannedProvisioner[]> {
+export function planProvisioners(
+  loader: Loader,
+  blocks: Record<string, unknown>[],
+  builds: BuildHead[],
+  pathOf: (j: number) => string = (j) => `provisioners[${j}]`,
+): Map<string, PlannedProvisioner[]> {
   const byBuild = new Map(builds.map((b) => [b.name, [] as PlannedProvisioner[]]));
   const names = builds.map((b) => b.name);
   blocks.forEach((block, j) => {
-    const path = `provisioners[${j}]`;
+    const path = pathOf(j);
     const type = block.type as string;
     const plugin = loader.registry.provisioners.get(type);
     if (!plugin) return unknownType(loader, 'provisioner', type, path, loader.registry.provisioners.keys());

@@ -1,0 +1,141 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { registry } from '../../../src/plugins/registry.js';
+import { evaluateConsoleExpression, evaluateHcl2Template, loadHcl2Template, type Hcl2LoadOptions } from '../../../src/template/hcl2/index.js';
+
+function write(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'bake-hcl2-'));
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+  return dir;
+}
+
+const NULL_SOURCE = 'source "null" "a" {\n  communicator = "none"\n}\n';
+const load = (dir: string, options: Partial<Hcl2LoadOptions> = {}) => loadHcl2Template(dir, { registry, env: {}, ...options });
+const failure = (p: Promise<unknown>) => p.then(() => { throw new Error('did not fail'); }, (e: Error) => e.message);
+
+describe("Packer's HCL2 semantics", () => {
+  it('variables: default < PKR_VAR_ < *.auto.pkrvars < -var-file in order < -var, converted to their type', async () => {
+    const vars = ['a', 'b', 'c', 'd', 'e'].map((n) => `variable "${n}" {\n  type = number\n  default = 0\n}\n`).join('');
+    const dir = write({
+      't.pkr.hcl': `${vars}${NULL_SOURCE}build {\n  sources = ["source.null.a"]\n}\n`,
+      'x.auto.pkrvars.hcl': 'b = 2\nc = 2\nd = 2\ne = 2\n',
+      'one.pkrvars.hcl': 'c = 3\nd = 3\ne = 3\n',
+      'two.json': '{"d": 4, "e": 4}',
+    });
+    const plan = await load(dir, { env: { PKR_VAR_a: '1', PKR_VAR_b: '1' }, varFiles: [join(dir, 'one.pkrvars.hcl'), join(dir, 'two.json')], vars: { e: '5' } });
+    expect(plan.variables.map((v) => `${v.name}=${v.value}`)).toEqual(['a=1', 'b=2', 'c=3', 'd=4', 'e=5']);
+  });
+
+  it('a value that does not match the type, a -var not declared, a block in a var file', async () => {
+    const dir = write({
+      't.pkr.hcl': `variable "n" {\n  type = list(string)\n  default = "x"\n}\n${NULL_SOURCE}build {\n  sources = ["source.null.a"]\n}\n`,
+      'bad.pkrvars.hcl': 'variable "q" {}\n',
+    });
+    const text = await failure(load(dir, { vars: { nope: '1' }, varFiles: [join(dir, 'bad.pkrvars.hcl')] }));
+    expect(text).toContain('t.pkr.hcl:3:13: the value of variable "n" does not match its type list(string): list of string required, got string');
+    expect(text).toContain('-var nope: variable "nope" is not declared in the template');
+    expect(text).toContain('bad.pkrvars.hcl:1:1: a var file sets values (name = value); declare variable "q" in a .pkr.hcl file');
+  });
+
+  it('locals and data sources form one graph, in any file order; a cycle is reported with its chain', async () => {
+    const ok = write({
+      'a.pkr.hcl': 'locals {\n  b = "${local.a}-b"\n  c = data.null.d.output\n}\n',
+      'b.pkr.hcl': `locals {\n  a = "a"\n}\ndata "null" "d" {\n  input = upper(local.b)\n}\n${NULL_SOURCE}build {\n  sources = ["source.null.a"]\n}\n`,
+    });
+    const t = await evaluateHcl2Template(ok, { registry, env: {} });
+    expect(t.diags.errors).toEqual([]);
+    expect(evaluateConsoleExpression(t, 'local.c')).toBe('"A-B"');
+    expect(evaluateConsoleExpression(t, '[for s in split("-", local.c) : lower(s)]')).toBe('[\n  "a",\n  "b",\n]');
+    const cycle = write({ 't.pkr.hcl': `locals {\n  x = local.y\n  y = "\${local.x}"\n}\n${NULL_SOURCE}build {\n  sources = ["source.null.a"]\n}\n` });
+    expect(await failure(load(cycle))).toMatch(/local\.x depends on itself: local\.x → local\.y → local\.x/);
+  });
+
+  it('validate does not read data sources: their outputs are unknown and what uses them is checked around them', async () => {
+    const dir = write({
+      't.pkr.hcl': 'data "null" "img" {\n  input = "ami-123"\n}\nsource "amazon-ebs" "a" {\n  region = "eu-west-1"\n  instance_type = "t3.micro"\n  ssh_username = "admin"\n  ami_name = "img-x"\n  source_ami = data.null.img.output\n}\nbuild {\n  sources = ["source.amazon-ebs.a"]\n}\n',
+    });
+    const plan = await load(dir, { readData: false });
+    expect(plan.builds).toEqual([]);
+    expect(plan.skippedBuilds).toEqual(['amazon-ebs.a']);
+    const read = await load(dir);
+    expect(read.builds.map((b) => b.name)).toEqual(['amazon-ebs.a']);
+    expect(read.builds[0].fingerprint!.template.builder.source_ami).toBe('ami-123');
+  });
+
+  it('a data source type bake lacks is an error at its block', async () => {
+    const dir = write({ 't.pkr.hcl': `data "sshkey" "k" {}\n${NULL_SOURCE}build {\n  sources = ["source.null.a"]\n}\n` });
+    expect(await failure(load(dir))).toMatch(/t\.pkr\.hcl:1:1: data source type "sshkey" is not supported by bake \(bake's data sources: null\)/);
+  });
+
+  it("a build's source block is merged with the source; a field set in both is an error", async () => {
+    const base = 'source "null" "a" {\n  communicator = "none"\n}\n';
+    const ok = write({ 't.pkr.hcl': `${base}build {\n  name = "b"\n  source "source.null.a" {\n    name = "local"\n  }\n  provisioner "shell-local" {\n    inline = ["echo \${source.name} \${build.name}"]\n    override = {\n      local = { inline = ["echo overridden"] }\n    }\n  }\n}\n` });
+    const plan = await load(ok);
+    expect(plan.builds.map((b) => b.name)).toEqual(['b.null.local']);
+    expect(plan.builds[0].fingerprint!.provisioners[0].inline).toEqual(['echo overridden']);
+    const clash = write({ 't.pkr.hcl': `${base}build {\n  source "null.a" {\n    communicator = "ssh"\n  }\n}\n` });
+    expect(await failure(load(clash))).toMatch(/t\.pkr\.hcl:6:5: "communicator" is already set in source "null" "a" at .*t\.pkr\.hcl:2; set it in one place/);
+  });
+
+  it('plugin schema errors point at the HCL2 attribute, not at a JSON path', async () => {
+    const dir = write({ 't.pkr.hcl': 'source "null" "a" {\n  communicator = "none"\n  ssh_port     = "many"\n}\nbuild {\n  sources = ["source.null.a"]\n  provisioner "shell-local" {\n    inlin = ["x"]\n  }\n}\n' });
+    const text = await failure(load(dir));
+    expect(text).toContain('t.pkr.hcl:3:3: source "null" "a": ssh_port: must be an integer\n  3 |   ssh_port     = "many"\n    |   ^^^^^^^^^^^^^^^^^^^^^');
+    expect(text).toMatch(/t\.pkr\.hcl:8:5: provisioner "shell-local": inlin: unknown key; did you mean "inline"\?/);
+  });
+
+  it('provisioner common keys, post-processor chains and -only globs', async () => {
+    const dir = write({
+      't.pkr.hcl': `${NULL_SOURCE}source "null" "b" {\n  communicator = "none"\n}\nbuild {\n  sources = ["source.null.a", "source.null.b"]\n  provisioner "shell-local" {\n    inline = ["true"]\n    pause_before = "2s"\n    max_retries = 3\n    timeout = "1m"\n    only = ["null.a"]\n  }\n  post-processors {\n    post-processor "checksum" {\n      checksum_types = ["sha256"]\n    }\n    post-processor "manifest" {\n      output = "m.json"\n    }\n  }\n  post-processor "shell-local" {\n    dynamic "env" {\n      for_each = {A = "1"}\n      content {\n        x = env.value\n      }\n    }\n    inline = ["true"]\n  }\n}\n`,
+    });
+    const fixed = write({ 't.pkr.hcl': (await import('node:fs')).readFileSync(join(dir, 't.pkr.hcl'), 'utf8').replace(/    dynamic "env" \{[^]*?\n    \}\n    \}\n/, '') });
+    const plan = await load(fixed, { only: ['null.*'] });
+    const a = plan.builds.find((b) => b.name === 'null.a')!;
+    expect(a.provisioners.map((p) => [p.type, p.pauseBeforeMs, p.maxRetries, p.timeoutMs])).toEqual([['shell-local', 2000, 3, 60000]]);
+    expect(plan.builds.find((b) => b.name === 'null.b')!.provisioners).toEqual([]);
+    expect(a.postProcessorChains.map((c) => c.map((p) => p.type))).toEqual([['checksum', 'manifest'], ['shell-local']]);
+  });
+
+  it('dynamic blocks expand into the blocks a plugin takes, as a list where its schema has one', async () => {
+    const dir = write({
+      't.pkr.hcl': 'variable "disks" {\n  default = ["/dev/sdb", "/dev/sdc"]\n}\nsource "amazon-ebs" "a" {\n  region = "eu-west-1"\n  instance_type = "t3.micro"\n  ssh_username = "admin"\n  ami_name = "img-x"\n  source_ami = "ami-1"\n  dynamic "launch_block_device_mappings" {\n    for_each = var.disks\n    iterator = d\n    content {\n      device_name = d.value\n      volume_size = 10 + d.key\n    }\n  }\n}\nbuild {\n  sources = ["source.amazon-ebs.a"]\n}\n',
+    });
+    const plan = await load(dir);
+    expect(plan.builds[0].fingerprint!.template.builder.launch_block_device_mappings).toEqual([
+      { device_name: '/dev/sdb', volume_size: 10 },
+      { device_name: '/dev/sdc', volume_size: 11 },
+    ]);
+  });
+
+  it('errors: unknown block, unsupported function, undeclared variable, required_version', async () => {
+    const dir = write({ 't.pkr.hcl': `packer {\n  required_version = ">= 2.0"\n}\nsorce "null" "a" {}\nlocals {\n  a = bcrypt("x")\n  b = var.nope\n}\n${NULL_SOURCE}build {\n  sources = ["source.null.a"]\n}\n` });
+    const text = await failure(load(dir));
+    expect(text).toContain('t.pkr.hcl:2:22: this template requires Packer >= 2.0; bake reads templates as Packer 1.9.5 does');
+    expect(text).toContain('t.pkr.hcl:4:1: unknown block type "sorce"; did you mean "source"?');
+    expect(text).toContain('t.pkr.hcl:6:7: function bcrypt is not supported by bake');
+    expect(text).toContain('t.pkr.hcl:7:7: variable "nope" is not declared; declare it in a variable "nope" block');
+  });
+
+  it('reads HCL JSON syntax (.pkr.json)', async () => {
+    const dir = write({
+      't.pkr.json': JSON.stringify({
+        variable: { greeting: { type: 'string', default: 'hi' } },
+        source: { null: { a: { communicator: 'none' } } },
+        build: { sources: ['source.null.a'], provisioner: [{ 'shell-local': { inline: ['echo ${var.greeting} ${source.name}'] } }] },
+      }),
+    });
+    const plan = await load(join(dir, 't.pkr.json'));
+    expect(plan.builds[0].fingerprint!.provisioners[0].inline).toEqual(['echo hi a']);
+  });
+
+  it('sensitive variables and locals are redacted in errors and listed for the event bus', async () => {
+    const dir = write({ 't.pkr.hcl': `variable "token" {\n  default = "s3cr3t-tok"\n  sensitive = true\n}\nlocal "key" {\n  expression = "k3y-\${var.token}"\n  sensitive = true\n}\n${NULL_SOURCE}build {\n  sources = ["source.null.a"]\n  provisioner "shell-local" {\n    inline = [local.key]\n    max_retries = "\${var.token}"\n  }\n}\n` });
+    const text = await failure(load(dir));
+    expect(text).not.toContain('s3cr3t-tok');
+    const t = await evaluateHcl2Template(dir, { registry, env: {} });
+    expect(t.sensitiveValues).toEqual(expect.arrayContaining(['s3cr3t-tok', 'k3y-s3cr3t-tok']));
+    expect(evaluateConsoleExpression(t, 'local.key')).toBe('"<sensitive>"');
+  });
+});
