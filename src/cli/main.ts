@@ -1,4 +1,5 @@
 import { Command, CommanderError, Option } from 'commander';
+import { BakeCommand } from './unknown-flag.js';
 import { BakeError, errorText } from '../core/errors.js';
 import { processRedactor } from '../core/redactor.js';
 import { collect, normalizeArgv } from './argv.js';
@@ -21,7 +22,7 @@ const VAR_FILE_HELP = 'read variables from a JSON file (repeatable; later files 
 function templateCommand(p: Command, name: string, verb: string, several = false): Command {
   return p
     .command(name)
-    .argument(several ? '<templates...>' : '<template>', several ? `template files (JSON), ${verb === 'run' ? 'run one after another ' : ''}in the order given` : 'template file (JSON)')
+    .argument(several ? '<templates...>' : '<template>', several ? `template files (JSON), ${verb === 'run' ? 'run one after another ' : ''}in the order given; - reads one from standard input` : 'template file (JSON), or - for standard input')
     .option('--var <key=value>', VAR_HELP, collect)
     .option('--var-file <file>', VAR_FILE_HELP, collect)
     .option('--only <builds>', `${verb} only these builds (comma-separated names, * and ? globs; repeatable)`, collect)
@@ -29,7 +30,7 @@ function templateCommand(p: Command, name: string, verb: string, several = false
 }
 
 function program(result: { code: number }, debug: { on: boolean }): Command {
-  const p = new Command('bake')
+  const p = new BakeCommand('bake')
     .description(
       'Bake machine images from Packer-style JSON templates, then roll them out.\n' +
         'Flags may be written Packer-style (-var k=v, -only=x) or GNU-style (--var k=v).\n' +
@@ -84,9 +85,11 @@ function program(result: { code: number }, debug: { on: boolean }): Command {
 
   p.command('inspect')
     .description('List a template\'s variables (sensitive ones masked), builds, provisioners and post-processors.')
-    .argument('<template>', 'template file (JSON)')
-    .action(async (template: string) => {
-      result.code = await inspectCommand(template);
+    .argument('<template>', 'template file (JSON), or - for standard input')
+    .option('--var <key=value>', `${VAR_HELP}; shown in place of the default`, collect)
+    .option('--var-file <file>', VAR_FILE_HELP, collect)
+    .action(async (template: string, flags) => {
+      result.code = await inspectCommand(template, flags);
     });
 
   p.command('fmt')
@@ -136,8 +139,10 @@ export async function main(argv: string[]): Promise<number> {
   const result = { code: 0 };
   const debug = { on: argv.includes('-debug') || argv.includes('--debug') };
   const p = program(result, debug);
+  const normalized = normalizeArgv(argv);
+  for (const arg of argv) if (/^-[a-zA-Z]/.test(arg) && normalized.includes(`-${arg}`)) BakeCommand.typed.set(`-${arg}`, arg);
   try {
-    await p.parseAsync(normalizeArgv(argv), { from: 'user' });
+    await p.parseAsync(normalized, { from: 'user' });
     return result.code;
   } catch (err) {
     if (err instanceof CommanderError) {
@@ -148,6 +153,7 @@ export async function main(argv: string[]): Promise<number> {
     const print = (text: string) => process.stderr.write(`${processRedactor.redact(text)}\n`);
     if (err instanceof BakeError) {
       for (const line of err.message.split('\n')) print(`Error: ${line}`);
+      if (err.detail) print(err.detail);
       if (debug.on && err.stack) print(err.stack);
       return err.exitCode;
     }

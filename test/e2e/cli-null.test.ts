@@ -218,7 +218,7 @@ describe('bake validate, inspect and fmt', () => {
     const t = template('flags.json', { builders: [nullBuilder()] });
     const r = await runBake(['build', '-bogus', t]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain("Error: unknown option '--bogus'");
+    expect(r.stderr).toContain("Error: unknown option '-bogus'");
     const onError = await runBake(['build', '-on-error=ask', t]);
     expect(onError.code).toBe(2);
     expect(onError.stderr).toBe('Error: -on-error=ask: expected "cleanup" or "abort" (Packer\'s "ask" and "run-cleanup-provisioner" are not supported)\n');

@@ -1,0 +1,78 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runBake } from '../helpers/run-bake.js';
+
+/** What a Packer user types on the first day: the CLI answers as Packer would, or better. */
+let dir: string;
+
+function write(name: string, body: object | string): string {
+  const path = join(dir, name);
+  writeFileSync(path, typeof body === 'string' ? body : JSON.stringify(body, null, 2));
+  return path;
+}
+
+const nullBuild = { type: 'null', communicator: 'none' };
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'bake-e2e-habits-'));
+});
+
+describe('Packer habits', () => {
+  it('shows a JSON syntax error with the line before, the line and a caret, as Packer', async () => {
+    const t = write('bad.json', '{\n  "builders": [\n    {"type": "null", "communicator": "none"}\n    {"type": "null"}\n  ]\n}\n');
+    const run = await runBake(['validate', t], { cwd: dir });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe(
+      `Error: ${t}:4:5: expected ',' or ']', found token '{'\n` +
+        '    3:     {"type": "null", "communicator": "none"}\n' +
+        '    4:     {"type": "null"}\n' +
+        '           ^\n',
+    );
+  });
+
+  it("hints at backticks for {{user 'x'}}", async () => {
+    const t = write('quote.json', { variables: { x: '1' }, builders: [{ ...nullBuild, name: "{{user 'x'}}" }] });
+    const run = await runBake(['validate', t], { cwd: dir });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe(`Error: ${t}: builders[0].name: unexpected "'" in {{user 'x'}}: Go templates quote strings with backticks or double quotes, as in {{user \`x\`}}\n`);
+  });
+
+  it('echoes an unknown flag as typed and suggests the flag meant', async () => {
+    const t = write('flags.json', { builders: [nullBuild] });
+    const single = await runBake(['build', '-on-eror=abort', t], { cwd: dir });
+    expect(single.code).toBe(2);
+    expect(single.stderr).toBe("Error: unknown option '-on-eror=abort' (did you mean -on-error?)\n");
+    const gnu = await runBake(['validate', '--syntax-onyl', t], { cwd: dir });
+    expect(gnu.stderr).toBe("Error: unknown option '--syntax-onyl' (did you mean --syntax-only?)\n");
+  });
+
+  it('accepts -var and -var-file on inspect and shows the values they give', async () => {
+    const t = write('vars.json', { variables: { region: null, size: '8', pw: 'x' }, 'sensitive-variables': ['pw'], builders: [nullBuild] });
+    const file = write('vars-file.json', { size: '16' });
+    const run = await runBake(['inspect', '-var', 'region=eu-west-1', '-var-file', file, '-var', 'pw=hunter2', t], { cwd: dir });
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('Required variables:\n\n  region = "eu-west-1"\n');
+    expect(run.stdout).toContain('  size = "16"\n  pw   = <sensitive>\n');
+    expect(run.stdout).not.toContain('hunter2');
+  });
+
+  it('reads a template from standard input with -, naming it <stdin>', async () => {
+    const body = JSON.stringify({ builders: [nullBuild] });
+    const validate = await runBake(['validate', '-'], { cwd: dir, input: body });
+    expect(validate.stderr).toBe('');
+    expect(validate.stdout).toBe('The configuration is valid.\n');
+    const build = await runBake(['build', '-'], { cwd: dir, input: body });
+    expect(build.code).toBe(0);
+    expect(build.stdout).toContain("Build 'null' finished");
+    const inspect = await runBake(['inspect', '-'], { cwd: dir, input: body });
+    expect(inspect.stdout).toContain('Builds:\n\n  null\n');
+    const bad = await runBake(['validate', '-'], { cwd: dir, input: JSON.stringify({ builders: [{ ...nullBuild, ssh_prot: 22 }] }) });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('Error: <stdin>: builders[0].ssh_prot: unknown key');
+    const fmt = await runBake(['fmt', '-'], { cwd: dir, input: body });
+    expect(fmt.stdout).toBe('{\n  "builders": [\n    {\n      "type": "null",\n      "communicator": "none"\n    }\n  ]\n}\n');
+  });
+});
