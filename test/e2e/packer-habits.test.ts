@@ -75,4 +75,15 @@ describe('Packer habits', () => {
     const fmt = await runBake(['fmt', '-'], { cwd: dir, input: body });
     expect(fmt.stdout).toBe('{\n  "builders": [\n    {\n      "type": "null",\n      "communicator": "none"\n    }\n  ]\n}\n');
   });
+
+  it('validate reads state files: a misspelled function and an undefined {{ .key }} both reported, the file named once', async () => {
+    write('web.yaml', 'nginx:\n  pkg.instaled:\n    - name: nginx\nconf:\n  file.managed:\n    - name: /etc/x\n    - contents: "v={{ .versio }}"\n');
+    const t = write('state.json', { builders: [nullBuild], provisioners: [{ type: 'state', state_file: 'web.yaml', vars: { version: '1' } }] });
+    const run = await runBake(['validate', t], { cwd: dir });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe(
+      'Error: web.yaml:7: template variable "versio" is not defined (did you mean "version"?) (known: version; set it in the provisioner\'s "vars")\n' +
+        'Error: web.yaml: nginx: unknown function "pkg.instaled" (did you mean "pkg.installed"?)\n',
+    );
+  });
 });
