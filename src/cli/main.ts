@@ -1,5 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { BakeCommand } from './unknown-flag.js';
+import { packerLog } from './packer-log.js';
+import { ENVIRONMENT_HELP } from './environment.js';
 import { BakeError, errorText } from '../core/errors.js';
 import { processRedactor } from '../core/redactor.js';
 import { collect, normalizeArgv } from './argv.js';
@@ -38,6 +40,7 @@ function program(result: { code: number }, debug: { on: boolean }): Command {
     )
     .version(bakeVersion(), '-v, --version', 'print the version')
     .showSuggestionAfterError(true)
+    .addHelpText('after', ENVIRONMENT_HELP)
     .configureOutput({ outputError: (text, write) => write(text.replace(/^error: /, 'Error: ')) })
     .exitOverride();
 
@@ -60,7 +63,7 @@ function program(result: { code: number }, debug: { on: boolean }): Command {
     .option('--log-per-provisioner', 'with --log-dir: also one log per provisioner run, DIR/<build>/<n>-<type>.log')
     .option('--report-junit <file>', 'write a JUnit XML report: one test case per build')
     .action(async (templates: string[], flags) => {
-      debug.on = flags.debug === true;
+      debug.on ||= flags.debug === true;
       result.code = await buildCommand(templates, flags);
     });
 
@@ -72,7 +75,7 @@ function program(result: { code: number }, debug: { on: boolean }): Command {
     .option('--debug', 'show debug messages and stack traces')
     .option('--json', 'print one JSON object listing every build (template, name, type, regions, skip) for a CI matrix; nothing else on stdout')
     .action(async (templates: string[], flags) => {
-      debug.on = flags.debug === true;
+      debug.on ||= flags.debug === true;
       result.code = flags.json ? await planJsonCommand(templates, flags) : await buildCommand(templates, { ...flags, dryRun: true });
     });
 
@@ -137,7 +140,8 @@ function program(result: { code: number }, debug: { on: boolean }): Command {
 /** Runs the CLI and returns its exit code: 0 ok, 1 a build failed, 2 bad usage or invalid template. */
 export async function main(argv: string[]): Promise<number> {
   const result = { code: 0 };
-  const debug = { on: argv.includes('-debug') || argv.includes('--debug') };
+  // PACKER_LOG=1 shows stack traces as -debug does; with PACKER_LOG_PATH the console stays as it is.
+  const debug = { on: argv.includes('-debug') || argv.includes('--debug') || (packerLog().on && !packerLog().path) };
   const p = program(result, debug);
   const normalized = normalizeArgv(argv);
   for (const arg of argv) if (/^-[a-zA-Z]/.test(arg) && normalized.includes(`-${arg}`)) BakeCommand.typed.set(`-${arg}`, arg);

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -85,5 +85,25 @@ describe('Packer habits', () => {
       'Error: web.yaml:7: template variable "versio" is not defined (did you mean "version"?) (known: version; set it in the provisioner\'s "vars")\n' +
         'Error: web.yaml: nginx: unknown function "pkg.instaled" (did you mean "pkg.installed"?)\n',
     );
+  });
+
+  it('honours PACKER_LOG (debug lines on the console) and PACKER_LOG_PATH (debug log in that file, console unchanged)', async () => {
+    const t = write('log.json', { builders: [nullBuild] });
+    const plain = await runBake(['build', t], { cwd: dir });
+    expect(plain.stdout).not.toContain('step provision: started');
+    const console = await runBake(['build', t], { cwd: dir, env: { PACKER_LOG: '1' } });
+    expect(console.code).toBe(0);
+    expect(console.stdout).toContain('    null: step provision: started');
+    const path = join(dir, 'packer.log');
+    const file = await runBake(['build', t], { cwd: dir, env: { PACKER_LOG: '1', PACKER_LOG_PATH: path } });
+    expect(file.code).toBe(0);
+    expect(file.stdout).not.toContain('step provision: started');
+    expect(readFileSync(path, 'utf8')).toMatch(/^\d{4}-\d\d-\d\dT[\d:.]+Z:     null: step provision: started$/m);
+  });
+
+  it('lists the environment variables in bake --help', async () => {
+    const run = await runBake(['--help']);
+    expect(run.stdout).toMatch(/^Environment:\n {2}BAKE_CACHE_DIR /m);
+    expect(run.stdout).toContain('PACKER_LOG_PATH');
   });
 });
