@@ -119,7 +119,7 @@ function program(result: { code: number }, debug: { on: boolean }): Command {
 
   p.command('report')
     .description('Draw a recorded run as one self-contained HTML page: a timeline lane per build with its steps, waits, provisioners, copies and post-processors, failures and totals.')
-    .argument('[run]', 'a run id, a run record file (.jsonl), or nothing for the latest run')
+    .argument('[run]', 'a run id, a run record file (.jsonl), or nothing for the latest run started in this directory')
     .option('-o, --output <file>', 'where to write the page (default: bake-report-<run-id>.html)')
     .action(async (run: string | undefined, flags) => {
       result.code = await reportCommand(run, flags);

@@ -106,4 +106,11 @@ describe('Packer habits', () => {
     expect(run.stdout).toMatch(/^Environment:\n {2}BAKE_CACHE_DIR /m);
     expect(run.stdout).toContain('PACKER_LOG_PATH');
   });
+
+  it('-except that leaves out every build says so and exits 0, as Packer 1.6.6 does', async () => {
+    const t = write('except.json', { builders: [nullBuild] });
+    const run = await runBake(['build', '-except=null', t], { cwd: dir });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toBe(`==> Warning: no build to run: -only/-except leave out every build of ${t} (null); nothing was done\n`);
+  });
 });

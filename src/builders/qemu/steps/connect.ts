@@ -1,6 +1,7 @@
 import { connectSsh, resolveSshConfig, slowAesPeerCiphers } from '../../../communicator/index.js';
 import type { Communicator } from '../../../communicator/types.js';
 import { BakeError, errorText, isAbort } from '../../../core/errors.js';
+import { span } from '../../../core/spans.js';
 import type { Step } from '../../../core/steps.js';
 import { formatDuration, sleep } from '../../../core/wait.js';
 import type { ResolvedQemu } from '../resolve.js';
@@ -31,7 +32,8 @@ export function connectStep(c: ResolvedQemu): Step<OutputState & SeedState & VmS
           ctx.log.say(`Waiting ${formatDuration(c.bootWaitMs)} for boot (boot_wait)`);
           await sleep(c.bootWaitMs, signal);
         }
-        comm = await connectSsh(options, { log: ctx.log, signal });
+        // A wait in the run report, not step time: the guest is booting, bake only probes.
+        comm = await span(ctx.log, 'wait', 'SSH on the booting guest', () => connectSsh(options, { log: ctx.log, signal }));
       } catch (err) {
         const console = serialTail(workDir);
         const tail = console ? `; the guest's console ends with: ${console}` : '';
