@@ -7,6 +7,7 @@ import { processRedactor } from '../core/redactor.js';
 import { collect, normalizeArgv } from './argv.js';
 import { buildCommand } from './build-command.js';
 import { cleanupCommand } from './cleanup-command.js';
+import { consoleCommand } from './console-command.js';
 import { fmtCommand } from './fmt-command.js';
 import { inspectCommand } from './inspect-command.js';
 import { planJsonCommand } from './plan-json-command.js';
@@ -93,6 +94,15 @@ function program(result: { code: number }, debug: { on: boolean }): Command {
     .option('--var-file <file>', VAR_FILE_HELP, collect)
     .action(async (template: string, flags) => {
       result.code = await inspectCommand(template, flags);
+    });
+
+  p.command('console')
+    .description('Evaluate {{ }} expressions as a template would, with its variables (as `packer console`): from the arguments, or one per line from standard input.')
+    .argument('[template-and-expressions...]', 'a template file (optional), then expressions such as "{{user `region`}}" or "upper `a`"')
+    .option('--var <key=value>', VAR_HELP, collect)
+    .option('--var-file <file>', VAR_FILE_HELP, collect)
+    .action(async (args: string[], flags) => {
+      result.code = await consoleCommand(args, flags);
     });
 
   p.command('fmt')

@@ -113,4 +113,15 @@ describe('Packer habits', () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toBe(`==> Warning: no build to run: -only/-except leave out every build of ${t} (null); nothing was done\n`);
   });
+
+  it('bake console evaluates expressions from arguments or standard input, with -var, as packer console', async () => {
+    const t = write('console.json', { variables: { x: '1', y: '{{user `x`}}-2' }, builders: [nullBuild] });
+    const args = await runBake(['console', t, '{{user `y`}}', 'upper `a`'], { cwd: dir });
+    expect(args.stderr).toBe('');
+    expect(args.stdout).toBe('1-2\nA\n');
+    const stdin = await runBake(['console', '-var', 'x=7', t], { cwd: dir, input: '{{user `y`}}\n\n{{ nope }}\n{{ lower `B` }}\n' });
+    expect(stdin.stdout).toBe('7-2\nb\n');
+    expect(stdin.stderr).toBe('Error: unknown function "nope" in {{ nope }}\n');
+    expect(stdin.code).toBe(1);
+  });
 });

@@ -3,3 +3,4 @@ export { readSource, readTemplateFile, STDIN, templateName } from './read-json.j
 export { envelopeSchema, builderCommonProperties, provisionerCommonProperties, postProcessorCommonProperties } from './envelope-schema.js';
 export { formatTemplate } from './format-template.js';
 export { readVarFile } from './variables.js';
+export { jsonConsoleEvaluator, type ConsoleEvaluator, type ConsoleInput } from './console-evaluator.js';
