@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -123,5 +123,19 @@ describe('Packer habits', () => {
     expect(stdin.stdout).toBe('7-2\nb\n');
     expect(stdin.stderr).toBe('Error: unknown function "nope" in {{ nope }}\n');
     expect(stdin.code).toBe(1);
+  });
+
+  it('bake plan of local builds names the source image and output, and flags an output directory bake build would refuse', async () => {
+    const out = join(dir, 'out-chroot');
+    const t = write('local.json', { builders: [{ type: 'chroot', output_directory: out, iso_url: 'https://example.invalid/debian.qcow2', iso_checksum: 'none' }] });
+    const fresh = await runBake(['plan', t], { cwd: dir });
+    expect(fresh.code).toBe(0);
+    expect(fresh.stdout).toContain('    chroot: source image: https://example.invalid/debian.qcow2\n');
+    expect(fresh.stdout).toContain(`    chroot: output: ${out}/packer-chroot\n`);
+    expect(fresh.stdout).not.toContain('creates nothing');
+    mkdirSync(out);
+    const taken = await runBake(['plan', t], { cwd: dir });
+    expect(taken.code).toBe(1);
+    expect(taken.stdout).toContain(`chroot: output directory ${out} already exists: \`bake build\` would refuse it; remove it, set output_directory, or build with -force`);
   });
 });
