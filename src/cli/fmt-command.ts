@@ -1,5 +1,4 @@
 import { writeFileSync } from 'node:fs';
-import { createTwoFilesPatch } from 'diff';
 import { formatTemplate, readSource, readTemplateFile, STDIN } from '../template/index.js';
 
 export interface FmtFlags {
@@ -26,7 +25,11 @@ export async function fmtCommand(files: string[], flags: FmtFlags): Promise<numb
     if (before === after) continue;
     unformatted++;
     process.stdout.write(file + '\n');
-    if (flags.diff) process.stdout.write(createTwoFilesPatch(file, file, before, after, 'original', 'formatted'));
+    if (flags.diff) {
+      // Loaded only for -diff: every other command starts without it.
+      const { createTwoFilesPatch } = await import('diff');
+      process.stdout.write(createTwoFilesPatch(file, file, before, after, 'original', 'formatted'));
+    }
     if (write && file !== STDIN) writeFileSync(file, after);
   }
   return flags.check && unformatted > 0 ? 3 : 0;
