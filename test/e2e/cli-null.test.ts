@@ -156,7 +156,7 @@ describe('bake validate, inspect and fmt', () => {
     writeFileSync(path, '{\n  "builders": [\n    }\n');
     const r = await runBake([path]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe(`Error: ${path}:3:5: unexpected token '}'\n`);
+    expect(r.stderr).toBe(`Error: ${path}:3:5: unexpected token '}'\n    2:   "builders": [\n    3:     }\n           ^\n`);
   });
 
   it('says a valid template is valid, and that a missing file is missing', async () => {
