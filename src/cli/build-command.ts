@@ -49,6 +49,12 @@ export async function buildCommand(files: string[], flags: BuildFlags): Promise<
     for (const v of plan.sensitiveValues) bus.addSecret(v);
   }
   for (const { plan } of stages) for (const w of plan.warnings) bus.emit({ build: '', level: 'warn', text: w });
+  if (stages.every((s) => s.buildNames.length === 0)) {
+    // Packer 1.6.6 says "Builds finished but no artifacts were created." and exits 0; bake exits 0 too, saying why.
+    const names = stages.flatMap((s) => s.plan.builds.map((b) => b.name)).join(', ');
+    bus.emit({ build: '', level: 'warn', text: `no build to run: -only/-except leave out every build of ${stages.map((s) => s.plan.file).join(', ')} (${names}); nothing was done` });
+    return 0;
+  }
 
   const journalPath = defaultJournalPath();
   const buildIds = new Set<string>();

@@ -1,6 +1,5 @@
-import { readFileSync, writeFileSync } from 'node:fs';
-import { createTwoFilesPatch } from 'diff';
-import { formatTemplate, readTemplateFile } from '../template/index.js';
+import { writeFileSync } from 'node:fs';
+import { formatTemplate, readSource, readTemplateFile, STDIN } from '../template/index.js';
 
 export interface FmtFlags {
   check?: boolean;
@@ -16,13 +15,22 @@ export async function fmtCommand(files: string[], flags: FmtFlags): Promise<numb
   const write = flags.write ?? !flags.check;
   let unformatted = 0;
   for (const file of files) {
-    const before = readFileSync(file, 'utf8');
     const after = formatTemplate(readTemplateFile(file));
+    const before = readSource(file);
+    // `bake fmt -` formats standard input to standard output, as gofmt does.
+    if (file === STDIN && !flags.check && !flags.diff) {
+      process.stdout.write(after);
+      continue;
+    }
     if (before === after) continue;
     unformatted++;
     process.stdout.write(file + '\n');
-    if (flags.diff) process.stdout.write(createTwoFilesPatch(file, file, before, after, 'original', 'formatted'));
-    if (write) writeFileSync(file, after);
+    if (flags.diff) {
+      // Loaded only for -diff: every other command starts without it.
+      const { createTwoFilesPatch } = await import('diff');
+      process.stdout.write(createTwoFilesPatch(file, file, before, after, 'original', 'formatted'));
+    }
+    if (write && file !== STDIN) writeFileSync(file, after);
   }
   return flags.check && unformatted > 0 ? 3 : 0;
 }

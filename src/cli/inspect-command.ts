@@ -1,6 +1,7 @@
 import { registry } from '../plugins/registry.js';
-import { readTemplateFile } from '../template/index.js';
+import { readTemplateFile, readVarFile } from '../template/index.js';
 import { hcl2, isHcl2 } from './templates.js';
+import { parseVarFlags } from './vars.js';
 
 type Json = Record<string, unknown>;
 
@@ -9,31 +10,35 @@ const asArray = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 
 /**
  * What a template declares, without needing its variables set: variables (sensitive ones masked),
- * builds, provisioners and post-processors with their only/except.
+ * builds, provisioners and post-processors with their only/except. -var and -var-file are accepted,
+ * as Packer's inspect takes them, so one command line serves build and inspect; the values they
+ * give are shown in place of the defaults.
  */
-export async function inspectCommand(file: string): Promise<number> {
+export async function inspectCommand(file: string, flags: { var?: string[]; varFile?: string[] } = {}): Promise<number> {
   if (isHcl2(file)) {
     const h = await hcl2();
     // Variables left unset or failing rules do not stop inspect: it shows what the template declares.
-    process.stdout.write(h.inspectHcl2(await h.evaluateHcl2Template(file, { registry, readData: false })));
+    process.stdout.write(h.inspectHcl2(await h.evaluateHcl2Template(file, { registry, readData: false, vars: parseVarFlags(flags.var), varFiles: flags.varFile })));
     return 0;
   }
   const t = asObject(readTemplateFile(file));
   const out: string[] = [];
   if (typeof t.description === 'string') out.push('Description:', '', t.description, '');
   const sensitive = new Set(asArray(t['sensitive-variables']).map(String));
+  const given: Record<string, string> = Object.assign({}, ...(flags.varFile ?? []).map(readVarFile), parseVarFlags(flags.var));
+  const shown = (k: string, v: unknown) => (sensitive.has(k) ? '<sensitive>' : JSON.stringify(Object.hasOwn(given, k) ? given[k] : v));
   const vars = Object.entries(asObject(t.variables)).filter(([k]) => !k.startsWith('_comment'));
   const required = vars.filter(([, v]) => v === null);
   const optional = vars.filter(([, v]) => v !== null);
   if (required.length > 0) {
     out.push('Required variables:', '');
-    for (const [k] of required) out.push(`  ${k}`);
+    for (const [k] of required) out.push(Object.hasOwn(given, k) ? `  ${k} = ${shown(k, null)}` : `  ${k}`);
     out.push('');
   }
   out.push('Optional variables and their defaults:', '');
   if (optional.length === 0) out.push('  <No variables>');
   const width = Math.max(0, ...optional.map(([k]) => k.length));
-  for (const [k, v] of optional) out.push(`  ${k.padEnd(width)} = ${sensitive.has(k) ? '<sensitive>' : JSON.stringify(v)}`);
+  for (const [k, v] of optional) out.push(`  ${k.padEnd(width)} = ${shown(k, v)}`);
   out.push('', 'Builds:', '');
   const builders = asArray(t.builders).map(asObject);
   if (builders.length === 0) out.push('  <No builds>');

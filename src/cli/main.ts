@@ -1,9 +1,13 @@
 import { Command, CommanderError, Option } from 'commander';
+import { BakeCommand } from './unknown-flag.js';
+import { packerLog } from './packer-log.js';
+import { ENVIRONMENT_HELP } from './environment.js';
 import { BakeError, errorText } from '../core/errors.js';
 import { processRedactor } from '../core/redactor.js';
 import { collect, normalizeArgv } from './argv.js';
 import { buildCommand } from './build-command.js';
 import { cleanupCommand } from './cleanup-command.js';
+import { consoleCommand } from './console-command.js';
 import { fmtCommand } from './fmt-command.js';
 import { inspectCommand } from './inspect-command.js';
 import { planJsonCommand } from './plan-json-command.js';
@@ -21,7 +25,7 @@ const VAR_FILE_HELP = 'read variables from a file: JSON, or .pkrvars.hcl for HCL
 function templateCommand(p: Command, name: string, verb: string, several = false): Command {
   return p
     .command(name)
-    .argument(several ? '<templates...>' : '<template>', several ? `templates (legacy JSON, .pkr.hcl, .pkr.json or a directory of HCL2 files), ${verb === 'run' ? 'run one after another ' : ''}in the order given` : 'template (legacy JSON, .pkr.hcl, .pkr.json or a directory of HCL2 files)')
+    .argument(several ? '<templates...>' : '<template>', several ? `templates (legacy JSON, .pkr.hcl, .pkr.json or a directory of HCL2 files), ${verb === 'run' ? 'run one after another ' : ''}in the order given; - reads a JSON one from standard input` : 'template (legacy JSON, .pkr.hcl, .pkr.json or a directory of HCL2 files), or - for a JSON template on standard input')
     .option('--var <key=value>', VAR_HELP, collect)
     .option('--var-file <file>', VAR_FILE_HELP, collect)
     .option('--only <builds>', `${verb} only these builds (comma-separated names, * and ? globs; repeatable)`, collect)
@@ -29,7 +33,7 @@ function templateCommand(p: Command, name: string, verb: string, several = false
 }
 
 function program(result: { code: number }, debug: { on: boolean }): Command {
-  const p = new Command('bake')
+  const p = new BakeCommand('bake')
     .description(
       'Bake machine images from Packer templates (legacy JSON or HCL2), then roll them out.\n' +
         'Flags may be written Packer-style (-var k=v, -only=x) or GNU-style (--var k=v).\n' +
@@ -37,6 +41,7 @@ function program(result: { code: number }, debug: { on: boolean }): Command {
     )
     .version(bakeVersion(), '-v, --version', 'print the version')
     .showSuggestionAfterError(true)
+    .addHelpText('after', ENVIRONMENT_HELP)
     .configureOutput({ outputError: (text, write) => write(text.replace(/^error: /, 'Error: ')) })
     .exitOverride();
 
@@ -59,7 +64,7 @@ function program(result: { code: number }, debug: { on: boolean }): Command {
     .option('--log-per-provisioner', 'with --log-dir: also one log per provisioner run, DIR/<build>/<n>-<type>.log')
     .option('--report-junit <file>', 'write a JUnit XML report: one test case per build')
     .action(async (templates: string[], flags) => {
-      debug.on = flags.debug === true;
+      debug.on ||= flags.debug === true;
       result.code = await buildCommand(templates, flags);
     });
 
@@ -71,7 +76,7 @@ function program(result: { code: number }, debug: { on: boolean }): Command {
     .option('--debug', 'show debug messages and stack traces')
     .option('--json', 'print one JSON object listing every build (template, name, type, regions, skip) for a CI matrix; nothing else on stdout')
     .action(async (templates: string[], flags) => {
-      debug.on = flags.debug === true;
+      debug.on ||= flags.debug === true;
       result.code = flags.json ? await planJsonCommand(templates, flags) : await buildCommand(templates, { ...flags, dryRun: true });
     });
 
@@ -84,9 +89,20 @@ function program(result: { code: number }, debug: { on: boolean }): Command {
 
   p.command('inspect')
     .description('List a template\'s variables (sensitive ones masked), builds, provisioners and post-processors.')
-    .argument('<template>', 'template (legacy JSON, .pkr.hcl, .pkr.json or a directory of HCL2 files)')
-    .action(async (template: string) => {
-      result.code = await inspectCommand(template);
+    .argument('<template>', 'template (legacy JSON, .pkr.hcl, .pkr.json or a directory of HCL2 files), or - for a JSON template on standard input')
+    .option('--var <key=value>', `${VAR_HELP}; shown in place of the default`, collect)
+    .option('--var-file <file>', VAR_FILE_HELP, collect)
+    .action(async (template: string, flags) => {
+      result.code = await inspectCommand(template, flags);
+    });
+
+  p.command('console')
+    .description('Evaluate {{ }} expressions as a template would, with its variables (as `packer console`): from the arguments, or one per line from standard input.')
+    .argument('[template-and-expressions...]', 'a template file (optional), then expressions such as "{{user `region`}}" or "upper `a`"')
+    .option('--var <key=value>', VAR_HELP, collect)
+    .option('--var-file <file>', VAR_FILE_HELP, collect)
+    .action(async (args: string[], flags) => {
+      result.code = await consoleCommand(args, flags);
     });
 
   p.command('fmt')
@@ -113,7 +129,7 @@ function program(result: { code: number }, debug: { on: boolean }): Command {
 
   p.command('report')
     .description('Draw a recorded run as one self-contained HTML page: a timeline lane per build with its steps, waits, provisioners, copies and post-processors, failures and totals.')
-    .argument('[run]', 'a run id, a run record file (.jsonl), or nothing for the latest run')
+    .argument('[run]', 'a run id, a run record file (.jsonl), or nothing for the latest run started in this directory')
     .option('-o, --output <file>', 'where to write the page (default: bake-report-<run-id>.html)')
     .action(async (run: string | undefined, flags) => {
       result.code = await reportCommand(run, flags);
@@ -134,10 +150,13 @@ function program(result: { code: number }, debug: { on: boolean }): Command {
 /** Runs the CLI and returns its exit code: 0 ok, 1 a build failed, 2 bad usage or invalid template. */
 export async function main(argv: string[]): Promise<number> {
   const result = { code: 0 };
-  const debug = { on: argv.includes('-debug') || argv.includes('--debug') };
+  // PACKER_LOG=1 shows stack traces as -debug does; with PACKER_LOG_PATH the console stays as it is.
+  const debug = { on: argv.includes('-debug') || argv.includes('--debug') || (packerLog().on && !packerLog().path) };
   const p = program(result, debug);
+  const normalized = normalizeArgv(argv);
+  for (const arg of argv) if (/^-[a-zA-Z]/.test(arg) && normalized.includes(`-${arg}`)) BakeCommand.typed.set(`-${arg}`, arg);
   try {
-    await p.parseAsync(normalizeArgv(argv), { from: 'user' });
+    await p.parseAsync(normalized, { from: 'user' });
     return result.code;
   } catch (err) {
     if (err instanceof CommanderError) {
@@ -149,6 +168,7 @@ export async function main(argv: string[]): Promise<number> {
     if (err instanceof BakeError) {
       // HCL2 diagnostics quote the source line under their message: those lines start with a space.
       for (const line of err.message.split('\n')) print(line.startsWith(' ') ? line : `Error: ${line}`);
+      if (err.detail) print(err.detail);
       if (debug.on && err.stack) print(err.stack);
       return err.exitCode;
     }

@@ -27,9 +27,10 @@ export async function reportCommand(run: string | undefined, flags: { output?: s
 
 function recordPath(run: string | undefined): string {
   if (!run) {
-    const latest = latestRun(runsDir());
+    const latest = latestRun(runsDir(), process.cwd());
     if (!latest) throw new UsageError(`no run recorded in ${runsDir()} yet; give a run id or a record file`);
-    return latest;
+    if (!latest.here) process.stderr.write(`Note: no run recorded from ${process.cwd()}; drawing the newest run in ${runsDir()}, started elsewhere\n`);
+    return latest.path;
   }
   if (existsSync(run)) return run;
   const byId = join(runsDir(), `${run}.jsonl`);

@@ -48,9 +48,15 @@ export interface ProvisionContext {
   readonly log: Logger;
   readonly signal: AbortSignal;
   readonly templateDir: string;
-  /** Extra values a builder exposes to provisioners (e.g. SSH host/port for shell-local, "HTTPIP"). */
+  /** Extra values a builder exposes to provisioners (e.g. SSH host/port for shell-local); names in BUILDER_VALUE_NAMES. */
   readonly vars: Record<string, string>;
 }
+
+/**
+ * Every name a builder passes in ProvisionContext.vars (the second argument of ctx.provision), so
+ * `bake validate` can tell a state file's `{{ .Host }}` (filled in when the build runs) from a typo.
+ */
+export const BUILDER_VALUE_NAMES = ['Host', 'Port', 'User', 'ID', 'SSHHostPort', 'MountPath', 'Device', 'ServiceMode'] as const;
 
 /** What a post-processor gets. */
 export interface PostProcessContext {

@@ -5,10 +5,13 @@
  */
 export class BakeError extends Error {
   readonly exitCode: number;
-  constructor(message: string, options: { cause?: unknown; exitCode?: number } = {}) {
+  /** Lines printed under the message as they are, e.g. the source line with a caret under the column. */
+  readonly detail?: string;
+  constructor(message: string, options: { cause?: unknown; exitCode?: number; detail?: string } = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'BakeError';
     this.exitCode = options.exitCode ?? 1;
+    if (options.detail) this.detail = options.detail;
   }
 }
 
@@ -30,7 +33,7 @@ export class CleanupFailedError extends BakeError {
 
 /** Bad usage, bad flag or invalid template: exit code 2. */
 export class UsageError extends BakeError {
-  constructor(message: string, options: { cause?: unknown } = {}) {
+  constructor(message: string, options: { cause?: unknown; detail?: string } = {}) {
     super(message, { ...options, exitCode: 2 });
     this.name = 'UsageError';
   }

@@ -57,10 +57,15 @@ export async function ensureBaseImage(log: Logger, signal?: AbortSignal, dir = r
   return path;
 }
 
-/** Images built from earlier versions of the recipe are never used again. */
-function removeStaleImages(current: string): void {
+/**
+ * Images built from earlier versions of the recipe are never used again, nor the files named after
+ * them (`debian-12-bake-<hash>-boot-prompt.iso`, the installer tests' ISO made from the image).
+ */
+export function removeStaleImages(current: string): void {
   const dir = dirname(current);
+  const hash = /^debian-12-bake-([0-9a-f]+)\.qcow2$/.exec(basename(current))?.[1];
   for (const name of readdirSync(dir)) {
-    if (/^debian-12-bake-[0-9a-f]+\.qcow2$/.test(name) && name !== basename(current)) rmSync(join(dir, name), { force: true });
+    const m = /^debian-12-bake-([0-9a-f]+)(?:\.qcow2|-[\w.-]+)$/.exec(name);
+    if (m && m[1] !== hash) rmSync(join(dir, name), { force: true });
   }
 }

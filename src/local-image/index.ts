@@ -7,3 +7,4 @@ export { outputDirectory, outputPaths } from './output-dir.js';
 export { imageInfo, parseConvertProgress, qemuImgHasZstd } from './qemu-img.js';
 export { notFoundMessage, runTool, type ToolOptions } from './run-tool.js';
 export { openSourceImage, resolveSource, type Source } from './source-image.js';
+export { localPlanLines } from './plan-lines.js';

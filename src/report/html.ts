@@ -1,6 +1,6 @@
 import { escapeXml as x, shortDuration, templateLabel } from './format.js';
 import type { BuildModel, RunModel } from './model.js';
-import { coveredMs } from './model.js';
+import { coveredMs, isCloudRun } from './model.js';
 import { KINDS, timelineSvg } from './timeline-svg.js';
 
 const STATUS_TEXT: Record<BuildModel['status'], string> = {
@@ -50,13 +50,15 @@ details summary{cursor:pointer;color:#333}
 export function reportHtml(run: RunModel): string {
   const t = run.totals;
   const bad = t.builds.failed + t.builds.aborted + t.builds.unfinished;
+  const cloud = isCloudRun(run);
   const cards = [
     card(shortDuration(t.wallMs), 'wall time'),
     card(`${run.builds.length}`, `builds: ${t.builds.ok} built, ${t.builds.skipped} reused, ${t.builds['not-run']} not run`),
     card(`${bad}`, 'failed', bad > 0),
-    card(shortDuration(t.waitMs), 'waiting on the cloud (sum over builds)'),
+    card(shortDuration(t.waitMs), `waiting${cloud ? ' on the cloud' : ''} (sum over builds)`),
     card(shortDuration(t.provisionMs), 'provisioning (sum over builds)'),
-    card(`${t.apiCalls}`, 'cloud API calls'),
+    // A run of local builds (qemu, chroot, null) has no cloud to count calls to.
+    ...(cloud ? [card(`${t.apiCalls}`, 'cloud API calls')] : []),
   ];
   const legend = Object.values(KINDS)
     .map((k) => `<span><i style="background:${k.color}"></i>${x(k.label)}</span>`)

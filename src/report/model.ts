@@ -163,3 +163,11 @@ export function coveredMs(spans: SpanModel[]): number {
   }
   return total;
 }
+
+/** Builders that talk to no cloud: a run of only these gets no cloud figures. */
+const LOCAL_BUILDERS = ['qemu', 'chroot', 'null'];
+
+/** Whether the run talked to a cloud (a cloud builder, or API calls from a post-processor's rollout). */
+export function isCloudRun(run: RunModel): boolean {
+  return run.totals.apiCalls > 0 || run.builds.some((b) => !LOCAL_BUILDERS.includes(b.type));
+}

@@ -5,6 +5,8 @@ export interface RunStartData {
   id: string;
   bake_version: string;
   templates: string[];
+  /** The working directory bake ran in: `bake report` without a run draws the newest run of the directory it is called in. */
+  cwd?: string;
 }
 
 /** `data.stage`: a template's builds, before they run (`not_run` says why one will not). */

@@ -55,7 +55,7 @@ export class RunOutputs {
       this.logs = new LogDir({ dir: options.logDir, perProvisioner: options.logPerProvisioner ?? false, debug: options.debug });
       bus.on(this.logs.listener);
     }
-    emitRunStart(bus, { id: this.id, bake_version: options.bakeVersion, templates: options.templates });
+    emitRunStart(bus, { id: this.id, bake_version: options.bakeVersion, templates: options.templates, cwd: process.cwd() });
   }
 
   get recordPath(): string | undefined {

@@ -1,4 +1,4 @@
-import { closeSync, mkdirSync, openSync, readdirSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readdirSync, readSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import type { BakeEvent } from '../core/events.js';
@@ -75,14 +75,38 @@ export function pruneRuns(dir: string, options: PruneOptions, now = Date.now()):
   return removed;
 }
 
-/** The newest record in `dir`, for `bake report` without an argument. */
-export function latestRun(dir: string): string | undefined {
+/**
+ * The newest record in `dir`, for `bake report` without an argument: of the runs started in `cwd`
+ * when there is one (several checkouts and CI jobs share a user's runs directory), else of all.
+ */
+export function latestRun(dir: string, cwd?: string): { path: string; here: boolean } | undefined {
+  let records: { path: string; mtime: number }[];
   try {
-    const names = readdirSync(dir).filter((n) => n.endsWith('.jsonl'));
-    return names
+    records = readdirSync(dir)
+      .filter((n) => n.endsWith('.jsonl'))
       .map((n) => ({ path: join(dir, n), mtime: statSync(join(dir, n)).mtimeMs }))
-      .sort((a, b) => b.mtime - a.mtime || b.path.localeCompare(a.path))[0]?.path;
+      .sort((a, b) => b.mtime - a.mtime || b.path.localeCompare(a.path));
   } catch {
     return undefined;
+  }
+  if (records.length === 0) return undefined;
+  const here = cwd === undefined ? undefined : records.find((r) => startedIn(r.path) === cwd);
+  return here ? { path: here.path, here: true } : { path: records[0].path, here: cwd === undefined };
+}
+
+/** The working directory in a record's first line (run_start), read without reading the whole record. */
+function startedIn(path: string): string | undefined {
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, 'r');
+    const buffer = Buffer.alloc(64 * 1024);
+    const text = buffer.toString('utf8', 0, readSync(fd, buffer, 0, buffer.length, 0));
+    const first = JSON.parse(text.slice(0, text.indexOf('\n'))) as { data?: { run_start?: { cwd?: unknown } } };
+    const cwd = first.data?.run_start?.cwd;
+    return typeof cwd === 'string' ? cwd : undefined;
+  } catch {
+    return undefined;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
 }

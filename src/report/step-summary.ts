@@ -1,5 +1,6 @@
 import { shortDuration, printable, templateLabel } from './format.js';
 import type { BuildModel, RunModel } from './model.js';
+import { isCloudRun } from './model.js';
 
 const STATUS: Record<BuildModel['status'], string> = {
   ok: '✅ built',
@@ -43,7 +44,7 @@ export function stepSummary(run: RunModel): string {
   }
   lines.push(
     '',
-    `Wall time ${shortDuration(t.wallMs)} · waiting on the cloud ${shortDuration(t.waitMs)} · provisioning ${shortDuration(t.provisionMs)} · ${t.apiCalls} API calls · run \`${run.id}\` (\`bake report ${run.id}\` draws its timeline)`,
+    `Wall time ${shortDuration(t.wallMs)} · waiting${isCloudRun(run) ? ' on the cloud' : ''} ${shortDuration(t.waitMs)} · provisioning ${shortDuration(t.provisionMs)}${isCloudRun(run) ? ` · ${t.apiCalls} API calls` : ''} · run \`${run.id}\` (\`bake report ${run.id}\` draws its timeline)`,
     '',
   );
   return lines.join('\n');

@@ -8,7 +8,7 @@ export const KINDS: Record<SpanKind, { row: number; color: string; label: string
   cleanup: { row: 0, color: '#b8b8b8', label: 'cleanup' },
   provisioner: { row: 1, color: '#4fae8c', label: 'provisioner' },
   'post-processor': { row: 1, color: '#9bc53d', label: 'post-processor' },
-  wait: { row: 2, color: '#f28e2b', label: 'wait on the cloud' },
+  wait: { row: 2, color: '#f28e2b', label: 'wait' },
   copy: { row: 3, color: '#c979b3', label: 'region copy' },
 };
 

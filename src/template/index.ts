@@ -1,4 +1,5 @@
 export { render, hasActions, RUN_START, type RenderContext } from './interpolate/index.js';
-export { loadTemplate, readTemplateFile, formatTemplate, type LoadOptions } from './load/index.js';
+export { loadTemplate, readSource, readTemplateFile, formatTemplate, readVarFile, STDIN, templateName, type LoadOptions } from './load/index.js';
+export { jsonConsoleEvaluator, type ConsoleEvaluator, type ConsoleInput } from './load/index.js';
 export { generateSchema } from './schema/index.js';
 export type * from './plan.js';

@@ -156,7 +156,7 @@ describe('bake validate, inspect and fmt', () => {
     writeFileSync(path, '{\n  "builders": [\n    }\n');
     const r = await runBake([path]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe(`Error: ${path}:3:5: unexpected token '}'\n`);
+    expect(r.stderr).toBe(`Error: ${path}:3:5: unexpected token '}'\n    2:   "builders": [\n    3:     }\n           ^\n`);
   });
 
   it('says a valid template is valid, and that a missing file is missing', async () => {
@@ -218,7 +218,7 @@ describe('bake validate, inspect and fmt', () => {
     const t = template('flags.json', { builders: [nullBuilder()] });
     const r = await runBake(['build', '-bogus', t]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain("Error: unknown option '--bogus'");
+    expect(r.stderr).toContain("Error: unknown option '-bogus'");
     const onError = await runBake(['build', '-on-error=ask', t]);
     expect(onError.code).toBe(2);
     expect(onError.stderr).toBe('Error: -on-error=ask: expected "cleanup" or "abort" (Packer\'s "ask" and "run-cleanup-provisioner" are not supported)\n');

@@ -21,6 +21,8 @@ export interface RunBakeOptions {
   /** Called once the child runs, e.g. to poll for a condition and then signal it. */
   onSpawn?: (child: import('node:child_process').ChildProcess) => void;
   timeoutMs?: number;
+  /** Written to the child's standard input, which is then closed (otherwise stdin is /dev/null). */
+  input?: string;
 }
 
 /**
@@ -32,16 +34,17 @@ export function runBake(args: string[], options: RunBakeOptions = {}): Promise<B
     const child = spawn(process.execPath, [BAKE_BIN, ...args], {
       cwd: options.cwd,
       env: { ...withoutCi(process.env), NO_COLOR: '1', ...ownJournal(options.env), ...ownRuns(options.env), ...options.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
     });
+    if (options.input !== undefined) child.stdin!.end(options.input);
     options.onSpawn?.(child);
     let stdout = '';
     let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => {
+    child.stdout!.setEncoding('utf8').on('data', (d: string) => {
       stdout += d;
       options.onStdout?.(d, child);
     });
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
       reject(new Error(`bake ${args.join(' ')} did not finish within ${options.timeoutMs}ms\n${stdout}\n${stderr}`));

@@ -2,6 +2,7 @@ import { statSync } from 'node:fs';
 import type { Artifact } from '../../core/artifact.js';
 import type { BuildContext } from '../../core/context.js';
 import { Pipeline } from '../../core/steps.js';
+import { localPlanLines } from '../../local-image/index.js';
 import type { Builder } from '../../plugins/types.js';
 import type { ResolvedChroot } from './resolve.js';
 import type { Outcome } from './state.js';
@@ -34,6 +35,11 @@ export function chrootPipeline(c: ResolvedChroot, outcome: Outcome) {
 
 export class ChrootBuilder implements Builder {
   constructor(readonly cfg: ResolvedChroot) {}
+
+  /** `bake plan`: the source image and the output path the build would use. */
+  async plan(ctx: BuildContext): Promise<string[]> {
+    return localPlanLines('chroot', this.cfg, ctx);
+  }
 
   async run(ctx: BuildContext): Promise<Artifact> {
     return chrootPipeline(this.cfg, { succeeded: false }).runTo(ctx, {}, (state) => this.artifact(ctx, state));

@@ -20,6 +20,8 @@ export interface EmulationOptions {
   source?: string;
   /** qemu_binary_destination_path: where its copy goes in the image (default: the interpreter's path, where the kernel looks without the F flag). */
   destination?: string;
+  /** Names a key of the template in messages about it: `t.json: builders[0].qemu_binary_source_path`. */
+  at?: (key: string) => string;
   /** Seams for tests: Node's name of the host architecture, binfmt_misc's directory, the kernel's filesystem list. */
   hostArch?: string;
   binfmtDir?: string;
@@ -43,8 +45,12 @@ export async function planEmulation(header: ElfHeader | undefined, o: EmulationO
   if (!header || runsNatively(header.machine, o.hostArch)) return { native: true };
   const names = machineNames(header.machine, header.littleEndian);
   const dir = o.binfmtDir ?? BINFMT_DIR;
-  const fail = (why: string) =>
-    new BakeError(`chroot: the image is ${names.debian} and this host is ${hostArchName(o.hostArch)}: its programs run here only through qemu-user-static and binfmt_misc; ${why}`);
+  // A problem with a value the template set names that key first, as every template error does.
+  const fail = (why: string, key?: 'qemu_binary_source_path' | 'qemu_binary_destination_path') =>
+    new BakeError(
+      `${key && o.at ? `${o.at(key)}: ` : ''}chroot: the image is ${names.debian} and this host is ${hostArchName(o.hostArch)}: its programs run here only through qemu-user-static and binfmt_misc; ${why}`,
+    );
+  const sourceKey = o.source === undefined ? undefined : 'qemu_binary_source_path';
   const register = `register qemu-user-static's handler: \`update-binfmts --enable qemu-${names.qemu}\` (binfmt-support) or \`/usr/lib/systemd/systemd-binfmt /usr/lib/binfmt.d/qemu-${names.qemu}.conf\` (systemd)`;
   const binfmt = await readBinfmt(dir);
   if (!binfmt.mounted) {
@@ -70,12 +76,13 @@ export async function planEmulation(header: ElfHeader | undefined, o: EmulationO
   if (!fixBinary && destination !== handler.interpreter) {
     throw fail(
       `its binfmt_misc handler ${handler.name} has no F flag, so the kernel runs ${handler.interpreter} from inside the image, not ${destination}: set qemu_binary_destination_path to ${handler.interpreter}, or leave it out`,
+      'qemu_binary_destination_path',
     );
   }
   const source = o.source ?? handler.interpreter;
-  if (!existsSync(source)) throw fail(`the emulator ${source} to copy into the image is not on this host: install qemu-user-static or set qemu_binary_source_path`);
+  if (!existsSync(source)) throw fail(`the emulator ${source} to copy into the image is not on this host: install qemu-user-static or set qemu_binary_source_path`, sourceKey);
   if (await isDynamicallyLinked(source)) {
-    throw fail(`the emulator ${source} is dynamically linked, so a copy of it cannot run inside the image: set qemu_binary_source_path to a static one (qemu-user-static's /usr/bin/qemu-${names.qemu}-static)`);
+    throw fail(`the emulator ${source} is dynamically linked, so a copy of it cannot run inside the image: set qemu_binary_source_path to a static one (qemu-user-static's /usr/bin/qemu-${names.qemu}-static)`, sourceKey);
   }
   return { native: false, arch: names.debian, handler, copy: { source, destination } };
 }

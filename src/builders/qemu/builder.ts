@@ -2,7 +2,9 @@ import { statSync } from 'node:fs';
 import type { Artifact } from '../../core/artifact.js';
 import type { BuildContext } from '../../core/context.js';
 import { Pipeline } from '../../core/steps.js';
+import { localPlanLines } from '../../local-image/index.js';
 import type { Builder } from '../../plugins/types.js';
+import { initialAccelerator } from './accelerator.js';
 import type { ResolvedQemu } from './resolve.js';
 import type { Outcome } from './state.js';
 import { bootCommandStep } from './steps/boot-command.js';
@@ -46,6 +48,13 @@ export function qemuPipeline(c: ResolvedQemu, outcome: Outcome) {
 
 export class QemuBuilder implements Builder {
   constructor(readonly cfg: ResolvedQemu) {}
+
+  /** `bake plan`: the source image, the output path and the accelerator the build would use. */
+  async plan(ctx: BuildContext): Promise<string[]> {
+    const lines = localPlanLines('qemu', this.cfg, ctx);
+    lines.push(`accelerator: ${initialAccelerator(this.cfg, ctx.log)}${this.cfg.accelerator === 'auto' ? ' (chosen: "accelerator" is unset)' : ''}, ${this.cfg.cpus} CPU, ${this.cfg.memoryMiB} MiB, format ${this.cfg.format}`);
+    return lines;
+  }
 
   async run(ctx: BuildContext): Promise<Artifact> {
     return qemuPipeline(this.cfg, { succeeded: false }).runTo(ctx, {}, (state) => this.artifact(ctx, state));

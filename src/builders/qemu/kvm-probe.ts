@@ -50,6 +50,27 @@ export async function probeKvm(
   return requireLongMode ? { works: false, why: `the guest had not reached its kernel after ${windowMs / 1000}s` } : { works: true };
 }
 
+/**
+ * Watches a KVM guest after probeKvm let it through without seeing its kernel (a boot_command
+ * build: the installer's kernel starts, and a broken KVM fails, long after the probe's window).
+ * Resolves with why KVM failed, or undefined once `signal` stops the watch or QEMU exits (its
+ * exit is reported elsewhere).
+ */
+export async function watchKvm(qemu: QemuProcess, qmp: QmpClient, signal: AbortSignal, intervalMs = 1_000): Promise<string | undefined> {
+  while (!signal.aborted && qemu.running) {
+    const failure = kvmFailureLine(qemu.output());
+    if (failure) return failure;
+    try {
+      const status = await qmp.status();
+      if (isKvmDeadState(status)) return `guest stopped with status "${status}"`;
+    } catch {
+      return undefined;
+    }
+    await sleep(intervalMs, signal).catch(() => undefined);
+  }
+  return undefined;
+}
+
 /** Remembered per boot of this host, so only the first build after a reboot pays for the probe. */
 function verdictPath(): string {
   return join(defaultCacheDir(), 'kvm-verdict.json');

@@ -27,7 +27,12 @@ export class AnsibleProvisioner implements Provisioner {
   async run(ctx: ProvisionContext, comm: Communicator): Promise<void> {
     const r = this.config;
     if (!comm.sshLogin) {
-      throw new BakeError(`${WHO}: ${r.where}: the build has no SSH connection to the machine (communicator "none"?); ansible needs one`);
+      // The chroot builder never has SSH: its commands run inside the image directly.
+      const why =
+        ctx.buildType === 'chroot'
+          ? 'ansible logs in over SSH, and a chroot build has no SSH connection (its commands run inside the image directly); use the ansible-local provisioner, which runs ansible inside the image'
+          : 'ansible logs in over SSH, and this build has no SSH connection to the machine (its communicator is "none"); set the communicator to "ssh", or use the ansible-local provisioner';
+      throw new BakeError(`${WHO}: ${r.where}: ${why}`);
     }
     const login = await comm.sshLogin();
     if (login.bastion) {

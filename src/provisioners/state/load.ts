@@ -25,9 +25,11 @@ export async function readStateFile(file: string, templateDir: string, vars: Rec
   }
   // Loaded here rather than at start-up, so `bake validate` of a template without state files stays fast.
   const { parse: parseYaml } = await import('yaml');
+  // Outside the try below: its message already names the file.
+  const rendered = renderVars(text, vars, file);
   let raw: unknown;
   try {
-    raw = parseYaml(renderVars(text, vars, file), { prettyErrors: true });
+    raw = parseYaml(rendered, { prettyErrors: true });
   } catch (err) {
     throw new Error(`${file}: ${errorText(err).split('\n')[0].replace(/:$/, '')}`);
   }

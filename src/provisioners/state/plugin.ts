@@ -1,5 +1,6 @@
 import { ErrorList, UsageError } from '../../core/errors.js';
 import type { ProvisionerPlugin } from '../../plugins/types.js';
+import { readStateFilesNow } from './check-files.js';
 import { checkStates } from './plan.js';
 import { StateProvisioner } from './provisioner.js';
 import { resolveStateConfig, stateSchema, type StateConfig } from './schema.js';
@@ -14,11 +15,12 @@ export const plugin: ProvisionerPlugin<StateConfig> = {
     // Checked here rather than with a schema anyOf, so the user reads one line instead of one per branch.
     if (!resolved.inline && !resolved.files.length) throw new UsageError('needs "states", "state_file" or "state_files"');
     const prefix = `${env.file}: ${env.path}.states.`;
-    // Inline states are checked here, so `bake validate` reports them; state files are read at run time.
-    if (resolved.inline) {
-      const { errors } = checkStates([{ prefix, baseDir: env.templateDir, raw: structuredClone(resolved.inline) }]);
-      if (errors.length) throw new ErrorList(errors);
-    }
+    // Checked here, so `bake validate` reports every problem of the state files and inline states
+    // at once; the files are read again when the build runs (with the builder's real values).
+    const files = readStateFilesNow(resolved.files, env.templateDir, resolved.vars, `${env.file}: ${env.path}`);
+    const sources = [...files.sources, ...(resolved.inline ? [{ prefix, baseDir: env.templateDir, raw: structuredClone(resolved.inline) }] : [])];
+    const errors = [...files.errors, ...checkStates(sources).errors];
+    if (errors.length) throw new ErrorList(errors);
     return new StateProvisioner(resolved, prefix);
   },
 };

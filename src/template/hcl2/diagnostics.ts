@@ -29,9 +29,10 @@ export function formatDiagnostic(range: Range | undefined, message: string): str
 export class HclError extends UsageError {
   constructor(
     readonly range: Range | undefined,
-    readonly detail: string,
+    /** The problem without its place (BakeError's `detail` is something else: a line printed after the message). */
+    readonly problem: string,
   ) {
-    super(formatDiagnostic(range, detail));
+    super(formatDiagnostic(range, problem));
     this.name = 'HclError';
   }
 }

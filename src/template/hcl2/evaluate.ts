@@ -252,7 +252,7 @@ function call(expr: Extract<Expr, { kind: 'call' }>, ctx: EvalContext): unknown 
         return containsUnknown(v) ? UNKNOWN : v;
       } catch (err) {
         if (!(err instanceof HclError)) throw err;
-        reasons.push(err.detail);
+        reasons.push(err.problem);
       }
     }
     throw new HclError(expr.range, `no expression given to try() succeeded: ${reasons.join('; ')}`);

@@ -91,7 +91,7 @@ function tokenize(body: string, source: string): Token[] {
       i += text.length;
     } else {
       const name = match(IDENT);
-      if (!name) throw new TemplateSyntaxError(`unexpected "${c}" in ${source}`);
+      if (!name) throw new TemplateSyntaxError(`unexpected "${c}" in ${source}${c === "'" ? singleQuoteHint(source) : ''}`);
       const operand: Operand =
         name === 'true' || name === 'false' ? { kind: 'bool', value: name === 'true' } : { kind: 'ident', name };
       tokens.push({ t: 'operand', operand });
@@ -124,4 +124,9 @@ function readQuoted(body: string, start: number, source: string): [string, numbe
     i += hexLen ? 2 + hexLen : 4;
   }
   return [out, i + 1];
+}
+
+/** Go templates have no single-quoted strings; shell habits (and Packer's docs for HCL2) lead people to write them. */
+function singleQuoteHint(source: string): string {
+  return `: Go templates quote strings with backticks or double quotes, as in ${source.replace(/'([^']*)'/g, '`$1`')}`;
 }

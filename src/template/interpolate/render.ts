@@ -19,20 +19,25 @@ export function hasActions(text: string): boolean {
 export function render(text: string, ctx: RenderContext = {}): string {
   if (!hasActions(text)) return text;
   try {
-    return scan(text).map((segment) => renderSegment(segment, ctx)).join('');
+    const parts = scan(text).map((segment) => renderSegment(segment, ctx));
+    if (!parts.some((p) => p.kept)) return parts.map((p) => p.text).join('');
+    // The result is rendered again (the kept actions): a value that holds `{{` (a password, a
+    // user value) must come out of that second pass as it is, not be read as a template.
+    return parts.map((p) => (p.value ? p.text.replaceAll('{{', '{{"{{"}}') : p.text)).join('');
   } catch (err) {
     if (err instanceof TemplateSyntaxError) throw new UsageError(ctx.where ? `${ctx.where}: ${err.message}` : err.message);
     throw err;
   }
 }
 
-function renderSegment(segment: Segment, ctx: RenderContext): string {
-  if (segment.kind === 'text') return segment.text;
-  if (segment.kind === 'comment') return '';
+/** A segment's text; `kept`: an action left as written for a later pass; `value`: an action's value. */
+function renderSegment(segment: Segment, ctx: RenderContext): { text: string; kept?: boolean; value?: boolean } {
+  if (segment.kind === 'text') return { text: segment.text };
+  if (segment.kind === 'comment') return { text: '' };
   try {
-    return print(evalPipeline(segment.pipeline, ctx));
+    return { text: print(evalPipeline(segment.pipeline, ctx)), value: true };
   } catch (err) {
-    if (err instanceof Deferred) return segment.source;
+    if (err instanceof Deferred) return { text: segment.source, kept: true };
     if (err instanceof TemplateSyntaxError) {
       throw new TemplateSyntaxError(`${err.message} in ${segment.source}`);
     }

@@ -12,7 +12,7 @@ import { formatAjvErrors } from './format-errors.js';
 import type { Loader } from './loader.js';
 import { planPostProcessors, postProcessorNames } from './post-processors.js';
 import { planProvisioners } from './provisioners.js';
-import { readTemplate, stripComments } from './read-json.js';
+import { readTemplate, stripComments, templateName } from './read-json.js';
 import { withoutSecrets } from './fingerprint-source.js';
 import { resolveVariables } from './variables.js';
 
@@ -48,9 +48,11 @@ interface Envelope {
  * Reads, validates and plans a template. Every problem found is reported at once in one
  * ErrorList (exit 2), one line each: `t.json: builders[1].ssh_timeout: must be a duration like "5m"`.
  */
-export function loadTemplate(file: string, options: LoadOptions): BuildPlan {
-  const templateDir = resolve(dirname(file));
-  const read = readTemplate(file);
+export function loadTemplate(path: string, options: LoadOptions): BuildPlan {
+  // `-` (stdin) is called <stdin> in messages; its relative paths are the working directory's.
+  const file = templateName(path);
+  const templateDir = resolve(dirname(path));
+  const read = readTemplate(path);
   const template = stripComments(read.template, true);
   const validate = validatorFor(envelopeSchema);
   if (!validate(template)) throw new ErrorList(formatAjvErrors(file, '', validate.errors ?? []));

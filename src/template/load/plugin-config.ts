@@ -1,4 +1,4 @@
-import { BakeError } from '../../core/errors.js';
+import { BakeError, ErrorList } from '../../core/errors.js';
 import type { ErrorObject } from 'ajv';
 import type { Plugin, PluginEnv, UnsupportedOption } from '../../plugins/types.js';
 import { validatorFor } from './ajv.js';
@@ -60,7 +60,9 @@ export function createPlugin<P extends Plugin>(
     return plugin.create(checked, env) as ReturnType<P['create']>;
   } catch (err) {
     if (!(err instanceof BakeError)) throw err;
-    addOnce(findings.errors, err.message.startsWith(env.file) ? err.message : `${env.file}: ${env.path}: ${err.message}`);
+    // An ErrorList's lines each name their place already, which may be another file (a state file's line).
+    if (err instanceof ErrorList) for (const line of err.messages) addOnce(findings.errors, line);
+    else addOnce(findings.errors, err.message.startsWith(env.file) ? err.message : `${env.file}: ${env.path}: ${err.message}`);
     return undefined;
   }
 }

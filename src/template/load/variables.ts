@@ -98,7 +98,7 @@ export function resolveVariables(input: VariableInput): ResolvedVariables {
   return { values, unset, planned, errors };
 }
 
-function readVarFile(file: string): Record<string, string> {
+export function readVarFile(file: string): Record<string, string> {
   const json = readJsonFile(file, 'var-file');
   if (!isObject(json)) throw new UsageError(`${file}: a var-file must be a JSON object of variable names to values`);
   const out: Record<string, string> = {};

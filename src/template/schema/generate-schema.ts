@@ -65,8 +65,9 @@ export function generateSchema(registry: Registry): Schema {
   };
   return {
     $schema: 'http://json-schema.org/draft-07/schema#',
-    title: 'bake template',
+    // In `bake fmt`'s order (description before other keys), so the file passes `bake fmt -check` as every file under templates/ does.
     description: "A Packer-style JSON template for bake: builders, provisioners and post-processors.",
+    title: 'bake template',
     type: 'object',
     additionalProperties: false,
     required: ['builders'],

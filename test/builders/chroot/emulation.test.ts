@@ -163,6 +163,13 @@ describe('how the image\'s programs run', () => {
     await expect(planEmulation(await header(elf(0xb7)), { ...x64, binfmtDir: dir, source: emulator, destination: '/usr/local/bin/qemu' })).rejects.toThrow(
       `${prefix}its binfmt_misc handler qemu-aarch64 has no F flag, so the kernel runs /usr/bin/qemu-aarch64-static from inside the image, not /usr/local/bin/qemu: set qemu_binary_destination_path to /usr/bin/qemu-aarch64-static, or leave it out`,
     );
+    const at = (key: string) => `t.json: builders[0].${key}`;
+    await expect(planEmulation(await header(elf(0xb7)), { ...x64, binfmtDir: dir, source: emulator, destination: '/usr/local/bin/qemu', at })).rejects.toThrow(
+      `t.json: builders[0].qemu_binary_destination_path: ${prefix}its binfmt_misc handler`,
+    );
+    await expect(planEmulation(await header(elf(0xb7)), { ...x64, binfmtDir: dir, source: join(tmp, 'missing-qemu'), at })).rejects.toThrow(
+      `t.json: builders[0].qemu_binary_source_path: ${prefix}the emulator ${join(tmp, 'missing-qemu')} to copy`,
+    );
     const dynamic = join(tmp, 'qemu-aarch64-dynamic');
     writeFileSync(dynamic, elfWithSegments([6, 3, 1]));
     await expect(planEmulation(await header(elf(0xb7)), { ...x64, binfmtDir: dir, source: dynamic })).rejects.toThrow(

@@ -60,4 +60,22 @@ describe('shutdown step', () => {
     );
     expect(lines.join('\n')).not.toContain('pw-7c1e2b');
   });
+
+  it('renders a user value once: a `{{` inside it is sent as it is, not read as a template', async () => {
+    const dir = writeFiles({
+      't.json': {
+        variables: { sudo_password: '{{env `SUDO_PASSWORD`}}' },
+        builders: [{ type: 'qemu', name: 'debian', shutdown_command: "echo '{{user `sudo_password`}}' | {{ .Vars }} sudo -S shutdown -P now" }],
+      },
+    });
+    const plan = loadTemplate(join(dir, 't.json'), { registry, env: { SUDO_PASSWORD: 'p{{w}}-{{ .Vars }}' } });
+    expect(plan.builds).toHaveLength(1);
+    const cfg = (plan.builds[0]!.builder as QemuBuilder).cfg;
+    const executed: string[] = [];
+    const comm = { exec: async (command: string) => (executed.push(command), { exitCode: 0, stderrTail: [] }), close: async () => {} } as unknown as Communicator;
+    const vm = { qemu: { waitExit: async () => ({ code: 0 }) }, qmp: {}, sshPort: 3022, accel: 'tcg', startedAt: 0 } as unknown as VmState;
+    const state = { ...vm, comm, workDir: '/w', outputDir: '/out', imagePath: '/out/debian.qcow2' };
+    await shutdownStep({ ...cfg, clearAuthorizedKeys: false }).run(makeBuildContext({ buildName: 'debian', buildType: 'qemu' }), state);
+    expect(executed).toEqual(["echo 'p{{w}}-{{ .Vars }}' | PACKER_BUILD_NAME='debian' PACKER_BUILDER_TYPE='qemu' sudo -S shutdown -P now"]);
+  });
 });

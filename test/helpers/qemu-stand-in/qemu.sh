@@ -3,6 +3,8 @@
 # unchanged; under KVM it imitates one of the ways KVM fails on real hosts, whatever this host has:
 #   msr-exit        dies at start with the MSR assertion seen on kvm_pvm hosts
 #   internal-error  starts, and its QMP says the guest stopped in "internal-error"
+#   late-internal-error  the same, but its QMP says "running" for the first 3 s (a guest whose
+#                   installer kernel, started by boot_command, is where KVM fails)
 #   real-mode       starts the real guest frozen at power-on: it never reaches long mode
 #   kvm-works       runs the real QEMU under TCG as if KVM worked
 # QEMU_STAND_IN_LOG, if set, gets one line per start: the accelerator asked for, then the arguments.
@@ -34,6 +36,7 @@ case "${QEMU_STAND_IN_MODE:?QEMU_STAND_IN_MODE is not set}" in
     kill -ABRT $$
     ;;
   internal-error) exec node "$(dirname "$0")/qmp-internal-error.mjs" "$@" ;;
+  late-internal-error) QMP_FAIL_AFTER_MS=3000 exec node "$(dirname "$0")/qmp-internal-error.mjs" "$@" ;;
   real-mode) as_tcg; exec qemu-system-x86_64 "${args[@]}" -S ;;
   kvm-works) as_tcg; exec qemu-system-x86_64 "${args[@]}" ;;
   *) echo "qemu stand-in: unknown QEMU_STAND_IN_MODE $QEMU_STAND_IN_MODE" >&2; exit 2 ;;

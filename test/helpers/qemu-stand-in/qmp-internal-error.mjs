@@ -11,9 +11,13 @@ if (!path) {
   process.exit(2);
 }
 rmSync(path, { force: true });
+// QMP_FAIL_AFTER_MS: the guest runs that long before it stops (0: stopped from the start).
+const failAt = Date.now() + Number(process.env.QMP_FAIL_AFTER_MS ?? 0);
 const answers = {
   qmp_capabilities: {},
-  'query-status': { status: 'internal-error', singlestep: false, running: false },
+  get 'query-status'() {
+    return Date.now() < failAt ? { status: 'running', singlestep: false, running: true } : { status: 'internal-error', singlestep: false, running: false };
+  },
   'human-monitor-command': '',
 };
 createServer((socket) => {

@@ -77,7 +77,10 @@ describe('ansible provisioner: the commands it runs', () => {
     );
     const { NoCommunicator } = await import('../../../src/communicator/index.js');
     await expect(create({ playbook_file: 'site.yml' }).run(makeProvisionContext(), new NoCommunicator('none'))).rejects.toThrow(
-      'ansible provisioner: t.json: provisioners[0]: the build has no SSH connection to the machine (communicator "none"?); ansible needs one',
+      'ansible provisioner: t.json: provisioners[0]: ansible logs in over SSH, and this build has no SSH connection to the machine (its communicator is "none"); set the communicator to "ssh", or use the ansible-local provisioner',
+    );
+    await expect(create({ playbook_file: 'site.yml' }).run(makeProvisionContext({ buildType: 'chroot' }), new NoCommunicator('none'))).rejects.toThrow(
+      'ansible provisioner: t.json: provisioners[0]: ansible logs in over SSH, and a chroot build has no SSH connection (its commands run inside the image directly); use the ansible-local provisioner, which runs ansible inside the image',
     );
   });
 });

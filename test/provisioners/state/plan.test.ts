@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ErrorList } from '../../../src/core/errors.js';
-import { plugin, StateProvisioner } from '../../../src/provisioners/state/index.js';
+import { plugin, resolveStateConfig, StateProvisioner } from '../../../src/provisioners/state/index.js';
 import { shortDiff } from '../../../src/provisioners/state/diff.js';
 import { editLines } from '../../../src/provisioners/state/modules/file-line.js';
 import { parseProbe, probeScript } from '../../../src/provisioners/state/probe.js';
@@ -94,17 +94,38 @@ describe('state plan: bad input is reported before anything runs, naming the sta
     const ok = plugin.create({ state_file: 'web.yaml', vars: { team: 'sre' } } as never, { ...env, templateDir: dir }) as StateProvisioner;
     const plan = await ok.plan({ templateDir: dir, vars: {} });
     expect(plan.map((s) => [s.decl.where, s.args.contents])).toEqual([['web.yaml: motd', 'built by sre']]);
-    const bad = plugin.create({ state_file: 'web.yaml' } as never, { ...env, templateDir: dir }) as StateProvisioner;
+    // At run time (the file may have changed since validation): the file is named once.
+    const bad = new StateProvisioner(resolveStateConfig({ state_file: 'web.yaml' }), 't.json: provisioners[1].states.');
     await expect(bad.plan({ templateDir: dir, vars: { HTTPIP: '10.0.2.2' } })).rejects.toThrow(
-      'web.yaml: template variable "team" is not defined (known: HTTPIP; set it in the provisioner\'s "vars")',
+      /^web\.yaml:4: template variable "team" is not defined \(known: HTTPIP; set it in the provisioner's "vars"\)$/,
     );
-    const missing = plugin.create({ state_files: ['nope.yaml'] } as never, { ...env, templateDir: dir }) as StateProvisioner;
+    const missing = new StateProvisioner(resolveStateConfig({ state_files: ['nope.yaml'] }), 't.json: provisioners[1].states.');
     await expect(missing.plan({ templateDir: dir, vars: {} })).rejects.toThrow('t.json: provisioners[1].state_files[0]: state file nope.yaml does not exist or cannot be read');
-    const second = plugin.create({ state_file: 'web.yaml', state_files: ['nope.yaml'], vars: { team: 'x' } } as never, { ...env, templateDir: dir }) as StateProvisioner;
-    await expect(second.plan({ templateDir: dir, vars: {} })).rejects.toThrow('t.json: provisioners[1].state_files[0]: state file nope.yaml does not exist or cannot be read');
+  });
+
+  it('checks state files when the template is loaded (bake validate): every problem at once, each file named once', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bake-state-'));
+    writeFileSync(join(dir, 'web.yaml'), 'nginx:\n  pkg.instaled:\n    - name: nginx\nconf:\n  file.managed:\n    - name: /etc/x\n    - contents: "v={{ .versio }} on {{ .Host }}"\n');
     writeFileSync(join(dir, 'bad.yaml'), 'a: [1, 2\n');
-    const broken = plugin.create({ state_file: 'bad.yaml' } as never, { ...env, templateDir: dir }) as StateProvisioner;
-    await expect(broken.plan({ templateDir: dir, vars: {} })).rejects.toThrow('bad.yaml: Flow sequence in block collection must be sufficiently indented and end with a ] at line 2, column 1');
+    const create = (config: object) => {
+      try {
+        plugin.create(config as never, { ...env, templateDir: dir });
+      } catch (err) {
+        expect(err).toBeInstanceOf(ErrorList);
+        return (err as ErrorList).messages;
+      }
+      return [];
+    };
+    expect(create({ state_file: 'web.yaml', state_files: ['bad.yaml', 'nope.yaml'], vars: { version: '1' }, states: { x: { 'cmd.rnu': {} } } })).toEqual([
+      'web.yaml:7: template variable "versio" is not defined (did you mean "version"?) (known: version; set it in the provisioner\'s "vars")',
+      'bad.yaml: Flow sequence in block collection must be sufficiently indented and end with a ] at line 2, column 1',
+      't.json: provisioners[1].state_files[1]: state file nope.yaml does not exist or cannot be read',
+      'web.yaml: nginx: unknown function "pkg.instaled" (did you mean "pkg.installed"?)',
+      't.json: provisioners[1].states.x: unknown function "cmd.rnu" (did you mean "cmd.run"?)',
+    ]);
+    // A builder's values ({{ .Host }}) are filled in at run time: not an error.
+    writeFileSync(join(dir, 'ok.yaml'), 'conf:\n  cmd.run:\n    - name: "echo {{ .Host }}:{{ .Port }} {{ .v }}"\n');
+    expect(create({ state_file: 'ok.yaml', vars: { v: '1' } })).toEqual([]);
   });
 });
 

@@ -1,4 +1,6 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { formatTemplate, readTemplateFile } from '../../../src/template/index.js';
 import { writeFiles } from '../fake-plugins.js';
@@ -50,5 +52,12 @@ describe('formatTemplate', () => {
     const twice = formatTemplate(JSON.parse(once));
     expect(twice).toBe(once);
     expect(JSON.parse(once)).toEqual({ _comment: 'top', builders: [{ type: 'null', _comment: 'x' }] });
+  });
+
+  it('leaves every JSON file under templates/ as it is (what `bake fmt -check` checks): people copy them and gate CI on it', () => {
+    const root = fileURLToPath(new URL('../../../templates/', import.meta.url));
+    const files = readdirSync(root, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.json'));
+    expect(files.length).toBeGreaterThanOrEqual(3);
+    for (const f of files) expect(formatTemplate(readTemplateFile(join(root, f))), f).toBe(readFileSync(join(root, f), 'utf8'));
   });
 });

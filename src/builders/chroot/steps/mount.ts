@@ -65,7 +65,7 @@ export function mountStep(c: ResolvedChroot): Step<OutputState & { diskGrown: bo
         ctx.log.say(`Mounting the ${rootPart.fsType} root filesystem (${rootPart.number === 0 ? 'whole disk' : `partition ${rootPart.number}`}) in a private namespace`);
         await mountRoot(ns, diskFile, rootPart, root, c.mountOptions);
         const header = await readElfHeader(session.hostView(await session.resolveInImage('/bin/sh'))).catch(() => undefined);
-        const emulation = await planEmulation(header, { source: c.qemuSource, destination: c.qemuDestination });
+        const emulation = await planEmulation(header, { source: c.qemuSource, destination: c.qemuDestination, at: (key) => `${c.env.file}: ${c.env.path}.${key}` });
         if (emulation.native && (c.qemuSource || c.qemuDestination)) ctx.log.info('The image runs natively on this host: qemu_binary_source_path and qemu_binary_destination_path are not used');
         if (!emulation.native) {
           const { handler, copy } = emulation;

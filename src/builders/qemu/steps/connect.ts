@@ -1,10 +1,12 @@
 import { connectSsh, resolveSshConfig, slowAesPeerCiphers } from '../../../communicator/index.js';
 import type { Communicator } from '../../../communicator/types.js';
 import { BakeError, errorText, isAbort } from '../../../core/errors.js';
+import { span } from '../../../core/spans.js';
 import type { Step } from '../../../core/steps.js';
 import { formatDuration, sleep } from '../../../core/wait.js';
 import type { ResolvedQemu } from '../resolve.js';
 import type { ConnectedState, OutputState, SeedState, VmState } from '../state.js';
+import { rememberKvmFailure, watchKvm } from '../kvm-probe.js';
 import { serialTail } from './launch.js';
 
 /**
@@ -16,7 +18,7 @@ export function connectStep(c: ResolvedQemu): Step<OutputState & SeedState & VmS
   let comm: Communicator | undefined;
   return {
     name: 'connect',
-    run: async (ctx, { qemu, sshPort, privateKey, workDir, startedAt, accel }) => {
+    run: async (ctx, { qemu, qmp, sshPort, privateKey, workDir, startedAt, accel }) => {
       if (c.communicator === 'none') return {};
       const options = resolveSshConfig(c.ssh, { host: '127.0.0.1', port: sshPort, username: c.sshUsername, ...(privateKey ? { privateKey } : {}) }, c.env);
       // The forwarded port is the guest's, whatever ssh_port says.
@@ -26,20 +28,40 @@ export function connectStep(c: ResolvedQemu): Step<OutputState & SeedState & VmS
       const died = new AbortController();
       void qemu.exited.then(() => died.abort(new BakeError('QEMU exited')));
       const signal = AbortSignal.any([ctx.signal, died.signal]);
+      // Under KVM the guest may still fail (an installer's kernel after boot_command): SSH would
+      // then be waited on until ssh_timeout, so a KVM failure ends the wait at once.
+      let kvmWhy: string | undefined;
+      const watched = new AbortController();
+      if (accel === 'kvm') {
+        void watchKvm(qemu, qmp, AbortSignal.any([signal, watched.signal])).then((why) => {
+          if (!why) return;
+          kvmWhy = why;
+          died.abort(new BakeError(why));
+        });
+      }
       try {
         if (c.bootWaitMs > 0) {
           ctx.log.say(`Waiting ${formatDuration(c.bootWaitMs)} for boot (boot_wait)`);
           await sleep(c.bootWaitMs, signal);
         }
-        comm = await connectSsh(options, { log: ctx.log, signal });
+        // A wait in the run report, not step time: the guest is booting, bake only probes.
+        comm = await span(ctx.log, 'wait', 'SSH on the booting guest', () => connectSsh(options, { log: ctx.log, signal }));
       } catch (err) {
         const console = serialTail(workDir);
         const tail = console ? `; the guest's console ends with: ${console}` : '';
+        if (kvmWhy && !ctx.signal.aborted) {
+          rememberKvmFailure(kvmWhy);
+          throw new BakeError(
+            `qemu: KVM failed while the guest was booting (${kvmWhy}); bake remembers this until the host reboots, so running the build again uses TCG (or set "accelerator": "tcg")${tail}`,
+          );
+        }
         if (died.signal.aborted && !ctx.signal.aborted) {
           throw new BakeError(`qemu: QEMU exited while waiting for SSH: ${qemu.lastLines() || 'no output'}${tail}`);
         }
         if (isAbort(err)) throw err;
         throw new BakeError(`qemu: ${errorText(err)}${tail}`, { cause: err });
+      } finally {
+        watched.abort();
       }
       ctx.log.info(`SSH up ${formatDuration(Date.now() - startedAt)} after QEMU started`);
       return { comm };

@@ -109,7 +109,10 @@ async function readDataSource(block: Block, input: LocalsAndDataInput, diags: Di
   const unknownOutputs = Object.fromEntries(plugin.outputs.map((o) => [o, UNKNOWN]));
   if (!input.readData || JSON.stringify(checked).includes('__bake_unknown__')) return unknownOutputs;
   try {
-    return await plugin.read(checked, { signal: input.signal, templateDir: input.templateDir });
+    const out = await plugin.read(checked, { signal: input.signal, templateDir: input.templateDir });
+    // A secret a data source read (a Secrets Manager value) is redacted everywhere, as a sensitive variable is.
+    for (const key of plugin.sensitiveOutputs ?? []) leafStrings(out[key], input.sensitiveValues);
+    return out;
   } catch (err) {
     throw new HclError(block.range, `data "${type}" "${name}": ${(err as Error).message}`);
   }
