@@ -5,6 +5,7 @@ export { generateEd25519KeyPair, type KeyPair } from './keys.js';
 export { resolveSshConfig, type SshConfigEnv, type SshDefaults, type SshEndpoint, type SshOptions } from './ssh-options.js';
 export { sshConfigProperties, sshUnsupported, type SshConfigInput } from './ssh-config.js';
 export { shellQuote } from './shell-env.js';
+export { sshCommandLine, writePrivateKey } from './ssh-command-line.js';
 export { NoCommunicator } from './none.js';
 export { ChrootNamespace, HOST_PATH } from './chroot-namespace.js';
 export { ChrootCommunicator, type ChrootOptions } from './chroot-communicator.js';
