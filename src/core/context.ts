@@ -69,6 +69,11 @@ export interface PostProcessContext {
   readonly force: boolean;
   readonly templateDir: string;
   readonly journal: Journal;
+  /**
+   * Set when the build fails although its image is finished (a cleanup failed): post-processors
+   * still record the image, but one that changes what runs in production (amazon-asg) must not.
+   */
+  readonly buildFailure?: string;
   /** Redacts sensitive values out of data written to files (e.g. the manifest). */
   redact<T>(value: T): T;
   cleanupSignal(timeoutMs?: number): AbortSignal;

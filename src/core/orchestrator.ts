@@ -121,6 +121,7 @@ async function runOne(build: PlannedBuild, buildId: string, runController: Abort
       journal,
       redact: (v) => options.bus.redactValue(v),
       cleanupSignal: ctx.cleanupSignal,
+      ...(cleanupError ? { buildFailure: errorText(cleanupError) } : {}),
     });
     if (cleanupError) throw cleanupError;
   } catch (err) {
