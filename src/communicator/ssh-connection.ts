@@ -1,9 +1,11 @@
 import { readFile } from 'node:fs/promises';
+import type { Socket } from 'node:net';
 import { homedir } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
 import type { AuthenticationType, CipherAlgorithm, Client, ClientChannel, ConnectConfig, KexAlgorithm } from 'ssh2';
 import { AbortedError, BakeError, reasonText } from '../core/errors.js';
 import { cipherPreference } from './ssh-algorithms.js';
+import { awaitBanner, NoBanner } from './ssh-banner.js';
 import type { SshEndpoint, SshOptions } from './ssh-options.js';
 
 export type FailureKind = 'unreachable' | 'auth' | 'handshake';
@@ -15,6 +17,8 @@ export class ConnectFailure extends Error {
     message: string,
     readonly endpoint: SshEndpoint,
     readonly role: 'target' | 'bastion',
+    /** The server accepted the connection but never sent its banner (see awaitBanner). */
+    readonly silent = false,
   ) {
     super(message);
   }
@@ -146,13 +150,21 @@ function forwardOut(bastion: Client, host: string, port: number, endpoint: SshEn
   });
 }
 
-/** One attempt to log in (through the bastion when there is one); no retries here. */
-export async function openConnection(options: SshOptions, signal: AbortSignal, timeoutMs: number): Promise<SshConnection> {
+/**
+ * One attempt to log in (through the bastion when there is one); no retries here. With `bannerMs`,
+ * a direct connection whose server says nothing for that long is given up (awaitBanner).
+ */
+export async function openConnection(options: SshOptions, signal: AbortSignal, timeoutMs: number, bannerMs?: number): Promise<SshConnection> {
   const { Client: ClientClass } = (await import('ssh2')).default;
   const at: AttemptContext = { signal, ClientClass, where: `${options.source.file}: ${options.source.path}` };
   const key = await readKey(options, options, 'target');
   let bastion: Client | undefined;
-  let sock: ClientChannel | undefined;
+  let sock: ClientChannel | Socket | undefined;
+  if (!options.bastion && bannerMs !== undefined) {
+    sock = await awaitBanner(options, Math.min(bannerMs, timeoutMs), signal).catch((err: unknown) => {
+      throw err instanceof NoBanner ? new ConnectFailure('unreachable', err.message, options, 'target', err.silent) : err;
+    });
+  }
   if (options.bastion) {
     const bastionKey = await readKey(options.bastion, options, 'bastion');
     const config = clientConfig(options.bastion, options, bastionKey, timeoutMs);
