@@ -36,7 +36,7 @@ interface AnyStep {
 type Untyped = (ctx: BuildContext, state: unknown) => Promise<unknown>;
 
 /** The exact command that removes what one kept build left, with the journal it is in when that is not the default. */
-export function cleanupCommandFor(ctx: Pick<BuildContext, 'buildId' | 'journal'>): string {
+function cleanupCommandFor(ctx: Pick<BuildContext, 'buildId' | 'journal'>): string {
   const journal = process.env.BAKE_JOURNAL ? ` --journal ${ctx.journal.path}` : '';
   return `bake cleanup --build-id ${ctx.buildId}${journal}`;
 }
