@@ -183,7 +183,7 @@ describe('connectSsh', () => {
       const comm = await connecting;
       expect((await comm.exec('true')).exitCode).toBe(0);
       await comm.close();
-      expect(ctx.events.map((e) => e.text)).toContain('ssh: attempt failed (unreachable): connected, but no SSH banner within 3s');
+      expect(ctx.events.map((e) => e.text)).toContain('ssh: attempt failed (unreachable): connected, but no SSH handshake within 3s');
     } finally {
       held.forEach((s) => s.destroy());
       await late.stop();
