@@ -1,5 +1,6 @@
 // bake vs Packer 1.6.6's qemu builder on the same JSON template, from the same base image:
-// a shell step writing 50 small files with sudo, a 50 MiB upload, a second shell step.
+// a shell step writing 50 small files with sudo, a 50 MiB upload, a second shell step; both tools
+// get the same cpus (2) and memory (1024 MiB) from the template.
 // Best of two runs each, interleaved; prints both wall times, the ratio and bake's phases.
 // Run: npm run build && node bench/qemu-vs-packer.mjs   (needs root, QEMU, packer; several minutes)
 import { spawnSync } from 'node:child_process';

@@ -45,6 +45,8 @@ export function qemuBuilder({ base, dir }, out, extra = {}) {
     disk_image: true,
     format: 'qcow2',
     headless: true,
+    // Given to both tools: left to their defaults, bake would run 2 vCPUs and Packer 1.
+    cpus: 2,
     memory: 1024,
     output_directory: out,
     vm_name: 'bench.qcow2',

@@ -2,7 +2,9 @@ import { describeArtifact } from '../core/artifact.js';
 import { defaultJournalPath, Journal, resourceText } from '../core/journal.js';
 import { runBuilds, type BuildResult } from '../core/orchestrator.js';
 import { planBuilds } from '../core/plan-builds.js';
+import type { OnError } from '../core/context.js';
 import { UsageError } from '../core/errors.js';
+import { terminalPrompter } from '../core/prompter.js';
 import type { EventBus } from '../core/events.js';
 import { emitStage, RunOutputs } from '../report/index.js';
 import { makeBus } from './output.js';
@@ -37,9 +39,14 @@ export interface BuildFlags {
  * source_ami_filter); its builds run in parallel. A stage with a failed build stops the later ones.
  */
 export async function buildCommand(files: string[], flags: BuildFlags): Promise<number> {
-  const onError = flags.onError ?? 'cleanup';
-  if (onError !== 'cleanup' && onError !== 'abort') {
-    throw new UsageError(`-on-error=${onError}: expected "cleanup" or "abort" (Packer's "ask" and "run-cleanup-provisioner" are not supported)`);
+  const onError = (flags.onError ?? 'cleanup') as OnError;
+  if (onError !== 'cleanup' && onError !== 'abort' && onError !== 'ask') {
+    throw new UsageError(`-on-error=${onError}: expected "cleanup", "abort" or "ask" (Packer's "run-cleanup-provisioner" is not supported)`);
+  }
+  // Questions and -debug's pauses need someone at a terminal to answer them.
+  const prompter = flags.dryRun ? undefined : terminalPrompter();
+  if (onError === 'ask' && !prompter && !flags.dryRun) {
+    throw new UsageError('-on-error=ask: stdin is not a terminal, so nobody could answer; use -on-error=cleanup, or -on-error=abort to keep a failed build for inspection');
   }
   const parallel = parseIntFlag('parallel-builds', flags.parallelBuilds, 0);
   const color = flags.color === undefined ? undefined : parseBoolFlag('color', flags.color, true);
@@ -110,6 +117,7 @@ export async function buildCommand(files: string[], flags: BuildFlags): Promise<
         onError,
         force: flags.force ?? false,
         debug: flags.debug ?? false,
+        prompter,
         signal,
         journalPath,
         skipUnchanged: flags.skipUnchanged ?? false,
@@ -125,7 +133,20 @@ export async function buildCommand(files: string[], flags: BuildFlags): Promise<
   if (outputs.recordPath) bus.emit({ build: '', level: 'say', text: `Run ${outputs.id} recorded in ${outputs.recordPath} (\`bake report ${outputs.id}\` draws it)` });
   summarize(bus, results);
   outputs.finish(failed);
+  if (results.some((r) => r.kept)) exitSoon(bus, failed > 0 ? 1 : 0);
   return failed > 0 ? 1 : 0;
+}
+
+/**
+ * A build kept for inspection has let go of everything it held in this process, so bake exits
+ * by itself. Should anything still hold the event loop (a handle some step forgot), bake exits
+ * anyway: the failure is reported and what was kept is meant to outlive it.
+ */
+function exitSoon(bus: EventBus, code: number): void {
+  setTimeout(() => {
+    bus.emit({ build: '', level: 'debug', text: `exiting with these still open: ${process.getActiveResourcesInfo().join(', ')}` });
+    process.exit(code);
+  }, 1000).unref();
 }
 
 /** What this run's builds created and have not removed yet, as the journal says; newest first, as cleanup goes. */

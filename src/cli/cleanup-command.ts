@@ -1,5 +1,6 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { Journal, defaultJournalPath, resourceText, type OpenResource } from '../core/journal.js';
+import { ownerAlive } from '../core/process-owner.js';
 import { BakeError, UsageError, errorText } from '../core/errors.js';
 import type { Logger } from '../core/events.js';
 import { parseDuration } from '../core/wait.js';
@@ -10,6 +11,7 @@ export interface CleanupFlags {
   dryRun?: boolean;
   region?: string;
   olderThan?: string;
+  buildId?: string;
   journal?: string;
   machineReadable?: boolean;
 }
@@ -21,6 +23,8 @@ export interface CleanupOptions {
   region?: string;
   olderThanMs?: number;
   journal: Journal;
+  /** Builds whose bake process still runs: nothing of theirs is touched. */
+  inUse: ReadonlySet<string>;
 }
 
 type Cleaner = (resources: OpenResource[], options: CleanupOptions) => Promise<void>;
@@ -39,10 +43,24 @@ export async function cleanupCommand(flags: CleanupFlags): Promise<number> {
   const log = bus.logger('cleanup');
   const journal = new Journal(path, 'bake-cleanup', 'cleanup');
   const cutoff = olderThanMs === undefined ? Infinity : Date.now() - olderThanMs;
-  const open = Journal.open(path).filter((r) => (!flags.region || !r.region || r.region === flags.region) && Date.parse(r.at) <= cutoff);
+  const chosen = Journal.open(path).filter(
+    (r) => (!flags.region || !r.region || r.region === flags.region) && Date.parse(r.at) <= cutoff && (!flags.buildId || r.buildId === flags.buildId),
+  );
+  // A build whose bake process still runs owns its resources: removing them would break it.
+  const busy = chosen.filter((r) => ownerAlive(r.owner));
+  const inUse = new Set(busy.map((r) => r.buildId));
+  const open = chosen.filter((r) => !inUse.has(r.buildId));
   // With --region, AWS is also searched by the bake:build-id tag, for runs killed before their journal line was written.
-  if (open.length === 0 && !flags.region) {
+  if (chosen.length === 0 && !flags.region) {
     log.say(`Nothing to clean up (journal: ${path}).`);
+    return 0;
+  }
+  if (busy.length > 0) {
+    log.say(`${busy.length} resource(s) of builds still running, left alone:`);
+    for (const r of busy) log.info(`${resourceText(r)} (build ${r.build}, ${r.buildId}, ${r.at}): in use by pid ${r.owner!.pid}`);
+  }
+  if (open.length === 0 && !flags.region) {
+    log.say('Nothing else to clean up.');
     return 0;
   }
   log.say(`${open.length} resource(s) left by earlier runs in the journal${flags.dryRun ? ' (dry run: nothing is removed)' : ''}${open.length ? ':' : '.'}`);
@@ -66,7 +84,7 @@ export async function cleanupCommand(flags: CleanupFlags): Promise<number> {
         continue;
       }
       try {
-        await cleaner(resources, { dryRun: flags.dryRun ?? false, log, signal, region: flags.region, olderThanMs, journal });
+        await cleaner(resources, { dryRun: flags.dryRun ?? false, log, signal, region: flags.region, olderThanMs, journal, inUse });
       } catch (err) {
         log.error(`${cloud} cleanup failed: ${errorText(err)}`);
         failed++;
@@ -86,7 +104,7 @@ async function cleanerFor(cloud: string): Promise<Cleaner | undefined> {
     return async (resources, o) => {
       // Launch template versions and configurations first: they may name AMIs the EC2 pass removes.
       const rolloutFailures = await cleanupRolloutLeftovers(resources, { dryRun: o.dryRun, log: o.log, signal: o.signal, journal: o.journal });
-      await cleanupAwsLeftovers(resources, { dryRun: o.dryRun, log: o.log, signal: o.signal, region: o.region, olderThanMs: o.olderThanMs, journal: o.journal });
+      await cleanupAwsLeftovers(resources, { dryRun: o.dryRun, log: o.log, signal: o.signal, region: o.region, olderThanMs: o.olderThanMs, journal: o.journal, inUse: o.inUse });
       if (rolloutFailures > 0) throw new BakeError(`${rolloutFailures} launch template version(s) or configuration(s) could not be removed`);
     };
   }
@@ -107,7 +125,7 @@ async function cleanerFor(cloud: string): Promise<Cleaner | undefined> {
   return undefined;
 }
 
-/** Local leftovers: processes (a VM) and paths (temporary keys, half-written images). */
+/** Local leftovers: processes (a VM, a kept chroot's namespace) and paths (temporary keys, half-written images). */
 const cleanupLocal: Cleaner = async (resources, options) => {
   for (const r of [...resources].reverse()) {
     if (options.dryRun) {

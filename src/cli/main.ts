@@ -48,12 +48,17 @@ function program(result: { code: number }, debug: { on: boolean }): Command {
   templateCommand(p, 'build', 'run', true)
     .description('Run every build of a template: boot, provision, snapshot, post-process. Exit 1 if a build fails. Several templates run one after another, each one\'s builds in parallel; a failed build stops the templates after it.')
     .option('--force', 'overwrite existing output directories / deregister an image of the same name')
-    .addOption(new Option('--on-error <action>', 'on a build error: "cleanup" removes everything it created; "abort" stops all builds and keeps resources for inspection (remove them later with `bake cleanup`)').default('cleanup'))
+    .addOption(
+      new Option(
+        '--on-error <action>',
+        'on a build error: "cleanup" removes everything it created; "abort" stops all builds, keeps the failed one\'s resources for inspection, prints how to reach them and the `bake cleanup` command that removes them, and exits; "ask" (on a terminal) offers retry, abort, cleanup, or continue past a failed provisioner',
+      ).default('cleanup'),
+    )
     .option('--parallel-builds <n>', 'how many builds run at once (0 = no limit)', '0')
     .option('--timestamp-ui', 'prefix every line with a timestamp')
     .option('--machine-readable', 'print one JSON object per event, for CI and scripts')
     .option('--color <bool>', 'colored output (default: on when stdout is a terminal and NO_COLOR is unset)')
-    .option('--debug', 'show debug messages and stack traces')
+    .option('--debug', 'show debug messages and stack traces; on a terminal, pause before each step and provisioner, and write temporary SSH keys to the working directory')
     .option('--dry-run', 'print what each build would use and make, and create nothing (as `bake plan`)')
     .option(
       '--skip-unchanged',
@@ -117,8 +122,9 @@ function program(result: { code: number }, debug: { on: boolean }): Command {
     });
 
   p.command('cleanup')
-    .description('Remove resources that interrupted or killed runs left behind, as recorded in the journal.')
-    .option('--dry-run', 'list what would be removed, remove nothing')
+    .description('Remove resources that interrupted, aborted or killed runs left behind, as recorded in the journal. Resources of builds whose bake process still runs are listed as in use and never touched.')
+    .option('--dry-run', 'list what would be removed (and what is in use), remove nothing')
+    .option('--build-id <id>', 'only the resources of this build (-on-error=abort prints the command with it)')
     .option('--region <region>', 'only resources in this region (cloud cleaners may also search it by the bake:build-id tag)')
     .option('--older-than <age>', 'only resources created at least this long ago, e.g. 2h or 30d')
     .option('--journal <file>', 'journal file (default: ~/.cache/bake/journal.jsonl)')

@@ -5,9 +5,10 @@ import { sleep } from '../core/wait.js';
 
 /**
  * The holder: PID 1 of a fresh PID namespace, in a private mount namespace (and UTS namespace, so
- * the image's hostname can be set), reading bake's pipe until it closes.
+ * the image's hostname can be set), reading bake's pipe until it closes. `name` ends its command
+ * line, so that `bake cleanup` can tell it from whatever process later gets its pid.
  */
-const HOLDER = ['unshare', '--mount', '--pid', '--uts', '--fork', '--kill-child', '--propagation', 'private', '--', '/bin/sh', '-c', 'echo ready; exec cat >/dev/null'];
+const holderArgv = (name: string): string[] => ['unshare', '--mount', '--pid', '--uts', '--fork', '--kill-child', '--propagation', 'private', '--', '/bin/sh', '-c', 'echo ready; exec cat >/dev/null', name];
 
 /** PATH for host tools run inside the namespace (mount, umount, losetup …), whatever bake's own PATH is. */
 export const HOST_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
@@ -32,9 +33,10 @@ export class ChrootNamespace {
     private readonly exited: Promise<void>,
   ) {}
 
-  static async start(): Promise<ChrootNamespace> {
+  static async start(name = 'bake-chroot'): Promise<ChrootNamespace> {
+    const argv = holderArgv(name);
     // Its own process group: a terminal's Ctrl-C reaches bake, which then tears down in order.
-    const child = spawn(HOLDER[0], HOLDER.slice(1), { stdio: ['pipe', 'pipe', 'pipe'], detached: true, env: { PATH: HOST_PATH } });
+    const child = spawn(argv[0]!, argv.slice(1), { stdio: ['pipe', 'pipe', 'pipe'], detached: true, env: { PATH: HOST_PATH } });
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
     let err = '';
     child.stderr.on('data', (c: Buffer) => (err += c.toString()));
@@ -119,6 +121,30 @@ export class ChrootNamespace {
       await sleep(20);
     }
     throw new BakeError(`chroot: processes ${this.members().join(', ')} in the build's namespace did not die`);
+  }
+
+  /** unshare's own pid: killing it ends the namespace (it was started with --kill-child). */
+  get unsharePid(): number {
+    return this.unshare.pid!;
+  }
+
+  /**
+   * Lets the namespace outlive bake (a failed build kept for inspection): a process inside it takes
+   * over the write end of the pipe the holder reads, so bake's exit no longer closes it. Killing
+   * unshare (`bake cleanup` does) kills the holder, and with it that process and the mounts.
+   */
+  async keep(): Promise<void> {
+    const stdin = this.unshare.stdin!;
+    const keeper = spawn('nsenter', [...this.enterArgs(), 'sleep', 'infinity'], { stdio: ['ignore', stdin, 'ignore'], detached: true, env: { PATH: HOST_PATH } });
+    await new Promise<void>((resolve, reject) => {
+      keeper.once('spawn', resolve);
+      keeper.once('error', (e) => reject(new BakeError(`chroot: cannot keep the namespace: ${e.message}`)));
+    });
+    keeper.unref();
+    stdin.destroy();
+    this.unshare.stdout?.destroy();
+    this.unshare.stderr?.destroy();
+    this.unshare.unref();
   }
 
   /** Closes the pipe the holder reads: it exits, and the kernel tears down whatever is left in the namespace. */

@@ -6,6 +6,8 @@ export { resolveSshConfig, type SshConfigEnv, type SshDefaults, type SshEndpoint
 export { sshConfigProperties, sshUnsupported, type SshConfigInput } from './ssh-config.js';
 export { winrmUnsupported } from './winrm-options.js';
 export { shellQuote } from './shell-env.js';
+export { sshCommandLine, writePrivateKey } from './ssh-command-line.js';
+export { writeDebugKey } from './debug-key.js';
 export { NoCommunicator } from './none.js';
 export { ChrootNamespace, HOST_PATH } from './chroot-namespace.js';
 export { ChrootCommunicator, type ChrootOptions } from './chroot-communicator.js';

@@ -17,6 +17,13 @@ const AUTH_RETRY_DELAY_MS = 1000;
 const PROGRESS_EVERY_MS = 5000;
 /** Upper bound for one attempt, so a host that drops packets is retried rather than waited on. */
 const ATTEMPT_TIMEOUT_MS = 20_000;
+/**
+ * How long an accepted connection may go without the SSH handshake before a fresh one is tried
+ * (QEMU's user network accepts at once and then holds the connection while the guest boots). A
+ * server that is merely slow gets a second more after each silent attempt, up to ATTEMPT_TIMEOUT_MS.
+ */
+const FIRST_SILENCE_MS = 3000;
+const SILENCE_STEP_MS = 1000;
 
 const label = (e: SshEndpoint) => `${e.username}@${e.host}:${e.port}`;
 
@@ -50,14 +57,17 @@ export async function connectWithRetry(options: SshOptions, ctx: ConnectContext,
   let handshakeFailures = 0;
   let lastProgress = start;
   let waiting = false;
+  let silent = 0;
   for (;;) {
     const remaining = deadline - Date.now();
     try {
-      const connection = await openConnection(options, ctx.signal, Math.min(remaining, ATTEMPT_TIMEOUT_MS));
+      const silenceMs = Math.min(FIRST_SILENCE_MS + silent * SILENCE_STEP_MS, ATTEMPT_TIMEOUT_MS);
+      const connection = await openConnection(options, ctx.signal, Math.min(remaining, ATTEMPT_TIMEOUT_MS), silenceMs);
       if (waiting) ctx.log.progress('Waiting for SSH to become available…', progress(start, options, true));
       return connection;
     } catch (err) {
       if (isAbort(err) || !(err instanceof ConnectFailure)) throw err;
+      silent = err.silent ? silent + 1 : 0;
       if (err.kind !== 'unreachable') {
         handshakeFailures++;
         if (handshakeFailures >= options.handshakeAttempts) throw finalError(err, options, handshakeFailures);

@@ -15,6 +15,8 @@ export class ConnectFailure extends Error {
     message: string,
     readonly endpoint: SshEndpoint,
     readonly role: 'target' | 'bastion',
+    /** The server accepted the TCP connection but never answered the SSH handshake (see `silenceMs`). */
+    readonly silent = false,
   ) {
     super(message);
   }
@@ -96,22 +98,38 @@ interface AttemptContext {
   ClientClass: typeof Client;
   /** "t.json: builders[0]", for settings errors. */
   where: string;
+  /**
+   * Give up on a connection whose server stays silent this long after the TCP connect: QEMU's user
+   * network accepts on the forwarded port at once, then holds the connection without a word while
+   * the booting guest's network is not up, where a new connection would reach an sshd started meanwhile.
+   */
+  silenceMs?: number;
 }
 
 function attempt(config: ConnectConfig, endpoint: SshEndpoint, role: 'target' | 'bastion', at: AttemptContext): Promise<Client> {
-  const { signal, ClientClass } = at;
+  const { signal, ClientClass, silenceMs } = at;
   return new Promise((resolvePromise, reject) => {
     const client = new ClientClass();
     let settled = false;
+    let silence: NodeJS.Timeout | undefined;
     const settle = (err?: Error) => {
       if (settled) return;
       settled = true;
+      clearTimeout(silence);
       signal.removeEventListener('abort', onAbort);
       if (err) {
-        client.end();
+        // A silent peer would never answer a polite end: the socket would linger, holding bake.
+        if (err instanceof ConnectFailure && err.silent) client.destroy();
+        else client.end();
         reject(err);
       } else resolvePromise(client);
     };
+    if (silenceMs !== undefined) {
+      client.once('connect', () => {
+        silence = setTimeout(() => settle(new ConnectFailure('unreachable', `connected, but no SSH handshake within ${silenceMs / 1000}s`, endpoint, role, true)), silenceMs);
+      });
+      client.once('handshake', () => clearTimeout(silence));
+    }
     const onAbort = () => settle(new AbortedError(reasonText(signal.reason)));
     signal.addEventListener('abort', onAbort, { once: true });
     // A listener must always be attached: ssh2 emits 'error' for late socket errors too.
@@ -146,8 +164,11 @@ function forwardOut(bastion: Client, host: string, port: number, endpoint: SshEn
   });
 }
 
-/** One attempt to log in (through the bastion when there is one); no retries here. */
-export async function openConnection(options: SshOptions, signal: AbortSignal, timeoutMs: number): Promise<SshConnection> {
+/**
+ * One attempt to log in (through the bastion when there is one); no retries here. With `silenceMs`,
+ * a direct connection whose server does not get through the SSH handshake that soon is given up.
+ */
+export async function openConnection(options: SshOptions, signal: AbortSignal, timeoutMs: number, silenceMs?: number): Promise<SshConnection> {
   const { Client: ClientClass } = (await import('ssh2')).default;
   const at: AttemptContext = { signal, ClientClass, where: `${options.source.file}: ${options.source.path}` };
   const key = await readKey(options, options, 'target');
@@ -166,7 +187,8 @@ export async function openConnection(options: SshOptions, signal: AbortSignal, t
   }
   let client: Client;
   try {
-    client = await attempt({ ...clientConfig(options, options, key, timeoutMs), ...(sock ? { sock } : {}) }, options, 'target', at);
+    const direct = !sock && silenceMs !== undefined ? { silenceMs: Math.min(silenceMs, timeoutMs) } : {};
+    client = await attempt({ ...clientConfig(options, options, key, timeoutMs), ...(sock ? { sock } : {}) }, options, 'target', { ...at, ...direct });
   } catch (err) {
     bastion?.end();
     throw err;

@@ -1,6 +1,10 @@
 import type { Communicator } from '../communicator/types.js';
 import type { Logger } from './events.js';
 import type { Journal } from './journal.js';
+import type { Prompter } from './prompter.js';
+
+/** -on-error: remove what a failed build made, keep it for inspection, or ask (on a terminal). */
+export type OnError = 'cleanup' | 'abort' | 'ask';
 
 /** Everything a builder and its steps get from the run. */
 export interface BuildContext {
@@ -15,8 +19,11 @@ export interface BuildContext {
   readonly signal: AbortSignal;
   /** -force: overwrite existing output / deregister an existing image of the same name. */
   readonly force: boolean;
+  /** -debug: debug messages; on a terminal (`prompter`), a pause before each step. */
   readonly debug: boolean;
-  readonly onError: 'cleanup' | 'abort';
+  readonly onError: OnError;
+  /** The terminal, when stdin is one: -on-error=ask and -debug's pauses ask there. */
+  readonly prompter?: Prompter;
   readonly journal: Journal;
   /** Directory of the template file, for relative paths. */
   readonly templateDir: string;
@@ -68,6 +75,11 @@ export interface PostProcessContext {
   readonly force: boolean;
   readonly templateDir: string;
   readonly journal: Journal;
+  /**
+   * Set when the build fails although its image is finished (a cleanup failed): post-processors
+   * still record the image, but one that changes what runs in production (amazon-asg) must not.
+   */
+  readonly buildFailure?: string;
   /** Redacts sensitive values out of data written to files (e.g. the manifest). */
   redact<T>(value: T): T;
   cleanupSignal(timeoutMs?: number): AbortSignal;

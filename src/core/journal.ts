@@ -1,6 +1,7 @@
 import { appendFileSync, closeSync, existsSync, fstatSync, mkdirSync, openSync, readFileSync, readSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { currentOwner, type ProcessOwner } from './process-owner.js';
 
 /** A cloud or local resource bake created, as recorded in the journal. */
 export interface JournalResource {
@@ -17,12 +18,15 @@ interface Entry extends JournalResource {
   buildId: string;
   build: string;
   at: string;
+  /** The bake process that created it; absent in journals written before owners were recorded. */
+  owner?: ProcessOwner;
 }
 
 export interface OpenResource extends JournalResource {
   buildId: string;
   build: string;
   at: string;
+  owner?: ProcessOwner;
 }
 
 /** "aws:instance i-1 in us-east-1", as messages name a journaled resource. */
@@ -62,15 +66,20 @@ function endsTorn(path: string): boolean {
  * `bake cleanup` follows. Appends are synchronous: a line must be on disk before the process can die.
  */
 export class Journal {
+  /**
+   * `owner` is the process the entries are recorded for: this one, unless a test stands in for a
+   * run that died (null: no owner, as in journals written before owners were recorded).
+   */
   constructor(
     readonly path: string,
-    private readonly buildId: string,
+    readonly buildId: string,
     private readonly build: string,
+    private readonly owner: ProcessOwner | null = currentOwner(),
   ) {}
 
-  /** The journal for another build, sharing the file. */
+  /** The journal for another build, sharing the file and the owner. */
   forBuild(buildId: string, build: string): Journal {
-    return new Journal(this.path, buildId, build);
+    return new Journal(this.path, buildId, build, this.owner);
   }
 
   created(resource: JournalResource): void {
@@ -82,7 +91,7 @@ export class Journal {
   }
 
   private append(e: Omit<Entry, 'buildId' | 'build' | 'at'>): void {
-    const entry: Entry = { ...e, buildId: this.buildId, build: this.build, at: new Date().toISOString() };
+    const entry: Entry = { ...e, buildId: this.buildId, build: this.build, at: new Date().toISOString(), ...(this.owner ? { owner: this.owner } : {}) };
     mkdirSync(dirname(this.path), { recursive: true });
     // A power cut mid-write leaves a last line without its newline: start on a fresh line, or this
     // entry would be glued to the torn one and both lost to the reader.
@@ -103,7 +112,7 @@ export class Journal {
       }
       const key = `${e.type}\u0000${e.region ?? ''}\u0000${e.id}`;
       if (e.op === 'create') {
-        live.set(key, { type: e.type, id: e.id, region: e.region, details: e.details, buildId: e.buildId, build: e.build, at: e.at });
+        live.set(key, { type: e.type, id: e.id, region: e.region, details: e.details, buildId: e.buildId, build: e.build, at: e.at, ...(e.owner ? { owner: e.owner } : {}) });
       } else {
         live.delete(key);
       }

@@ -3,10 +3,12 @@ import type { Communicator } from '../communicator/types.js';
 import type { BuildPlan, PlannedBuild } from '../template/plan.js';
 import { withActivity } from './activity.js';
 import { describeArtifact, type Artifact } from './artifact.js';
-import type { BuildContext } from './context.js';
+import type { BuildContext, OnError } from './context.js';
 import { AbortedError, CleanupFailedError, errorText, isAbort, reasonText } from './errors.js';
 import type { EventBus } from './events.js';
 import { Journal } from './journal.js';
+import { decisionFor } from './on-error.js';
+import type { Prompter } from './prompter.js';
 import { runPostProcessors } from './post-process.js';
 import { runProvisioners } from './provision.js';
 
@@ -17,9 +19,11 @@ export interface RunOptions {
   buildNames?: string[];
   /** At most this many builds at once; 0 = no limit. */
   parallel?: number;
-  onError?: 'cleanup' | 'abort';
+  onError?: OnError;
   force?: boolean;
   debug?: boolean;
+  /** The terminal, for -on-error=ask and -debug's pauses. */
+  prompter?: Prompter;
   /** Fired by Ctrl-C / SIGTERM. */
   signal: AbortSignal;
   journalPath: string;
@@ -40,6 +44,8 @@ export interface BuildResult {
   skipped?: boolean;
   /** Why it was skipped, for reports. */
   skipReason?: string;
+  /** It failed and its resources were kept for inspection (-on-error=abort, or "abort" at ask). */
+  kept?: boolean;
   durationMs: number;
 }
 
@@ -115,10 +121,12 @@ async function runOne(build: PlannedBuild, buildId: string, runController: Abort
       journal,
       redact: (v) => options.bus.redactValue(v),
       cleanupSignal: ctx.cleanupSignal,
+      ...(cleanupError ? { buildFailure: errorText(cleanupError) } : {}),
     });
     if (cleanupError) throw cleanupError;
   } catch (err) {
     result.aborted = isAbort(err) || runController.signal.aborted;
+    result.kept = decisionFor(err) === 'abort';
     result.error = options.bus.redact(result.aborted ? `aborted: ${reasonText(runController.signal.reason ?? err)}` : errorText(err));
     log.error(`Build '${build.name}' ${result.aborted ? 'was aborted' : `errored: ${result.error}`}`);
     if (options.debug && err instanceof Error && err.stack) log.debug(err.stack);
@@ -136,7 +144,7 @@ export function buildContext(
   build: PlannedBuild,
   buildId: string,
   signal: AbortSignal,
-  options: Pick<RunOptions, 'plan' | 'bus' | 'onError' | 'force' | 'debug' | 'journalPath' | 'skipUnchanged'>,
+  options: Pick<RunOptions, 'plan' | 'bus' | 'onError' | 'force' | 'debug' | 'prompter' | 'journalPath' | 'skipUnchanged'>,
 ): BuildContext {
   const log = options.bus.logger(build.name);
   const templateDir = options.plan.templateDir;
@@ -149,10 +157,16 @@ export function buildContext(
     force: options.force ?? false,
     debug: options.debug ?? false,
     onError: options.onError ?? 'cleanup',
+    ...(options.prompter ? { prompter: options.prompter } : {}),
     journal: new Journal(options.journalPath, buildId, build.name),
     templateDir,
     provision: (comm: Communicator, vars?: Record<string, string>) =>
-      runProvisioners(build.provisioners, comm, { buildName: build.name, buildType: build.type, log, signal, templateDir }, vars),
+      runProvisioners(
+        build.provisioners,
+        comm,
+        { buildName: build.name, buildType: build.type, log, signal, templateDir, onError: options.onError, debug: options.debug, prompter: options.prompter },
+        vars,
+      ),
     cleanupSignal: (timeoutMs = 10 * 60_000) => AbortSignal.timeout(timeoutMs),
     skipUnchanged:
       options.skipUnchanged && build.fingerprint

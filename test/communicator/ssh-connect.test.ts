@@ -1,5 +1,6 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
+import { type AddressInfo, createServer, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectSsh } from '../../src/communicator/connect-ssh.js';
@@ -161,6 +162,30 @@ describe('connectSsh', () => {
       expect(ctx.events.find((e) => e.progress?.done)?.progress).toMatchObject({ label: 'wait', total: 10, done: true });
       await comm.close();
     } finally {
+      await late.stop();
+    }
+  });
+
+  it('gives up on a connection that is accepted but stays silent, and reaches an sshd started meanwhile', async () => {
+    // QEMU's user network accepts on the forwarded port at once and then holds the connection
+    // without a word while the guest boots; an sshd starting meanwhile is reached only by a new connection.
+    const held: Socket[] = [];
+    const silent = createServer((sock) => held.push(sock));
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    const port = (silent.address() as AddressInfo).port;
+    const ctx = makeProvisionContext();
+    // Shorter than one attempt's 20 s: held for all of it, as before, the build would time out.
+    const connecting = connectSsh(optionsFor(sshd, { ssh_port: port, ssh_timeout: '15s' }), ctx);
+    while (held.length === 0) await new Promise((r) => setTimeout(r, 50));
+    silent.close();
+    const late = await startSshd({ port, authorizedKeys: [sshd.publicKey] });
+    try {
+      const comm = await connecting;
+      expect((await comm.exec('true')).exitCode).toBe(0);
+      await comm.close();
+      expect(ctx.events.map((e) => e.text)).toContain('ssh: attempt failed (unreachable): connected, but no SSH handshake within 3s');
+    } finally {
+      held.forEach((s) => s.destroy());
       await late.stop();
     }
   });

@@ -1,7 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { AbortedError, BakeError, CleanupFailedError } from '../../src/core/errors.js';
 import { Pipeline, type Step } from '../../src/core/steps.js';
+import type { Prompter } from '../../src/core/prompter.js';
 import { makeBuildContext } from '../helpers/context.js';
+
+/** A terminal whose person types these lines, one per question. */
+function typing(...lines: string[]): Prompter {
+  return {
+    answer: async (ask) => {
+      ask();
+      return lines.shift() ?? '';
+    },
+  };
+}
 
 function recordingStep<N, P extends object>(name: string, log: string[], produce: (s: N) => P, fail = false): Step<N, P> {
   return {
@@ -119,5 +130,62 @@ describe('Pipeline', () => {
       .then(recordingStep('b', log, () => ({}), true));
     await expect(p.run(ctx, {})).rejects.toThrow('b failed');
     expect(log).toEqual(['run a', 'run b']);
+  });
+
+  it('-on-error=ask: "r" runs the failed step again, and the build goes on', async () => {
+    const log: string[] = [];
+    let tries = 0;
+    const ctx = makeBuildContext({ onError: 'ask', prompter: typing('r') });
+    const p = Pipeline.start()
+      .then({
+        name: 'connect',
+        run: async () => {
+          log.push(`run connect ${++tries}`);
+          if (tries === 1) throw new BakeError('not up yet');
+          return {};
+        },
+        cleanup: async () => {
+          log.push('cleanup connect');
+        },
+      })
+      .then(recordingStep('b', log, () => ({})));
+    await p.run(ctx, {});
+    expect(log).toEqual(['run connect 1', 'run connect 2', 'run b', 'cleanup b', 'cleanup connect']);
+    expect(ctx.events.map((e) => e.text)).toContain("step 'connect' failed: not up yet");
+    expect(ctx.events.map((e) => e.text)).toContain('[c] Clean up and exit, [a] abort without cleanup, [r] retry step?');
+  });
+
+  it('keeping a failed build runs each step\'s keep instead of its cleanup, prints how to reach it and the cleanup command', async () => {
+    const log: string[] = [];
+    const ctx = makeBuildContext({ onError: 'ask', prompter: typing('a') });
+    const p = Pipeline.start()
+      .then({
+        name: 'vm',
+        run: async (c) => {
+          c.journal.created({ type: 'local:process', id: '4242', details: { match: 'qemu' } });
+          return { port: 2222 };
+        },
+        cleanup: async () => {
+          log.push('cleanup vm');
+        },
+        keep: async (_c, s) => [`The guest: ssh -p ${s.port} root@127.0.0.1`],
+      })
+      .then({
+        name: 'http',
+        run: async () => ({}),
+        cleanup: async () => {
+          log.push('http server closed');
+        },
+        keep: 'release',
+      })
+      .then(recordingStep('provision', log, () => ({}), true));
+    await expect(p.run(ctx, {})).rejects.toThrow('provision failed');
+    expect(log).toEqual(['run provision', 'http server closed']);
+    const says = ctx.events.filter((e) => e.level !== 'debug').map((e) => e.text);
+    expect(says.slice(-3)).toEqual([
+      "-on-error=ask: this build's resources are left in place for inspection",
+      'The guest: ssh -p 2222 root@127.0.0.1',
+      `Remove them with: bake cleanup --build-id bake-test-0001${process.env.BAKE_JOURNAL ? ` --journal ${ctx.journalPath}` : ''}`,
+    ]);
   });
 });

@@ -1,4 +1,6 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -40,5 +42,42 @@ describe('a cleanup that fails after every step succeeded (CLI)', () => {
     // The AMI is the build's product, struck from the journal; only the key pair is left for `bake cleanup`.
     expect(Journal.open(join(dir, 'journal.jsonl')).map((r) => `${r.type} ${r.id}`)).toEqual([`aws:key-pair ${key}`]);
     expect(server.fake.bakeTagged()).toEqual([`key-pair ${key}`]);
+  });
+
+  it('does not run an amazon-asg rollout: the manifest records the AMI and the summary prints the bake rollout command', async () => {
+    // Any Auto Scaling call would land here: none may, since the build fails.
+    const asgCalls: string[] = [];
+    const asg = createServer((req, res) => {
+      asgCalls.push(`${req.method} ${req.url}`);
+      res.writeHead(500).end();
+    });
+    await new Promise<void>((r) => asg.listen(0, '127.0.0.1', r));
+    try {
+      const file = join(dir, 'packer.json');
+      const builder = { type: 'amazon-ebs', custom_endpoint_ec2: server.url, ...ebsSshBuilder(aws.sshd), ami_name: 'web-{{timestamp}}' };
+      const rollout = {
+        type: 'amazon-asg',
+        custom_endpoint_ec2: server.url,
+        custom_endpoint_autoscaling: `http://127.0.0.1:${(asg.address() as AddressInfo).port}`,
+        auto_scaling_group_names: ['web'],
+        auto_scaling_group_tags: { role: 'web' },
+        instance_refresh: { min_healthy_percentage: 50, checkpoint_percentages: [50, 100] },
+      };
+      writeFileSync(file, JSON.stringify({ builders: [builder], 'post-processors': [{ type: 'manifest', output: join(dir, 'manifest.json') }, rollout] }));
+      server.fake.faults.before = (command) => {
+        if (command === 'DeleteKeyPair') throw ec2Error('UnauthorizedOperation', 'You are not authorized to perform this operation.');
+      };
+      const run = await runBake(['build', file], { cwd: dir, env: { BAKE_CACHE_DIR: dir }, timeoutMs: 60_000 });
+      const [ami] = [...server.fake.images.values()].filter((i) => i.name.startsWith('web-'));
+      expect(run.code, run.stdout + run.stderr).toBe(1);
+      const command = `bake rollout --ami us-east-1=${ami.id} --asg web --asg-tag role=web --min-healthy 50 --checkpoints 50,100`;
+      expect(run.stdout).toContain(`amazon-asg: not rolling out ${ami.id}, because the build fails (cleanup of key-pair failed: `);
+      expect(run.stdout).toContain(`--> amazon-ebs: amazon-asg: not rolled out (the build failed); to roll it out: ${command}\n`);
+      expect(asgCalls).toEqual([]);
+      const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
+      expect(manifest.builds.map((b: { artifact_id: string }) => b.artifact_id)).toEqual([`us-east-1:${ami.id}`]);
+    } finally {
+      asg.close();
+    }
   });
 });

@@ -125,6 +125,21 @@ describe('bake build with the null builder over real SSH', () => {
   });
 });
 
+describe('bake build -on-error=abort with the null builder', () => {
+  it('exits as soon as the failure is reported and prints an ssh command that logs in', async () => {
+    const t = template('abort.json', { builders: [nullBuilder()], provisioners: [{ type: 'shell', inline: ['exit 9'] }] });
+    // Before the fix bake sat after the summary, holding the SSH connection, until killed.
+    const r = await runBake(['build', '-on-error=abort', t], { timeoutMs: 30_000 });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('==> null: Warning: -on-error=abort: this build\'s resources are left in place for inspection\n');
+    const line = /==> null: The machine: (ssh .*)\n/.exec(r.stdout)?.[1];
+    expect(line).toBe(`ssh -i '${sshd.privateKeyPath}' -p ${sshd.port} ${sshd.username}@${sshd.host}`);
+    // The test sshd's host key is in no known_hosts: say so to ssh, and never prompt.
+    const cmd = line!.replace(/^ssh /, 'ssh -o BatchMode=yes -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR ');
+    expect(execFileSync('sh', ['-c', `${cmd} echo logged in as '$(id -un)'`], { encoding: 'utf8', timeout: 20_000 })).toBe(`logged in as ${sshd.username}\n`);
+  });
+});
+
 /** Whether a process with this marker in its command line runs (the "remote" host is this machine). */
 function existsRemote(marker: string): boolean {
   try {
@@ -221,7 +236,9 @@ describe('bake validate, inspect and fmt', () => {
     expect(r.stderr).toContain("Error: unknown option '-bogus'");
     const onError = await runBake(['build', '-on-error=ask', t]);
     expect(onError.code).toBe(2);
-    expect(onError.stderr).toBe('Error: -on-error=ask: expected "cleanup" or "abort" (Packer\'s "ask" and "run-cleanup-provisioner" are not supported)\n');
+    expect(onError.stderr).toBe('Error: -on-error=ask: stdin is not a terminal, so nobody could answer; use -on-error=cleanup, or -on-error=abort to keep a failed build for inspection\n');
+    const unknown = await runBake(['build', '-on-error=run-cleanup-provisioner', t]);
+    expect(unknown.stderr).toBe('Error: -on-error=run-cleanup-provisioner: expected "cleanup", "abort" or "ask" (Packer\'s "run-cleanup-provisioner" is not supported)\n');
     expect(existsSync(t)).toBe(true);
   });
 });

@@ -15,8 +15,8 @@ export interface Connection {
 }
 
 /**
- * -on-error=abort keeps the instance for inspection: print how to get in and how to clean up
- * afterwards, ready to paste.
+ * -on-error=abort keeps the instance for inspection: print how to get in, ready to paste (the
+ * pipeline then prints the `bake cleanup` command that removes it all).
  */
 export function printAbortDetails(ctx: BuildContext, c: Connection): void {
   let keyFile = c.privateKeyFile;
@@ -29,5 +29,4 @@ export function printAbortDetails(ctx: BuildContext, c: Connection): void {
   const port = c.port === 22 ? '' : ` -p ${c.port}`;
   ctx.log.say(`-on-error=abort: instance ${c.instanceId} is kept for inspection. Connect with:`);
   ctx.log.say(`  ssh${keyFile ? ` -i ${keyFile}` : ''}${port} ${c.username}@${c.host}`);
-  ctx.log.say('Remove it and the other temporary resources afterwards with: bake cleanup');
 }

@@ -1,5 +1,6 @@
 import type { Step } from '../../core/steps.js';
 import { generateEd25519KeyPair } from '../../communicator/keys.js';
+import { writeDebugKey } from '../../communicator/debug-key.js';
 import { accessDetails, awsCode, deleteKeyPair, findOwnKeyPair, send, tagSpecifications } from '../../cloud/aws/index.js';
 import type { ResolvedEbs } from './resolved.js';
 import type { Init, KeyState } from './state.js';
@@ -41,6 +42,7 @@ export function keyPairStep(cfg: ResolvedEbs): Step<Init, KeyState> {
         if (!duplicate || !(await findOwnKeyPair(client, name, ctx.buildId, ctx.signal))) throw err;
         ctx.log.info(`Key pair ${name} was imported by an earlier try whose answer was lost; using it`);
       }
+      writeDebugKey(ctx, 'ec2', key.privateKey);
       return { keyName: name, privateKey: key.privateKey };
     },
     async cleanup(ctx, { clients }) {

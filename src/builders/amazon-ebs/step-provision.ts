@@ -61,5 +61,7 @@ export function provisionStep(cfg: ResolvedEbs): Step<Init & KeyState & RunningS
       await comm?.close();
       comm = undefined;
     },
+    // The instance stays (its own step keeps it); only bake's connection goes.
+    keep: 'release',
   };
 }

@@ -1,4 +1,4 @@
-import { NoCommunicator, connectSsh, type SshOptions } from '../../communicator/index.js';
+import { NoCommunicator, connectSsh, sshCommandLine, type SshOptions } from '../../communicator/index.js';
 import type { Communicator } from '../../communicator/types.js';
 import type { Step } from '../../core/steps.js';
 
@@ -13,6 +13,11 @@ export function connectStep(ssh: SshOptions | undefined): Step<object, { comm: C
     },
     cleanup: async () => {
       await opened?.close();
+    },
+    // The machine was there before the build and stays; only bake's connection to it goes.
+    keep: async () => {
+      await opened?.close();
+      return ssh ? [`The machine: ${sshCommandLine(ssh)}`] : [];
     },
   };
 }

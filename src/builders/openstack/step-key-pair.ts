@@ -1,5 +1,5 @@
 import { createOnce, nova } from '../../cloud/openstack/index.js';
-import { generateEd25519KeyPair } from '../../communicator/index.js';
+import { generateEd25519KeyPair, writeDebugKey } from '../../communicator/index.js';
 import { BakeError, errorText, throwIfAborted } from '../../core/errors.js';
 import type { Step } from '../../core/steps.js';
 import type { ResolvedOpenstack } from './resolved.js';
@@ -30,6 +30,7 @@ export function stepKeyPair(config: ResolvedOpenstack): Step<AuthState, KeyPairS
       );
       created = name;
       ctx.journal.created({ type: 'openstack:key-pair', id: name, region, details: journalDetails });
+      writeDebugKey(ctx, 'os', keys.privateKey);
       throwIfAborted(ctx.signal);
       return { keyPairName: name, privateKey: keys.privateKey, publicKey: keys.publicKey };
     },

@@ -55,6 +55,16 @@ export class QemuProcess {
     return this.outputText.split('\n').map((l) => l.trim()).filter(Boolean).slice(-count).join(' | ');
   }
 
+  /**
+   * Lets QEMU run on after bake exits (a failed build kept for inspection): bake stops reading its
+   * output and waiting for it. QEMU ignores SIGPIPE, so the closed pipes do not stop it.
+   */
+  detach(): void {
+    this.child.stdout?.destroy();
+    this.child.stderr?.destroy();
+    this.child.unref();
+  }
+
   /** SIGKILL and wait for the exit; QEMU holds no state worth saving once bake gives up on it. */
   async kill(): Promise<QemuExit> {
     if (this.running) this.child.kill('SIGKILL');

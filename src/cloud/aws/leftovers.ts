@@ -13,6 +13,8 @@ export interface CleanupOptions {
   region?: string;
   /** With `region`: only tagged resources older than this. */
   olderThanMs?: number;
+  /** With `region`: builds whose bake process is still running; their tagged resources are in use. */
+  inUse?: ReadonlySet<string>;
   /** Credentials/endpoint; default: the SDK's standard chain. */
   access?: Omit<AwsAccess, 'region'>;
   /** Struck out for each resource removed (or found already gone). */
@@ -85,10 +87,10 @@ export async function cleanupAwsLeftovers(resources: OpenResource[], options: Cl
     if (opts.region) {
       const cutoff = opts.olderThanMs === undefined ? undefined : Date.now() - opts.olderThanMs;
       const tagged = await findTagged(await clients({ region: opts.region }), opts.region, opts.signal);
-      const old = tagged.filter((r) => cutoff === undefined || (r.createdAt !== undefined && r.createdAt.getTime() < cutoff));
+      const old = tagged.filter((r) => !opts.inUse?.has(r.buildId ?? '') && (cutoff === undefined || (r.createdAt !== undefined && r.createdAt.getTime() < cutoff)));
       // Security groups carry no creation time: take those of builds that left other old resources.
       const oldBuilds = new Set(old.map((r) => r.buildId));
-      const groups = tagged.filter((r) => r.type === 'aws:security-group' && (cutoff === undefined || oldBuilds.has(r.buildId)));
+      const groups = tagged.filter((r) => r.type === 'aws:security-group' && !opts.inUse?.has(r.buildId ?? '') && (cutoff === undefined || oldBuilds.has(r.buildId)));
       for (const r of [...old, ...groups]) if (!todo.some((t) => t.type === r.type && t.id === r.id && t.region === r.region)) todo.push(r);
     }
     todo.sort((a, b) => ORDER.indexOf(a.type) - ORDER.indexOf(b.type));

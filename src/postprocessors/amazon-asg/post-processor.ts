@@ -5,6 +5,7 @@ import type { PostProcessor, PostProcessorResult } from '../../plugins/types.js'
 import { resolveAccess } from '../../rollout/access-schema.js';
 import { RolloutClients, appendRecord, rollout, smokeTest, type GroupChange } from '../../rollout/index.js';
 import type { ResolvedAmazonAsg } from './resolve.js';
+import { rolloutCommandLine } from './rollout-command-line.js';
 
 function summary(changes: GroupChange[], dryRun: boolean): string {
   const moved = changes.filter((c) => !c.unchanged).map((c) => `${c.group} (${c.region})`);
@@ -25,6 +26,23 @@ export class AmazonAsgPostProcessor implements PostProcessor {
     if (Object.keys(images).length === 0) {
       const got = Object.keys(artifact.images).join(', ') || 'none';
       throw new BakeError(`${c.where}: the ${artifact.builderType} artifact has no AMI${c.regions ? ` in ${c.regions.join(', ')}` : ''} (its regions: ${got})`);
+    }
+    if (ctx.buildFailure && !c.dryRun) {
+      // The build fails, so a CI job that retries it would roll out twice: this image goes out only when someone decides to.
+      const command = rolloutCommandLine(c, images);
+      ctx.log.warn(`amazon-asg: not rolling out ${Object.values(images).join(', ')}, because the build fails (${ctx.buildFailure}). To roll it out: ${command}`);
+      return {
+        artifact: {
+          builderType: 'amazon-asg',
+          buildName: artifact.buildName,
+          id: artifact.id,
+          files: [],
+          images: artifact.images,
+          metadata: { ...artifact.metadata, rolloutCommand: command },
+          description: `amazon-asg: not rolled out (the build failed); to roll it out: ${command}`,
+        },
+        forceKeepInput: true,
+      };
     }
     const firstRegion = Object.keys(images)[0];
     const clients = new RolloutClients(resolveAccess(c.access, firstRegion), ctx.signal);

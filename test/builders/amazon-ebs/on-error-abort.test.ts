@@ -35,7 +35,7 @@ describe('amazon-ebs -on-error=abort', () => {
     const texts = ctx.events.map((e) => e.text);
     const keyFile = join(process.env.BAKE_CACHE_DIR!, 'keys', 'bake_bake-test-0001.pem');
     expect(texts).toContain(`  ssh -i ${keyFile} -p ${sshd.port} ${sshd.username}@127.0.0.1`);
-    expect(texts).toContain('Remove it and the other temporary resources afterwards with: bake cleanup');
+    expect(texts).toContain(`Remove them with: bake cleanup --build-id ${ctx.buildId}${process.env.BAKE_JOURNAL ? ` --journal ${ctx.journal.path}` : ''}`);
     const out = execFileSync('ssh', ['-i', keyFile, '-p', String(sshd.port), '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'BatchMode=yes', `${sshd.username}@127.0.0.1`, 'echo inside'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
     expect(out.trim()).toBe('inside');
 

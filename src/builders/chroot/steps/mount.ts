@@ -51,7 +51,7 @@ export function mountStep(c: ResolvedChroot): Step<OutputState & { diskGrown: bo
       return timed(ctx.log, 'mount', async () => {
         const diskSize = Number((await runTool('stat', ['-c', '%s', diskFile], { signal: ctx.signal })).trim());
         let parts = await readPartitions(diskFile, diskSize, ctx.signal);
-        const ns = await ChrootNamespace.start();
+        const ns = await ChrootNamespace.start(holderName(ctx.buildId));
         session = new ChrootSession(ns, root, diskFile);
         const probeDir = join(workDir, 'probe');
         mkdirSync(probeDir);
@@ -112,5 +112,19 @@ export function mountStep(c: ResolvedChroot): Step<OutputState & { diskGrown: bo
     cleanup: async (ctx) => {
       await session?.teardown(ctx.log);
     },
+    keep: async (ctx) => {
+      if (!session?.ns.alive) return [];
+      await session.ns.keep();
+      ctx.journal.created({ type: 'local:process', id: String(session.ns.unsharePid), details: { match: holderName(ctx.buildId) } });
+      return [
+        `The image is mounted at ${session.root} in a private mount namespace held by pid ${session.ns.pid}; enter it with:`,
+        `  nsenter --target ${session.ns.pid} --mount --uts --pid -- chroot ${session.root}`,
+      ];
+    },
   };
+}
+
+/** The namespace holder's name: `bake cleanup` kills the recorded pid only while its command line still ends in it. */
+function holderName(buildId: string): string {
+  return `bake-chroot-${buildId}`;
 }

@@ -1,4 +1,5 @@
-import { connectSsh, resolveSshConfig, slowAesPeerCiphers } from '../../../communicator/index.js';
+import { join } from 'node:path';
+import { connectSsh, resolveSshConfig, slowAesPeerCiphers, sshCommandLine, type SshOptions, writePrivateKey } from '../../../communicator/index.js';
 import type { Communicator } from '../../../communicator/types.js';
 import { BakeError, errorText, isAbort } from '../../../core/errors.js';
 import { span } from '../../../core/spans.js';
@@ -16,14 +17,18 @@ import { serialTail } from './launch.js';
  */
 export function connectStep(c: ResolvedQemu): Step<OutputState & SeedState & VmState, ConnectedState> {
   let comm: Communicator | undefined;
+  const sshOptions = (sshPort: number, privateKey: string | undefined): SshOptions => {
+    const options = resolveSshConfig(c.ssh, { host: '127.0.0.1', port: sshPort, username: c.sshUsername, ...(privateKey ? { privateKey } : {}) }, c.env);
+    // The forwarded port is the guest's, whatever ssh_port says.
+    options.host = '127.0.0.1';
+    options.port = sshPort;
+    return options;
+  };
   return {
     name: 'connect',
     run: async (ctx, { qemu, qmp, sshPort, privateKey, workDir, startedAt, accel }) => {
       if (c.communicator === 'none') return {};
-      const options = resolveSshConfig(c.ssh, { host: '127.0.0.1', port: sshPort, username: c.sshUsername, ...(privateKey ? { privateKey } : {}) }, c.env);
-      // The forwarded port is the guest's, whatever ssh_port says.
-      options.host = '127.0.0.1';
-      options.port = sshPort;
+      const options = sshOptions(sshPort, privateKey);
       if (accel === 'tcg' && !options.ciphers) options.ciphers = slowAesPeerCiphers();
       const died = new AbortController();
       void qemu.exited.then(() => died.abort(new BakeError('QEMU exited')));
@@ -69,6 +74,15 @@ export function connectStep(c: ResolvedQemu): Step<OutputState & SeedState & VmS
     cleanup: async () => {
       await comm?.close();
       comm = undefined;
+    },
+    // The guest stays up (the launch step keeps QEMU); the temporary key goes where the person can use it.
+    keep: async (_ctx, { sshPort, privateKey, workDir }) => {
+      await comm?.close();
+      comm = undefined;
+      if (c.communicator === 'none') return [];
+      const keyFile = privateKey ? join(workDir, 'ssh_key') : undefined;
+      if (keyFile) writePrivateKey(keyFile, privateKey!);
+      return [`The guest: ${sshCommandLine(sshOptions(sshPort, privateKey), keyFile, true)}`];
     },
   };
 }

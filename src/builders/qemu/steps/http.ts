@@ -32,5 +32,7 @@ export function httpStep(c: ResolvedQemu): Step<OutputState & SeedState, HttpSta
       ctx.log.debug('HTTP server stopped');
       server = undefined;
     },
+    // Served from bake's own process: it cannot outlive bake.
+    keep: 'release',
   };
 }

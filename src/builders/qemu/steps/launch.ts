@@ -133,5 +133,11 @@ export function launchStep(c: ResolvedQemu): Step<OutputState & DiskState & Seed
       }
       vm = undefined;
     },
+    keep: async (_ctx, { workDir }) => {
+      if (!vm?.qemu.running) return [];
+      vm.qmp.close();
+      vm.qemu.detach();
+      return [`QEMU (pid ${vm.qemu.pid}) keeps the guest running; its console: ${join(workDir, 'serial.log')}`];
+    },
   };
 }

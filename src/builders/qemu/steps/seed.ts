@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { generateEd25519KeyPair } from '../../../communicator/index.js';
+import { generateEd25519KeyPair, writeDebugKey } from '../../../communicator/index.js';
 import type { Step } from '../../../core/steps.js';
 import type { ResolvedQemu } from '../resolve.js';
 import { defaultMetaData, defaultUserData, makeIso } from '../seed-iso.js';
@@ -21,6 +21,7 @@ export function seedStep(c: ResolvedQemu): Step<OutputState, SeedState> {
       const temporary = c.communicator === 'ssh' && !c.sshPrivateKeyFile && !c.sshPassword && !c.ssh.ssh_agent_auth;
       if (!extra && (c.communicator === 'none' ? c.userData === undefined : !c.cloudInitSeed && !temporary)) return {};
       const key = temporary ? generateEd25519KeyPair(`bake-${ctx.buildId}`) : undefined;
+      if (key) writeDebugKey(ctx, 'qemu', key.privateKey);
       const keys = key ? { privateKey: key.privateKey, publicKey: key.publicKey } : {};
       if (!c.cloudInitSeed && !extra) return keys;
       const givenPub = c.sshPrivateKeyFile && existsSync(`${c.sshPrivateKeyFile}.pub`) ? readFileSync(`${c.sshPrivateKeyFile}.pub`, 'utf8').trim() : undefined;
