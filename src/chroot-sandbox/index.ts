@@ -1,0 +1,1 @@
+export { InRoot, kindOf } from './in-root.js';
