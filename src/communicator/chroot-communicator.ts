@@ -5,7 +5,7 @@ import { chmod, mkdir, readdir, readFile, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { AbortedError, BakeError, reasonText } from '../core/errors.js';
 import type { Logger } from '../core/events.js';
-import { type ChrootNamespace, HOST_PATH } from './chroot-namespace.js';
+import { HOST_PATH } from './chroot-namespace.js';
 import { LineSplitter, Tail } from './line-splitter.js';
 import { shellQuote } from './shell-env.js';
 import type { Communicator, ExecOptions, ExecResult, TransferOptions } from './types.js';
@@ -17,33 +17,33 @@ const DRAIN_MS = 200;
 /** The environment of every command in the chroot: a root login's, not bake's (the host's PATH or HOME mean nothing there). */
 const BASE_ENV = { PATH: HOST_PATH, HOME: '/root', USER: 'root', LOGNAME: 'root', SHELL: '/bin/sh', LANG: 'C.UTF-8' };
 
+/** Where the image's programs run: the chroot-sandbox's Sandbox. */
+export interface ChrootProcesses {
+  readonly alive: boolean;
+  spawn(argv: string[], options: { env: Record<string, string>; stdin: 'pipe' | 'ignore' }): ChildProcess;
+}
+
 export interface ChrootOptions {
-  /** Where the image's root filesystem is mounted inside the namespace. */
-  root: string;
   log: Logger;
   /** command_wrapper: turns each command (given as one `/bin/sh -c '…'` command) into the one run. */
   wrap?: (command: string) => string;
 }
 
 /**
- * Provisioners' view of a mounted image: commands run as root in a chroot inside the build's
- * namespace (through nsenter, so each is a child of bake with its own exit code and streams),
+ * Provisioners' view of a mounted image: commands run as root in the image's sandbox (each a child
+ * of bake with its own exit code and streams),
  * and files are read and written by `cat`/`tar` running in that chroot, so paths and symlinks of
  * the image resolve inside the image, never on the host (an absolute link like /var/run -> /run
  * would point at the host's /run if bake wrote through the mount from outside).
  */
 export class ChrootCommunicator implements Communicator {
   constructor(
-    private readonly ns: ChrootNamespace,
+    private readonly sandbox: ChrootProcesses,
     private readonly options: ChrootOptions,
   ) {}
 
   private spawnIn(argv: string[], env: Record<string, string>, stdin: 'pipe' | 'ignore'): ChildProcess {
-    return spawn('nsenter', [...this.ns.enterArgs(), 'chroot', this.options.root, ...argv], {
-      stdio: [stdin, 'pipe', 'pipe'],
-      env: { ...BASE_ENV, ...env },
-      detached: true,
-    });
+    return this.sandbox.spawn(argv, { env: { ...BASE_ENV, ...env }, stdin });
   }
 
   exec(command: string, options: ExecOptions = {}): Promise<ExecResult> {
@@ -56,7 +56,7 @@ export class ChrootCommunicator implements Communicator {
   private run(argv: string[], options: ExecOptions, input?: NodeJS.ReadableStream | Buffer): Promise<ExecResult> {
     const { signal } = options;
     if (signal?.aborted) return Promise.reject(new AbortedError(reasonText(signal.reason)));
-    if (!this.ns.alive) return Promise.reject(new BakeError('chroot: the build\'s namespace is gone'));
+    if (!this.sandbox.alive) return Promise.reject(new BakeError('chroot: the build\'s sandbox is gone'));
     const id = randomBytes(8).toString('hex');
     const child = this.spawnIn(argv, { ...options.env, BAKE_EXEC_ID: id }, input ? 'pipe' : 'ignore');
     const log = this.options.log;
@@ -82,7 +82,7 @@ export class ChrootCommunicator implements Communicator {
       signal?.addEventListener('abort', onAbort, { once: true });
       child.on('error', (e) => {
         signal?.removeEventListener('abort', onAbort);
-        reject(new BakeError(`chroot: cannot run nsenter: ${e.message}`));
+        reject(new BakeError(`chroot: cannot start a command in the sandbox: ${e.message}`));
       });
       child.on('exit', (code, sig) => {
         // A daemon the command started keeps its stdout open; its output after this is not the command's.

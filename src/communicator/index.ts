@@ -7,5 +7,5 @@ export { sshConfigProperties, sshUnsupported, type SshConfigInput } from './ssh-
 export { shellQuote } from './shell-env.js';
 export { NoCommunicator } from './none.js';
 export { ChrootNamespace, HOST_PATH } from './chroot-namespace.js';
-export { ChrootCommunicator, type ChrootOptions } from './chroot-communicator.js';
+export { ChrootCommunicator, type ChrootOptions, type ChrootProcesses } from './chroot-communicator.js';
 export { slowAesPeerCiphers } from './ssh-algorithms.js';

@@ -1,6 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import { posix } from 'node:path';
-import { InRoot } from '../../chroot-sandbox/index.js';
+import { InRoot, Sandbox } from '../../chroot-sandbox/index.js';
 import type { ChrootNamespace } from '../../communicator/index.js';
 import { BakeError } from '../../core/errors.js';
 import type { Logger } from '../../core/events.js';
@@ -30,6 +30,7 @@ interface Placed {
 export class ChrootSession {
   private placed: Placed[] = [];
   private torn = false;
+  private running?: Sandbox;
   /** The image's root as bake reaches it from the host (through the holder's view of its mounts). */
   readonly image: InRoot;
 
@@ -39,6 +40,17 @@ export class ChrootSession {
     readonly diskFile: string,
   ) {
     this.image = new InRoot(`/proc/${ns.pid}/root${root}`);
+  }
+
+  /** Starts the sandbox the image's programs run in, once everything is mounted. */
+  async startSandbox(stateDir: string): Promise<void> {
+    this.running = await Sandbox.start({ holder: this.ns, root: this.root, stateDir });
+  }
+
+  /** Where the image's programs run (after startSandbox). */
+  get sandbox(): Sandbox {
+    if (!this.running) throw new BakeError('chroot: the sandbox has not started');
+    return this.running;
   }
 
   /**
@@ -116,7 +128,8 @@ export class ChrootSession {
     if (this.torn) return;
     this.torn = true;
     if (this.ns.alive) {
-      const killed = await this.ns.killMembers();
+      const killed = (await this.running?.stop()) ?? 0;
+      await this.ns.killMembers();
       if (killed > 0) log.info(`Stopped ${killed} process${killed === 1 ? '' : 'es'} left running in the chroot`);
       try {
         this.restore(log);

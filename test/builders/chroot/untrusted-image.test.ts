@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canChroot, hostMounts } from '../../helpers/chroot-build.js';
 import { runBake } from '../../helpers/run-bake.js';
 import { STATIC_BUSYBOX, tinyImage, tinyImageFile } from '../../helpers/tiny-image.js';
@@ -78,4 +78,71 @@ describe.skipIf(!canChroot || !existsSync(STATIC_BUSYBOX))('chroot builder: an i
     expect(r.stdout + r.stderr).toContain('/etc/fstab in the image is a block device: refusing to read it');
     expect(runRecord(t.dir)).toContain('/etc/fstab in the image is a block device');
   }, 90_000);
+
+  describe('what the image runs, in the sandbox', () => {
+    const hostFile = join(mkdtempSync(join(tmpdir(), 'bake-untrusted-host-')), 'written-through-proc');
+    dirs.push(join(hostFile, '..'));
+    const disk = join(join(hostFile, '..'), 'host-disk.raw');
+    let loop = '';
+    let out = '';
+    beforeAll(async () => {
+      writeFileSync(disk, `HOST-DISK-SECRET${'\0'.repeat(1024 * 1024)}`);
+      loop = execFileSync('losetup', ['-f', '--show', disk], { encoding: 'utf8' }).trim();
+      const st = execFileSync('stat', ['-c', '%t %T', loop], { encoding: 'utf8' }).trim().split(' ').map((h) => parseInt(h, 16));
+      const t = bake(() => {}, [
+        {
+          type: 'shell',
+          inline: [
+            // Every process's root and cwd, and bake's own open files, as the sandbox's /proc shows them.
+            `for p in /proc/[0-9]*; do echo x > "$p/root${hostFile}" || :; echo x > "$p/cwd${hostFile}" || :; for f in $p/fd/*; do echo x > "$f/${hostFile}" || :; done; done 2>/dev/null; echo proc-walk-done`,
+            'echo bake-sysctl > /proc/sys/kernel/domainname && echo SYSCTL-WRITTEN || echo sysctl-refused',
+            'echo 0 > /proc/sysrq-trigger && echo SYSRQ-WRITTEN || echo sysrq-refused',
+            'mount -o remount,rw /sys && echo SYS-REMOUNTED || echo sys-remount-refused',
+            `for d in /root /tmp /dev /run; do mknod $d/disk b ${st[0]} ${st[1]} 2>/dev/null || :; head -c 16 $d/disk || :; echo " <- $d"; done`,
+            'grep -E "^(CapEff|CapBnd|NoNewPrivs|Seccomp):" /proc/self/status',
+            'mount -t tmpfs none /mnt 2>&1 || echo mount-refused',
+          ],
+        },
+      ]);
+      const r = await t.run();
+      out = r.stdout + r.stderr;
+      expect(r.code, out).toBe(0);
+    }, 90_000);
+    afterAll(() => {
+      if (loop) execFileSync('losetup', ['-d', loop]);
+    });
+
+    it('no process can reach the host\'s / through /proc (pid 1\'s root, the holder\'s cwd, open file descriptors)', () => {
+      expect(out).toContain('proc-walk-done');
+      expect(existsSync(hostFile)).toBe(false);
+    });
+
+    it('/proc/sys and /proc/sysrq-trigger are read-only', () => {
+      expect(out).toContain('sysctl-refused');
+      expect(out).not.toContain('SYSCTL-WRITTEN');
+      expect(out).not.toContain('SYSRQ-WRITTEN');
+    });
+
+    it('/sys cannot be remounted read-write, nor anything mounted', () => {
+      expect(out).toContain('sys-remount-refused');
+      expect(out).not.toContain('SYS-REMOUNTED');
+      expect(out).toContain('mount-refused');
+    });
+
+    it('a block device node made on any writable filesystem never reads a host disk', () => {
+      expect(out.match(/ <- \/(root|tmp|dev|run)/g)).toHaveLength(4);
+      expect(out).not.toContain('HOST-DISK-SECRET');
+    });
+
+    it('runs without CAP_SYS_ADMIN and the machine\'s capabilities, even in the bounding set, under no_new_privs and seccomp', () => {
+      const caps = (name: string) => BigInt(`0x${new RegExp(`${name}:\\s*([0-9a-f]+)`).exec(out)?.[1] ?? 'ffffffffffffffff'}`);
+      // CAP_NET_ADMIN 12, SYS_MODULE 16, SYS_RAWIO 17, SYS_PTRACE 19, SYS_ADMIN 21, SYS_BOOT 22, SYS_TIME 25.
+      for (const bit of [12, 16, 17, 19, 21, 22, 25]) {
+        expect((caps('CapEff') >> BigInt(bit)) & 1n, `CapEff bit ${bit}`).toBe(0n);
+        expect((caps('CapBnd') >> BigInt(bit)) & 1n, `CapBnd bit ${bit}`).toBe(0n);
+      }
+      expect(out).toMatch(/NoNewPrivs:\s*1/);
+      expect(out).toMatch(/Seccomp:\s*2/);
+    });
+  });
 });

@@ -46,7 +46,7 @@ export function mountStep(c: ResolvedChroot): Step<OutputState & { diskGrown: bo
       return timed(ctx.log, 'mount', async () => {
         const diskSize = Number((await runTool('stat', ['-c', '%s', diskFile], { signal: ctx.signal })).trim());
         let parts = await readPartitions(diskFile, diskSize, ctx.signal);
-        const ns = await ChrootNamespace.start();
+        const ns = await ChrootNamespace.start(c.network !== 'host');
         session = new ChrootSession(ns, root, diskFile);
         const probeDir = join(workDir, 'probe');
         mkdirSync(probeDir);
@@ -80,7 +80,7 @@ export function mountStep(c: ResolvedChroot): Step<OutputState & { diskGrown: bo
           ctx.log.info(`Mounting ${entry.target} (${part.fsType || entry.type}, partition ${part.number}) from the image's fstab`);
           await ns.run(['mount', '-t', part.fsType || entry.type, '-o', loopOptions(part, ['nodev']), diskFile, session.mountTarget(entry.target)]);
         }
-        await (c.chrootMounts ? mountCustom(session, c.chrootMounts) : mountDefaults(session));
+        await (c.chrootMounts ? mountCustom(session, c.chrootMounts, ctx.log) : mountDefaults(session));
         const files = join(workDir, 'files');
         mkdirSync(files);
         for (const [i, path] of c.copyFiles.entries()) {
@@ -99,6 +99,7 @@ export function mountStep(c: ResolvedChroot): Step<OutputState & { diskGrown: bo
           const out = await ns.run(['sh', '-c', renderCommand(c, ctx, command, `post_mount_commands[${i}]`, vars)], { signal: ctx.signal });
           for (const line of out.split('\n').filter(Boolean)) ctx.log.output(line);
         }
+        await session.startSandbox(join(workDir, 'sandbox'));
         return { session, rootPartition: rootPart.number, rootFsType: rootPart.fsType, rootOffset: rootPart.offset };
       });
     },
