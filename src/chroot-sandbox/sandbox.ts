@@ -29,7 +29,6 @@ export interface SandboxOptions {
 
 export interface SandboxSpawnOptions {
   env: Record<string, string>;
-  stdin: 'pipe' | 'ignore';
 }
 
 /** The API filesystems the sandbox mounts itself: these must be plain directories of the image. */
@@ -142,7 +141,7 @@ export class Sandbox {
     const seccomp = this.seccomp ? ['--seccomp', '4'] : [];
     const args = [...this.o.holder.enterArgs(), ...boundingArgs(), 'bwrap', '--pidns', '3', ...seccomp, ...Sandbox.mounts(this.o.root, this.sys), ...dropArgs(), '--', ...argv];
     const child = spawn('nsenter', args, {
-      stdio: [options.stdin, 'pipe', 'pipe', this.pidns, this.seccomp ? 'pipe' : 'ignore'],
+      stdio: ['ignore', 'pipe', 'pipe', this.pidns, this.seccomp ? 'pipe' : 'ignore'],
       env: { PATH: HOST_PATH, ...options.env },
       detached: true,
     });

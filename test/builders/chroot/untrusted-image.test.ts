@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canChroot, hostMounts } from '../../helpers/chroot-build.js';
 import { runBake } from '../../helpers/run-bake.js';
@@ -23,6 +23,16 @@ function bake(customize: (root: string) => void, provisioners: unknown[], builde
   writeFileSync(template, JSON.stringify({ builders: [{ type: 'chroot', iso_url: image, iso_checksum: 'none', output_directory: out, format: 'raw', ...builder }], provisioners }));
   const env = { BAKE_JOURNAL: join(dir, 'journal.jsonl'), BAKE_RUNS_DIR: join(dir, 'runs') };
   return { dir, out, output: join(out, 'packer-chroot'), template, env, run: (timeoutMs = 60_000) => runBake(['build', template], { env, timeoutMs }) };
+}
+
+/** Replaces the image's /bin/sh with the host's dash and the libraries it loads. */
+function withHostDash(root: string): void {
+  unlinkSync(join(root, 'bin', 'sh'));
+  copyFileSync('/bin/dash', join(root, 'bin', 'sh'));
+  for (const lib of execFileSync('ldd', ['/bin/dash'], { encoding: 'utf8' }).match(/\/\S+/g) ?? []) {
+    mkdirSync(join(root, dirname(lib)), { recursive: true });
+    copyFileSync(lib, join(root, lib));
+  }
 }
 
 function runRecord(dir: string): string {
@@ -77,6 +87,62 @@ describe.skipIf(!canChroot || !existsSync(STATIC_BUSYBOX))('chroot builder: an i
     expect(r.code).toBe(1);
     expect(r.stdout + r.stderr).toContain('/etc/fstab in the image is a block device: refusing to read it');
     expect(runRecord(t.dir)).toContain('/etc/fstab in the image is a block device');
+  }, 90_000);
+
+  it('a trojaned dirname in the image does not run during a file upload', async () => {
+    const host = join(mkdtempSync(join(tmpdir(), 'bake-untrusted-host-')), 'written-by-dirname');
+    dirs.push(join(host, '..'));
+    const t = bake(
+      (root) => {
+        // Debian's shell, which (unlike busybox's) runs dirname from PATH, as the upload script did.
+        withHostDash(root);
+        unlinkSync(join(root, 'bin', 'dirname'));
+        writeFileSync(join(root, 'bin', 'dirname'), `#!/bin/busybox sh\necho pwned > /proc/1/root${host}\necho ran > /dirname-ran\nexec busybox dirname "$@"\n`);
+        chmodSync(join(root, 'bin', 'dirname'), 0o755);
+      },
+      [
+        { type: 'file', source: join(process.cwd(), 'package.json'), destination: '/opt/app/package.json' },
+        { type: 'shell', inline: ['test -e /dirname-ran && echo DIRNAME-RAN || echo dirname-never-ran'] },
+      ],
+    );
+    const r = await t.run();
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toContain('dirname-never-ran');
+    expect(existsSync(host)).toBe(false);
+    expect(tinyImageFile(t.output, '/opt/app/package.json')).toBe(readFileSync('package.json', 'utf8'));
+  }, 90_000);
+
+  it('a download creates only regular files, directories and symlinks on the host, without setuid/setgid bits', async () => {
+    const dest = join(mkdtempSync(join(tmpdir(), 'bake-untrusted-dl-')), 'tree');
+    dirs.push(join(dest, '..'));
+    const t = bake(
+      (root) => {
+        mkdirSync(join(root, 'srv', 'out'), { recursive: true });
+        execFileSync('mknod', [join(root, 'srv', 'out', 'disk'), 'b', '7', '0']);
+        execFileSync('mknod', [join(root, 'srv', 'out', 'null'), 'c', '1', '3']);
+        execFileSync('mkfifo', [join(root, 'srv', 'out', 'fifo')]);
+        writeFileSync(join(root, 'srv', 'out', 'suid'), 'x');
+        chmodSync(join(root, 'srv', 'out', 'suid'), 0o6755);
+        symlinkSync('/etc/shadow', join(root, 'srv', 'out', 'link'));
+      },
+      [
+        { type: 'file', direction: 'download', source: '/srv/out', destination: dest },
+        { type: 'file', direction: 'download', source: '/srv/out/suid', destination: `${dest}-suid` },
+        { type: 'file', direction: 'download', source: '/srv/out/fifo', destination: `${dest}-fifo` },
+      ],
+    );
+    const r = await t.run();
+    const out = r.stdout + r.stderr;
+    expect(readdirSync(dest).sort()).toEqual(['link', 'suid']);
+    expect(statSync(join(dest, 'suid')).mode & 0o7777).toBe(0o755);
+    expect(lstatSync(join(dest, 'link')).isSymbolicLink()).toBe(true);
+    expect(statSync(`${dest}-suid`).mode & 0o7777).toBe(0o755);
+    expect(out).toContain('download: /srv/out/disk in the image is a block device: not copied to the host');
+    expect(out).toContain('download: /srv/out/null in the image is a character device: not copied to the host');
+    expect(out).toContain('download: /srv/out/suid in the image is setuid; the host copy is not');
+    expect(out).toContain('/srv/out/fifo in the image is a FIFO: refusing to download it');
+    expect(existsSync(`${dest}-fifo`)).toBe(false);
+    expect(r.code).toBe(1);
   }, 90_000);
 
   describe('what the image runs, in the sandbox', () => {
