@@ -145,6 +145,28 @@ describe.skipIf(!canChroot || !existsSync(STATIC_BUSYBOX))('chroot builder: an i
     expect(r.code).toBe(1);
   }, 90_000);
 
+  it('a provisioner\'s own /etc/resolv.conf is kept and reported, even on the inode bake\'s copy had', async () => {
+    const t = bake((root) => writeFileSync(join(root, 'etc', 'resolv.conf'), 'nameserver 192.0.2.1\n'), [
+      { type: 'shell', inline: ['ls -i /etc/resolv.conf', 'rm /etc/resolv.conf', 'echo "nameserver 192.0.2.53" > /etc/resolv.conf', 'ls -i /etc/resolv.conf'] },
+    ]);
+    const r = await t.run();
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    // ext4 hands the freed inode to the new file: the inode alone cannot tell them apart.
+    const inodes = [...r.stdout.matchAll(/(\d+) \/etc\/resolv\.conf/g)].map((m) => m[1]);
+    expect(inodes).toHaveLength(2);
+    expect(inodes[0]).toBe(inodes[1]);
+    expect(r.stdout).toContain('/etc/resolv.conf was replaced during provisioning; keeping the new one');
+    expect(tinyImageFile(t.output, '/etc/resolv.conf')).toBe('nameserver 192.0.2.53\n');
+    expect(tinyImageFile(t.output, '/etc/.resolv.conf.bake-saved')).toBeUndefined();
+  }, 90_000);
+
+  it('chroot_network "none": the image\'s programs see only a loopback interface of their own', async () => {
+    const t = bake(() => {}, [{ type: 'shell', inline: ['echo "interfaces: $(ls /sys/class/net | tr "\\n" " ")"'] }], { chroot_network: 'none' });
+    const r = await t.run();
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toContain('interfaces: lo \n');
+  }, 90_000);
+
   describe('what the image runs, in the sandbox', () => {
     const hostFile = join(mkdtempSync(join(tmpdir(), 'bake-untrusted-host-')), 'written-through-proc');
     dirs.push(join(hostFile, '..'));
