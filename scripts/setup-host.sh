@@ -9,8 +9,8 @@ set -eu
 # for the ansible provisioner's tests; chromium and a font for the test that opens `bake report`'s page
 # in a headless browser; jq for the test that runs docs/ci.md's pipeline steps; qemu-user-static and
 # arch-test (mmdebstrap's check) for the chroot builder's arm64 image and test; bubblewrap (the chroot
-# builder's sandbox), passt (its private network) and busybox-static (the tiny attack images of its tests).
-packages="qemu-system-x86 qemu-utils mmdebstrap genisoimage xorriso isolinux syslinux-common fdisk e2fsprogs openssh-server openssh-client ca-certificates procps zstd xz-utils lz4 zip unzip make g++ python3 ansible-core chromium fonts-dejavu-core jq qemu-user-static arch-test bubblewrap passt busybox-static"
+# builder's sandbox) and busybox-static (the tiny attack images of its tests).
+packages="qemu-system-x86 qemu-utils mmdebstrap genisoimage xorriso isolinux syslinux-common fdisk e2fsprogs openssh-server openssh-client ca-certificates procps zstd xz-utils lz4 zip unzip make g++ python3 ansible-core chromium fonts-dejavu-core jq qemu-user-static arch-test bubblewrap busybox-static"
 
 missing=
 for p in $packages; do

@@ -34,7 +34,7 @@ export class ChrootNamespace {
     /** The holder's PID on the host (PID 1 inside). */
     readonly pid: number,
     private readonly exited: Promise<void>,
-    /** Whether it has a network namespace of its own (chroot_network none or private). */
+    /** Whether it has a network namespace of its own (chroot_network none). */
     readonly ownNetwork: boolean,
   ) {}
 
