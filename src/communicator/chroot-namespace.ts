@@ -4,11 +4,15 @@ import { BakeError } from '../core/errors.js';
 import { sleep } from '../core/wait.js';
 
 /**
- * The holder: PID 1 of a fresh PID namespace, in a private mount namespace (and UTS namespace, so
- * the image's hostname can be set), reading bake's pipe until it closes. `name` ends its command
- * line, so that `bake cleanup` can tell it from whatever process later gets its pid.
+ * The holder: PID 1 of a fresh PID namespace, in a private mount namespace (and UTS and IPC
+ * namespaces, so the image's hostname can be set and its shared memory is its own; and a network
+ * namespace of its own when asked), reading bake's pipe until it closes. Its /proc is its own PID
+ * namespace's, so that a PID a tool inside reads (bwrap's child) names the process it means. `name`
+ * ends its command line, so that `bake cleanup` can tell it from whatever process later gets its pid.
  */
-const holderArgv = (name: string): string[] => ['unshare', '--mount', '--pid', '--uts', '--fork', '--kill-child', '--propagation', 'private', '--', '/bin/sh', '-c', 'echo ready; exec cat >/dev/null', name];
+function holderArgv(name: string, ownNetwork: boolean): string[] {
+  return ['unshare', '--mount', '--pid', '--uts', '--ipc', ...(ownNetwork ? ['--net'] : []), '--fork', '--kill-child', '--mount-proc', '--propagation', 'private', '--', '/bin/sh', '-c', 'echo ready; exec cat >/dev/null', name];
+}
 
 /** PATH for host tools run inside the namespace (mount, umount, losetup …), whatever bake's own PATH is. */
 export const HOST_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
@@ -31,10 +35,12 @@ export class ChrootNamespace {
     /** The holder's PID on the host (PID 1 inside). */
     readonly pid: number,
     private readonly exited: Promise<void>,
+    /** Whether it has a network namespace of its own (chroot_network none). */
+    readonly ownNetwork: boolean,
   ) {}
 
-  static async start(name = 'bake-chroot'): Promise<ChrootNamespace> {
-    const argv = holderArgv(name);
+  static async start(name = 'bake-chroot', ownNetwork = false): Promise<ChrootNamespace> {
+    const argv = holderArgv(name, ownNetwork);
     // Its own process group: a terminal's Ctrl-C reaches bake, which then tears down in order.
     const child = spawn(argv[0]!, argv.slice(1), { stdio: ['pipe', 'pipe', 'pipe'], detached: true, env: { PATH: HOST_PATH } });
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -50,7 +56,7 @@ export class ChrootNamespace {
       throw new BakeError(`chroot: cannot create a private mount and PID namespace with unshare: ${err.trim() || 'it exited'} (bake needs root and a kernel that allows namespaces)`);
     }
     const holder = Number(readFileSync(`/proc/${child.pid}/task/${child.pid}/children`, 'utf8').trim().split(/\s+/)[0]);
-    return new ChrootNamespace(child, holder, exited);
+    return new ChrootNamespace(child, holder, exited, ownNetwork);
   }
 
   /** Whether the holder (and so the namespace) still exists. */
@@ -60,7 +66,7 @@ export class ChrootNamespace {
 
   /** nsenter's arguments that put a command in the namespace, seeing the host's files plus the private mounts. */
   enterArgs(): string[] {
-    return ['-t', String(this.pid), '--mount', '--pid', '--uts', '--'];
+    return ['-t', String(this.pid), '--mount', '--pid', '--uts', '--ipc', ...(this.ownNetwork ? ['--net'] : []), '--'];
   }
 
   /** Runs a host tool inside the namespace; resolves stdout, throws naming the command and its stderr. */

@@ -10,5 +10,5 @@ export { sshCommandLine, writePrivateKey } from './ssh-command-line.js';
 export { writeDebugKey } from './debug-key.js';
 export { NoCommunicator } from './none.js';
 export { ChrootNamespace, HOST_PATH } from './chroot-namespace.js';
-export { ChrootCommunicator, type ChrootOptions } from './chroot-communicator.js';
+export { ChrootCommunicator, type ChrootOptions, type ChrootProcesses } from './chroot-communicator.js';
 export { slowAesPeerCiphers } from './ssh-algorithms.js';

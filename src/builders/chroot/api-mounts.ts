@@ -1,41 +1,38 @@
-import { shellQuote as q } from '../../communicator/index.js';
+import type { Logger } from '../../core/events.js';
 import type { ChrootMount } from './resolve.js';
+import type { ChrootSession } from './session.js';
 
-/** Host device nodes the chroot gets (bound one by one onto a tmpfs /dev, never the host's whole /dev). */
-const DEVICES = ['null', 'zero', 'full', 'random', 'urandom', 'tty'];
+/** Filesystems the sandbox mounts itself, for each command (chroot-sandbox's Sandbox): never the template's. */
+const SANDBOX_OWN = /^\/(proc|sys|dev)(\/|$)/;
 
 /**
- * bake's default API filesystems, as one shell script run inside the build's namespace: /proc of
- * the namespace's own PID namespace, /sys read-only, a minimal /dev with its own devpts instance
- * (so nothing touches the host's /dev/pts), and tmpfs on /dev/shm, /run and /tmp.
+ * bake's default filesystems for the build: tmpfs on /run and /tmp, shared by every command of the
+ * build (the sandbox adds /proc, /sys and /dev). Each mount point is resolved inside the image first,
+ * so an image's /tmp -> /var/tmp puts the tmpfs on its /var/tmp, never anywhere else.
  */
-export function defaultMountScript(root: string): string {
-  const r = (p: string) => q(`${root}${p}`);
-  return [
-    'set -e',
-    `mkdir -p ${r('/proc')} ${r('/sys')} ${r('/dev')} ${r('/run')} ${r('/tmp')}`,
-    `mount -t proc -o nosuid,nodev,noexec proc ${r('/proc')}`,
-    `mount -t sysfs -o ro,nosuid,nodev,noexec sysfs ${r('/sys')}`,
-    `mount -t tmpfs -o mode=755,nosuid,size=16m tmpfs ${r('/dev')}`,
-    ...DEVICES.map((d) => `touch ${r(`/dev/${d}`)} && mount --bind /dev/${d} ${r(`/dev/${d}`)}`),
-    `mkdir ${r('/dev/pts')} ${r('/dev/shm')}`,
-    `mount -t devpts -o newinstance,ptmxmode=0666,mode=620,gid=5,nosuid,noexec devpts ${r('/dev/pts')}`,
-    `ln -s pts/ptmx ${r('/dev/ptmx')}`,
-    `mount -t tmpfs -o mode=1777,nosuid,nodev tmpfs ${r('/dev/shm')}`,
-    `ln -s /proc/self/fd ${r('/dev/fd')} && ln -s /proc/self/fd/0 ${r('/dev/stdin')} && ln -s /proc/self/fd/1 ${r('/dev/stdout')} && ln -s /proc/self/fd/2 ${r('/dev/stderr')}`,
-    `mount -t tmpfs -o mode=755,nosuid,nodev tmpfs ${r('/run')}`,
-    `mount -t tmpfs -o mode=1777,nosuid,nodev tmpfs ${r('/tmp')}`,
-  ].join('\n');
+export async function mountDefaults(session: ChrootSession): Promise<void> {
+  await session.ns.run(['mount', '-t', 'tmpfs', '-o', 'mode=755,nosuid,nodev', 'tmpfs', session.mountTarget('/run')]);
+  await session.ns.run(['mount', '-t', 'tmpfs', '-o', 'mode=1777,nosuid,nodev', 'tmpfs', session.mountTarget('/tmp')]);
 }
 
-/** A template's chroot_mounts as a script: "bind" binds a host path, anything else is a filesystem type. */
-export function customMountScript(root: string, mounts: ChrootMount[]): string {
-  return [
-    'set -e',
-    ...mounts.map((m) => {
-      const target = q(`${root}${m.target}`);
-      const how = m.type === 'bind' ? `mount --bind ${q(m.source)} ${target}` : `mount -t ${q(m.type)} ${q(m.source)} ${target}`;
-      return `mkdir -p ${target} && ${how}`;
-    }),
-  ].join('\n');
+/**
+ * A template's chroot_mounts: "bind" binds a host path, anything else is a filesystem type; every one
+ * nodev and nosuid. Each target is resolved inside the image just before its mount (an earlier mount
+ * may change it), so a `..` or a symlink of the image never moves a mount outside the image.
+ */
+export async function mountCustom(session: ChrootSession, mounts: ChrootMount[], log: Logger): Promise<void> {
+  for (const m of mounts) {
+    const resolved = session.image.resolve(m.target);
+    if (SANDBOX_OWN.test(resolved)) {
+      log.info(`chroot_mounts: ${m.target} is the sandbox's own (fresh /proc, read-only /sys, minimal /dev); not mounted`);
+      continue;
+    }
+    const target = session.mountTarget(m.target);
+    if (m.type === 'bind') {
+      await session.ns.run(['mount', '--bind', m.source, target]);
+      await session.ns.run(['mount', '-o', 'remount,bind,nodev,nosuid', target]);
+    } else {
+      await session.ns.run(['mount', '-t', m.type, '-o', 'nodev,nosuid', m.source, target]);
+    }
+  }
 }

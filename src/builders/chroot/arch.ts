@@ -27,15 +27,23 @@ export interface ElfHeader {
   littleEndian: boolean;
 }
 
-/** The ELF header of a binary of the image (the binary itself may not run here); undefined if it is not ELF. */
+/** How many bytes of a program parseElfHeader looks at. */
+export const ELF_HEADER_BYTES = 64;
+
+/** The ELF header in a program's first bytes; undefined if it is not ELF. */
+export function parseElfHeader(bytes: Buffer): ElfHeader | undefined {
+  if (bytes.length < 20 || bytes.readUInt32BE(0) !== 0x7f454c46) return undefined;
+  const littleEndian = bytes[5] !== 2;
+  return { machine: littleEndian ? bytes.readUInt16LE(18) : bytes.readUInt16BE(18), bytes: bytes.subarray(0, ELF_HEADER_BYTES), littleEndian };
+}
+
+/** The ELF header of a program on the host (the program itself may not run here); undefined if it is not ELF. */
 export async function readElfHeader(path: string): Promise<ElfHeader | undefined> {
   const file = await open(path, 'r');
   try {
-    const bytes = Buffer.alloc(64);
-    const { bytesRead } = await file.read(bytes, 0, 64, 0);
-    if (bytesRead < 20 || bytes.readUInt32BE(0) !== 0x7f454c46) return undefined;
-    const littleEndian = bytes[5] !== 2;
-    return { machine: littleEndian ? bytes.readUInt16LE(18) : bytes.readUInt16BE(18), bytes: bytes.subarray(0, bytesRead), littleEndian };
+    const bytes = Buffer.alloc(ELF_HEADER_BYTES);
+    const { bytesRead } = await file.read(bytes, 0, ELF_HEADER_BYTES, 0);
+    return parseElfHeader(bytes.subarray(0, bytesRead));
   } finally {
     await file.close();
   }

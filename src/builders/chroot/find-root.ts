@@ -1,4 +1,6 @@
-import { ChrootNamespace, shellQuote as q } from '../../communicator/index.js';
+import { randomBytes } from 'node:crypto';
+import { InRoot } from '../../chroot-sandbox/index.js';
+import type { ChrootNamespace } from '../../communicator/index.js';
 import { BakeError } from '../../core/errors.js';
 import { type Partition, WRITABLE_FILESYSTEMS } from './partitions.js';
 
@@ -20,10 +22,13 @@ export async function findRoot(ns: ChrootNamespace, diskFile: string, parts: Par
   const linux = parts.filter((p) => WRITABLE_FILESYSTEMS.includes(p.fsType));
   if (linux.length === 1) return linux[0]!;
   for (const p of linux) {
-    const found = await ns
-      .run(['sh', '-c', `mount -o ro,${loopOptions(p)} "$1" "$2" && { test -e "$2/etc/os-release" || test -L "$2/etc/os-release"; }; r=$?; umount "$2" 2>/dev/null; exit $r`, 'sh', diskFile, probeDir])
-      .then(() => true, () => false);
-    if (found) return p;
+    const mounted = await ns.run(['mount', '-o', `ro,nodev,nosuid,noexec,${loopOptions(p)}`, diskFile, probeDir]).then(() => true, () => false);
+    if (!mounted) continue;
+    try {
+      if (new InRoot(`/proc/${ns.pid}/root${probeDir}`).stat('/etc/os-release')) return p;
+    } finally {
+      await ns.run(['umount', probeDir]);
+    }
   }
   const seen = parts.map((p) => `${p.number === 0 ? 'disk' : `partition ${p.number}`}: ${p.fsType || 'no filesystem'}`).join(', ');
   throw new BakeError(`chroot: no partition of the image holds a Linux root filesystem with /etc/os-release (${seen}); set mount_partition`);
@@ -35,14 +40,21 @@ export async function mountRoot(ns: ChrootNamespace, diskFile: string, p: Partit
   if (!WRITABLE_FILESYSTEMS.includes(p.fsType)) {
     throw new BakeError(`chroot: the root filesystem on ${where} is ${p.fsType || 'not recognised'}, which bake cannot mount read-write (it mounts ${WRITABLE_FILESYSTEMS.join(', ')})`);
   }
-  // No access times: reads during the build are not the image's history.
+  // No access times: reads during the build are not the image's history. nodev: a device node the
+  // image holds (or a provisioner makes) never opens a host device.
   const atime = options.some((o) => /atime$/.test(o)) ? [] : ['noatime'];
   try {
-    await ns.run(['mount', '-t', p.fsType, '-o', loopOptions(p, [...atime, ...options]), diskFile, root]);
+    await ns.run(['mount', '-t', p.fsType, '-o', loopOptions(p, [...atime, ...options, 'nodev']), diskFile, root]);
   } catch (err) {
     throw new BakeError(`chroot: cannot mount the ${p.fsType} root filesystem on ${where} read-write: ${(err as Error).message.replace(/^chroot: /, '')}`);
   }
-  await ns.run(['sh', '-c', `touch ${q(`${root}/.bake-rw-check`)} && rm ${q(`${root}/.bake-rw-check`)}`]).catch(() => {
-    throw new BakeError(`chroot: the ${p.fsType} root filesystem on ${where} mounted read-only (it may need fsck, or its features are newer than this kernel's)`);
-  });
+  // A fresh name created exclusively inside the image: whatever the image holds at any name, nothing is followed.
+  const image = new InRoot(`/proc/${ns.pid}/root${root}`);
+  const probe = `/.bake-rw-check-${randomBytes(6).toString('hex')}`;
+  try {
+    image.create(probe, Buffer.alloc(0));
+  } catch (err) {
+    throw new BakeError(`chroot: the ${p.fsType} root filesystem on ${where} mounted read-only (it may need fsck, or its features are newer than this kernel's): ${(err as Error).message}`);
+  }
+  image.unlink(probe);
 }

@@ -30,6 +30,8 @@ export interface ResolvedChroot {
   preMountCommands: string[];
   postMountCommands: string[];
   commandWrapper: string;
+  /** chroot_network: the network namespace the image's programs get. */
+  network: 'host' | 'none';
   /** qemu_binary_source_path / qemu_binary_destination_path, for an image of another architecture. */
   qemuSource?: string;
   qemuDestination?: string;
@@ -83,6 +85,7 @@ export function resolveChrootConfig(config: ChrootConfig, env: PluginEnv): Resol
     preMountCommands: config.pre_mount_commands ?? [],
     postMountCommands: config.post_mount_commands ?? [],
     commandWrapper: wrapper,
+    network: config.chroot_network ?? 'host',
     qemuSource: config.qemu_binary_source_path || undefined,
     qemuDestination: config.qemu_binary_destination_path || undefined,
   };

@@ -1,74 +1,65 @@
-import { lstat, readlink } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { posix } from 'node:path';
-import { ChrootNamespace, shellQuote as q } from '../../communicator/index.js';
+import { InRoot, Sandbox } from '../../chroot-sandbox/index.js';
+import type { ChrootNamespace } from '../../communicator/index.js';
 import { BakeError } from '../../core/errors.js';
 import type { Logger } from '../../core/events.js';
 import { sleep } from '../../core/wait.js';
 import { runTool } from '../../local-image/index.js';
 
-/** A host file put in place of an image path for the build (copy_files, policy-rc.d). */
+/** A host file put in place of an image path for the build (copy_files, policy-rc.d, the emulator). */
 interface Placed {
   /** The path inside the image, its directory's symlinks resolved inside the image. */
   target: string;
   /** Where the image's own file (or symlink) waits meanwhile, renamed, so the very same inode comes back. */
   saved?: string;
-  /** Inode of bake's copy: when a provisioner replaced it, the provisioner's file stays. */
+  /** Device, inode and bytes of bake's copy: when a provisioner replaced it (even on a reused inode), the provisioner's file stays. */
+  dev: number;
   ino: number;
+  content: Buffer;
   /** Directories bake made for it (deepest first), removed with it when they are empty again. */
   made: string[];
 }
+
 /**
  * One mounted image: the namespace that holds its mounts, the mount point, and what bake put in place
- * of the image's files. teardown() leaves the working file unmounted, detached and exactly as the
- * provisioners left it; it may run more than once (release, then cleanup).
+ * of the image's files. Every path of the image bake touches goes through `image` (resolved inside
+ * the image's root, never on the host). teardown() leaves the working file unmounted, detached and
+ * exactly as the provisioners left it; it may run more than once (release, then cleanup).
  */
 export class ChrootSession {
   private placed: Placed[] = [];
   private torn = false;
+  private running?: Sandbox;
+  /** The image's root as bake reaches it from the host (through the holder's view of its mounts). */
+  readonly image: InRoot;
 
   constructor(
     readonly ns: ChrootNamespace,
     readonly root: string,
     readonly diskFile: string,
-  ) {}
+  ) {
+    this.image = new InRoot(`/proc/${ns.pid}/root${root}`);
+  }
 
-  /** A path of the image as bake can reach it from the host (through the holder's view of its mounts). */
-  hostView(path: string): string {
-    return `/proc/${this.ns.pid}/root${this.root}${path}`;
+  /** Starts the sandbox the image's programs run in, once everything is mounted. */
+  async startSandbox(stateDir: string): Promise<void> {
+    this.running = await Sandbox.start({ holder: this.ns, root: this.root, stateDir });
+  }
+
+  /** Where the image's programs run (after startSandbox). */
+  get sandbox(): Sandbox {
+    if (!this.running) throw new BakeError('chroot: the sandbox has not started');
+    return this.running;
   }
 
   /**
-   * Resolves every symlink of an image path inside the image, as the chroot would (an absolute link
-   * points into the image, never at the host). The last component may be missing.
+   * A directory of the image to mount on, made if missing, as a path inside the namespace: resolved
+   * inside the image, so that no symlink of the image (/tmp -> /var/tmp, a `..`) moves the mount.
    */
-  async resolveInImage(path: string): Promise<string> {
-    const parts = path.split('/').filter(Boolean);
-    let done = '';
-    for (let i = 0, hops = 0; i < parts.length; i++) {
-      const name = parts[i]!;
-      if (name === '.') continue;
-      if (name === '..') {
-        done = posix.dirname(done || '/') === '/' ? '' : posix.dirname(done);
-        continue;
-      }
-      const next = `${done}/${name}`;
-      let link: string | undefined;
-      try {
-        if ((await lstat(this.hostView(next))).isSymbolicLink()) link = await readlink(this.hostView(next));
-      } catch {
-        link = undefined;
-      }
-      if (link === undefined) {
-        done = next;
-        continue;
-      }
-      if (++hops > 40) throw new BakeError(`chroot: too many symlinks in ${path} inside the image`);
-      const rest = parts.slice(i + 1);
-      parts.splice(0, parts.length, ...link.split('/').filter(Boolean), ...rest);
-      if (link.startsWith('/')) done = '';
-      i = -1;
-    }
-    return done || '/';
+  mountTarget(path: string): string {
+    const { path: resolved } = this.image.mkdirs(path);
+    return resolved === '/' ? this.root : `${this.root}${resolved}`;
   }
 
   /**
@@ -77,38 +68,55 @@ export class ChrootSession {
    * back by teardown, unless a provisioner replaced bake's file on purpose.
    */
   async place(hostFile: string, path: string, log: Logger): Promise<void> {
+    const content = await readFile(hostFile);
+    const mode = (await stat(hostFile)).mode & 0o777;
     const name = posix.basename(path);
-    const dir = await this.resolveInImage(posix.dirname(path));
+    const dir = this.image.resolve(posix.dirname(path));
     const target = posix.join(dir, name);
-    const current = await lstat(this.hostView(target)).catch(() => undefined);
+    const current = this.image.stat(target);
     if (current?.isSymbolicLink()) {
-      const resolved = await this.resolveInImage(target);
+      const resolved = this.image.resolve(target);
       if (/^\/(run|tmp)(\/|$)/.test(resolved)) {
-        const t = q(`${this.root}${resolved}`);
-        await this.ns.run(['sh', '-c', `mkdir -p "$(dirname ${t})" && cp ${q(hostFile)} ${t}`]);
+        this.image.mkdirs(posix.dirname(resolved));
+        if (this.image.stat(resolved)) this.image.unlink(resolved);
+        this.image.create(resolved, content, mode);
         log.debug(`${path}: a link to ${resolved}, which is on the build's own tmpfs; written there`);
         return;
       }
     }
-    const t = q(`${this.root}${target}`);
     const saved = current ? posix.join(dir, `.${name}.bake-saved`) : undefined;
-    const made: string[] = [];
-    for (let d = dir; d !== '/' && !(await lstat(this.hostView(d)).catch(() => undefined)); d = posix.dirname(d)) made.push(d);
-    await this.ns.run(['sh', '-c', `mkdir -p "$(dirname ${t})"${saved ? ` && mv ${t} ${q(`${this.root}${saved}`)}` : ''} && cp ${q(hostFile)} ${t}`]);
-    this.placed.push({ target, saved, ino: (await lstat(this.hostView(target))).ino, made });
+    if (saved) {
+      if (this.image.stat(saved)) throw new BakeError(`chroot: ${saved} is already in the image (left by an interrupted build?): remove it from the source image`);
+      this.image.rename(dir, name, posix.basename(saved));
+    }
+    const { made } = this.image.create(target, content, mode);
+    const now = this.image.stat(target)!;
+    this.placed.push({ target, saved, dev: now.dev, ino: now.ino, content, made });
+  }
+
+  /** Whether the file at p.target is still bake's copy: same device, inode and bytes. */
+  private stillOurs(p: Placed): boolean {
+    const now = this.image.stat(p.target);
+    if (!now?.isFile() || now.dev !== p.dev || now.ino !== p.ino || now.size !== p.content.length) return false;
+    try {
+      return this.image.read(p.target, p.content.length)!.equals(p.content);
+    } catch {
+      return false;
+    }
   }
 
   /** Takes bake's files away and puts the image's own back, before anything is unmounted. */
-  private async restore(log: Logger): Promise<void> {
+  private restore(log: Logger): void {
     for (const p of [...this.placed].reverse()) {
-      const t = q(`${this.root}${p.target}`);
-      const now = await lstat(this.hostView(p.target)).catch(() => undefined);
-      const ours = now?.ino === p.ino;
+      const ours = this.stillOurs(p);
+      const now = this.image.stat(p.target);
       if (!ours && now) log.info(`${p.target} was replaced during provisioning; keeping the new one`);
-      const saved = p.saved ? q(`${this.root}${p.saved}`) : undefined;
-      const script = [ours ? `rm -f ${t}` : ':', saved ? (ours || !now ? `mv ${saved} ${t}` : `rm -f ${saved}`) : ':'];
-      if (ours) script.push(...p.made.map((d) => `{ rmdir ${q(`${this.root}${d}`)} 2>/dev/null || :; }`));
-      await this.ns.run(['sh', '-c', script.join(' && ')]);
+      if (ours) this.image.unlink(p.target);
+      if (p.saved) {
+        if (ours || !now) this.image.rename(posix.dirname(p.target), posix.basename(p.saved), posix.basename(p.target));
+        else this.image.unlink(p.saved);
+      }
+      if (ours) p.made.forEach((d) => this.image.rmdirIfEmpty(d));
     }
   }
 
@@ -120,10 +128,11 @@ export class ChrootSession {
     if (this.torn) return;
     this.torn = true;
     if (this.ns.alive) {
-      const killed = await this.ns.killMembers();
+      const killed = (await this.running?.stop()) ?? 0;
+      await this.ns.killMembers();
       if (killed > 0) log.info(`Stopped ${killed} process${killed === 1 ? '' : 'es'} left running in the chroot`);
       try {
-        await this.restore(log);
+        this.restore(log);
         await this.ns.run(['umount', '-R', this.root]);
       } finally {
         await this.ns.stop();

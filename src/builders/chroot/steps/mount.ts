@@ -1,12 +1,12 @@
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ChrootNamespace } from '../../../communicator/index.js';
 import type { BuildContext } from '../../../core/context.js';
 import type { Step } from '../../../core/steps.js';
 import { runTool } from '../../../local-image/index.js';
 import { render } from '../../../template/index.js';
-import { customMountScript, defaultMountScript } from '../api-mounts.js';
-import { readElfHeader } from '../arch.js';
+import { mountCustom, mountDefaults } from '../api-mounts.js';
+import { ELF_HEADER_BYTES, parseElfHeader } from '../arch.js';
 import { planEmulation } from '../emulation.js';
 import { findRoot, loopOptions, mountRoot } from '../find-root.js';
 import { parseFstab } from '../fstab.js';
@@ -20,13 +20,8 @@ import type { MountedState, OutputState } from '../state.js';
 /** While provisioning, Debian's invoke-rc.d asks this and starts no service (101: "action forbidden"). */
 const POLICY_RC_D = '#!/bin/sh\n# bake chroot builder: no service starts while the image is provisioned.\nexit 101\n';
 
-function readIfThere(path: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return '';
-  }
-}
+/** Most an /etc/hostname or /etc/fstab of the image may hold: bake reads nothing bigger. */
+const MAX_CONFIG_BYTES = 64 * 1024;
 
 function renderCommand(c: ResolvedChroot, ctx: BuildContext, command: string, key: string, data: Record<string, string>): string {
   return render(command, { data, buildName: ctx.buildName, buildType: ctx.buildType, where: `${c.env.file}: ${c.env.path}.${key}` });
@@ -51,7 +46,7 @@ export function mountStep(c: ResolvedChroot): Step<OutputState & { diskGrown: bo
       return timed(ctx.log, 'mount', async () => {
         const diskSize = Number((await runTool('stat', ['-c', '%s', diskFile], { signal: ctx.signal })).trim());
         let parts = await readPartitions(diskFile, diskSize, ctx.signal);
-        const ns = await ChrootNamespace.start(holderName(ctx.buildId));
+        const ns = await ChrootNamespace.start(holderName(ctx.buildId), c.network !== 'host');
         session = new ChrootSession(ns, root, diskFile);
         const probeDir = join(workDir, 'probe');
         mkdirSync(probeDir);
@@ -64,7 +59,8 @@ export function mountStep(c: ResolvedChroot): Step<OutputState & { diskGrown: bo
         }
         ctx.log.say(`Mounting the ${rootPart.fsType} root filesystem (${rootPart.number === 0 ? 'whole disk' : `partition ${rootPart.number}`}) in a private namespace`);
         await mountRoot(ns, diskFile, rootPart, root, c.mountOptions);
-        const header = await readElfHeader(session.hostView(await session.resolveInImage('/bin/sh'))).catch(() => undefined);
+        const head = session.image.head('/bin/sh', ELF_HEADER_BYTES);
+        const header = head && parseElfHeader(head);
         const emulation = await planEmulation(header, { source: c.qemuSource, destination: c.qemuDestination, at: (key) => `${c.env.file}: ${c.env.path}.${key}` });
         if (emulation.native && (c.qemuSource || c.qemuDestination)) ctx.log.info('The image runs natively on this host: qemu_binary_source_path and qemu_binary_destination_path are not used');
         if (!emulation.native) {
@@ -73,21 +69,18 @@ export function mountStep(c: ResolvedChroot): Step<OutputState & { diskGrown: bo
         }
         if (grow) await growFilesystem(ns, diskFile, root, rootPart, true, ctx.log, ctx.signal);
         // The image's own name, so that sudo and postinst scripts resolve it from the image's /etc/hosts.
-        const hostname = readIfThere(session.hostView(await session.resolveInImage('/etc/hostname'))).trim().split('\n')[0];
+        const hostname = (session.image.read('/etc/hostname', MAX_CONFIG_BYTES)?.toString() ?? '').trim().split('\n')[0];
         if (hostname && /^[A-Za-z0-9.-]+$/.test(hostname)) await ns.run(['hostname', hostname]);
-        const fstab = await session.resolveInImage('/etc/fstab');
-        for (const entry of parseFstab(readIfThere(session.hostView(fstab)))) {
+        for (const entry of parseFstab(session.image.read('/etc/fstab', MAX_CONFIG_BYTES)?.toString() ?? '')) {
           const part = partitionFor(entry.spec, parts);
           if (!part || part.number === rootPart.number) {
             ctx.log.debug(`fstab: ${entry.spec} on ${entry.target} is not a partition of this disk; not mounted`);
             continue;
           }
-          const target = `${root}${await session.resolveInImage(entry.target)}`;
           ctx.log.info(`Mounting ${entry.target} (${part.fsType || entry.type}, partition ${part.number}) from the image's fstab`);
-          await ns.run(['mkdir', '-p', target]);
-          await ns.run(['mount', '-t', part.fsType || entry.type, '-o', loopOptions(part), diskFile, target]);
+          await ns.run(['mount', '-t', part.fsType || entry.type, '-o', loopOptions(part, ['nodev']), diskFile, session.mountTarget(entry.target)]);
         }
-        await ns.run(['sh', '-c', c.chrootMounts ? customMountScript(root, c.chrootMounts) : defaultMountScript(root)]);
+        await (c.chrootMounts ? mountCustom(session, c.chrootMounts, ctx.log) : mountDefaults(session));
         const files = join(workDir, 'files');
         mkdirSync(files);
         for (const [i, path] of c.copyFiles.entries()) {
@@ -106,6 +99,7 @@ export function mountStep(c: ResolvedChroot): Step<OutputState & { diskGrown: bo
           const out = await ns.run(['sh', '-c', renderCommand(c, ctx, command, `post_mount_commands[${i}]`, vars)], { signal: ctx.signal });
           for (const line of out.split('\n').filter(Boolean)) ctx.log.output(line);
         }
+        await session.startSandbox(join(workDir, 'sandbox'));
         return { session, rootPartition: rootPart.number, rootFsType: rootPart.fsType, rootOffset: rootPart.offset };
       });
     },

@@ -1,3 +1,4 @@
+import { ImageTransfers } from '../../../chroot-sandbox/index.js';
 import { ChrootCommunicator } from '../../../communicator/index.js';
 import type { Step } from '../../../core/steps.js';
 import { render } from '../../../template/index.js';
@@ -14,7 +15,8 @@ export function provisionStep(c: ResolvedChroot): Step<OutputState & MountedStat
     run: async (ctx, { session, diskFile }) => {
       const wrap = (command: string) =>
         render(c.commandWrapper, { data: { Command: command }, buildName: ctx.buildName, buildType: ctx.buildType, where: `${c.env.file}: ${c.env.path}.command_wrapper` });
-      const comm = new ChrootCommunicator(session.ns, { root: session.root, log: ctx.log, wrap: c.commandWrapper === '{{.Command}}' ? undefined : wrap });
+      const transfers = new ImageTransfers(session.image, (text) => ctx.log.warn(text));
+      const comm = new ChrootCommunicator(session.sandbox, { log: ctx.log, transfers, wrap: c.commandWrapper === '{{.Command}}' ? undefined : wrap });
       await ctx.provision(comm, { MountPath: session.root, Device: diskFile, ServiceMode: 'enable-only' });
       return {};
     },

@@ -1,0 +1,190 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { closeSync, openSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { BakeError } from '../core/errors.js';
+import { sleep } from '../core/wait.js';
+import { boundingArgs, dropArgs } from './capabilities.js';
+import { InRoot, kindOf } from './in-root.js';
+import { seccompProgram } from './seccomp.js';
+
+/** PATH for the host tools that start the sandbox (nsenter, setpriv, bwrap), whatever bake's own PATH is. */
+const HOST_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+
+/** The namespace that holds the root's mounts (the chroot builder's holder; an EBS builder's alike). */
+export interface Holder {
+  /** Its PID on the host. */
+  readonly pid: number;
+  /** nsenter's arguments that put a command in its namespaces, ending in `--`. */
+  enterArgs(): string[];
+  /** Runs a host tool inside its namespaces. */
+  run(argv: string[]): Promise<string>;
+}
+
+export interface SandboxOptions {
+  holder: Holder;
+  /** The root filesystem's mount point inside the holder's mount namespace, everything below it mounted. */
+  root: string;
+  /** A directory of bake's own inside the holder's view (for the sandbox's read-only sysfs). */
+  stateDir: string;
+}
+
+export interface SandboxSpawnOptions {
+  env: Record<string, string>;
+}
+
+/** The API filesystems the sandbox mounts itself: these must be plain directories of the image. */
+const API_DIRS = ['/proc', '/sys', '/dev'];
+
+function pidNamespace(pid: number): string | undefined {
+  try {
+    return readlinkSync(`/proc/${pid}/ns/pid`);
+  } catch {
+    return undefined;
+  }
+}
+
+function children(pid: number): number[] {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Where everything the image runs runs, in the spirit of systemd-nspawn and bubblewrap (whose `bwrap`
+ * it uses): the image's root as `/` through pivot_root (no path, /proc link or file descriptor leads
+ * to the host's), its own PID namespace, fresh /proc with /proc/sys read-only, a read-only /sys, a
+ * minimal /dev, a capability bounding set without CAP_SYS_ADMIN and the machine's capabilities
+ * (capabilities.ts), no_new_privs, and a seccomp filter (seccomp.ts). Nothing here knows where the
+ * root filesystem came from: the holder has mounted it (nodev) with whatever lies below.
+ *
+ * One long-lived PID namespace holds every command, so a daemon one command leaves keeps running
+ * for the next, as in a chroot; each command is a new `bwrap --pidns` joining it. Its PID 1 is
+ * bwrap's own reaper, inside the root, so /proc/1/root is the image's root.
+ */
+export class Sandbox {
+  private constructor(
+    private readonly o: SandboxOptions,
+    private readonly init: ChildProcess,
+    /** Host PID of the sandbox's PID 1, and a handle on its PID namespace that each command joins. */
+    private readonly pid1: number,
+    private readonly pidns: number,
+    private readonly sys: string,
+    private readonly seccomp: Buffer | undefined,
+  ) {}
+
+  static async start(o: SandboxOptions): Promise<Sandbox> {
+    const image = new InRoot(`/proc/${o.holder.pid}/root${o.root}`);
+    for (const dir of API_DIRS) {
+      const st = image.stat(dir);
+      if (!st) image.mkdirs(dir);
+      else if (!st.isDirectory()) throw new BakeError(`chroot: ${dir} in the image is ${kindOf(st)}: the sandbox mounts its own ${dir} there, on a directory`);
+    }
+    const sys = `${o.stateDir}/sys`;
+    await o.holder.run(['mkdir', '-p', sys]);
+    await o.holder.run(['mount', '-t', 'sysfs', '-o', 'ro,nosuid,nodev,noexec', 'sysfs', sys]);
+    const seccomp = seccompProgram();
+    const argv = [...o.holder.enterArgs(), ...boundingArgs(), 'bwrap', '--unshare-pid', '--die-with-parent', ...Sandbox.mounts(o.root, sys), ...dropArgs(), '--', '/bin/sh', '-c', 'read _'];
+    const init = spawn('nsenter', argv, { stdio: ['pipe', 'ignore', 'pipe'], env: { PATH: HOST_PATH }, detached: true });
+    let err = '';
+    init.stderr!.on('data', (c: Buffer) => (err += c.toString()));
+    const outer = [pidNamespace(process.pid), pidNamespace(o.holder.pid)];
+    for (let i = 0; i < 250; i++) {
+      const pid1 = Sandbox.findInit(init.pid!, outer);
+      if (pid1 !== undefined && children(pid1).length > 0) {
+        try {
+          return new Sandbox(o, init, pid1, openSync(`/proc/${pid1}/ns/pid`, 'r'), sys, seccomp);
+        } catch {
+          // It exited between the two looks.
+        }
+      }
+      if (init.exitCode !== null || init.signalCode !== null) break;
+      await sleep(20);
+    }
+    init.kill('SIGKILL');
+    throw new BakeError(`chroot: cannot start the sandbox (bwrap): ${err.trim().split('\n').slice(-2).join(' | ') || 'it did not start within 5 s'}`);
+  }
+
+  /** The first descendant of `pid` in a PID namespace other than bake's and the holder's: bwrap's reaper. */
+  private static findInit(pid: number, outer: (string | undefined)[]): number | undefined {
+    const queue = [pid];
+    while (queue.length > 0) {
+      const p = queue.shift()!;
+      const ns = pidNamespace(p);
+      if (ns && !outer.includes(ns)) return p;
+      queue.push(...children(p));
+    }
+    return undefined;
+  }
+
+  /** The sandbox's filesystems, in bwrap's words: the root, then /proc, /dev and /sys over it. */
+  private static mounts(root: string, sys: string): string[] {
+    return [
+      '--bind', root, '/',
+      '--proc', '/proc',
+      // bwrap covers /proc/sys only where it finds it writable by its own test; bake always does.
+      '--ro-bind', '/proc/sys', '/proc/sys',
+      '--ro-bind-try', '/proc/sysrq-trigger', '/proc/sysrq-trigger',
+      '--dev', '/dev',
+      '--ro-bind', sys, '/sys',
+      '--chdir', '/',
+    ];
+  }
+
+  /** Whether the sandbox (its PID 1) still runs. */
+  get alive(): boolean {
+    return this.init.exitCode === null && this.init.signalCode === null;
+  }
+
+  /** Starts argv in the sandbox, a process group of its own (for the signals of an abort). */
+  spawn(argv: string[], options: SandboxSpawnOptions): ChildProcess {
+    const seccomp = this.seccomp ? ['--seccomp', '4'] : [];
+    const args = [...this.o.holder.enterArgs(), ...boundingArgs(), 'bwrap', '--pidns', '3', ...seccomp, ...Sandbox.mounts(this.o.root, this.sys), ...dropArgs(), '--', ...argv];
+    const child = spawn('nsenter', args, {
+      stdio: ['ignore', 'pipe', 'pipe', this.pidns, this.seccomp ? 'pipe' : 'ignore'],
+      env: { PATH: HOST_PATH, ...options.env },
+      detached: true,
+    });
+    const program = child.stdio[4] as NodeJS.WritableStream | null;
+    if (program && this.seccomp) {
+      program.on('error', () => {});
+      program.end(this.seccomp);
+    }
+    return child;
+  }
+
+  /** Host PIDs of what runs in the sandbox, other than its PID 1 and the process that keeps it. */
+  members(): number[] {
+    const ns = pidNamespace(this.pid1);
+    if (!ns) return [];
+    const keeper = children(this.pid1)[0];
+    const pids: number[] = [];
+    for (const name of readdirSync('/proc')) {
+      const pid = Number(name);
+      if (!Number.isInteger(pid) || pid === this.pid1 || pid === keeper || pidNamespace(pid) !== ns) continue;
+      try {
+        if (/^State:\s+Z/m.test(readFileSync(`/proc/${pid}/status`, 'utf8'))) continue;
+      } catch {
+        continue;
+      }
+      pids.push(pid);
+    }
+    return pids;
+  }
+
+  /** Ends every process of the sandbox (its PID 1 dies, the kernel kills the rest); returns how many besides its own were running. */
+  async stop(): Promise<number> {
+    const left = this.members().length;
+    try {
+      process.kill(this.pid1, 'SIGKILL');
+    } catch {
+      // Already gone.
+    }
+    this.init.stdin?.end();
+    for (let i = 0; i < 250 && this.alive; i++) await sleep(20);
+    if (this.alive) this.init.kill('SIGKILL');
+    closeSync(this.pidns);
+    await this.o.holder.run(['umount', this.sys]).catch(() => {});
+    return left;
+  }
+}

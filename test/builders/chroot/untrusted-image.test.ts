@@ -1,0 +1,236 @@
+import { execFileSync } from 'node:child_process';
+import { chmodSync, copyFileSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { canChroot, hostMounts } from '../../helpers/chroot-build.js';
+import { runBake } from '../../helpers/run-bake.js';
+import { STATIC_BUSYBOX, tinyImage, tinyImageFile } from '../../helpers/tiny-image.js';
+
+/**
+ * The image is untrusted input: each test bakes a tiny image made to attack the host (issue #20)
+ * and shows the attack harmless, or refused with one line naming the image path.
+ */
+const dirs: string[] = [];
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+function bake(customize: (root: string) => void, provisioners: unknown[], builder: Record<string, unknown> = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'bake-untrusted-'));
+  dirs.push(dir);
+  const image = tinyImage(dir, customize);
+  const out = join(dir, 'out');
+  const template = join(dir, 't.json');
+  writeFileSync(template, JSON.stringify({ builders: [{ type: 'chroot', iso_url: image, iso_checksum: 'none', output_directory: out, format: 'raw', ...builder }], provisioners }));
+  const env = { BAKE_JOURNAL: join(dir, 'journal.jsonl'), BAKE_RUNS_DIR: join(dir, 'runs') };
+  return { dir, out, output: join(out, 'packer-chroot'), template, env, run: (timeoutMs = 60_000) => runBake(['build', template], { env, timeoutMs }) };
+}
+
+/** Replaces the image's /bin/sh with the host's dash and the libraries it loads. */
+function withHostDash(root: string): void {
+  unlinkSync(join(root, 'bin', 'sh'));
+  copyFileSync('/bin/dash', join(root, 'bin', 'sh'));
+  for (const lib of execFileSync('ldd', ['/bin/dash'], { encoding: 'utf8' }).match(/\/\S+/g) ?? []) {
+    mkdirSync(join(root, dirname(lib)), { recursive: true });
+    copyFileSync(lib, join(root, lib));
+  }
+}
+
+function runRecord(dir: string): string {
+  const runs = join(dir, 'runs');
+  return existsSync(runs) ? readdirSync(runs).map((f) => readFileSync(join(runs, f), 'utf8')).join('\n') : '';
+}
+
+describe.skipIf(!canChroot || !existsSync(STATIC_BUSYBOX))('chroot builder: an image made to attack the host', () => {
+  it('a /.bake-rw-check symlink to a host path does not make bake create that host file', async () => {
+    const host = join(mkdtempSync(join(tmpdir(), 'bake-untrusted-host-')), 'created-through-the-image');
+    dirs.push(join(host, '..'));
+    const t = bake((root) => symlinkSync(host, join(root, '.bake-rw-check')), []);
+    const r = await t.run();
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(existsSync(host)).toBe(false);
+  }, 90_000);
+
+  it('/tmp -> /var/tmp: the build\'s tmpfs lands on the image\'s /var/tmp, so an uploaded secret never ships in the image', async () => {
+    const secret = join(mkdtempSync(join(tmpdir(), 'bake-untrusted-secret-')), 'secret');
+    dirs.push(join(secret, '..'));
+    writeFileSync(secret, 'the-uploaded-secret\n');
+    const t = bake(
+      (root) => {
+        rmSync(join(root, 'tmp'), { recursive: true });
+        symlinkSync('/var/tmp', join(root, 'tmp'));
+      },
+      [
+        { type: 'file', source: secret, destination: '/tmp/secret' },
+        { type: 'shell', inline: ['cat /tmp/secret', 'cat /var/tmp/secret'] },
+      ],
+    );
+    const r = await t.run();
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout.match(/the-uploaded-secret/g)).toHaveLength(2);
+    expect(tinyImageFile(t.output, '/var/tmp/secret')).toBeUndefined();
+    expect(tinyImageFile(t.output, '/tmp')).toBeDefined();
+  }, 90_000);
+
+  it('a FIFO at /etc/hostname fails the build at once with one line, and leaves nothing behind', async () => {
+    const t = bake((root) => execFileSync('mkfifo', [join(root, 'etc', 'hostname')]), []);
+    const before = hostMounts();
+    const r = await t.run(30_000);
+    expect(r.code).toBe(1);
+    expect(r.stdout + r.stderr).toContain('/etc/hostname in the image is a FIFO: refusing to read it');
+    expect(existsSync(t.out)).toBe(false);
+    expect(before.filter((l) => !hostMounts().includes(l))).toEqual([]);
+  }, 60_000);
+
+  it('a block device at /etc/fstab is refused, never read, and nothing of it reaches the run record', async () => {
+    const t = bake((root) => execFileSync('mknod', [join(root, 'etc', 'fstab'), 'b', '7', '0']), []);
+    const r = await t.run();
+    expect(r.code).toBe(1);
+    expect(r.stdout + r.stderr).toContain('/etc/fstab in the image is a block device: refusing to read it');
+    expect(runRecord(t.dir)).toContain('/etc/fstab in the image is a block device');
+  }, 90_000);
+
+  it('a trojaned dirname in the image does not run during a file upload', async () => {
+    const host = join(mkdtempSync(join(tmpdir(), 'bake-untrusted-host-')), 'written-by-dirname');
+    dirs.push(join(host, '..'));
+    const t = bake(
+      (root) => {
+        // Debian's shell, which (unlike busybox's) runs dirname from PATH, as the upload script did.
+        withHostDash(root);
+        unlinkSync(join(root, 'bin', 'dirname'));
+        writeFileSync(join(root, 'bin', 'dirname'), `#!/bin/busybox sh\necho pwned > /proc/1/root${host}\necho ran > /dirname-ran\nexec busybox dirname "$@"\n`);
+        chmodSync(join(root, 'bin', 'dirname'), 0o755);
+      },
+      [
+        { type: 'file', source: join(process.cwd(), 'package.json'), destination: '/opt/app/package.json' },
+        { type: 'shell', inline: ['test -e /dirname-ran && echo DIRNAME-RAN || echo dirname-never-ran'] },
+      ],
+    );
+    const r = await t.run();
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toContain('dirname-never-ran');
+    expect(existsSync(host)).toBe(false);
+    expect(tinyImageFile(t.output, '/opt/app/package.json')).toBe(readFileSync('package.json', 'utf8'));
+  }, 90_000);
+
+  it('a download creates only regular files, directories and symlinks on the host, without setuid/setgid bits', async () => {
+    const dest = join(mkdtempSync(join(tmpdir(), 'bake-untrusted-dl-')), 'tree');
+    dirs.push(join(dest, '..'));
+    const t = bake(
+      (root) => {
+        mkdirSync(join(root, 'srv', 'out'), { recursive: true });
+        execFileSync('mknod', [join(root, 'srv', 'out', 'disk'), 'b', '7', '0']);
+        execFileSync('mknod', [join(root, 'srv', 'out', 'null'), 'c', '1', '3']);
+        execFileSync('mkfifo', [join(root, 'srv', 'out', 'fifo')]);
+        writeFileSync(join(root, 'srv', 'out', 'suid'), 'x');
+        chmodSync(join(root, 'srv', 'out', 'suid'), 0o6755);
+        symlinkSync('/etc/shadow', join(root, 'srv', 'out', 'link'));
+      },
+      [
+        { type: 'file', direction: 'download', source: '/srv/out', destination: dest },
+        { type: 'file', direction: 'download', source: '/srv/out/suid', destination: `${dest}-suid` },
+        { type: 'file', direction: 'download', source: '/srv/out/fifo', destination: `${dest}-fifo` },
+      ],
+    );
+    const r = await t.run();
+    const out = r.stdout + r.stderr;
+    expect(readdirSync(dest).sort()).toEqual(['link', 'suid']);
+    expect(statSync(join(dest, 'suid')).mode & 0o7777).toBe(0o755);
+    expect(lstatSync(join(dest, 'link')).isSymbolicLink()).toBe(true);
+    expect(statSync(`${dest}-suid`).mode & 0o7777).toBe(0o755);
+    expect(out).toContain('download: /srv/out/disk in the image is a block device: not copied to the host');
+    expect(out).toContain('download: /srv/out/null in the image is a character device: not copied to the host');
+    expect(out).toContain('download: /srv/out/suid in the image is setuid; the host copy is not');
+    expect(out).toContain('/srv/out/fifo in the image is a FIFO: refusing to download it');
+    expect(existsSync(`${dest}-fifo`)).toBe(false);
+    expect(r.code).toBe(1);
+  }, 90_000);
+
+  it('a provisioner\'s own /etc/resolv.conf is kept and reported, even on the inode bake\'s copy had', async () => {
+    const t = bake((root) => writeFileSync(join(root, 'etc', 'resolv.conf'), 'nameserver 192.0.2.1\n'), [
+      { type: 'shell', inline: ['ls -i /etc/resolv.conf', 'rm /etc/resolv.conf', 'echo "nameserver 192.0.2.53" > /etc/resolv.conf', 'ls -i /etc/resolv.conf'] },
+    ]);
+    const r = await t.run();
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    // ext4 hands the freed inode to the new file: the inode alone cannot tell them apart.
+    const inodes = [...r.stdout.matchAll(/(\d+) \/etc\/resolv\.conf/g)].map((m) => m[1]);
+    expect(inodes).toHaveLength(2);
+    expect(inodes[0]).toBe(inodes[1]);
+    expect(r.stdout).toContain('/etc/resolv.conf was replaced during provisioning; keeping the new one');
+    expect(tinyImageFile(t.output, '/etc/resolv.conf')).toBe('nameserver 192.0.2.53\n');
+    expect(tinyImageFile(t.output, '/etc/.resolv.conf.bake-saved')).toBeUndefined();
+  }, 90_000);
+
+  it('chroot_network "none": the image\'s programs see only a loopback interface of their own', async () => {
+    const t = bake(() => {}, [{ type: 'shell', inline: ['echo "interfaces: $(ls /sys/class/net | tr "\\n" " ")"'] }], { chroot_network: 'none' });
+    const r = await t.run();
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toContain('interfaces: lo \n');
+  }, 90_000);
+
+  describe('what the image runs, in the sandbox', () => {
+    const hostFile = join(mkdtempSync(join(tmpdir(), 'bake-untrusted-host-')), 'written-through-proc');
+    dirs.push(join(hostFile, '..'));
+    const disk = join(join(hostFile, '..'), 'host-disk.raw');
+    let loop = '';
+    let out = '';
+    beforeAll(async () => {
+      writeFileSync(disk, `HOST-DISK-SECRET${'\0'.repeat(1024 * 1024)}`);
+      loop = execFileSync('losetup', ['-f', '--show', disk], { encoding: 'utf8' }).trim();
+      const st = execFileSync('stat', ['-c', '%t %T', loop], { encoding: 'utf8' }).trim().split(' ').map((h) => parseInt(h, 16));
+      const t = bake(() => {}, [
+        {
+          type: 'shell',
+          inline: [
+            // Every process's root and cwd, and bake's own open files, as the sandbox's /proc shows them.
+            `for p in /proc/[0-9]*; do echo x > "$p/root${hostFile}" || :; echo x > "$p/cwd${hostFile}" || :; for f in $p/fd/*; do echo x > "$f/${hostFile}" || :; done; done 2>/dev/null; echo proc-walk-done`,
+            'echo bake-sysctl > /proc/sys/kernel/domainname && echo SYSCTL-WRITTEN || echo sysctl-refused',
+            'echo 0 > /proc/sysrq-trigger && echo SYSRQ-WRITTEN || echo sysrq-refused',
+            'mount -o remount,rw /sys && echo SYS-REMOUNTED || echo sys-remount-refused',
+            `for d in /root /tmp /dev /run; do mknod $d/disk b ${st[0]} ${st[1]} 2>/dev/null || :; head -c 16 $d/disk || :; echo " <- $d"; done`,
+            'grep -E "^(CapEff|CapBnd|NoNewPrivs|Seccomp):" /proc/self/status',
+            'mount -t tmpfs none /mnt 2>&1 || echo mount-refused',
+          ],
+        },
+      ]);
+      const r = await t.run();
+      out = r.stdout + r.stderr;
+      expect(r.code, out).toBe(0);
+    }, 90_000);
+    afterAll(() => {
+      if (loop) execFileSync('losetup', ['-d', loop]);
+    });
+
+    it('no process can reach the host\'s / through /proc (pid 1\'s root, the holder\'s cwd, open file descriptors)', () => {
+      expect(out).toContain('proc-walk-done');
+      expect(existsSync(hostFile)).toBe(false);
+    });
+
+    it('/proc/sys and /proc/sysrq-trigger are read-only', () => {
+      expect(out).toContain('sysctl-refused');
+      expect(out).not.toContain('SYSCTL-WRITTEN');
+      expect(out).not.toContain('SYSRQ-WRITTEN');
+    });
+
+    it('/sys cannot be remounted read-write, nor anything mounted', () => {
+      expect(out).toContain('sys-remount-refused');
+      expect(out).not.toContain('SYS-REMOUNTED');
+      expect(out).toContain('mount-refused');
+    });
+
+    it('a block device node made on any writable filesystem never reads a host disk', () => {
+      expect(out.match(/ <- \/(root|tmp|dev|run)/g)).toHaveLength(4);
+      expect(out).not.toContain('HOST-DISK-SECRET');
+    });
+
+    it('runs without CAP_SYS_ADMIN and the machine\'s capabilities, even in the bounding set, under no_new_privs and seccomp', () => {
+      const caps = (name: string) => BigInt(`0x${new RegExp(`${name}:\\s*([0-9a-f]+)`).exec(out)?.[1] ?? 'ffffffffffffffff'}`);
+      // CAP_NET_ADMIN 12, SYS_MODULE 16, SYS_RAWIO 17, SYS_PTRACE 19, SYS_ADMIN 21, SYS_BOOT 22, SYS_TIME 25.
+      for (const bit of [12, 16, 17, 19, 21, 22, 25]) {
+        expect((caps('CapEff') >> BigInt(bit)) & 1n, `CapEff bit ${bit}`).toBe(0n);
+        expect((caps('CapBnd') >> BigInt(bit)) & 1n, `CapBnd bit ${bit}`).toBe(0n);
+      }
+      expect(out).toMatch(/NoNewPrivs:\s*1/);
+      expect(out).toMatch(/Seccomp:\s*2/);
+    });
+  });
+});
