@@ -9,3 +9,5 @@ export { NoCommunicator } from './none.js';
 export { ChrootNamespace, HOST_PATH } from './chroot-namespace.js';
 export { ChrootCommunicator, type ChrootOptions } from './chroot-communicator.js';
 export { slowAesPeerCiphers } from './ssh-algorithms.js';
+export type { ConsoleSource, HostKeyHints, VerifiedHostKey } from './host-key-verifier.js';
+export type { HostKeyCapabilities } from './host-key-policy.js';

@@ -1,4 +1,5 @@
 import type { Writable } from 'node:stream';
+import type { VerifiedHostKey } from './host-key-verifier.js';
 
 export interface ExecOptions {
   env?: Record<string, string>;
@@ -59,4 +60,6 @@ export interface Communicator {
   close(): Promise<void>;
   /** SSH communicators only: the login this connection uses, so a tool with its own SSH client reaches the same machine. */
   sshLogin?(): Promise<SshLogin>;
+  /** SSH communicators only: the machine's host key as bake accepted it (fingerprint and how it was verified). */
+  hostKey?(): VerifiedHostKey | undefined;
 }

@@ -1,0 +1,66 @@
+import { AbortedError, errorText, isAbort, reasonText } from '../core/errors.js';
+import type { Logger } from '../core/events.js';
+import { formatDuration, sleep } from '../core/wait.js';
+import { parseConsoleHostKeys } from './console-keys.js';
+import { fingerprint } from './host-key.js';
+import type { ConsoleSource } from './host-key-verifier.js';
+
+/** Consoles are read through rate-limited cloud APIs, and cloud-init prints the keys once: a few seconds apart is enough. */
+const POLL_MS = 3000;
+
+export interface ConsoleKeys {
+  /** fingerprint → where it was read; empty when the console never showed keys. */
+  keys: Map<string, string>;
+  /** Why there are none, for the fallback's warning. */
+  why: string;
+}
+
+/**
+ * Reads the console until cloud-init's host key block shows up, cloud-init says it finished
+ * without one, or the timeout passes. Problems (a partial block, garbled or unknown keys) are
+ * warned about once each; a console that cannot be read at all ends the wait at once.
+ */
+export async function readConsoleKeys(source: ConsoleSource, timeoutMs: number, log: Logger, signal: AbortSignal): Promise<ConsoleKeys> {
+  const deadline = Date.now() + timeoutMs;
+  const warned = new Set<string>();
+  let problems: string[] = [];
+  log.say(`Waiting for the SSH host keys on ${source.what}…`);
+  for (;;) {
+    let output: string | undefined;
+    try {
+      output = await source.read(signal);
+    } catch (err) {
+      if (isAbort(err)) throw err;
+      return { keys: new Map(), why: `cannot read ${source.what}: ${errorText(err)}` };
+    }
+    if (output !== undefined) {
+      const found = parseConsoleHostKeys(output);
+      problems = found.problems;
+      const keys = new Map<string, string>();
+      for (const key of found.keys) keys.set(fingerprint(key.blob), source.what);
+      for (const fp of found.fingerprints) keys.set(fp, source.what);
+      if (keys.size > 0) {
+        for (const p of problems) if (!warned.has(p)) log.warn(`ssh: ${source.what}: ${p}`);
+        return { keys, why: '' };
+      }
+      if (found.finished) return { keys, why: `${source.what} shows cloud-init finished without printing SSH host keys${detail(problems)}` };
+    }
+    const left = deadline - Date.now();
+    if (left <= 0) {
+      return { keys: new Map(), why: `${source.what} showed no SSH host keys within ${formatDuration(timeoutMs)} (ssh_host_key_timeout)${detail(problems)}` };
+    }
+    for (const p of problems) {
+      // A partial block is normal while the output is still arriving; only say it if it stays so.
+      if (!p.includes('partial') && !warned.has(p)) {
+        warned.add(p);
+        log.warn(`ssh: ${source.what}: ${p}`);
+      }
+    }
+    if (signal.aborted) throw new AbortedError(reasonText(signal.reason));
+    await sleep(Math.min(POLL_MS, left), signal);
+  }
+}
+
+function detail(problems: string[]): string {
+  return problems.length ? ` (${problems.join('; ')})` : '';
+}
