@@ -5,8 +5,9 @@ import { parseConsoleHostKeys } from './console-keys.js';
 import { fingerprint } from './host-key.js';
 import type { ConsoleSource } from './host-key-verifier.js';
 
-/** Consoles are read through rate-limited cloud APIs, and cloud-init prints the keys once: a few seconds apart is enough. */
-const POLL_MS = 3000;
+/** Consoles are read through rate-limited cloud APIs: soon after boot, then every few seconds. */
+const FIRST_POLL_MS = 500;
+const MAX_POLL_MS = 5000;
 
 export interface ConsoleKeys {
   /** fingerprint → where it was read; empty when the console never showed keys. */
@@ -24,6 +25,7 @@ export async function readConsoleKeys(source: ConsoleSource, timeoutMs: number, 
   const deadline = Date.now() + timeoutMs;
   const warned = new Set<string>();
   let problems: string[] = [];
+  let delay = FIRST_POLL_MS;
   log.say(`Waiting for the SSH host keys on ${source.what}…`);
   for (;;) {
     let output: string | undefined;
@@ -41,6 +43,7 @@ export async function readConsoleKeys(source: ConsoleSource, timeoutMs: number, 
       for (const fp of found.fingerprints) keys.set(fp, source.what);
       if (keys.size > 0) {
         for (const p of problems) if (!warned.has(p)) log.warn(`ssh: ${source.what}: ${p}`);
+        log.info(`${source.what} lists ${keys.size} host key${keys.size === 1 ? '' : 's'} or fingerprint${keys.size === 1 ? '' : 's'}`);
         return { keys, why: '' };
       }
       if (found.finished) return { keys, why: `${source.what} shows cloud-init finished without printing SSH host keys${detail(problems)}` };
@@ -57,7 +60,8 @@ export async function readConsoleKeys(source: ConsoleSource, timeoutMs: number, 
       }
     }
     if (signal.aborted) throw new AbortedError(reasonText(signal.reason));
-    await sleep(Math.min(POLL_MS, left), signal);
+    await sleep(Math.min(delay, left), signal);
+    delay = Math.min(delay * 2, MAX_POLL_MS);
   }
 }
 

@@ -34,6 +34,12 @@ export interface HostKeyCapabilities {
   console?: boolean;
 }
 
+/**
+ * Cloud builders: cloud-init prints the host keys on the console; without them (an image without
+ * cloud-init, no permission to read the console) the first key is trusted.
+ */
+export const CONSOLE_HOST_KEYS: HostKeyCapabilities = { check: 'console', fallback: 'tofu', console: true };
+
 /** Without a builder's word: trust on first use, the best bake can do knowing nothing. */
 const NOTHING_KNOWN: HostKeyCapabilities = { check: 'tofu' };
 

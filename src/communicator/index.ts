@@ -10,4 +10,4 @@ export { ChrootNamespace, HOST_PATH } from './chroot-namespace.js';
 export { ChrootCommunicator, type ChrootOptions } from './chroot-communicator.js';
 export { slowAesPeerCiphers } from './ssh-algorithms.js';
 export type { ConsoleSource, HostKeyHints, VerifiedHostKey } from './host-key-verifier.js';
-export type { HostKeyCapabilities } from './host-key-policy.js';
+export { CONSOLE_HOST_KEYS, type HostKeyCapabilities, resolveHostKeyPolicy } from './host-key-policy.js';

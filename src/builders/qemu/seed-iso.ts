@@ -9,6 +9,8 @@ export interface SeedContent {
   password?: string;
   hostname: string;
   instanceId: string;
+  /** The guest's SSH host key, handed to cloud-init's ssh module (which then deletes and makes no other). */
+  hostKey?: { privateKey: string; publicKey: string };
 }
 
 /** cloud-init user-data that creates the SSH user with passwordless sudo and the build's key or password. */
@@ -20,7 +22,10 @@ export function defaultUserData(seed: SeedContent): string {
     seed.password === undefined ? '    lock_passwd: true' : `    lock_passwd: false\n    plain_text_passwd: ${JSON.stringify(seed.password)}`,
     ...(seed.publicKey ? ['    ssh_authorized_keys:', `      - ${JSON.stringify(seed.publicKey)}`] : []),
   ];
-  return ['#cloud-config', 'users:', ...user, ...(seed.password === undefined ? [] : ['ssh_pwauth: true']), ''].join('\n');
+  const hostKey = seed.hostKey
+    ? ['ssh_deletekeys: true', 'ssh_keys:', `  ed25519_private: ${JSON.stringify(seed.hostKey.privateKey)}`, `  ed25519_public: ${JSON.stringify(seed.hostKey.publicKey)}`]
+    : [];
+  return ['#cloud-config', 'users:', ...user, ...(seed.password === undefined ? [] : ['ssh_pwauth: true']), ...hostKey, ''].join('\n');
 }
 
 export function defaultMetaData(seed: SeedContent): string {

@@ -16,9 +16,9 @@ export function connectStep(c: ResolvedQemu): Step<OutputState & SeedState & VmS
   let comm: Communicator | undefined;
   return {
     name: 'connect',
-    run: async (ctx, { qemu, sshPort, privateKey, workDir, startedAt, accel }) => {
+    run: async (ctx, { qemu, sshPort, privateKey, hostPublicKey, workDir, startedAt, accel }) => {
       if (c.communicator === 'none') return {};
-      const options = resolveSshConfig(c.ssh, { host: '127.0.0.1', port: sshPort, username: c.sshUsername, ...(privateKey ? { privateKey } : {}) }, c.env);
+      const options = resolveSshConfig(c.ssh, { host: '127.0.0.1', port: sshPort, username: c.sshUsername, ...(privateKey ? { privateKey } : {}), hostKey: c.hostKeyCapabilities }, c.env);
       // The forwarded port is the guest's, whatever ssh_port says.
       options.host = '127.0.0.1';
       options.port = sshPort;
@@ -31,7 +31,7 @@ export function connectStep(c: ResolvedQemu): Step<OutputState & SeedState & VmS
           ctx.log.say(`Waiting ${formatDuration(c.bootWaitMs)} for boot (boot_wait)`);
           await sleep(c.bootWaitMs, signal);
         }
-        comm = await connectSsh(options, { log: ctx.log, signal });
+        comm = await connectSsh(options, { log: ctx.log, signal }, hostPublicKey ? { pinned: [hostPublicKey] } : {});
       } catch (err) {
         const console = serialTail(workDir);
         const tail = console ? `; the guest's console ends with: ${console}` : '';
