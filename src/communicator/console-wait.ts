@@ -46,8 +46,10 @@ export async function readConsoleKeys(source: ConsoleSource, timeoutMs: number, 
         log.info(`${source.what} lists ${keys.size} host key${keys.size === 1 ? '' : 's'} or fingerprint${keys.size === 1 ? '' : 's'}`);
         return { keys, why: '' };
       }
+      if (source.emulator) return { keys, why: `${source.what} shows no SSH host keys (${source.emulator}, whose console is canned, so bake does not wait)${detail(problems)}` };
       if (found.finished) return { keys, why: `${source.what} shows cloud-init finished without printing SSH host keys${detail(problems)}` };
     }
+    if (source.emulator) return { keys: new Map(), why: `${source.what} is empty (${source.emulator}, whose console is canned, so bake does not wait)` };
     const left = deadline - Date.now();
     if (left <= 0) {
       return { keys: new Map(), why: `${source.what} showed no SSH host keys within ${formatDuration(timeoutMs)} (ssh_host_key_timeout)${detail(problems)}` };

@@ -10,6 +10,11 @@ import type { SshEndpoint, SshOptions } from './ssh-options.js';
 /** Where a machine's console is read from: "the console of instance i-123". */
 export interface ConsoleSource {
   what: string;
+  /**
+   * Set for a cloud emulator (moto, LocalStack on loopback), whose console is canned and never
+   * shows keys: it is read once, not waited on. Says what it is, for the fallback's warning.
+   */
+  emulator?: string;
   /** The console text so far; undefined when there is none yet. Throws when it cannot be read at all. */
   read(signal: AbortSignal): Promise<string | undefined>;
 }

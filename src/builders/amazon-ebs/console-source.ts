@@ -1,5 +1,5 @@
 import type { EC2Client, GetConsoleOutputCommandOutput } from '@aws-sdk/client-ec2';
-import { awsCode, send } from '../../cloud/aws/index.js';
+import { type AwsAccess, awsCode, endpointFor, isLoopbackHost, send } from '../../cloud/aws/index.js';
 import type { ConsoleSource } from '../../communicator/index.js';
 import type { Logger } from '../../core/events.js';
 
@@ -11,10 +11,12 @@ const LATEST_REFUSED = new Set(['UnsupportedOperation', 'InvalidParameter', 'Inv
  * than the copy EC2 refreshes every few minutes; an endpoint that refuses it is asked the plain way
  * from then on, which every implementation answers.
  */
-export function ec2Console(ec2: EC2Client, instanceId: string, log: Logger): ConsoleSource {
+export function ec2Console(ec2: EC2Client, instanceId: string, access: AwsAccess, log: Logger): ConsoleSource {
   let latest = true;
+  const emulator = emulatorAt(endpointFor(access));
   return {
     what: `the console of ${instanceId}`,
+    ...(emulator ? { emulator } : {}),
     async read(signal) {
       const { GetConsoleOutputCommand } = await import('@aws-sdk/client-ec2');
       const what = `amazon-ebs: read the console of ${instanceId}`;
@@ -30,4 +32,14 @@ export function ec2Console(ec2: EC2Client, instanceId: string, log: Logger): Con
       return out.Output ? Buffer.from(out.Output, 'base64').toString('utf8') : undefined;
     },
   };
+}
+
+/** EC2 itself is never on loopback: an endpoint there is an emulator (moto, LocalStack). */
+function emulatorAt(endpoint: string | undefined): string | undefined {
+  if (!endpoint) return undefined;
+  try {
+    return isLoopbackHost(new URL(endpoint).hostname) ? `an EC2 emulator at ${endpoint}` : undefined;
+  } catch {
+    return undefined;
+  }
 }

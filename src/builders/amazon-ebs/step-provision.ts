@@ -37,7 +37,7 @@ export function provisionStep(cfg: ResolvedEbs): Step<Init & KeyState & RunningS
         path: cfg.where.slice(cfg.templateFile.length + 2),
         templateDir: cfg.templateDir,
       });
-      const console = ec2Console(await clients.get(), instance.InstanceId ?? '', ctx.log);
+      const console = ec2Console(await clients.get(), instance.InstanceId ?? '', cfg.access, ctx.log);
       comm = await connectSsh(options, { log: ctx.log, signal: ctx.signal }, { console });
       try {
         await ctx.provision(comm, { Host: host, Port: String(options.port), User: options.username, ID: instance.InstanceId ?? '' });

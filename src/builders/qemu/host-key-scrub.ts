@@ -2,10 +2,10 @@ import type { Communicator } from '../../communicator/index.js';
 import { BakeError } from '../../core/errors.js';
 
 /**
- * Removes the host key bake seeded, so no image made from this build carries it: the key files,
- * and cloud-init's record of this instance, whose stored user-data holds the private key (the next
- * boot then runs as a new instance and makes fresh keys, as on any first boot). Overwritten before
- * being unlinked, so the blocks the image keeps do not hold the key either.
+ * Removes the host key bake seeded, so no image made from this build carries it: the key files
+ * (overwritten before being unlinked, so the blocks the image keeps do not hold the key either),
+ * and cloud-init's record of this instance, whose user-data told it to keep that key and make no
+ * other: the next boot runs as a new instance and makes fresh keys, as on any first boot.
  */
 export const SCRUB_HOST_KEY = [
   'set -e',

@@ -22,16 +22,21 @@ async function seed(config: QemuConfig) {
 describe('seedStep', () => {
   it('makes bake\'s NoCloud seed on a cloud-image build that serves nothing over HTTP', async () => {
     const { out, files, read } = await seed({});
-    expect(files).toEqual(['meta-data', 'user-data']);
+    expect(files).toEqual(['bake-host-key', 'bake-host-key.pub', 'meta-data', 'user-data']);
     expect(read('user-data')).toContain(out.publicKey!);
   });
 
-  it('gives the guest a fresh ed25519 host key through cloud-init\'s ssh_keys, the key the build then pins', async () => {
-    const { out, read } = await seed({});
+  it('gives the guest a fresh ed25519 host key on the CD, outside the user-data cloud-init keeps, the key the build then pins', async () => {
+    const { out, files, read } = await seed({});
     const userData = read('user-data');
+    expect(files).toEqual(['bake-host-key', 'bake-host-key.pub', 'meta-data', 'user-data']);
     expect(out.hostPublicKey).toMatch(/^ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAI\S{43} bake-host-bake-test-0001$/);
-    expect(userData).toContain(`ssh_deletekeys: true\nssh_keys:\n  ed25519_private: "-----BEGIN OPENSSH PRIVATE KEY-----\\n`);
-    expect(userData).toContain(`  ed25519_public: ${JSON.stringify(out.hostPublicKey)}`);
+    expect(read('bake-host-key.pub')).toBe(`${out.hostPublicKey}\n`);
+    expect(read('bake-host-key')).toMatch(/^-----BEGIN OPENSSH PRIVATE KEY-----\n/);
+    expect(userData).not.toContain('PRIVATE KEY');
+    expect(userData).not.toContain(out.hostPublicKey!.split(' ')[1]);
+    expect(userData).toContain('bootcmd:\n  - [sh, -c, "rm -f /etc/ssh/ssh_host_*; set -e; d=$(mktemp -d); mount -o ro \\"$(blkid -L cidata)\\" \\"$d\\"; install -m 600 \\"$d/bake-host-key\\" /etc/ssh/ssh_host_ed25519_key;');
+    expect(userData).toContain('ssh_deletekeys: false\nssh_genkeytypes: []\n');
     // Each build its own key.
     expect((await seed({})).out.hostPublicKey).not.toBe(out.hostPublicKey);
   });

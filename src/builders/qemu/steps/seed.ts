@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { generateEd25519KeyPair } from '../../../communicator/index.js';
 import type { Step } from '../../../core/steps.js';
 import type { ResolvedQemu } from '../resolve.js';
-import { defaultMetaData, defaultUserData, makeIso } from '../seed-iso.js';
+import { defaultMetaData, defaultUserData, HOST_KEY_FILE, makeIso } from '../seed-iso.js';
 import type { OutputState, SeedState } from '../state.js';
 
 /**
@@ -12,7 +12,7 @@ import type { OutputState, SeedState } from '../state.js';
  * builds bring their own seed (http_directory, cd_files), as with Packer; the temporary key is then
  * offered to them as {{ .SSHPublicKey }}. The private key stays in memory; the CD lives in the work
  * directory, removed with it. With bake's own user-data the guest also gets a fresh host key
- * (cloud-init's ssh_keys), the only one SSH then accepts; the shutdown step removes it again.
+ * (copied from the CD at boot), the only one SSH then accepts; the shutdown step removes it again.
  */
 export function seedStep(c: ResolvedQemu): Step<OutputState, SeedState> {
   return {
@@ -27,7 +27,7 @@ export function seedStep(c: ResolvedQemu): Step<OutputState, SeedState> {
       const givenPub = c.sshPrivateKeyFile && existsSync(`${c.sshPrivateKeyFile}.pub`) ? readFileSync(`${c.sshPrivateKeyFile}.pub`, 'utf8').trim() : undefined;
       const hostKey = c.pinHostKey ? generateEd25519KeyPair(`bake-host-${ctx.buildId}`) : undefined;
       const seed = {
-        ...(hostKey ? { hostKey } : {}),
+        ...(hostKey ? { hostKey, cdLabel: c.cdLabel } : {}),
         username: c.sshUsername,
         publicKey: key?.publicKey ?? givenPub,
         password: c.sshPassword,
@@ -42,6 +42,10 @@ export function seedStep(c: ResolvedQemu): Step<OutputState, SeedState> {
         const names = new Set([...c.cdFiles.map((p) => p.split('/').pop()), ...Object.keys(c.cdContent)]);
         if (!names.has('user-data')) files['user-data'] = c.userData ?? defaultUserData(seed);
         if (!names.has('meta-data')) files['meta-data'] = c.metaData ?? defaultMetaData(seed);
+        if (hostKey) {
+          files[HOST_KEY_FILE] = hostKey.privateKey;
+          files[`${HOST_KEY_FILE}.pub`] = `${hostKey.publicKey}\n`;
+        }
       }
       const iso = join(workDir, 'seed.iso');
       const made = [key ? 'a temporary SSH key' : '', hostKey ? 'the guest\'s SSH host key' : ''].filter(Boolean);
