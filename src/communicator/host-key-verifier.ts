@@ -57,7 +57,7 @@ export class HostKeyRejected extends BakeError {}
  */
 export class HostKeyVerifier {
   private readonly expect = new Map<Role, Expectation>();
-  private readonly accepted = new Map<Role, { fingerprint: string; type: string; by: VerifiedBy }>();
+  private readonly accepted = new Map<Role, { fingerprint: string; type: string; by: VerifiedBy; blob: Buffer }>();
   private readonly rejections = new Map<Role, HostKeyRejected>();
   private warnedInsecure = false;
 
@@ -183,7 +183,7 @@ export class HostKeyVerifier {
         this.warnedInsecure = true;
         this.log.warn(`${who}: host key of ${at} not checked (${role === 'bastion' ? 'ssh_bastion_host_key_check' : 'ssh_host_key_check'} "insecure"): presented ${presented} (${type})`);
       }
-      this.remember(role, endpoint, presented, type, 'insecure');
+      this.remember(role, endpoint, blob, type, 'insecure');
       return true;
     }
     if (before) {
@@ -196,13 +196,14 @@ export class HostKeyVerifier {
       const expected = [...expectation.keys].map(([fp, from]) => `${fp} (${from})`).join(' or ');
       return refuse(`${who}: host key mismatch for ${at}: expected ${expected}, presented ${presented} (${type})`);
     }
-    this.remember(role, endpoint, presented, type, expectation.by);
+    this.remember(role, endpoint, blob, type, expectation.by);
     return true;
   }
 
-  private remember(role: Role, endpoint: SshEndpoint, fp: string, type: string, by: VerifiedBy): void {
+  private remember(role: Role, endpoint: SshEndpoint, blob: Buffer, type: string, by: VerifiedBy): void {
     if (this.accepted.has(role)) return;
-    this.accepted.set(role, { fingerprint: fp, type, by });
+    const fp = fingerprint(blob);
+    this.accepted.set(role, { fingerprint: fp, type, by, blob: Buffer.from(blob) });
     const at = hostName(endpoint.host, endpoint.port);
     const how = by === 'tofu' ? 'trusted on first use (tofu)' : by === 'insecure' ? 'not verified (insecure)' : `verified (${by})`;
     const record: VerifiedHostKey = { host: at, fingerprint: fp, type, method: by };
@@ -215,6 +216,12 @@ export class HostKeyVerifier {
     const r = this.rejections.get(role);
     this.rejections.delete(role);
     return r;
+  }
+
+  /** A known_hosts line for the machine's accepted key, so tools with their own SSH client (ansible) check the same key. */
+  knownHostsLine(): string | undefined {
+    const a = this.accepted.get('target');
+    return a ? `${hostName(this.options.host, this.options.port)} ${blobType(a.blob)} ${a.blob.toString('base64')}` : undefined;
   }
 
   /** The machine's accepted key, once connected. */

@@ -126,6 +126,7 @@ export class SshCommunicator implements Communicator {
   async sshLogin(): Promise<SshLogin> {
     const o = this.options;
     const key = await readKey(o, o, 'target');
+    const knownHosts = this.verifier.knownHostsLine();
     return {
       host: o.host,
       port: o.port,
@@ -133,6 +134,7 @@ export class SshCommunicator implements Communicator {
       ...(o.password ? { password: o.password } : {}),
       ...(key ? { privateKey: key } : {}),
       ...(o.agentSocket ? { agentSocket: o.agentSocket } : {}),
+      ...(knownHosts ? { knownHosts } : {}),
       ...(o.bastion ? { bastion: { host: o.bastion.host, port: o.bastion.port, username: o.bastion.username } } : {}),
     };
   }

@@ -39,6 +39,8 @@ export interface SshLogin {
   privateKey?: string;
   /** ssh-agent socket, when agent authentication is on. */
   agentSocket?: string;
+  /** A known_hosts line for the host key bake accepted: a tool with its own SSH client checks the same key. */
+  knownHosts?: string;
   /** Set when bake reaches the machine through a jump host. */
   bastion?: { host: string; port: number; username: string };
 }
