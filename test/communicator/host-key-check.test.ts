@@ -164,6 +164,39 @@ describe('SSH host key checks against a real sshd', () => {
     }
   });
 
+  it('bastion: known_hosts by default when the file lists it (else tofu), and a wrong key there fails as the bastion\'s', async () => {
+    const bastion = await startSshd();
+    try {
+      const via = { ssh_bastion_host: bastion.host, ssh_bastion_port: bastion.port, ssh_bastion_private_key_file: bastion.privateKeyPath };
+      const bastionAt = `[127.0.0.1]:${bastion.port}`;
+      const bastionFp = keygenFingerprint(join(bastion.dir, 'host_ed25519.pub'));
+      const listed = join(dir, 'bastion-listed');
+      writeFileSync(listed, `${bastionAt} ${bastion.hostPublicKey}\n`);
+      const ctx = makeProvisionContext();
+      const comm = await connectSsh(options(sshd, { ...via, ssh_known_hosts_file: listed }), ctx);
+      expect(ctx.events.map((e) => e.text)).toContain(`SSH bastion host key ${bastionFp} (ED25519) of ${bastionAt} verified (known_hosts)`);
+      expect(comm.hostKey?.()).toMatchObject({ host: at(), method: 'tofu' });
+      await comm.close();
+
+      const unlisted = join(dir, 'bastion-unlisted');
+      writeFileSync(unlisted, '');
+      const ctx2 = makeProvisionContext();
+      await (await connectSsh(options(sshd, { ...via, ssh_known_hosts_file: unlisted }), ctx2)).close();
+      expect(ctx2.events.map((e) => e.text)).toContain(`SSH bastion host key ${bastionFp} (ED25519) of ${bastionAt} trusted on first use (tofu)`);
+
+      const wrong = join(dir, 'bastion-wrong');
+      writeFileSync(wrong, `${bastionAt} ${sshd.hostPublicKey}\n`);
+      await expect(connectSsh(options(sshd, { ...via, ssh_known_hosts_file: wrong }), makeProvisionContext())).rejects.toThrow(
+        `ssh bastion: host key mismatch for ${bastionAt}: expected ${fp} (${wrong}:1), presented ${bastionFp} (ED25519)`,
+      );
+      await expect(connectSsh(options(sshd, { ...via, ssh_known_hosts_file: unlisted, ssh_bastion_host_key_check: 'known_hosts' }), makeProvisionContext())).rejects.toThrow(
+        `ssh bastion: ${bastionAt} is not in ${unlisted} (ssh_bastion_host_key_check "known_hosts"); add it with ssh-keyscan or choose "tofu"`,
+      );
+    } finally {
+      await bastion.stop();
+    }
+  });
+
   it('insecure: any key, with one warning per build however often it reconnects', async () => {
     const ctx = makeProvisionContext();
     const comm = await connectSsh(options(sshd, { ssh_host_key_check: 'insecure' }), ctx);
