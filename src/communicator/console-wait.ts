@@ -1,6 +1,6 @@
-import { AbortedError, errorText, isAbort, reasonText } from '../core/errors.js';
+import { errorText, isAbort } from '../core/errors.js';
 import type { Logger } from '../core/events.js';
-import { formatDuration, sleep } from '../core/wait.js';
+import { formatDuration, waitUntil } from '../core/wait.js';
 import { parseConsoleHostKeys } from './console-keys.js';
 import { fingerprint } from './host-key.js';
 import type { ConsoleSource } from './host-key-verifier.js';
@@ -22,12 +22,15 @@ export interface ConsoleKeys {
  * warned about once each; a console that cannot be read at all ends the wait at once.
  */
 export async function readConsoleKeys(source: ConsoleSource, timeoutMs: number, log: Logger, signal: AbortSignal): Promise<ConsoleKeys> {
-  const deadline = Date.now() + timeoutMs;
   const warned = new Set<string>();
+  const warn = (p: string) => {
+    if (warned.has(p)) return;
+    warned.add(p);
+    log.warn(`ssh: ${source.what}: ${p}`);
+  };
   let problems: string[] = [];
-  let delay = FIRST_POLL_MS;
   log.say(`Waiting for the SSH host keys on ${source.what}…`);
-  for (;;) {
+  const check = async (): Promise<ConsoleKeys | undefined> => {
     let output: string | undefined;
     try {
       output = await source.read(signal);
@@ -35,35 +38,28 @@ export async function readConsoleKeys(source: ConsoleSource, timeoutMs: number, 
       if (isAbort(err)) throw err;
       return { keys: new Map(), why: `cannot read ${source.what}: ${errorText(err)}` };
     }
-    if (output !== undefined) {
-      const found = parseConsoleHostKeys(output);
-      problems = found.problems;
-      const keys = new Map<string, string>();
-      for (const key of found.keys) keys.set(fingerprint(key.blob), source.what);
-      for (const fp of found.fingerprints) keys.set(fp, source.what);
-      if (keys.size > 0) {
-        for (const p of problems) if (!warned.has(p)) log.warn(`ssh: ${source.what}: ${p}`);
-        log.info(`${source.what} lists ${keys.size} host key${keys.size === 1 ? '' : 's'} or fingerprint${keys.size === 1 ? '' : 's'}`);
-        return { keys, why: '' };
-      }
-      if (source.emulator) return { keys, why: `${source.what} shows no SSH host keys (${source.emulator}, whose console is canned, so bake does not wait)${detail(problems)}` };
-      if (found.finished) return { keys, why: `${source.what} shows cloud-init finished without printing SSH host keys${detail(problems)}` };
+    const found = output === undefined ? undefined : parseConsoleHostKeys(output);
+    problems = found?.problems ?? [];
+    const keys = new Map<string, string>();
+    for (const key of found?.keys ?? []) keys.set(fingerprint(key.blob), source.what);
+    for (const fp of found?.fingerprints ?? []) keys.set(fp, source.what);
+    if (keys.size > 0) {
+      problems.forEach(warn);
+      log.info(`${source.what} lists ${keys.size} host key${keys.size === 1 ? '' : 's'} or fingerprint${keys.size === 1 ? '' : 's'}`);
+      return { keys, why: '' };
     }
-    if (source.emulator) return { keys: new Map(), why: `${source.what} is empty (${source.emulator}, whose console is canned, so bake does not wait)` };
-    const left = deadline - Date.now();
-    if (left <= 0) {
-      return { keys: new Map(), why: `${source.what} showed no SSH host keys within ${formatDuration(timeoutMs)} (ssh_host_key_timeout)${detail(problems)}` };
-    }
-    for (const p of problems) {
-      // A partial block is normal while the output is still arriving; only say it if it stays so.
-      if (!p.includes('partial') && !warned.has(p)) {
-        warned.add(p);
-        log.warn(`ssh: ${source.what}: ${p}`);
-      }
-    }
-    if (signal.aborted) throw new AbortedError(reasonText(signal.reason));
-    await sleep(Math.min(delay, left), signal);
-    delay = Math.min(delay * 2, MAX_POLL_MS);
+    if (found?.finished) return { keys, why: `${source.what} shows cloud-init finished without printing SSH host keys${detail(problems)}` };
+    const partial = problems.some((p) => p.includes('partial'));
+    if (source.emulator && found && !partial) return { keys, why: `${source.what} shows no SSH host keys (${source.emulator}, whose console is canned, so bake does not wait)${detail(problems)}` };
+    // A partial block is normal while the output is still arriving; only the timeout's message names it.
+    problems.filter((p) => !p.includes('partial')).forEach(warn);
+    return undefined;
+  };
+  try {
+    return await waitUntil(check, { what: `the SSH host keys on ${source.what}`, minDelayMs: FIRST_POLL_MS, maxDelayMs: MAX_POLL_MS, maxWaitMs: timeoutMs, signal });
+  } catch (err) {
+    if (isAbort(err) || signal.aborted) throw err;
+    return { keys: new Map(), why: `${source.what} showed no SSH host keys within ${formatDuration(timeoutMs)} (ssh_host_key_timeout)${detail(problems)}` };
   }
 }
 

@@ -12,7 +12,8 @@ export interface ConsoleSource {
   what: string;
   /**
    * Set for a cloud emulator (moto, LocalStack on loopback), whose console is canned and never
-   * shows keys: it is read once, not waited on. Says what it is, for the fallback's warning.
+   * shows keys: once it answers anything without keys (and no block half printed) it is not waited
+   * on. Says what it is, for the fallback's warning.
    */
   emulator?: string;
   /** The console text so far; undefined when there is none yet. Throws when it cannot be read at all. */
@@ -60,6 +61,8 @@ export class HostKeyVerifier {
   private readonly accepted = new Map<Role, { fingerprint: string; type: string; by: VerifiedBy; blob: Buffer }>();
   private readonly rejections = new Map<Role, HostKeyRejected>();
   private warnedInsecure = false;
+  /** Read once per build, for the machine and the bastion alike. */
+  private knownFile?: Promise<KnownHostsFile>;
 
   constructor(
     private readonly options: SshOptions,
@@ -149,8 +152,6 @@ export class HostKeyVerifier {
     for (const problem of merged.problems) this.log.warn(`known_hosts: ${problem}; line ignored`);
     return merged;
   }
-
-  private knownFile?: Promise<KnownHostsFile>;
 
   private async knownHosts(endpoint: SshEndpoint, role: Role): Promise<Expectation | undefined> {
     this.knownFile ??= this.readKnownHosts();
