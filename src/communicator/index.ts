@@ -12,3 +12,5 @@ export { NoCommunicator } from './none.js';
 export { ChrootNamespace, HOST_PATH } from './chroot-namespace.js';
 export { ChrootCommunicator, type ChrootOptions, type ChrootProcesses } from './chroot-communicator.js';
 export { slowAesPeerCiphers } from './ssh-algorithms.js';
+export type { ConsoleSource, HostKeyHints, VerifiedHostKey } from './host-key-verifier.js';
+export { CONSOLE_HOST_KEYS, type HostKeyCapabilities, resolveHostKeyPolicy } from './host-key-policy.js';

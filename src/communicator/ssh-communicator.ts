@@ -3,6 +3,7 @@ import { AbortedError, BakeError, reasonText } from '../core/errors.js';
 import { formatDuration, sleep } from '../core/wait.js';
 import { SftpOps } from './sftp-ops.js';
 import { downloadPath, uploadBytes, uploadPath } from './sftp-transfer.js';
+import type { HostKeyVerifier, VerifiedHostKey } from './host-key-verifier.js';
 import { type ConnectContext, connectWithRetry } from './ssh-connect.js';
 import { readKey, type SshConnection } from './ssh-connection.js';
 import { ChannelOpenError, execOnClient } from './ssh-exec.js';
@@ -23,7 +24,13 @@ export class SshCommunicator implements Communicator {
     private readonly options: SshOptions,
     private readonly ctx: ConnectContext,
     private connection: SshConnection,
+    /** The build's verifier: a reconnect must meet the same host key. */
+    private readonly verifier: HostKeyVerifier,
   ) {}
+
+  hostKey(): VerifiedHostKey | undefined {
+    return this.verifier.verified();
+  }
 
   private async live(): Promise<SshConnection> {
     if (this.closed) throw new BakeError('ssh: the connection was closed by bake');
@@ -31,7 +38,7 @@ export class SshCommunicator implements Communicator {
     if (!this.reconnecting) {
       this.ctx.log.info(`ssh: connection to ${this.options.host}:${this.options.port} lost, reconnecting`);
       this.sftpSession = undefined;
-      this.reconnecting = connectWithRetry(this.options, this.ctx, false).finally(() => {
+      this.reconnecting = connectWithRetry(this.options, this.ctx, false, this.verifier).finally(() => {
         this.reconnecting = undefined;
       });
       this.connection = await this.reconnecting;
@@ -119,6 +126,7 @@ export class SshCommunicator implements Communicator {
   async sshLogin(): Promise<SshLogin> {
     const o = this.options;
     const key = await readKey(o, o, 'target');
+    const knownHosts = this.verifier.knownHostsLine();
     return {
       host: o.host,
       port: o.port,
@@ -126,6 +134,7 @@ export class SshCommunicator implements Communicator {
       ...(o.password ? { password: o.password } : {}),
       ...(key ? { privateKey: key } : {}),
       ...(o.agentSocket ? { agentSocket: o.agentSocket } : {}),
+      ...(knownHosts ? { knownHosts } : {}),
       ...(o.bastion ? { bastion: { host: o.bastion.host, port: o.bastion.port, username: o.bastion.username } } : {}),
     };
   }

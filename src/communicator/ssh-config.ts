@@ -1,5 +1,6 @@
 import type { FromSchema } from 'json-schema-to-ts';
 import { bool, duration, int, oneOfStrings, port, str, stringList } from '../plugins/schema-helpers.js';
+import { BASTION_HOST_KEY_CHECKS, HOST_KEY_CHECKS, HOST_KEY_FALLBACKS } from './host-key-policy.js';
 
 /**
  * The communicator options every SSH-using builder accepts, with Packer's names. Builders spread
@@ -21,12 +22,20 @@ export const sshConfigProperties = {
   ssh_disable_agent_forwarding: bool('Do not forward the local ssh-agent.'),
   ssh_ciphers: stringList('Allowed ciphers, in order of preference.'),
   ssh_key_exchange_algorithms: stringList('Allowed key exchange algorithms, in order of preference.'),
+  ssh_host_key_check: oneOfStrings(
+    HOST_KEY_CHECKS,
+    'How the machine\'s SSH host key is verified: "pin" (the key bake gave it), "console" (the keys cloud-init prints on the console), "known_hosts", "tofu" (first key seen, then only that one) or "insecure" (any key). Default: pin for qemu with bake\'s seed, console then tofu for amazon-ebs and openstack, known_hosts then tofu for null, else tofu.',
+  ),
+  ssh_host_key_fallback: oneOfStrings(HOST_KEY_FALLBACKS, 'What console and known_hosts fall back to when they know no key for the machine (never on a mismatch): "tofu", "insecure" or "none" (fail). Default: tofu with the builder\'s default check, none with one the template chose.'),
+  ssh_known_hosts_file: str('OpenSSH known_hosts file for the known_hosts check and the bastion (default ~/.ssh/known_hosts and /etc/ssh/ssh_known_hosts).'),
+  ssh_host_key_timeout: duration('How long to wait for the machine\'s console to show its host keys (console check).', '2m'),
   ssh_bastion_host: str('Jump host to connect through.'),
   ssh_bastion_port: port('Jump host port (default 22).'),
   ssh_bastion_username: str('User on the jump host.'),
   ssh_bastion_password: str('Password on the jump host.'),
   ssh_bastion_private_key_file: str('Private key for the jump host.'),
   ssh_bastion_agent_auth: bool('Use ssh-agent keys for the jump host.'),
+  ssh_bastion_host_key_check: oneOfStrings(BASTION_HOST_KEY_CHECKS, 'How the jump host\'s key is verified. Default: known_hosts when a known_hosts file lists it, else tofu.'),
   pause_before_connecting: duration('Wait this long after the machine is up before the first connection attempt.'),
   ssh_clear_authorized_keys: bool('Remove the temporary key from ~/.ssh/authorized_keys before the image is made.'),
   ssh_file_transfer_method: oneOfStrings(['sftp', 'scp'] as const, 'File transfer protocol (bake always uses SFTP; "scp" is accepted for compatibility).'),

@@ -1,6 +1,7 @@
 import { BakeError, isAbort } from '../core/errors.js';
 import type { Logger } from '../core/events.js';
 import { formatDuration, sleep } from '../core/wait.js';
+import type { HostKeyVerifier } from './host-key-verifier.js';
 import { authMethods, ConnectFailure, openConnection, type SshConnection } from './ssh-connection.js';
 import type { SshEndpoint, SshOptions } from './ssh-options.js';
 
@@ -50,7 +51,7 @@ function finalError(failure: ConnectFailure, options: SshOptions, attempts: numb
  * hundred ms; a server that answers but fails the handshake or rejects the login counts against
  * ssh_handshake_attempts, and a login failure is reported as such even when time runs out.
  */
-export async function connectWithRetry(options: SshOptions, ctx: ConnectContext, announce: boolean): Promise<SshConnection> {
+export async function connectWithRetry(options: SshOptions, ctx: ConnectContext, announce: boolean, verifier: HostKeyVerifier): Promise<SshConnection> {
   const start = Date.now();
   const deadline = start + options.timeoutMs;
   let delay = FIRST_DELAY_MS;
@@ -62,7 +63,7 @@ export async function connectWithRetry(options: SshOptions, ctx: ConnectContext,
     const remaining = deadline - Date.now();
     try {
       const silenceMs = Math.min(FIRST_SILENCE_MS + silent * SILENCE_STEP_MS, ATTEMPT_TIMEOUT_MS);
-      const connection = await openConnection(options, ctx.signal, Math.min(remaining, ATTEMPT_TIMEOUT_MS), silenceMs);
+      const connection = await openConnection(options, ctx.signal, Math.min(remaining, ATTEMPT_TIMEOUT_MS), verifier, silenceMs);
       if (waiting) ctx.log.progress('Waiting for SSH to become available…', progress(start, options, true));
       return connection;
     } catch (err) {

@@ -3,6 +3,7 @@ import { homedir } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
 import type { AuthenticationType, CipherAlgorithm, Client, ClientChannel, ConnectConfig, KexAlgorithm } from 'ssh2';
 import { AbortedError, BakeError, reasonText } from '../core/errors.js';
+import type { HostKeyVerifier } from './host-key-verifier.js';
 import { cipherPreference } from './ssh-algorithms.js';
 import type { SshEndpoint, SshOptions } from './ssh-options.js';
 
@@ -65,9 +66,11 @@ export async function readKey(endpoint: SshEndpoint, options: SshOptions, role: 
   return text;
 }
 
-function clientConfig(endpoint: SshEndpoint, options: SshOptions, key: string | undefined, timeoutMs: number): ConnectConfig {
+function clientConfig(endpoint: SshEndpoint, options: SshOptions, key: string | undefined, timeoutMs: number, verifier: HostKeyVerifier): ConnectConfig {
   const forwardAgent = endpoint === options && options.agentForwarding;
+  const role = endpoint === options ? 'target' : 'bastion';
   return {
+    hostVerifier: (blob: Buffer) => verifier.verify(role, endpoint, blob),
     host: endpoint.host,
     port: endpoint.port,
     username: endpoint.username,
@@ -104,6 +107,7 @@ interface AttemptContext {
    * the booting guest's network is not up, where a new connection would reach an sshd started meanwhile.
    */
   silenceMs?: number;
+  verifier: HostKeyVerifier;
 }
 
 function attempt(config: ConnectConfig, endpoint: SshEndpoint, role: 'target' | 'bastion', at: AttemptContext): Promise<Client> {
@@ -133,7 +137,7 @@ function attempt(config: ConnectConfig, endpoint: SshEndpoint, role: 'target' | 
     const onAbort = () => settle(new AbortedError(reasonText(signal.reason)));
     signal.addEventListener('abort', onAbort, { once: true });
     // A listener must always be attached: ssh2 emits 'error' for late socket errors too.
-    client.on('error', (err: Error) => settle(new ConnectFailure(classify(err), err.message, endpoint, role)));
+    client.on('error', (err: Error) => settle(at.verifier.takeRejection(role) ?? new ConnectFailure(classify(err), err.message, endpoint, role)));
     client.once('close', () => settle(new ConnectFailure('unreachable', 'connection closed before login', endpoint, role)));
     client.once('ready', () => settle());
     client.on('keyboard-interactive', (_name, _instructions, _lang, prompts, finish) => {
@@ -168,15 +172,15 @@ function forwardOut(bastion: Client, host: string, port: number, endpoint: SshEn
  * One attempt to log in (through the bastion when there is one); no retries here. With `silenceMs`,
  * a direct connection whose server does not get through the SSH handshake that soon is given up.
  */
-export async function openConnection(options: SshOptions, signal: AbortSignal, timeoutMs: number, silenceMs?: number): Promise<SshConnection> {
+export async function openConnection(options: SshOptions, signal: AbortSignal, timeoutMs: number, verifier: HostKeyVerifier, silenceMs?: number): Promise<SshConnection> {
   const { Client: ClientClass } = (await import('ssh2')).default;
-  const at: AttemptContext = { signal, ClientClass, where: `${options.source.file}: ${options.source.path}` };
+  const at: AttemptContext = { signal, ClientClass, where: `${options.source.file}: ${options.source.path}`, verifier };
   const key = await readKey(options, options, 'target');
   let bastion: Client | undefined;
   let sock: ClientChannel | undefined;
   if (options.bastion) {
     const bastionKey = await readKey(options.bastion, options, 'bastion');
-    const config = clientConfig(options.bastion, options, bastionKey, timeoutMs);
+    const config = clientConfig(options.bastion, options, bastionKey, timeoutMs, verifier);
     bastion = await attempt(config, options.bastion, 'bastion', at);
     try {
       sock = await forwardOut(bastion, options.host, options.port, options);
@@ -188,7 +192,7 @@ export async function openConnection(options: SshOptions, signal: AbortSignal, t
   let client: Client;
   try {
     const direct = !sock && silenceMs !== undefined ? { silenceMs: Math.min(silenceMs, timeoutMs) } : {};
-    client = await attempt({ ...clientConfig(options, options, key, timeoutMs), ...(sock ? { sock } : {}) }, options, 'target', { ...at, ...direct });
+    client = await attempt({ ...clientConfig(options, options, key, timeoutMs, verifier), ...(sock ? { sock } : {}) }, options, 'target', { ...at, ...direct });
   } catch (err) {
     bastion?.end();
     throw err;

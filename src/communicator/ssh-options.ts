@@ -1,5 +1,6 @@
 import { UsageError } from '../core/errors.js';
 import { parseDuration } from '../core/wait.js';
+import { type HostKeyCapabilities, type HostKeyPolicy, resolveHostKeyPolicy } from './host-key-policy.js';
 import type { SshConfigInput } from './ssh-config.js';
 
 /** One SSH server to log in to: the machine itself, or the bastion in front of it. */
@@ -31,6 +32,8 @@ export interface SshOptions extends SshEndpoint {
   ciphers?: string[];
   kex?: string[];
   bastion?: SshEndpoint;
+  /** How the host keys of the machine and the bastion are verified. */
+  hostKey: HostKeyPolicy;
   /** Where the options came from, for messages: "t.json: builders[0]". */
   source: { file: string; path: string; templateDir: string };
 }
@@ -40,6 +43,8 @@ export interface SshDefaults {
   port?: number;
   username?: string;
   privateKey?: string;
+  /** Which host key checks the builder can support, and its default; without it: tofu. */
+  hostKey?: HostKeyCapabilities;
 }
 
 export interface SshConfigEnv {
@@ -85,6 +90,7 @@ export function resolveSshConfig(input: SshConfigInput, defaults: SshDefaults, e
     agentForwarding: Boolean(agentSocket) && !input.ssh_disable_agent_forwarding,
     ...(input.ssh_ciphers?.length ? { ciphers: [...input.ssh_ciphers] } : {}),
     ...(input.ssh_key_exchange_algorithms?.length ? { kex: [...input.ssh_key_exchange_algorithms] } : {}),
+    hostKey: resolveHostKeyPolicy(input, defaults.hostKey, where, env.templateDir),
     source: { file: env.file, path: env.path, templateDir: env.templateDir },
   };
   if (input.ssh_bastion_host) options.bastion = resolveBastion(input, options, where);

@@ -1,4 +1,5 @@
 import type { Writable } from 'node:stream';
+import type { VerifiedHostKey } from './host-key-verifier.js';
 
 export interface ExecOptions {
   env?: Record<string, string>;
@@ -38,6 +39,8 @@ export interface SshLogin {
   privateKey?: string;
   /** ssh-agent socket, when agent authentication is on. */
   agentSocket?: string;
+  /** A known_hosts line for the host key bake accepted: a tool with its own SSH client checks the same key. */
+  knownHosts?: string;
   /** Set when bake reaches the machine through a jump host. */
   bastion?: { host: string; port: number; username: string };
 }
@@ -59,4 +62,6 @@ export interface Communicator {
   close(): Promise<void>;
   /** SSH communicators only: the login this connection uses, so a tool with its own SSH client reaches the same machine. */
   sshLogin?(): Promise<SshLogin>;
+  /** SSH communicators only: the machine's host key as bake accepted it (fingerprint and how it was verified). */
+  hostKey?(): VerifiedHostKey | undefined;
 }

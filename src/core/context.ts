@@ -1,3 +1,4 @@
+import type { VerifiedHostKey } from '../communicator/host-key-verifier.js';
 import type { Communicator } from '../communicator/types.js';
 import type { Logger } from './events.js';
 import type { Journal } from './journal.js';
@@ -82,5 +83,7 @@ export interface PostProcessContext {
   readonly buildFailure?: string;
   /** Redacts sensitive values out of data written to files (e.g. the manifest). */
   redact<T>(value: T): T;
+  /** The SSH host key of the machine the build provisioned, as it was accepted. */
+  readonly sshHostKey?: VerifiedHostKey;
   cleanupSignal(timeoutMs?: number): AbortSignal;
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { VerifiedHostKey } from '../communicator/host-key-verifier.js';
 import type { Communicator } from '../communicator/types.js';
 import type { BuildPlan, PlannedBuild } from '../template/plan.js';
 import { withActivity } from './activity.js';
@@ -46,6 +47,8 @@ export interface BuildResult {
   skipReason?: string;
   /** It failed and its resources were kept for inspection (-on-error=abort, or "abort" at ask). */
   kept?: boolean;
+  /** The machine's SSH host key as the build accepted it. */
+  sshHostKey?: VerifiedHostKey;
   durationMs: number;
 }
 
@@ -93,7 +96,9 @@ async function runOne(build: PlannedBuild, buildId: string, runController: Abort
     result.aborted = true;
     return result;
   }
-  const ctx = buildContext(build, buildId, runController.signal, options);
+  const ctx = buildContext(build, buildId, runController.signal, options, (key) => {
+    result.sshHostKey = key;
+  });
   const { journal, templateDir, onError } = ctx;
   try {
     log.say(`Starting ${build.type} build...`);
@@ -108,6 +113,8 @@ async function runOne(build: PlannedBuild, buildId: string, runController: Abort
       cleanupError = err;
       return err.result as Artifact;
     });
+    // Recorded on the artifact for the manifest and later post-processors (provenance).
+    if (artifact && result.sshHostKey) artifact.metadata.ssh_host_key = result.sshHostKey;
     result.skipped = artifact?.metadata.skipped === true;
     if (result.skipped) result.skipReason = skipReason(artifact!);
     result.artifacts = await runPostProcessors(build.postProcessorChains, artifact, {
@@ -122,6 +129,7 @@ async function runOne(build: PlannedBuild, buildId: string, runController: Abort
       redact: (v) => options.bus.redactValue(v),
       cleanupSignal: ctx.cleanupSignal,
       ...(cleanupError ? { buildFailure: errorText(cleanupError) } : {}),
+      ...(result.sshHostKey ? { sshHostKey: result.sshHostKey } : {}),
     });
     if (cleanupError) throw cleanupError;
   } catch (err) {
@@ -145,6 +153,8 @@ export function buildContext(
   buildId: string,
   signal: AbortSignal,
   options: Pick<RunOptions, 'plan' | 'bus' | 'onError' | 'force' | 'debug' | 'prompter' | 'journalPath' | 'skipUnchanged'>,
+  /** Told the host key of the machine the provisioners ran on. */
+  onHostKey?: (key: VerifiedHostKey) => void,
 ): BuildContext {
   const log = options.bus.logger(build.name);
   const templateDir = options.plan.templateDir;
@@ -160,13 +170,16 @@ export function buildContext(
     ...(options.prompter ? { prompter: options.prompter } : {}),
     journal: new Journal(options.journalPath, buildId, build.name),
     templateDir,
-    provision: (comm: Communicator, vars?: Record<string, string>) =>
-      runProvisioners(
+    provision: (comm: Communicator, vars?: Record<string, string>) => {
+      const key = comm.hostKey?.();
+      if (key) onHostKey?.(key);
+      return runProvisioners(
         build.provisioners,
         comm,
         { buildName: build.name, buildType: build.type, log, signal, templateDir, onError: options.onError, debug: options.debug, prompter: options.prompter },
         vars,
-      ),
+      );
+    },
     cleanupSignal: (timeoutMs = 10 * 60_000) => AbortSignal.timeout(timeoutMs),
     skipUnchanged:
       options.skipUnchanged && build.fingerprint
@@ -185,6 +198,8 @@ export interface BuildResultData {
   ms: number;
   artifacts: { id: string; description: string; images: Record<string, string>; files: string[] }[];
   api_calls: Record<string, number>;
+  /** The machine's SSH host key: fingerprint and how it was verified. */
+  ssh_host_key?: VerifiedHostKey;
 }
 
 function recordResult(bus: EventBus, r: BuildResult, apiCalls: Map<string, number>): void {
@@ -197,6 +212,7 @@ function recordResult(bus: EventBus, r: BuildResult, apiCalls: Map<string, numbe
     ms: r.durationMs,
     artifacts: r.artifacts.map((a) => ({ id: a.id, description: describeArtifact(a), images: a.images, files: a.files })),
     api_calls: Object.fromEntries([...apiCalls].sort(([a], [b]) => a.localeCompare(b))),
+    ...(r.sshHostKey ? { ssh_host_key: r.sshHostKey } : {}),
   };
   bus.emit({ build: r.name, level: 'debug', text: `build ${data.status} after ${formatSeconds(r.durationMs)}`, data: { build_result: data } });
 }

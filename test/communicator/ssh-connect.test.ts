@@ -31,6 +31,7 @@ describe('connectSsh', () => {
     await comm.close();
     expect(ctx.events.filter((e) => e.level === 'say').map((e) => e.text)).toEqual([
       `Using SSH communicator to connect: 127.0.0.1:${sshd.port}`,
+      expect.stringMatching(new RegExp(`^SSH host key SHA256:\\S+ \\(ED25519\\) of \\[127\\.0\\.0\\.1\\]:${sshd.port} trusted on first use \\(tofu\\)$`)),
       'Connected to SSH!',
     ]);
   });

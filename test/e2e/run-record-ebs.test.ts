@@ -83,6 +83,9 @@ describe('the run record of an amazon-ebs build', () => {
       expect(result.api_calls[`ec2:${op}`], op).toBe(fakeCount(op));
     }
     expect(result.api_calls['ec2:CopyImage']).toBe(2);
+    // The instance's host key, as read from its console (the fake prints the test sshd's, as cloud-init would).
+    expect(result.ssh_host_key).toEqual({ host: `[127.0.0.1]:${aws.sshd.port}`, fingerprint: expect.stringMatching(/^SHA256:[A-Za-z0-9+/]{43}$/), type: 'ED25519', method: 'console' });
+    expect(record.filter((e) => e.data?.ssh_host_key).map((e) => e.data!.ssh_host_key)).toEqual([result.ssh_host_key]);
     expect(result.artifacts[0].images).toEqual({ 'us-east-1': expect.stringMatching(/^ami-/), 'eu-west-1': expect.stringMatching(/^ami-/), 'ap-southeast-2': expect.stringMatching(/^ami-/) });
 
     // The next night: the plan says the build would be skipped, and the record says why it was.

@@ -8,7 +8,7 @@ import { startSshd, type TestSshd } from './sshd.js';
 export interface Ec2Harness {
   /** Set once the file's tests start. */
   readonly sshd: TestSshd;
-  /** The EC2 fake over loopback HTTP, its imported key pairs landing in the sshd's authorized_keys as cloud-init would do. */
+  /** The EC2 fake over loopback HTTP, its imported key pairs landing in the sshd's authorized_keys and the sshd's host key on the consoles, as cloud-init would do. */
   startServer(emulation?: Emulation): Promise<Ec2Server>;
 }
 
@@ -29,6 +29,7 @@ export function ec2WithSshd(): Ec2Harness {
       const server = await startEc2Server(new FakeEc2(), emulation);
       const dir = harness.sshd.dir;
       server.fake.onKeyImported = (publicKey) => appendFileSync(join(dir, 'authorized_keys'), `${publicKey}\n`);
+      server.fake.hostKeys = [harness.sshd.hostPublicKey];
       return server;
     },
   };

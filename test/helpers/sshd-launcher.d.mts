@@ -19,6 +19,8 @@ export interface TestSshd {
   privateKeyPath: string;
   privateKey: string;
   publicKey: string;
+  /** The server's host key, "ssh-ed25519 AAAA… bake-test-host" (its private half is dir/host_ed25519). */
+  hostPublicKey: string;
   dir: string;
   /** Set when started with `password: true`. */
   passwordLogin?: { username: string; password: string };

@@ -145,6 +145,7 @@ export async function startSshd(options = {}) {
     privateKeyPath,
     privateKey: readFileSync(privateKeyPath, 'utf8'),
     publicKey,
+    hostPublicKey: readFileSync(join(dir, 'host_ed25519.pub'), 'utf8').trim(),
     dir,
     passwordLogin,
     log: () => server.log(),

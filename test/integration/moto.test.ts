@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -53,6 +54,13 @@ describe.skipIf(!motoBin)(title, () => {
     expect(run.stderr).toBe('');
     expect(run.code, run.stdout).toBe(0);
     expect(run.stdout).toContain('provisioned on ');
+    // moto's console is a canned kernel log without cloud-init's host key block: the build says so
+    // and follows amazon-ebs's default fallback, trusting the first key (that of the loopback sshd).
+    expect(run.stdout).toMatch(
+      new RegExp(`Warning: ssh: the console of i-\\S+ shows no SSH host keys \\(an EC2 emulator at ${moto.url.replace(/[.]/g, '\\.')}, whose console is canned, so bake does not wait\\): falling back to tofu`),
+    );
+    const hostKey = execFileSync('ssh-keygen', ['-l', '-E', 'sha256', '-f', join(sshd.dir, 'host_ed25519.pub')], { encoding: 'utf8' }).split(' ')[1];
+    expect(run.stdout).toContain(`SSH host key ${hostKey} (ED25519) of [127.0.0.1]:${sshd.port} trusted on first use (tofu)`);
 
     const home = client('us-east-1');
     const [source] = (await home.send(new ec2.DescribeImagesCommand({ Owners: ['099720109477'], Filters: [{ Name: 'name', Values: ['ubuntu/images/hvm-ssd/ubuntu-xenial-16.04-amd64-server-*'] }] }))).Images!;

@@ -3,6 +3,8 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { imageList } from '../helpers/disk-image.js';
+import { ed25519KeysIn } from '../helpers/host-keys-in-image.js';
 import { runBake } from '../helpers/run-bake.js';
 import { baseImage, freePort, isolatedCache, qemuProcessesFor, readGuestFile, workDirs, writeTemplate } from './qemu-harness.js';
 
@@ -64,6 +66,20 @@ describe('qemu builder through bake build', () => {
     expect(cache.openResources()).toEqual([]);
     expect(workDirs().filter((d) => !before.includes(d))).toEqual([]);
     expect(run.stdout + run.stderr).not.toContain('PRIVATE KEY');
+    // The guest presented the host key bake seeded, and the image keeps neither it nor cloud-init's copy.
+    const pinned = new RegExp(`SSH host key (SHA256:\\S+) \\(ED25519\\) of \\[127\\.0\\.0\\.1\\]:\\d+ verified \\(pinned\\)`).exec(run.stdout)?.[1];
+    expect(pinned, run.stdout).toBeDefined();
+    expect(run.stdout).toContain('Removing the SSH host key bake gave the guest');
+    const raw = join(dir, 'ok.raw');
+    execFileSync('qemu-img', ['convert', '-O', 'raw', image, raw]);
+    try {
+      expect(imageList(raw, '/etc/ssh').filter((n) => n.startsWith('ssh_host_'))).toEqual([]);
+      expect(imageList(raw, '/var/lib/cloud/instances')).toEqual([]);
+      // Free blocks included: the key was never written where cloud-init keeps copies, and shredded where it was.
+      expect(ed25519KeysIn(raw).get(pinned!), 'byte offsets of the pinned key in the raw image').toBeUndefined();
+    } finally {
+      rmSync(raw, { force: true });
+    }
   }, BOOT_MS);
 
   it('a failing provisioner stops the VM and removes the half-made output', async () => {

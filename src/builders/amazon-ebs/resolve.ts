@@ -1,5 +1,6 @@
 import { isAbsolute, resolve as resolvePath } from 'node:path';
 import { awsAccessFrom, type Polling } from '../../cloud/aws/index.js';
+import { CONSOLE_HOST_KEYS, resolveHostKeyPolicy } from '../../communicator/index.js';
 import type { PluginEnv } from '../../plugins/types.js';
 import type { BlockDevice, ResolvedEbs } from './resolved.js';
 import type { AmazonEbsConfig } from './schema.js';
@@ -42,6 +43,8 @@ function polling(c: AmazonEbsConfig, defaultMaxWaitMs: number): Polling {
 export function resolveAmazonEbs(c: AmazonEbsConfig, env: PluginEnv): ResolvedEbs {
   const where = `${env.file}: ${env.path}`;
   const abs = (p: string) => (isAbsolute(p) ? p : resolvePath(env.templateDir, p));
+  // A check this builder cannot do is reported when the template is read, not after the instance runs.
+  resolveHostKeyPolicy(c, CONSOLE_HOST_KEYS, where, env.templateDir);
   const securityGroupIds = [...(c.security_group_ids ?? []), ...(c.security_group_id ? [c.security_group_id] : [])];
   const resolved: ResolvedEbs = {
     where,

@@ -1,8 +1,9 @@
 import type { Instance } from '@aws-sdk/client-ec2';
-import { connectSsh, resolveSshConfig, type Communicator } from '../../communicator/index.js';
+import { CONSOLE_HOST_KEYS, connectSsh, resolveSshConfig, type Communicator } from '../../communicator/index.js';
 import { BakeError, isAbort } from '../../core/errors.js';
 import type { Step } from '../../core/steps.js';
 import { printAbortDetails } from './abort-details.js';
+import { ec2Console } from './console-source.js';
 import type { ResolvedEbs } from './resolved.js';
 import type { Init, KeyState, RunningState } from './state.js';
 
@@ -28,15 +29,16 @@ export function provisionStep(cfg: ResolvedEbs): Step<Init & KeyState & RunningS
   let comm: Communicator | undefined;
   return {
     name: 'provision',
-    async run(ctx, { instance, privateKey, keyName }) {
+    async run(ctx, { clients, instance, privateKey, keyName }) {
       if (cfg.communicator === 'none') return {};
       const host = sshAddress(cfg, instance);
-      const options = resolveSshConfig(cfg.ssh, { host, port: cfg.sshPort, privateKey }, {
+      const options = resolveSshConfig(cfg.ssh, { host, port: cfg.sshPort, privateKey, hostKey: CONSOLE_HOST_KEYS }, {
         file: cfg.templateFile,
         path: cfg.where.slice(cfg.templateFile.length + 2),
         templateDir: cfg.templateDir,
       });
-      comm = await connectSsh(options, { log: ctx.log, signal: ctx.signal });
+      const console = ec2Console(await clients.get(), instance.InstanceId ?? '', cfg.access, ctx.log);
+      comm = await connectSsh(options, { log: ctx.log, signal: ctx.signal }, { console });
       try {
         await ctx.provision(comm, { Host: host, Port: String(options.port), User: options.username, ID: instance.InstanceId ?? '' });
       } catch (err) {

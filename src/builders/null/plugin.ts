@@ -10,5 +10,5 @@ export const plugin: BuilderPlugin<NullConfig> = {
   schema: nullSchema,
   unsupported: sshUnsupported,
   sensitive: ['ssh_password', 'ssh_bastion_password'],
-  create: (config, env) => new NullBuilder(config.communicator === 'none' ? undefined : resolveSshConfig(config, {}, env)),
+  create: (config, env) => new NullBuilder(config.communicator === 'none' ? undefined : resolveSshConfig(config, { hostKey: { check: 'known_hosts', fallback: 'tofu' } }, env)),
 };

@@ -1,3 +1,4 @@
+import { CONSOLE_HOST_KEYS, resolveHostKeyPolicy } from '../../communicator/index.js';
 import type { EndpointInterface } from '../../cloud/openstack/index.js';
 import { UsageError } from '../../core/errors.js';
 import type { PluginEnv } from '../../plugins/types.js';
@@ -37,6 +38,7 @@ export function resolveOpenstack(c: OpenstackConfig, env: PluginEnv): ResolvedOp
   if ((c.communicator ?? 'ssh') === 'ssh' && !c.ssh_username) {
     throw new UsageError(`${where}.ssh_username: required to connect over SSH (or set "communicator": "none")`);
   }
+  resolveHostKeyPolicy(c, CONSOLE_HOST_KEYS, where, env.templateDir);
   if (c.user_data && c.user_data_file) throw new UsageError(`${where}: give only one of user_data, user_data_file`);
   if (c.ssh_keypair_name && !c.ssh_private_key_file && !c.ssh_agent_auth && (c.communicator ?? 'ssh') === 'ssh') {
     throw new UsageError(`${where}.ssh_keypair_name: needs ssh_private_key_file or ssh_agent_auth (the private key of that key pair)`);

@@ -16,7 +16,7 @@ export const plugin: BuilderPlugin<QemuConfig> = {
     const resolved = resolveQemuConfig(config, env);
     if (resolved.communicator === 'ssh') {
       // Surfaces bad ssh_* options when the template is read, not after the VM booted.
-      resolveSshConfig(config, { host: '127.0.0.1', port: 22, username: resolved.sshUsername, privateKey: 'temporary' }, env);
+      resolveSshConfig(config, { host: '127.0.0.1', port: 22, username: resolved.sshUsername, privateKey: 'temporary', hostKey: resolved.hostKeyCapabilities }, env);
     }
     return new QemuBuilder(resolved);
   },

@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { isAbsolute, join, resolve as resolvePath } from 'node:path';
-import type { SshConfigInput } from '../../communicator/index.js';
+import type { HostKeyCapabilities, SshConfigInput } from '../../communicator/index.js';
 import { UsageError } from '../../core/errors.js';
 import { parseDuration } from '../../core/wait.js';
 import type { PluginEnv } from '../../plugins/types.js';
@@ -39,6 +39,13 @@ export interface ResolvedQemu {
   http?: HttpServing;
   /** bake's NoCloud seed CD: cloud-image builds that bring no seed of their own over HTTP. */
   cloudInitSeed: boolean;
+  /**
+   * bake writes the seed's user-data, so it can give the guest a fresh host key and accept only
+   * that one (ssh_host_key_check "pin", the default then).
+   */
+  pinHostKey: boolean;
+  /** What the SSH host key check can be for this build, and its default. */
+  hostKeyCapabilities: HostKeyCapabilities;
   useBackingFile: boolean;
   /** Undefined: keep the source's size. */
   diskSizeMiB?: number;
@@ -129,6 +136,10 @@ export function resolveQemuConfig(config: QemuConfig, env: PluginEnv): ResolvedQ
   if ((config.user_data !== undefined || config.meta_data !== undefined) && cdLabel !== 'cidata') {
     throw new UsageError(`${at('cd_label')}: must be "cidata" (or unset) when user_data or meta_data is given, so cloud-init finds the seed`);
   }
+  const seedNames = new Set([...(config.cd_files ?? []).map((p) => p.split('/').pop()), ...Object.keys(config.cd_content ?? {})]);
+  // Only bake's own user-data can carry the host key: the template's replaces it whole.
+  const canPin = (config.communicator ?? 'ssh') === 'ssh' && cloudInitSeed && config.user_data === undefined && !seedNames.has('user-data');
+  const hostKeyCapabilities: HostKeyCapabilities = canPin ? { check: 'pin', pin: true } : { check: 'tofu' };
   const boot = bootTyping(config, at);
   if (boot && !http && boot.steps.some((s) => /\{\{[^}]*\.HTTP(IP|Port)\b/.test(s.keys))) {
     throw new UsageError(`${at(config.boot_command?.length ? 'boot_command' : 'boot_steps')}: uses {{ .HTTPIP }}/{{ .HTTPPort }} but nothing is served: set http_directory or http_content`);
@@ -142,6 +153,8 @@ export function resolveQemuConfig(config: QemuConfig, env: PluginEnv): ResolvedQ
     ...(boot ? { boot } : {}),
     ...(http ? { http } : {}),
     cloudInitSeed,
+    pinHostKey: canPin && (config.ssh_host_key_check ?? 'pin') === 'pin',
+    hostKeyCapabilities,
     useBackingFile,
     diskSizeMiB,
     format,

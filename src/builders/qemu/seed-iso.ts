@@ -9,7 +9,18 @@ export interface SeedContent {
   password?: string;
   hostname: string;
   instanceId: string;
+  /**
+   * The guest's SSH host key. It goes on the CD beside the seed (HOST_KEY_FILE), not into
+   * user-data: cloud-init keeps every user-data it reads under /var/lib/cloud (and rewrites its
+   * pickled copy several times per boot, leaving old copies in free blocks), so a key in user-data
+   * would end up in the image. A bootcmd copies it from the CD before cloud-init's ssh module runs.
+   */
+  hostKey?: { privateKey: string; publicKey: string };
+  /** The CD's volume label, for the bootcmd to find it. */
+  cdLabel?: string;
 }
+
+export const HOST_KEY_FILE = 'bake-host-key';
 
 /** cloud-init user-data that creates the SSH user with passwordless sudo and the build's key or password. */
 export function defaultUserData(seed: SeedContent): string {
@@ -20,7 +31,18 @@ export function defaultUserData(seed: SeedContent): string {
     seed.password === undefined ? '    lock_passwd: true' : `    lock_passwd: false\n    plain_text_passwd: ${JSON.stringify(seed.password)}`,
     ...(seed.publicKey ? ['    ssh_authorized_keys:', `      - ${JSON.stringify(seed.publicKey)}`] : []),
   ];
-  return ['#cloud-config', 'users:', ...user, ...(seed.password === undefined ? [] : ['ssh_pwauth: true']), ''].join('\n');
+  const copyKey = [
+    'set -e',
+    `d=$(mktemp -d); mount -o ro "$(blkid -L ${seed.cdLabel ?? 'cidata'})" "$d"`,
+    `install -m 600 "$d/${HOST_KEY_FILE}" /etc/ssh/ssh_host_ed25519_key`,
+    `install -m 644 "$d/${HOST_KEY_FILE}.pub" /etc/ssh/ssh_host_ed25519_key.pub`,
+    'umount "$d"; rmdir "$d"',
+  ].join('; ');
+  // Other host keys are neither kept nor made, so the guest has the one key bake pins.
+  const hostKey = seed.hostKey
+    ? ['bootcmd:', `  - [sh, -c, ${JSON.stringify(`rm -f /etc/ssh/ssh_host_*; ${copyKey}`)}]`, 'ssh_deletekeys: false', 'ssh_genkeytypes: []']
+    : [];
+  return ['#cloud-config', 'users:', ...user, ...(seed.password === undefined ? [] : ['ssh_pwauth: true']), ...hostKey, ''].join('\n');
 }
 
 export function defaultMetaData(seed: SeedContent): string {

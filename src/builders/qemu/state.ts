@@ -31,6 +31,8 @@ export interface SeedState {
   privateKey?: string;
   /** Its public half, for {{ .SSHPublicKey }} in boot_command and http_content. */
   publicKey?: string;
+  /** The host key given to cloud-init in the seed ("ssh-ed25519 AAAA…"): the only one SSH accepts. */
+  hostPublicKey?: string;
 }
 
 export interface EfiState {

@@ -106,6 +106,17 @@ export const nova = {
     await s.call('compute', 'DELETE', `/servers/${id}`, { what: `delete server ${id}`, headers: mv, allow404: true, signal });
   },
 
+  /** The server's console log (os-getConsoleOutput); undefined while there is none. */
+  async consoleOutput(s: Session, id: string, signal?: AbortSignal): Promise<string | undefined> {
+    const res = await s.call<{ output?: string }>('compute', 'POST', `/servers/${id}/action`, {
+      what: `read the console of server ${id}`,
+      headers: mv,
+      body: { 'os-getConsoleOutput': {} },
+      signal,
+    });
+    return res?.output || undefined;
+  },
+
   async stopServer(s: Session, id: string, signal?: AbortSignal): Promise<void> {
     await s.call('compute', 'POST', `/servers/${id}/action`, { what: `stop server ${id}`, headers: mv, body: { 'os-stop': null }, signal });
   },

@@ -10,6 +10,8 @@ export interface ManifestBuild {
   artifact_id: string;
   packer_run_uuid: string;
   custom_data?: Record<string, string>;
+  /** bake's addition: the provisioned machine's SSH host key and how it was verified. */
+  ssh_host_key?: { fingerprint: string; method: string };
 }
 
 export interface ManifestFile {

@@ -33,6 +33,7 @@ export class ManifestPostProcessor implements PostProcessor {
       artifact_id: artifact.id,
       packer_run_uuid: this.runUuid,
       ...(c.customData && Object.keys(c.customData).length ? { custom_data: c.customData } : {}),
+      ...(ctx.sshHostKey ? { ssh_host_key: { fingerprint: ctx.sshHostKey.fingerprint, method: ctx.sshHostKey.method } } : {}),
     };
     await mkdir(dirname(c.output), { recursive: true });
     await withPathLock(c.output, () => appendBuild(c.output, ctx.redact(build)));

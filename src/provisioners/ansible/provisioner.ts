@@ -55,7 +55,7 @@ export class AnsibleProvisioner implements Provisioner {
       const connectionVars = join(temp, 'connection.json');
       await writeFile(connectionVars, JSON.stringify(await connectionValues(login, temp)), { mode: 0o600 });
       inventory = r.inventoryFile ?? (await this.writeInventory(ctx, login, user, temp));
-      const env = this.environment(temp);
+      const env = this.environment(temp, Boolean(login.knownHosts));
       await this.galaxy(ctx, local, env);
       throwIfAborted(ctx.signal);
       const args = playbookArgs(r, {
@@ -94,10 +94,11 @@ export class AnsibleProvisioner implements Provisioner {
   }
 
   /** bake's defaults first, then the template's ansible_env_vars, which win. */
-  private environment(temp: string): Record<string, string> {
+  private environment(temp: string, knownHost: boolean): Record<string, string> {
     const r = this.config;
     return {
-      ANSIBLE_HOST_KEY_CHECKING: 'False',
+      // With the key bake accepted in a known_hosts file ansible checks it too; without one it cannot.
+      ANSIBLE_HOST_KEY_CHECKING: knownHost ? 'True' : 'False',
       ANSIBLE_NOCOLOR: 'True',
       PYTHONUNBUFFERED: '1',
       ANSIBLE_SSH_CONTROL_PATH_DIR: join(temp, 'cp'),
@@ -122,15 +123,26 @@ export class AnsibleProvisioner implements Provisioner {
   }
 }
 
-/** The login as ansible variables: the key goes to a 0600 file; a password only when there is no key. */
+/**
+ * The login as ansible variables: the key goes to a 0600 file; a password only when there is no
+ * key. The host key bake accepted goes to a known_hosts file ssh must check against; ansible puts
+ * ssh_common_args before --ssh-extra-args, and ssh keeps the first value of an option, so it wins
+ * over the default UserKnownHostsFile=/dev/null.
+ */
 async function connectionValues(login: SshLogin, temp: string): Promise<Record<string, string>> {
+  const hostKey: Record<string, string> = {};
+  if (login.knownHosts) {
+    const file = join(temp, 'known_hosts');
+    await writeFile(file, `${login.knownHosts}\n`, { mode: 0o600 });
+    hostKey.ansible_ssh_common_args = `-o UserKnownHostsFile=${file} -o StrictHostKeyChecking=yes`;
+  }
   if (login.privateKey) {
     const keyFile = join(temp, 'key');
     await writeFile(keyFile, login.privateKey.endsWith('\n') ? login.privateKey : `${login.privateKey}\n`, { mode: 0o600 });
-    return { ansible_ssh_private_key_file: keyFile };
+    return { ...hostKey, ansible_ssh_private_key_file: keyFile };
   }
-  if (login.password) return { ansible_password: login.password };
-  return {};
+  if (login.password) return { ...hostKey, ansible_password: login.password };
+  return hostKey;
 }
 
 async function runTool(

@@ -8,11 +8,12 @@ import { ebsSshBuilder } from '../../helpers/ec2-sshd.js';
 import type { TestSshd } from '../../helpers/sshd.js';
 import { FakeEc2, installFakeEc2 } from '../../fakes/ec2/index.js';
 
-/** A fake EC2 whose imported keys land in the test sshd's authorized_keys, as cloud-init would do. */
+/** A fake EC2 whose imported keys land in the test sshd's authorized_keys and whose consoles show its host key, as cloud-init would do. */
 export function fakeWithSshd(sshd: TestSshd) {
   const fake = new FakeEc2();
   fake.pollsPerTransition = 1;
   fake.onKeyImported = (publicKey) => appendFileSync(join(sshd.dir, 'authorized_keys'), `${publicKey}\n`);
+  fake.hostKeys = [sshd.hostPublicKey];
   const source = fake.addImage('us-east-1', 'ubuntu/images/hvm-ssd/ubuntu-noble-24.04-amd64-server-20250101', {
     tags: [{ Key: 'Distro', Value: 'noble' }],
   });

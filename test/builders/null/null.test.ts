@@ -1,3 +1,5 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Communicator } from '../../../src/communicator/types.js';
 import { type NullConfig, plugin } from '../../../src/builders/null/index.js';
@@ -14,7 +16,9 @@ describe('null builder', () => {
   });
   afterAll(async () => sshd?.stop());
 
-  it('connects to the host, provisions over SSH, closes the connection and returns the "Null" artifact', async () => {
+  it('connects to the host (its key checked against known_hosts), provisions over SSH, closes the connection and returns the "Null" artifact', async () => {
+    const knownHosts = join(sshd.dir, 'known_hosts');
+    writeFileSync(knownHosts, `[127.0.0.1]:${sshd.port} ${sshd.hostPublicKey}\n`);
     let used: Communicator | undefined;
     const seen: string[] = [];
     let vars: Record<string, string> | undefined;
@@ -26,7 +30,7 @@ describe('null builder', () => {
         expect(r.exitCode).toBe(0);
       },
     });
-    const builder = create({ ssh_host: sshd.host, ssh_port: sshd.port, ssh_username: sshd.username, ssh_private_key_file: sshd.privateKeyPath, ssh_timeout: '10s' });
+    const builder = create({ ssh_host: sshd.host, ssh_port: sshd.port, ssh_username: sshd.username, ssh_private_key_file: sshd.privateKeyPath, ssh_timeout: '10s', ssh_known_hosts_file: knownHosts });
     await expect(builder.run(ctx)).resolves.toMatchObject({ builderType: 'null', id: 'Null', files: [], images: {} });
     expect(seen).toHaveLength(1);
     expect(seen[0]).toMatch(/^root on /);
@@ -34,6 +38,7 @@ describe('null builder', () => {
     await expect(used?.exec('true')).rejects.toThrow();
     expect(ctx.events.filter((e) => e.level === 'say').map((e) => e.text)).toEqual([
       `Using SSH communicator to connect: 127.0.0.1:${sshd.port}`,
+      expect.stringMatching(new RegExp(`^SSH host key SHA256:\\S+ \\(ED25519\\) of \\[127\\.0\\.0\\.1\\]:${sshd.port} verified \\(known_hosts\\)$`)),
       'Connected to SSH!',
     ]);
   });

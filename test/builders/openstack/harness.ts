@@ -33,8 +33,9 @@ export function resolved(config: OpenstackConfig, env: NodeJS.ProcessEnv = {}): 
   return r;
 }
 
-/** Plays cloud-init: the key pair the server booted with is accepted by the test sshd. */
+/** Plays cloud-init: the key pair the server booted with is accepted by the test sshd, and the console shows the sshd's host key. */
 export function installKeysOnBoot(cloud: FakeOpenstack, sshd: TestSshd): void {
+  cloud.state.hostKeys = [sshd.hostPublicKey];
   cloud.state.onBoot = (_server, publicKey) => {
     if (publicKey) appendFileSync(join(sshd.dir, 'authorized_keys'), `${publicKey}\n`);
   };

@@ -24,6 +24,13 @@ export class FakeEc2 {
   /** Describes needed per state change: 0 = instant. */
   pollsPerTransition = 1;
   onKeyImported?: (publicKey: string) => void;
+  /** Host public keys the instances' cloud-init prints on the console (the test sshd's, so builds verify it). */
+  hostKeys?: string[];
+  /** Replaces the console: called with the instance and how many times its console was read; undefined is "no output yet". */
+  consoleOutput?: (instanceId: string, reads: number) => string | undefined;
+  /** Answer GetConsoleOutput with Latest as a pre-Nitro instance type does (UnsupportedOperation). */
+  refuseLatest = false;
+  readonly consoleReads = new Map<string, number>();
   /** Answers of calls made with a ClientToken: the same token gets the same answer, as on EC2. */
   readonly tokens = new Map<string, unknown>();
   private seq = 0;

@@ -32,6 +32,7 @@ export const HANDLERS: [new (input: any) => object, string, Handler][] = [
   [ec2.DescribeSubnetsCommand, 'DescribeSubnets', network.describeSubnets],
   [ec2.DescribeVpcsCommand, 'DescribeVpcs', network.describeVpcs],
   [ec2.DeleteTagsCommand, 'DeleteTags', other.deleteTags],
+  [ec2.GetConsoleOutputCommand, 'GetConsoleOutput', other.getConsoleOutput],
 ];
 
 /** The fake's handler for each EC2 action, for the HTTP front end. */

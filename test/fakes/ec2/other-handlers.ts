@@ -2,6 +2,7 @@ import type { Tag } from '@aws-sdk/client-ec2';
 import { matches, tagsFrom } from './describe-filters.js';
 import type { FakeEc2 } from './fake-ec2.js';
 import { ec2Error } from './model.js';
+import { cloudInitConsole, consoleWithoutKeys } from '../cloud-init-console.js';
 
 type Input = Record<string, any>;
 
@@ -102,4 +103,15 @@ export function deleteTags(fake: FakeEc2, _region: string, input: Input) {
 export function modifyInstanceAttribute(fake: FakeEc2, region: string, input: Input) {
   fake.region(fake.instances, input.InstanceId, region, 'InvalidInstanceID.NotFound');
   return {};
+}
+
+/** The console as cloud-init leaves it: with the fake's host keys, else a boot that printed none. */
+export function getConsoleOutput(fake: FakeEc2, region: string, input: Input) {
+  const instance = fake.region(fake.instances, input.InstanceId, region, 'InvalidInstanceID.NotFound');
+  const latest = input.Latest === true || input.Latest === 'true';
+  if (latest && fake.refuseLatest) throw ec2Error('UnsupportedOperation', 'This instance type does not support retrieving the latest console output.');
+  const reads = (fake.consoleReads.get(instance.id) ?? 0) + 1;
+  fake.consoleReads.set(instance.id, reads);
+  const text = fake.consoleOutput ? fake.consoleOutput(instance.id, reads) : fake.hostKeys ? cloudInitConsole(fake.hostKeys) : consoleWithoutKeys();
+  return { InstanceId: instance.id, ...(text === undefined ? {} : { Output: Buffer.from(text).toString('base64') }) };
 }

@@ -1,4 +1,5 @@
 import { generateEd25519KeyPair } from '../../../src/communicator/keys.js';
+import { cloudInitConsole, consoleWithoutKeys } from '../cloud-init-console.js';
 import { pageOf } from './paging.js';
 import { empty, json, novaError, type Reply, type Req } from './reply.js';
 import { newId, type FakeServer, type FakeState } from './state.js';
@@ -126,6 +127,15 @@ function action(state: FakeState, s: FakeServer, req: Req): Reply {
     // Before microversion 2.45 the image is named only by the Location header.
     if (microversion(req) >= 45) return json(202, { image_id: image.id });
     return { status: 202, headers: { Location: `${state.baseUrl}/image/v2/images/${image.id}` } };
+  }
+  if ('os-getConsoleOutput' in body) {
+    if (s.status !== 'ACTIVE') return novaError(409, `Cannot 'get_console_output' instance ${s.id} while it is in vm_state ${s.status.toLowerCase()}`);
+    const reads = (state.consoleReads.get(s.id) ?? 0) + 1;
+    state.consoleReads.set(s.id, reads);
+    const text = state.consoleOutput ? state.consoleOutput(s.id, reads) : state.hostKeys ? cloudInitConsole(state.hostKeys) : consoleWithoutKeys();
+    const length = body['os-getConsoleOutput']?.length;
+    const lines = (text ?? '').split('\n');
+    return json(200, { output: typeof length === 'number' && length >= 0 ? lines.slice(-length).join('\n') : lines.join('\n') });
   }
   if ('forceDelete' in body) {
     s.task = 'deleting';

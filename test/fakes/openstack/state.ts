@@ -130,6 +130,11 @@ export class FakeState {
   onRequest?: (line: string) => void;
   /** What cloud-init would do with the server's key pair: tests add it to the test sshd's authorized_keys. */
   onBoot?: (server: FakeServer, publicKey: string | undefined) => void;
+  /** Host public keys the servers' cloud-init prints on the console (the test sshd's, so builds verify it). */
+  hostKeys?: string[];
+  /** Replaces the console: called with the server id and how many times its console was read; undefined is "no output yet". */
+  consoleOutput?: (serverId: string, reads: number) => string | undefined;
+  readonly consoleReads = new Map<string, number>();
   /** Addresses handed out by floating IP allocation; loopback so SSH through them reaches the test sshd. */
   floatingPool = ['127.0.0.1'];
 

@@ -70,6 +70,14 @@ describe('manifest post-processor', () => {
     expect(two.last_run_uuid).toBe('run-2');
   });
 
+  it('records the SSH host key the build verified (bake\'s addition to Packer\'s format)', async () => {
+    const dir = tmp();
+    const output = join(dir, 'm.json');
+    const sshHostKey = { host: '[127.0.0.1]:2222', fingerprint: 'SHA256:ND7ZN+PjaWL0aJGCnYBj6Ct1V1VCCxabcdefghijklm', type: 'ED25519', method: 'pinned' as const };
+    await new ManifestPostProcessor({ output, stripPath: true, stripTime: true }, 'run-3').run(makePostProcessContext({ buildName: 'web', buildType: 'qemu', sshHostKey }), artifact(dir));
+    expect(JSON.parse(readFileSync(output, 'utf8')).builds[0].ssh_host_key).toEqual({ fingerprint: sshHostKey.fingerprint, method: 'pinned' });
+  });
+
   it('keeps every entry when parallel builds append at once, and uses one run id per process', async () => {
     const dir = tmp();
     const output = join(dir, 'm.json');

@@ -1,9 +1,13 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AnsibleConfig, plugin } from '../../../src/provisioners/ansible/index.js';
+import { connectSsh } from '../../../src/communicator/index.js';
+import { optionsFor } from '../../communicator/ssh-test-options.js';
 import { makeProvisionContext, recordingBus } from '../../helpers/context.js';
+import { startSshd } from '../../helpers/sshd.js';
 import { sshSession } from '../../helpers/ssh-session.js';
 
 const env = { file: 't.json', path: 'provisioners[0]', templateDir: '.' };
@@ -94,6 +98,25 @@ describe('ansible provisioner against a real sshd', { timeout: 180_000 }, () => 
     expect(temp).toMatch(/bake-ansible-/);
     expect(existsSync(temp)).toBe(false);
     expect(processesMentioning(temp)).toEqual([]);
+  });
+
+  it('checks the host key bake accepted: a machine that answers with another key is refused by ansible\'s ssh too', async () => {
+    const sshd = await startSshd();
+    try {
+      const comm = await connectSsh(optionsFor(sshd), makeProvisionContext());
+      expect((await comm.sshLogin!()).knownHosts).toBe(`[127.0.0.1]:${sshd.port} ${sshd.hostPublicKey.split(' ').slice(0, 2).join(' ')}`);
+      rmSync(join(sshd.dir, 'host_ed25519'));
+      rmSync(join(sshd.dir, 'host_ed25519.pub'));
+      execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(sshd.dir, 'host_ed25519')], { stdio: 'ignore' });
+      await sshd.restart();
+      const { bus, events } = recordingBus();
+      const ctx = { ...makeProvisionContext(), log: bus.logger('web') };
+      await expect(create({ playbook_file: join(dir, 'site.yml'), extra_arguments: ['-e', 'out=/tmp'] }).run(ctx, comm)).rejects.toThrow(/ansible-playbook exited with 4/);
+      expect(events.map((e) => e.text).join('\n')).toMatch(/Host key verification failed|REMOTE HOST IDENTIFICATION HAS CHANGED/);
+      await comm.close();
+    } finally {
+      await sshd.stop();
+    }
   });
 
   it('fails the build with the failing task name and its message', async () => {

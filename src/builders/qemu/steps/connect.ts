@@ -18,7 +18,7 @@ import { serialTail } from './launch.js';
 export function connectStep(c: ResolvedQemu): Step<OutputState & SeedState & VmState, ConnectedState> {
   let comm: Communicator | undefined;
   const sshOptions = (sshPort: number, privateKey: string | undefined): SshOptions => {
-    const options = resolveSshConfig(c.ssh, { host: '127.0.0.1', port: sshPort, username: c.sshUsername, ...(privateKey ? { privateKey } : {}) }, c.env);
+    const options = resolveSshConfig(c.ssh, { host: '127.0.0.1', port: sshPort, username: c.sshUsername, ...(privateKey ? { privateKey } : {}), hostKey: c.hostKeyCapabilities }, c.env);
     // The forwarded port is the guest's, whatever ssh_port says.
     options.host = '127.0.0.1';
     options.port = sshPort;
@@ -26,7 +26,7 @@ export function connectStep(c: ResolvedQemu): Step<OutputState & SeedState & VmS
   };
   return {
     name: 'connect',
-    run: async (ctx, { qemu, qmp, sshPort, privateKey, workDir, startedAt, accel }) => {
+    run: async (ctx, { qemu, qmp, sshPort, privateKey, hostPublicKey, workDir, startedAt, accel }) => {
       if (c.communicator === 'none') return {};
       const options = sshOptions(sshPort, privateKey);
       if (accel === 'tcg' && !options.ciphers) options.ciphers = slowAesPeerCiphers();
@@ -50,7 +50,7 @@ export function connectStep(c: ResolvedQemu): Step<OutputState & SeedState & VmS
           await sleep(c.bootWaitMs, signal);
         }
         // A wait in the run report, not step time: the guest is booting, bake only probes.
-        comm = await span(ctx.log, 'wait', 'SSH on the booting guest', () => connectSsh(options, { log: ctx.log, signal }));
+        comm = await span(ctx.log, 'wait', 'SSH on the booting guest', () => connectSsh(options, { log: ctx.log, signal }, hostPublicKey ? { pinned: [hostPublicKey] } : {}));
       } catch (err) {
         const console = serialTail(workDir);
         const tail = console ? `; the guest's console ends with: ${console}` : '';

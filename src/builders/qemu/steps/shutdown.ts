@@ -3,18 +3,23 @@ import type { Step } from '../../../core/steps.js';
 import { formatDuration } from '../../../core/wait.js';
 import type { ResolvedQemu } from '../resolve.js';
 import { renderShutdownCommand } from '../shutdown-command.js';
-import type { ConnectedState, HttpState, OutputState, VmState } from '../state.js';
+import { scrubSeededHostKey } from '../host-key-scrub.js';
+import type { ConnectedState, HttpState, OutputState, SeedState, VmState } from '../state.js';
 
 /**
  * Stops the guest: shutdown_command over SSH, else an ACPI power-down through QMP. QEMU's exit is
  * noticed the moment it happens; only after shutdown_timeout is it killed, and the build fails,
  * since a disk cut off mid-shutdown may be inconsistent.
  */
-export function shutdownStep(c: ResolvedQemu): Step<VmState & ConnectedState & HttpState & OutputState, { shutdownMs: number }> {
+export function shutdownStep(c: ResolvedQemu): Step<VmState & ConnectedState & HttpState & OutputState & SeedState, { shutdownMs: number }> {
   return {
     name: 'shutdown',
-    run: async (ctx, { qemu, qmp, comm, imagePath, httpIp, httpPort }) => {
+    run: async (ctx, { qemu, qmp, comm, imagePath, httpIp, httpPort, hostPublicKey }) => {
       const started = Date.now();
+      if (comm && hostPublicKey) {
+        ctx.log.say('Removing the SSH host key bake gave the guest');
+        await scrubSeededHostKey(comm, ctx.signal);
+      }
       if (comm && c.clearAuthorizedKeys) {
         await comm.exec(`sed -i '/bake-${ctx.buildId}/d' ~/.ssh/authorized_keys`);
       }
