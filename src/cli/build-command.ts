@@ -4,7 +4,9 @@ import { runBuilds, type BuildResult } from '../core/orchestrator.js';
 import { planBuilds } from '../core/plan-builds.js';
 import { UsageError } from '../core/errors.js';
 import type { EventBus } from '../core/events.js';
-import { emitStage, RunOutputs } from '../report/index.js';
+import { loadSigningKey } from '../provenance/index.js';
+import { emitStage, RunOutputs, runsDir } from '../report/index.js';
+import { printDiffs, templateSource } from './supply-chain-flags.js';
 import { makeBus } from './output.js';
 import { abortOnSignals } from './signals.js';
 import { loadTemplates, type Stage } from './templates.js';
@@ -29,6 +31,8 @@ export interface BuildFlags {
   logDir?: string;
   logPerProvisioner?: boolean;
   reportJunit?: string;
+  signKey?: string;
+  diffAgainst?: string;
 }
 
 /**
@@ -44,6 +48,8 @@ export async function buildCommand(files: string[], flags: BuildFlags): Promise<
   const parallel = parseIntFlag('parallel-builds', flags.parallelBuilds, 0);
   const color = flags.color === undefined ? undefined : parseBoolFlag('color', flags.color, true);
   const stages = loadTemplates(files, flags);
+  // A bad key stops the run here, before any build creates anything.
+  const signingKey = flags.signKey && !flags.dryRun ? loadSigningKey(flags.signKey) : undefined;
   const bus = makeBus({ ...flags, color });
   for (const { plan } of stages) {
     for (const v of plan.sensitiveValues) bus.addSecret(v);
@@ -108,6 +114,10 @@ export async function buildCommand(files: string[], flags: BuildFlags): Promise<
         journalPath,
         skipUnchanged: flags.skipUnchanged ?? false,
         onBuildId: (id) => buildIds.add(id),
+        supplyChain: {
+          run: { runId: outputs.id, runsDir: runsDir(), bakeVersion: bakeVersion(), signingKey, diffAgainst: flags.diffAgainst },
+          template: templateSource(plan),
+        },
       });
       results.push(...stageResults);
       if (stageResults.some((r) => r.error) && index < stages.length - 1) stopped = `not run: a build of ${plan.file} failed`;
@@ -118,6 +128,7 @@ export async function buildCommand(files: string[], flags: BuildFlags): Promise<
   const failed = results.filter((r) => r.error).length;
   if (outputs.recordPath) bus.emit({ build: '', level: 'say', text: `Run ${outputs.id} recorded in ${outputs.recordPath} (\`bake report ${outputs.id}\` draws it)` });
   summarize(bus, results);
+  if (flags.diffAgainst) printDiffs(bus, results, flags.diffAgainst);
   outputs.finish(failed);
   return failed > 0 ? 1 : 0;
 }

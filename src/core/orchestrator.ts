@@ -9,6 +9,9 @@ import type { EventBus } from './events.js';
 import { Journal } from './journal.js';
 import { runPostProcessors } from './post-process.js';
 import { runProvisioners } from './provision.js';
+import { BuildSupplyChain, type SupplyChainRecord } from '../supply-chain/build-supply-chain.js';
+import type { SupplyChainRun, TemplateSource } from '../supply-chain/run-options.js';
+import { span } from './spans.js';
 
 export interface RunOptions {
   plan: BuildPlan;
@@ -27,6 +30,8 @@ export interface RunOptions {
   skipUnchanged?: boolean;
   /** Told each build's id as it starts, so the CLI can say what a run still holds in the journal. */
   onBuildId?: (buildId: string) => void;
+  /** SBOM, provenance and package diff of each build; none when undefined (dry runs, tests). */
+  supplyChain?: { run: SupplyChainRun; template: TemplateSource };
 }
 
 export interface BuildResult {
@@ -41,6 +46,8 @@ export interface BuildResult {
   /** Why it was skipped, for reports. */
   skipReason?: string;
   durationMs: number;
+  /** The build's SBOM, provenance and package diff against its previous build. */
+  supplyChain?: SupplyChainRecord;
 }
 
 /** Runs the plan's builds, up to `parallel` at once, and returns one result per build. */
@@ -87,7 +94,13 @@ async function runOne(build: PlannedBuild, buildId: string, runController: Abort
     result.aborted = true;
     return result;
   }
-  const ctx = buildContext(build, buildId, runController.signal, options);
+  const sc = options.supplyChain;
+  const supply = sc
+    ? new BuildSupplyChain(sc.run, sc.template, { name: build.name, type: build.type, path: build.path, file: options.plan.file, buildId, sbom: build.sbom ?? true }, log, (v) =>
+        options.bus.redactValue(v),
+      )
+    : undefined;
+  const ctx = buildContext(build, buildId, runController.signal, options, supply);
   const { journal, templateDir, onError } = ctx;
   try {
     log.say(`Starting ${build.type} build...`);
@@ -104,6 +117,9 @@ async function runOne(build: PlannedBuild, buildId: string, runController: Abort
     });
     result.skipped = artifact?.metadata.skipped === true;
     if (result.skipped) result.skipReason = skipReason(artifact!);
+    if (artifact && supply && !result.skipped) {
+      result.supplyChain = await span(log, 'step', 'sbom and provenance', () => supply.finish(artifact, runController.signal));
+    }
     result.artifacts = await runPostProcessors(build.postProcessorChains, artifact, {
       buildName: build.name,
       buildType: build.type,
@@ -115,6 +131,7 @@ async function runOne(build: PlannedBuild, buildId: string, runController: Abort
       journal,
       redact: (v) => options.bus.redactValue(v),
       cleanupSignal: ctx.cleanupSignal,
+      supplyChain: result.supplyChain && { files: result.supplyChain.files, sbomSha256: result.supplyChain.sbom?.sha256 },
     });
     if (cleanupError) throw cleanupError;
   } catch (err) {
@@ -137,6 +154,7 @@ export function buildContext(
   buildId: string,
   signal: AbortSignal,
   options: Pick<RunOptions, 'plan' | 'bus' | 'onError' | 'force' | 'debug' | 'journalPath' | 'skipUnchanged'>,
+  supply?: BuildSupplyChain,
 ): BuildContext {
   const log = options.bus.logger(build.name);
   const templateDir = options.plan.templateDir;
@@ -151,8 +169,12 @@ export function buildContext(
     onError: options.onError ?? 'cleanup',
     journal: new Journal(options.journalPath, buildId, build.name),
     templateDir,
-    provision: (comm: Communicator, vars?: Record<string, string>) =>
-      runProvisioners(build.provisioners, comm, { buildName: build.name, buildType: build.type, log, signal, templateDir }, vars),
+    provision: async (comm: Communicator, vars?: Record<string, string>) => {
+      await runProvisioners(build.provisioners, comm, { buildName: build.name, buildType: build.type, log, signal, templateDir }, vars);
+      // After the last provisioner, before the builder snapshots: the one place that lists what is installed.
+      await supply?.afterProvision(comm, signal);
+    },
+    imageTags: () => supply?.imageTags() ?? {},
     cleanupSignal: (timeoutMs = 10 * 60_000) => AbortSignal.timeout(timeoutMs),
     skipUnchanged:
       options.skipUnchanged && build.fingerprint
@@ -171,6 +193,10 @@ export interface BuildResultData {
   ms: number;
   artifacts: { id: string; description: string; images: Record<string, string>; files: string[] }[];
   api_calls: Record<string, number>;
+  sbom?: SupplyChainRecord['sbom'];
+  provenance?: SupplyChainRecord['provenance'];
+  /** Packages added, removed and changed since the previous build of the same name. */
+  sbom_diff?: SupplyChainRecord['diff'];
 }
 
 function recordResult(bus: EventBus, r: BuildResult, apiCalls: Map<string, number>): void {
@@ -183,6 +209,9 @@ function recordResult(bus: EventBus, r: BuildResult, apiCalls: Map<string, numbe
     ms: r.durationMs,
     artifacts: r.artifacts.map((a) => ({ id: a.id, description: describeArtifact(a), images: a.images, files: a.files })),
     api_calls: Object.fromEntries([...apiCalls].sort(([a], [b]) => a.localeCompare(b))),
+    ...(r.supplyChain?.sbom ? { sbom: r.supplyChain.sbom } : {}),
+    ...(r.supplyChain?.provenance ? { provenance: r.supplyChain.provenance } : {}),
+    ...(r.supplyChain?.diff ? { sbom_diff: r.supplyChain.diff } : {}),
   };
   bus.emit({ build: r.name, level: 'debug', text: `build ${data.status} after ${formatSeconds(r.durationMs)}`, data: { build_result: data } });
 }

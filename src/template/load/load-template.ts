@@ -136,6 +136,7 @@ export function loadTemplate(file: string, options: LoadOptions): BuildPlan {
       provisioners: provisioners.get(head.name) ?? [],
       postProcessorChains: postProcessors.get(head.name) ?? [],
       fingerprint: head.fingerprint && withoutSecrets(head.fingerprint, plan.sensitiveValues),
+      sbom: head.sbom,
     }),
   );
   return plan;
