@@ -80,7 +80,7 @@ describe('bake report in a browser', () => {
       expect(await diff.locator('li.added').isVisible()).toBe(true);
       expect(await tab.locator('#build-apps-json-web .pkg-count').count()).toBe(1);
       expect(await tab.locator('#build-apps-json-web details.pkg-diff').count()).toBe(0);
-      await tab.mouse.wheel(0, -100_000);
+      await tab.locator('h1').scrollIntoViewIfNeeded();
       const totals = await tab.locator('.card').allTextContents();
       expect(totals[1]).toBe('20builds: 17 built, 1 reused, 0 not run');
       expect(totals[2]).toBe('2failed');
