@@ -71,5 +71,5 @@ export interface PostProcessContext {
   redact<T>(value: T): T;
   cleanupSignal(timeoutMs?: number): AbortSignal;
   /** The build's SBOM and provenance files, for the manifest. */
-  readonly supplyChain?: { files: string[]; sbomSha256?: string };
+  readonly supplyChain?: { files: string[]; sbomSha256?: string; packagesSha256?: string };
 }

@@ -131,7 +131,7 @@ async function runOne(build: PlannedBuild, buildId: string, runController: Abort
       journal,
       redact: (v) => options.bus.redactValue(v),
       cleanupSignal: ctx.cleanupSignal,
-      supplyChain: result.supplyChain && { files: result.supplyChain.files, sbomSha256: result.supplyChain.sbom?.sha256 },
+      supplyChain: result.supplyChain && { files: result.supplyChain.files, sbomSha256: result.supplyChain.sbom?.sha256, packagesSha256: result.supplyChain.sbom?.packages_sha256 },
     });
     if (cleanupError) throw cleanupError;
   } catch (err) {
