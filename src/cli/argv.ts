@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 
-const COMMANDS = new Set(['build', 'plan', 'validate', 'inspect', 'console', 'fmt', 'version', 'cleanup', 'rollout', 'rollback', 'prune', 'report', 'help']);
+const COMMANDS = new Set(['build', 'plan', 'validate', 'inspect', 'console', 'fmt', 'version', 'cleanup', 'rollout', 'rollback', 'prune', 'report', 'verify', 'diff', 'help']);
 
 /**
  * Packer users write single-dash long flags (`-var k=v`, `-only=x`, `-color=false`); commander

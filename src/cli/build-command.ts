@@ -6,7 +6,9 @@ import type { OnError } from '../core/context.js';
 import { UsageError } from '../core/errors.js';
 import { terminalPrompter } from '../core/prompter.js';
 import type { EventBus } from '../core/events.js';
-import { emitStage, RunOutputs } from '../report/index.js';
+import { loadSigningKey } from '../provenance/index.js';
+import { emitStage, RunOutputs, runsDir } from '../report/index.js';
+import { printDiffs, templateSource } from './supply-chain-flags.js';
 import { makeBus } from './output.js';
 import { abortOnSignals } from './signals.js';
 import { loadTemplates, type Stage } from './templates.js';
@@ -31,6 +33,8 @@ export interface BuildFlags {
   logDir?: string;
   logPerProvisioner?: boolean;
   reportJunit?: string;
+  signKey?: string;
+  diffAgainst?: string;
 }
 
 /**
@@ -51,6 +55,8 @@ export async function buildCommand(files: string[], flags: BuildFlags): Promise<
   const parallel = parseIntFlag('parallel-builds', flags.parallelBuilds, 0);
   const color = flags.color === undefined ? undefined : parseBoolFlag('color', flags.color, true);
   const stages = await loadTemplates(files, flags);
+  // A bad key stops the run here, before any build creates anything.
+  const signingKey = flags.signKey && !flags.dryRun ? loadSigningKey(flags.signKey) : undefined;
   const bus = makeBus({ ...flags, color });
   for (const { plan } of stages) {
     for (const v of plan.sensitiveValues) bus.addSecret(v);
@@ -122,6 +128,10 @@ export async function buildCommand(files: string[], flags: BuildFlags): Promise<
         journalPath,
         skipUnchanged: flags.skipUnchanged ?? false,
         onBuildId: (id) => buildIds.add(id),
+        supplyChain: {
+          run: { runId: outputs.id, runsDir: runsDir(), bakeVersion: bakeVersion(), signingKey, diffAgainst: flags.diffAgainst },
+          template: templateSource(plan),
+        },
       });
       results.push(...stageResults);
       if (stageResults.some((r) => r.error) && index < stages.length - 1) stopped = `not run: a build of ${plan.file} failed`;
@@ -132,6 +142,7 @@ export async function buildCommand(files: string[], flags: BuildFlags): Promise<
   const failed = results.filter((r) => r.error).length;
   if (outputs.recordPath) bus.emit({ build: '', level: 'say', text: `Run ${outputs.id} recorded in ${outputs.recordPath} (\`bake report ${outputs.id}\` draws it)` });
   summarize(bus, results);
+  if (flags.diffAgainst) printDiffs(bus, results, flags.diffAgainst);
   outputs.finish(failed);
   if (results.some((r) => r.kept)) exitSoon(bus, failed > 0 ? 1 : 0);
   return failed > 0 ? 1 : 0;

@@ -8,6 +8,8 @@ import { collect, normalizeArgv } from './argv.js';
 import { buildCommand } from './build-command.js';
 import { cleanupCommand } from './cleanup-command.js';
 import { consoleCommand } from './console-command.js';
+import { PASSPHRASE_ENV, verifyProvenance } from '../provenance/index.js';
+import { diffCommand } from './diff-command.js';
 import { fmtCommand } from './fmt-command.js';
 import { inspectCommand } from './inspect-command.js';
 import { planJsonCommand } from './plan-json-command.js';
@@ -68,6 +70,8 @@ function program(result: { code: number }, debug: { on: boolean }): Command {
     .option('--log-dir <dir>', 'also write one plain log per build: DIR/<build>.log')
     .option('--log-per-provisioner', 'with --log-dir: also one log per provisioner run, DIR/<build>/<n>-<type>.log')
     .option('--report-junit <file>', 'write a JUnit XML report: one test case per build')
+    .option('--sign-key <file>', `sign each build's provenance (DSSE, in-toto SLSA v1) with this ed25519 or ECDSA private key (PEM or OpenSSH; passphrase from $${PASSPHRASE_ENV})`)
+    .option('--diff-against <run>', 'print, per build, the packages changed since the previous build of the same name: "last" or a run id')
     .action(async (templates: string[], flags) => {
       debug.on ||= flags.debug === true;
       result.code = await buildCommand(templates, flags);
@@ -139,6 +143,27 @@ function program(result: { code: number }, debug: { on: boolean }): Command {
     .option('-o, --output <file>', 'where to write the page (default: bake-report-<run-id>.html)')
     .action(async (run: string | undefined, flags) => {
       result.code = await reportCommand(run, flags);
+    });
+
+  p.command('verify')
+    .description('Check a provenance file (provenance.intoto.jsonl): its signature with the public key, and that it names the image or file. Exit 1 with the reason when not.')
+    .argument('<provenance>', 'the provenance file a build wrote')
+    .requiredOption('--key <file>', 'public key (PEM or OpenSSH .pub) of the -sign-key the build used')
+    .option('--image <id>', 'a cloud image id (AMI, Glance) the statement must name')
+    .argument('[file]', 'an image file whose sha256 the statement must name')
+    .action(async (provenance: string, file: string | undefined, flags) => {
+      process.stdout.write(`${await verifyProvenance({ provenance, keyFile: flags.key, image: flags.image, file })}\n`);
+      result.code = 0;
+    });
+
+  p.command('diff')
+    .description('Packages added, removed and changed from A to B. A and B: SBOM files, manifests, run ids or records, image files with an SBOM beside them, or image ids a run record lists.')
+    .argument('<a>', 'the earlier image')
+    .argument('<b>', 'the later image')
+    .option('--json', 'print the changes as JSON')
+    .option('--exit-code', 'exit 1 when any package changed (for CI gates)')
+    .action(async (a: string, b: string, flags) => {
+      result.code = await diffCommand(a, b, flags);
     });
 
   addRolloutCommand(p, result);

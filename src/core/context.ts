@@ -37,6 +37,11 @@ export interface BuildContext {
   cleanupSignal(timeoutMs?: number): AbortSignal;
   /** Set by `bake build --skip-unchanged`; builders that can reuse an image built from the same inputs read it. */
   readonly skipUnchanged?: SkipUnchanged;
+  /**
+   * Tags (AMI tags, Glance properties) for the image a builder makes after ctx.provision: the digests
+   * of the SBOM listed there (bake:sbom-sha256, bake:packages-sha256). Empty before provisioning.
+   */
+  imageTags?(): Record<string, string>;
 }
 
 /** What decides a build's image, besides the source image the builder resolves itself. */
@@ -86,4 +91,6 @@ export interface PostProcessContext {
   /** The SSH host key of the machine the build provisioned, as it was accepted. */
   readonly sshHostKey?: VerifiedHostKey;
   cleanupSignal(timeoutMs?: number): AbortSignal;
+  /** The build's SBOM and provenance files, for the manifest. */
+  readonly supplyChain?: { files: string[]; sbomSha256?: string; packagesSha256?: string };
 }

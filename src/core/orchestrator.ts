@@ -12,6 +12,9 @@ import { decisionFor } from './on-error.js';
 import type { Prompter } from './prompter.js';
 import { runPostProcessors } from './post-process.js';
 import { runProvisioners } from './provision.js';
+import { BuildSupplyChain, type SupplyChainRecord } from '../supply-chain/build-supply-chain.js';
+import type { SupplyChainRun, TemplateSource } from '../supply-chain/run-options.js';
+import { span } from './spans.js';
 
 export interface RunOptions {
   plan: BuildPlan;
@@ -32,6 +35,8 @@ export interface RunOptions {
   skipUnchanged?: boolean;
   /** Told each build's id as it starts, so the CLI can say what a run still holds in the journal. */
   onBuildId?: (buildId: string) => void;
+  /** SBOM, provenance and package diff of each build; none when undefined (dry runs, tests). */
+  supplyChain?: { run: SupplyChainRun; template: TemplateSource };
 }
 
 export interface BuildResult {
@@ -50,6 +55,8 @@ export interface BuildResult {
   /** The machine's SSH host key as the build accepted it. */
   sshHostKey?: VerifiedHostKey;
   durationMs: number;
+  /** The build's SBOM, provenance and package diff against its previous build. */
+  supplyChain?: SupplyChainRecord;
 }
 
 /** Runs the plan's builds, up to `parallel` at once, and returns one result per build. */
@@ -96,7 +103,13 @@ async function runOne(build: PlannedBuild, buildId: string, runController: Abort
     result.aborted = true;
     return result;
   }
-  const ctx = buildContext(build, buildId, runController.signal, options, (key) => {
+  const sc = options.supplyChain;
+  const supply = sc
+    ? new BuildSupplyChain(sc.run, sc.template, { name: build.name, type: build.type, path: build.path, file: options.plan.file, buildId, sbom: build.sbom ?? true }, log, (v) =>
+        options.bus.redactValue(v),
+      )
+    : undefined;
+  const ctx = buildContext(build, buildId, runController.signal, options, supply, (key) => {
     result.sshHostKey = key;
   });
   const { journal, templateDir, onError } = ctx;
@@ -117,6 +130,9 @@ async function runOne(build: PlannedBuild, buildId: string, runController: Abort
     if (artifact && result.sshHostKey) artifact.metadata.ssh_host_key = result.sshHostKey;
     result.skipped = artifact?.metadata.skipped === true;
     if (result.skipped) result.skipReason = skipReason(artifact!);
+    if (artifact && supply && !result.skipped) {
+      result.supplyChain = await span(log, 'step', 'sbom and provenance', () => supply.finish(artifact, runController.signal));
+    }
     result.artifacts = await runPostProcessors(build.postProcessorChains, artifact, {
       buildName: build.name,
       buildType: build.type,
@@ -130,6 +146,7 @@ async function runOne(build: PlannedBuild, buildId: string, runController: Abort
       cleanupSignal: ctx.cleanupSignal,
       ...(cleanupError ? { buildFailure: errorText(cleanupError) } : {}),
       ...(result.sshHostKey ? { sshHostKey: result.sshHostKey } : {}),
+      supplyChain: result.supplyChain && { files: result.supplyChain.files, sbomSha256: result.supplyChain.sbom?.sha256, packagesSha256: result.supplyChain.sbom?.packages_sha256 },
     });
     if (cleanupError) throw cleanupError;
   } catch (err) {
@@ -153,6 +170,7 @@ export function buildContext(
   buildId: string,
   signal: AbortSignal,
   options: Pick<RunOptions, 'plan' | 'bus' | 'onError' | 'force' | 'debug' | 'prompter' | 'journalPath' | 'skipUnchanged'>,
+  supply?: BuildSupplyChain,
   /** Told the host key of the machine the provisioners ran on. */
   onHostKey?: (key: VerifiedHostKey) => void,
 ): BuildContext {
@@ -170,16 +188,19 @@ export function buildContext(
     ...(options.prompter ? { prompter: options.prompter } : {}),
     journal: new Journal(options.journalPath, buildId, build.name),
     templateDir,
-    provision: (comm: Communicator, vars?: Record<string, string>) => {
+    provision: async (comm: Communicator, vars?: Record<string, string>) => {
       const key = comm.hostKey?.();
       if (key) onHostKey?.(key);
-      return runProvisioners(
+      await runProvisioners(
         build.provisioners,
         comm,
         { buildName: build.name, buildType: build.type, log, signal, templateDir, onError: options.onError, debug: options.debug, prompter: options.prompter },
         vars,
       );
+      // After the last provisioner, before the builder snapshots: the one place that lists what is installed.
+      await supply?.afterProvision(comm, signal);
     },
+    imageTags: () => supply?.imageTags() ?? {},
     cleanupSignal: (timeoutMs = 10 * 60_000) => AbortSignal.timeout(timeoutMs),
     skipUnchanged:
       options.skipUnchanged && build.fingerprint
@@ -200,6 +221,10 @@ export interface BuildResultData {
   api_calls: Record<string, number>;
   /** The machine's SSH host key: fingerprint and how it was verified. */
   ssh_host_key?: VerifiedHostKey;
+  sbom?: SupplyChainRecord['sbom'];
+  provenance?: SupplyChainRecord['provenance'];
+  /** Packages added, removed and changed since the previous build of the same name. */
+  sbom_diff?: SupplyChainRecord['diff'];
 }
 
 function recordResult(bus: EventBus, r: BuildResult, apiCalls: Map<string, number>): void {
@@ -213,6 +238,9 @@ function recordResult(bus: EventBus, r: BuildResult, apiCalls: Map<string, numbe
     artifacts: r.artifacts.map((a) => ({ id: a.id, description: describeArtifact(a), images: a.images, files: a.files })),
     api_calls: Object.fromEntries([...apiCalls].sort(([a], [b]) => a.localeCompare(b))),
     ...(r.sshHostKey ? { ssh_host_key: r.sshHostKey } : {}),
+    ...(r.supplyChain?.sbom ? { sbom: r.supplyChain.sbom } : {}),
+    ...(r.supplyChain?.provenance ? { provenance: r.supplyChain.provenance } : {}),
+    ...(r.supplyChain?.diff ? { sbom_diff: r.supplyChain.diff } : {}),
   };
   bus.emit({ build: r.name, level: 'debug', text: `build ${data.status} after ${formatSeconds(r.durationMs)}`, data: { build_result: data } });
 }

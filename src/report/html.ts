@@ -40,6 +40,8 @@ td.failed,td.aborted,td.unfinished{color:#c62828;font-weight:600}td.ok{color:#2e
 .err{color:#c62828;white-space:pre-wrap}
 pre{background:#1e1e1e;color:#ddd;padding:8px;white-space:pre-wrap;overflow-wrap:anywhere;font-size:12px;margin:6px 0 0}
 details summary{cursor:pointer;color:#333}
+.pkg-diff ul{margin:4px 0;padding-left:18px;font-family:ui-monospace,monospace;font-size:12px}
+.pkg-diff .added{color:#2e7d32}.pkg-diff .removed{color:#c62828}.incomplete{color:#c62828}
 `;
 
 /**
@@ -80,6 +82,22 @@ export function reportHtml(run: RunModel): string {
 `;
 }
 
+/** The package count, and what changed since the previous build of the same name as a list to open. */
+function packages(b: BuildModel): string {
+  const s = b.sbom!;
+  const count = `<span class="pkg-count">${s.packages} packages</span>${s.complete ? '' : ' <b class="incomplete">(incomplete)</b>'}`;
+  const d = b.sbomDiff;
+  if (!d) return `<div class="sbom">${count}</div>`;
+  const items = [
+    ...d.added.map((p) => `<li class="added">+ ${x(p.name)} ${x(p.version)}</li>`),
+    ...d.removed.map((p) => `<li class="removed">− ${x(p.name)} ${x(p.version)}</li>`),
+    ...d.changed.map((c) => `<li class="changed">${x(c.name)} ${x(c.from)} → ${x(c.to)}</li>`),
+  ];
+  const summary = `${d.added.length} added, ${d.removed.length} removed, ${d.changed.length} changed since run ${x(d.against_run)}`;
+  if (items.length === 0) return `<div class="sbom">${count} · no package changed since run ${x(d.against_run)}</div>`;
+  return `<div class="sbom">${count}<details class="pkg-diff"><summary>${summary}</summary><ul>${items.join('')}</ul></details></div>`;
+}
+
 function card(value: string, label: string, bad = false): string {
   return `<div class="card${bad ? ' bad' : ''}"><b>${x(value)}</b><span>${x(label)}</span></div>`;
 }
@@ -89,6 +107,7 @@ function row(b: BuildModel, several: boolean): string {
   if (b.error) details.push(`<div class="err">${b.failedAt ? `in ${x(b.failedAt.kind)} <b>${x(b.failedAt.name)}</b>: ` : ''}${x(b.error)}</div>`);
   if (b.reason) details.push(`<div>${x(b.reason)}</div>`);
   for (const a of b.artifacts) details.push(`<div>${x(a.description)}</div>`);
+  if (b.sbom) details.push(packages(b));
   const calls = Object.entries(b.apiCalls);
   if (calls.length) {
     const total = calls.reduce((n, [, c]) => n + c, 0);

@@ -37,6 +37,9 @@ export interface BuildModel {
   apiCalls: Record<string, number>;
   /** The build's last lines of output and errors, for JUnit and the report. */
   tail: string[];
+  /** Its SBOM, and the packages changed since the previous build of the same name. */
+  sbom?: BuildResultData['sbom'];
+  sbomDiff?: BuildResultData['sbom_diff'];
 }
 
 export interface RunModel {
@@ -121,6 +124,8 @@ export function runModel(events: EventRecord[]): RunModel {
       build.reason = result.skip_reason;
       build.artifacts = result.artifacts;
       build.apiCalls = result.api_calls;
+      build.sbom = result.sbom;
+      build.sbomDiff = result.sbom_diff;
       build.start = Math.min(build.start, time - result.ms);
     }
   }

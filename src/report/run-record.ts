@@ -1,4 +1,4 @@
-import { closeSync, mkdirSync, openSync, readdirSync, readSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readdirSync, readSync, rmSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import type { BakeEvent } from '../core/events.js';
@@ -53,7 +53,7 @@ export interface PruneOptions {
 
 export const DEFAULT_PRUNE: PruneOptions = { keep: 100, maxAgeMs: 30 * 24 * 3_600_000 };
 
-/** Removes old run records from `dir`: beyond the newest `keep`, or older than `maxAgeMs`. Returns the removed paths. */
+/** Removes old run records from `dir` (and their run folders): beyond the newest `keep`, or older than `maxAgeMs`. Returns the removed paths. */
 export function pruneRuns(dir: string, options: PruneOptions, now = Date.now()): string[] {
   let names: string[];
   try {
@@ -69,6 +69,8 @@ export function pruneRuns(dir: string, options: PruneOptions, now = Date.now()):
     if (r.path === options.except) return;
     if (i >= options.keep || now - r.mtime > options.maxAgeMs) {
       unlinkSync(r.path);
+      // The run's folder (each build's SBOM and provenance) goes with its record.
+      rmSync(r.path.replace(/\.jsonl$/, ''), { recursive: true, force: true });
       removed.push(r.path);
     }
   });

@@ -42,6 +42,11 @@ export function stepSummary(run: RunModel): string {
       lines.push(`- **${cell(b.name)}**${where}: ${cell(b.error ?? 'did not finish')}`);
     }
   }
+  const diffs = run.builds.filter((b) => b.sbom);
+  if (diffs.length) {
+    lines.push('', '#### Packages', '');
+    for (const b of diffs) lines.push(`- **${cell(b.name)}**: ${b.sbom!.packages} packages${b.sbomDiff ? `; ${cell(b.sbomDiff.summary)} since run \`${b.sbomDiff.against_run}\`` : ''}`);
+  }
   lines.push(
     '',
     `Wall time ${shortDuration(t.wallMs)} · waiting${isCloudRun(run) ? ' on the cloud' : ''} ${shortDuration(t.waitMs)} · provisioning ${shortDuration(t.provisionMs)}${isCloudRun(run) ? ` · ${t.apiCalls} API calls` : ''} · run \`${run.id}\` (\`bake report ${run.id}\` draws its timeline)`,

@@ -1,4 +1,5 @@
 import { BakeError, UsageError } from '../core/errors.js';
+import { samePackagesAsRunning } from './same-packages.js';
 import { checkImage } from './check-image.js';
 import { findGroups, type GroupSelector } from './groups.js';
 import { describeChange, planChange } from './plan.js';
@@ -17,6 +18,8 @@ export interface RolloutRequest {
   dryRun: boolean;
   /** Runs after every check and plan, before the first change (not in a dry run): the smoke test. */
   beforeChanges?: () => Promise<void>;
+  /** skip_if_unchanged_packages: the new AMI's package-list digest; no group changes when each runs an AMI tagged with the same. */
+  skipIfPackages?: string;
 }
 
 function describeSelector(s: GroupSelector): string {
@@ -60,6 +63,13 @@ export async function rollout(ctx: SwapContext, req: RolloutRequest): Promise<Gr
   const changes: GroupChange[] = [];
   for (const g of groups) changes.push(await planChange(ctx.clients, g, req.images[g.region], req.swap));
   for (const c of changes) for (const line of describeChange(c, req.swap)) ctx.log.info(req.dryRun ? `dry run: ${line}` : line);
+  if (req.skipIfPackages && changes.some((c) => !c.unchanged)) {
+    const why = await samePackagesAsRunning(ctx.clients, changes, req.skipIfPackages);
+    if (why) {
+      ctx.log.say(`skip_if_unchanged_packages: ${why}; ${req.dryRun ? 'would change' : 'changed'} no group`);
+      return changes.map((c) => ({ ...c, next: c.previous, unchanged: true }));
+    }
+  }
   if (req.dryRun) {
     ctx.log.say(`Dry run: ${changes.filter((c) => !c.unchanged).length} group(s) would change; nothing was changed`);
     return changes;

@@ -32,7 +32,11 @@ export interface PlannedBuild {
   postProcessorChains: PlannedPostProcessor[][];
   /** What `build --skip-unchanged` fingerprints; undefined when the build's configs have errors. */
   fingerprint?: BuildFingerprintSource;
+  /** The builder block's "sbom": list the image's packages (default), not, or fail when the list is incomplete. */
+  sbom?: SbomMode;
 }
+
+export type SbomMode = boolean | 'required';
 
 /** The parts of a build that decide its image, besides the files they name and the source image. */
 export interface BuildFingerprintSource {

@@ -1,5 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -47,6 +48,18 @@ describe('bake build with amazon-ebs (CLI)', () => {
     for (const i of images) expect(run.stdout).toContain(`${i.region}: ${i.id}`);
     expect(server.fake.bakeTagged()).toEqual([]);
     expect(Journal.open(join(dir, 'journal.jsonl'))).toEqual([]);
+
+    // The SBOM was collected over the real sshd, kept in the run's folder, and each AMI (and copy) names it.
+    expect(run.stdout).toMatch(/SBOM: \d+ packages \(dpkg/);
+    const kept = readdirSync(join(dir, 'runs'), { recursive: true }).map(String).filter((f) => f.endsWith('sbom.cdx.json'));
+    expect(kept).toEqual([expect.stringMatching(/^\d{8}T\d{6}Z-[0-9a-f]+\/amazon-ebs\/sbom\.cdx\.json$/)]);
+    const sbom = readFileSync(join(dir, 'runs', kept[0]));
+    expect(JSON.parse(sbom.toString()).components.some((c: { name: string }) => c.name === 'openssh-server')).toBe(true);
+    const sha = createHash('sha256').update(sbom).digest('hex');
+    for (const i of images) expect(i.tags).toContainEqual({ Key: 'bake:sbom-sha256', Value: sha });
+    const prov = JSON.parse(readFileSync(join(dir, 'runs', kept[0].replace('sbom.cdx.json', 'provenance.intoto.jsonl')), 'utf8'));
+    const statement = JSON.parse(Buffer.from(prov.payload, 'base64').toString());
+    expect(statement.subject.map((s: { name: string }) => s.name).sort()).toEqual(images.map((i) => `${i.region}:${i.id}`).sort());
   });
 
   it('killed with SIGKILL mid-build, then `bake cleanup` removes everything (the journal remembers the endpoint)', async () => {

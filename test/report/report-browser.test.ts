@@ -69,6 +69,18 @@ describe('bake report in a browser', () => {
       const copies = await tab.locator('g.bar.copy title').allTextContents();
       expect(copies.filter((t) => t.startsWith('region copy: AMI to eu-west-1'))).toHaveLength(2);
       expect(await tab.locator('g.bar.wait').count()).toBeGreaterThan(6);
+      // Every build that ran its provisioners lists its packages; api's changed since the night before.
+      expect(await tab.locator('#build-apps-json-api .pkg-count').textContent()).toMatch(/^\d+ packages$/);
+      const diff = tab.locator('#build-apps-json-api details.pkg-diff');
+      expect(await diff.locator('summary').textContent()).toMatch(/^1 added, 1 removed, 1 changed since run \d{8}T\d{6}Z-[0-9a-f]+$/);
+      expect(await diff.locator('li.changed').isVisible()).toBe(false);
+      await diff.locator('summary').click();
+      expect(await diff.locator('li.changed').textContent()).toMatch(/ 0\.9-old → \S+$/);
+      expect(await diff.locator('li.removed').textContent()).toBe('− telnet 0.17+2.4-2');
+      expect(await diff.locator('li.added').isVisible()).toBe(true);
+      expect(await tab.locator('#build-apps-json-web .pkg-count').count()).toBe(1);
+      expect(await tab.locator('#build-apps-json-web details.pkg-diff').count()).toBe(0);
+      await tab.locator('h1').scrollIntoViewIfNeeded();
       const totals = await tab.locator('.card').allTextContents();
       expect(totals[1]).toBe('20builds: 17 built, 1 reused, 0 not run');
       expect(totals[2]).toBe('2failed');

@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import type { Ec2Server } from '../fakes/ec2/index.js';
@@ -56,6 +56,17 @@ export async function sampleRun(dir: string, sshd: TestSshd, server: Ec2Server):
   // The night before: base-minimal was built with the same inputs.
   const before = await runBake(['build', '-skip-unchanged', '-only', 'base-minimal', base], { cwd: dir, env, timeoutMs: 240_000 });
   expect(before.code, before.stdout + before.stderr).toBe(0);
+  // The night before, api was built too, with a package list that differed: its kept SBOM is edited
+  // so that tonight's (the machine as it is) shows one upgrade, one package added and one removed.
+  const apiBefore = await runBake(['build', '-only', 'api', app], { cwd: dir, env, timeoutMs: 120_000 });
+  expect(apiBefore.code, apiBefore.stdout + apiBefore.stderr).toBe(0);
+  const kept = readdirSync(join(dir, 'runs'), { recursive: true }).map(String).find((f) => f.endsWith(join('api', 'sbom.cdx.json')))!;
+  const sbom = JSON.parse(readFileSync(join(dir, 'runs', kept), 'utf8'));
+  const libraries = sbom.components.filter((c: { type: string }) => c.type === 'library');
+  libraries[0].version = '0.9-old';
+  sbom.components = sbom.components.filter((c: unknown) => c !== libraries[1]);
+  sbom.components.push({ type: 'library', name: 'telnet', version: '0.17+2.4-2', purl: 'pkg:deb/debian/telnet@0.17%2B2.4-2?arch=amd64' });
+  writeFileSync(join(dir, 'runs', kept), JSON.stringify(sbom));
   await new Promise((r) => setTimeout(r, 1100)); // a later {{timestamp}}, which the fingerprint ignores
   const record = join(dir, 'nightly.jsonl');
   // Relative paths, as a CI job gives them: the report's header names the templates so.

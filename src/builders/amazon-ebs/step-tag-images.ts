@@ -21,7 +21,7 @@ export function tagImagesStep(cfg: ResolvedEbs): Step<Init & SourceState & Image
           const data = templateData(cfg, state);
           const snaps = state.snapshots[region] ?? [];
           const userTags = renderTags(cfg, 'tags', cfg.ami.tags, data);
-          const tags = { ...userTags, ...state.imageTags };
+          const tags = { ...userTags, ...state.imageTags, ...ctx.imageTags?.() };
           const snapTags = { ...userTags, ...renderTags(cfg, 'snapshot_tags', cfg.ami.snapshotTags, data) };
           if (Object.keys(tags).length) {
             ctx.log.say(`Adding tags to AMI ${id} in ${region}`);

@@ -47,7 +47,7 @@ export function stepCreateImage(config: ResolvedOpenstack): Step<InitState & Aut
       const id = volumeId
         ? await cinder.uploadToImage(session, volumeId, config.image.name, config.image.diskFormat, signal)
         : await createOnce(
-            () => nova.createImage(session, serverId, config.image.name, { ...config.image.metadata, ...imageProperties, 'bake:build-id': ctx.buildId }, signal),
+            () => nova.createImage(session, serverId, config.image.name, { ...config.image.metadata, ...imageProperties, ...ctx.imageTags?.(), 'bake:build-id': ctx.buildId }, signal),
             () => findOwnImage(session, config.image.name, ctx.buildId, signal),
             (found) => ctx.log.info(`Image ${found} was created by a request whose answer was lost; using it`),
           );

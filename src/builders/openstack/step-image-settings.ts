@@ -13,7 +13,7 @@ export function stepImageSettings(config: ResolvedOpenstack): Step<InitState & A
       if (config.image.visibility) fields.visibility = config.image.visibility;
       if (config.image.minDisk !== undefined) fields.min_disk = config.image.minDisk;
       // Nova's createImage already set these; Cinder's upload cannot.
-      if (config.volume) Object.assign(fields, config.image.metadata, imageProperties, { 'bake:build-id': ctx.buildId });
+      if (config.volume) Object.assign(fields, config.image.metadata, imageProperties, ctx.imageTags?.(), { 'bake:build-id': ctx.buildId });
       if (Object.keys(fields).length) {
         ctx.log.say(`Updating image ${image.id}: ${Object.keys(fields).join(', ')}`);
         await glance.updateImage(session, image.id, fields, ctx.signal);

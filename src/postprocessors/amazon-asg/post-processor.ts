@@ -7,6 +7,13 @@ import { RolloutClients, appendRecord, rollout, smokeTest, type GroupChange } fr
 import type { ResolvedAmazonAsg } from './resolve.js';
 import { rolloutCommandLine } from './rollout-command-line.js';
 
+/** The new AMI's package-list digest, from this build's SBOM. */
+function packagesDigest(ctx: PostProcessContext): string | undefined {
+  const digest = ctx.supplyChain?.packagesSha256;
+  if (!digest) ctx.log.warn('skip_if_unchanged_packages: this build has no SBOM ("sbom": false, or the image was reused), so its packages cannot be compared; rolling out as usual');
+  return digest;
+}
+
 function summary(changes: GroupChange[], dryRun: boolean): string {
   const moved = changes.filter((c) => !c.unchanged).map((c) => `${c.group} (${c.region})`);
   if (dryRun) return `amazon-asg (dry run): would update ${moved.join(', ') || 'no group'}`;
@@ -57,6 +64,7 @@ export class AmazonAsgPostProcessor implements PostProcessor {
           swap: { ...c.swap, versionDescription: c.versionDescription ?? `bake ${ctx.buildName}: ${Object.values(images).join(', ')}` },
           refresh: c.refresh,
           dryRun: c.dryRun,
+          skipIfPackages: c.skipIfUnchangedPackages ? packagesDigest(ctx) : undefined,
           beforeChanges: smoke
             ? () => smokeTest({ clients, log: ctx.log, journal: ctx.journal, buildId: ctx.buildId, buildName: ctx.buildName, signal: ctx.signal, cleanupSignal: (ms) => ctx.cleanupSignal(ms), source: { file: c.env.file, path: `${c.env.path}.smoke_test`, templateDir: c.env.templateDir } }, smoke, firstRegion, images[firstRegion])
             : undefined,

@@ -21,6 +21,7 @@ export interface ResolvedAmazonAsg {
   smokeTest?: SmokeTestConfig;
   /** Absolute path of the record file (relative paths: to the working directory, like manifest output). */
   recordFile?: string;
+  skipIfUnchangedPackages: boolean;
   env: PluginEnv;
 }
 
@@ -46,6 +47,7 @@ export function resolveAmazonAsg(c: AmazonAsgConfig, env: PluginEnv): ResolvedAm
     dryRun: c.dry_run ?? false,
     smokeTest: c.smoke_test as SmokeTestConfig | undefined,
     recordFile: c.rollout_record ? resolve(c.rollout_record) : undefined,
+    skipIfUnchangedPackages: c.skip_if_unchanged_packages ?? false,
     env,
   };
 }

@@ -24,6 +24,10 @@ export const amazonAsgSchema = {
     smoke_test: smokeTestSchema,
     rollout_record: str('Append each group\'s previous and new state to this JSON file, for `bake rollback --manifest FILE`.'),
     dry_run: bool('Print what would change in each group and change nothing.', false),
+    skip_if_unchanged_packages: bool(
+      'Roll out only when the package list differs from the AMI each group runs now (their bake:packages-sha256 tags, set by bake builds with an SBOM); a group running an untagged AMI is rolled out.',
+      false,
+    ),
   },
 } as const;
 

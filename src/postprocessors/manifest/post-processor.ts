@@ -22,9 +22,13 @@ export class ManifestPostProcessor implements PostProcessor {
 
   async run(ctx: PostProcessContext, artifact: Artifact): Promise<PostProcessorResult> {
     const c = this.config;
+    // The build's SBOM and provenance belong to every artifact of the build, whichever chain this is.
+    const listed = [...artifact.files, ...(ctx.supplyChain?.files ?? []).filter((f) => !artifact.files.includes(f))];
     const files = await Promise.all(
-      artifact.files.map(async (f) => ({ name: c.stripPath ? basename(f) : f, size: (await stat(f).catch(() => undefined))?.size ?? 0 })),
+      listed.map(async (f) => ({ name: c.stripPath ? basename(f) : f, size: (await stat(f).catch(() => undefined))?.size ?? 0 })),
     );
+    const sbomSha256 = ctx.supplyChain?.sbomSha256;
+    const customData = { ...c.customData, ...(sbomSha256 ? { sbom_sha256: sbomSha256 } : {}) };
     const build: ManifestBuild = {
       name: ctx.buildName,
       builder_type: ctx.buildType,
@@ -32,7 +36,7 @@ export class ManifestPostProcessor implements PostProcessor {
       files,
       artifact_id: artifact.id,
       packer_run_uuid: this.runUuid,
-      ...(c.customData && Object.keys(c.customData).length ? { custom_data: c.customData } : {}),
+      ...(Object.keys(customData).length ? { custom_data: customData } : {}),
       ...(ctx.sshHostKey ? { ssh_host_key: { fingerprint: ctx.sshHostKey.fingerprint, method: ctx.sshHostKey.method } } : {}),
     };
     await mkdir(dirname(c.output), { recursive: true });

@@ -1,5 +1,5 @@
 import type { Builder } from '../../plugins/types.js';
-import type { BuildFingerprintSource } from '../plan.js';
+import type { BuildFingerprintSource, SbomMode } from '../plan.js';
 import { builderCommonProperties } from './envelope-schema.js';
 import { interpolateConfig } from './interpolate-config.js';
 import { buildRenderContext, type Loader } from './loader.js';
@@ -18,6 +18,8 @@ export interface BuildHead {
   fingerprint?: BuildFingerprintSource;
   /** A builder type bake does not have, in a build that -only/-except leaves out: not planned. */
   skipped?: boolean;
+  /** The block's "sbom" (checked by the envelope schema). */
+  sbom: SbomMode;
 }
 
 /** One build per builder block: name (default its type, unique), config checked and created. */
@@ -38,7 +40,7 @@ export function planBuilders(loader: Loader, blocks: Record<string, unknown>[], 
       addOnce(loader.findings.errors, `${loader.file}: ${path}.name: build name "${name}" is already used by ${previous}; give each builder a unique "name"`);
     }
     seen.set(name, path);
-    const head: BuildHead = { name, type, path };
+    const head: BuildHead = { name, type, path, sbom: (block.sbom as SbomMode | undefined) ?? true };
     heads.push(head);
     const plugin = loader.registry.builders.get(type);
     if (!plugin) {

@@ -4,6 +4,12 @@ import { DURATION_PATTERN } from '../../plugins/schema-helpers.js';
 export const builderCommonProperties = {
   type: { type: 'string', description: 'The builder type, e.g. "amazon-ebs".' },
   name: { type: 'string', minLength: 1, description: 'Build name used by -only/-except, only/except and override; default: the type.' },
+  sbom: {
+    enum: [true, false, 'required'],
+    default: true,
+    errorMessage: 'must be true, false or "required"',
+    description: 'List the image\'s packages after the last provisioner (CycloneDX SBOM beside the artifact): true (default), false, or "required" to fail the build when a package database cannot be read.',
+  },
 } as const;
 
 const nameList = (description: string) => ({ type: 'array', items: { type: 'string' }, description }) as const;

@@ -138,6 +138,7 @@ export function loadTemplate(path: string, options: LoadOptions): BuildPlan {
       provisioners: provisioners.get(head.name) ?? [],
       postProcessorChains: postProcessors.get(head.name) ?? [],
       fingerprint: head.fingerprint && withoutSecrets(head.fingerprint, plan.sensitiveValues),
+      sbom: head.sbom,
     }),
   );
   return plan;
