@@ -2,7 +2,7 @@ import type { Image } from '@aws-sdk/client-ec2';
 import { BakeError } from '../../core/errors.js';
 import type { Step } from '../../core/steps.js';
 import { fromTags, sendAll } from '../../cloud/aws/index.js';
-import type { ResolvedEbs } from './resolved.js';
+import type { AmiBuildConfig } from './resolved.js';
 import type { Init, SourceState } from './state.js';
 
 function describeMatch(i: Image): string {
@@ -10,7 +10,7 @@ function describeMatch(i: Image): string {
 }
 
 /** Finds the source AMI: source_ami as given, or the one image source_ami_filter selects. */
-export function sourceAmiStep(cfg: ResolvedEbs): Step<Init, SourceState> {
+export function sourceAmiStep(cfg: AmiBuildConfig): Step<Init, SourceState> {
   return {
     name: 'source-ami',
     async run(ctx, { clients }) {
