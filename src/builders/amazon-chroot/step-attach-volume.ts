@@ -1,10 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import type { Instance } from '@aws-sdk/client-ec2';
+import type { EC2Client, Instance } from '@aws-sdk/client-ec2';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BakeError } from '../../core/errors.js';
 import type { Step } from '../../core/steps.js';
-import { awsCode, detachVolume, send, waitVolume } from '../../cloud/aws/index.js';
+import { awsCode, describeVolume, detachVolume, send, waitVolume } from '../../cloud/aws/index.js';
 import { type Init, waitCtx } from '../amazon-ebs/index.js';
 import { DeviceLocks } from './device-lock.js';
 import { DEVICE_LETTERS, findDevice, letterInUse } from './find-device.js';
@@ -22,6 +22,12 @@ async function usedLetters(cfg: ResolvedAmazonChroot, state: Init & HostState, s
   const instance = out.Reservations?.[0]?.Instances?.[0];
   if (!instance) throw new BakeError(`${cfg.where}: the build host ${state.host.instanceId} (from instance metadata) is not an instance of this account in ${cfg.region}`);
   return new Set((instance.BlockDeviceMappings ?? []).map((m) => /(?:sd|xvd)([a-z])\d*$/.exec(m.DeviceName ?? '')?.[1]).filter((x): x is string => !!x));
+}
+
+/** Whether EC2 shows the volume attached (or attaching) to the build host at `device`. */
+async function attachedAt(client: EC2Client, state: HostState & VolumeState, device: string, signal: AbortSignal): Promise<boolean> {
+  const v = await describeVolume(client, state.volumeId, signal).catch(() => null);
+  return (v?.Attachments ?? []).some((a) => a.InstanceId === state.host.instanceId && a.Device === device && (a.State === 'attached' || a.State === 'attaching'));
 }
 
 /**
@@ -52,6 +58,12 @@ export function attachVolumeStep(cfg: ResolvedAmazonChroot): Step<Init & HostSta
           attached = true;
           break;
         } catch (err) {
+          // An attach whose answer was lost is answered "IncorrectState" when retried: it took effect.
+          if (await attachedAt(client, state, `/dev/sd${l}`, ctx.signal)) {
+            letter = l;
+            attached = true;
+            break;
+          }
           locks.unlock(`sd${l}`);
           // Another process (not bake) took the letter between the look and the attach: try the next.
           if (awsCode((err as { cause?: unknown }).cause) !== 'InvalidParameterValue') throw err;
