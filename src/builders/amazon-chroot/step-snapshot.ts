@@ -3,7 +3,7 @@ import { BakeError, errorText } from '../../core/errors.js';
 import type { Step } from '../../core/steps.js';
 import { sleep, waitUntil } from '../../core/wait.js';
 import { accessDetails, awsRemoveCommand, BUILD_ID_TAG, deleteSnapshot, isTransient, send, sendAll, tagSpecifications } from '../../cloud/aws/index.js';
-import { type Init, resourceTags, waitCtx } from '../amazon-ebs/index.js';
+import { type ImageState, type Init, resourceTags, waitCtx } from '../amazon-ebs/index.js';
 import type { ResolvedAmazonChroot } from './resolved.js';
 import type { SnapshotState, VolumeState } from './state.js';
 
@@ -58,15 +58,18 @@ export function snapshotStep(cfg: ResolvedAmazonChroot): Step<Init & VolumeState
       );
       return { snapshotId: id };
     },
-    async cleanup(ctx, { clients, outcome, volumeId }) {
+    async cleanup(ctx, state) {
+      const { clients, outcome, volumeId } = state;
       const client = await clients.get();
       if (attempted && !snapshotId && !outcome.succeeded) snapshotId = await findOwnSnapshot(client, volumeId, ctx.buildId, ctx.cleanupSignal()).catch(() => undefined);
       if (!snapshotId) return;
       const id = snapshotId;
       snapshotId = undefined;
       // On success the snapshot is the AMI's: handed over, no longer the build's to remove.
-      if (outcome.succeeded) return ctx.journal.removed({ type: 'aws:snapshot', id, region: cfg.region });
-      ctx.log.say(`Deleting snapshot ${id}`);
+      const inImage = ((state as Partial<ImageState>).snapshots?.[cfg.region] ?? []).includes(id);
+      if (outcome.succeeded && inImage) return ctx.journal.removed({ type: 'aws:snapshot', id, region: cfg.region });
+      if (outcome.succeeded) ctx.log.info(`The AMI does not use snapshot ${id} (the endpoint made a snapshot of its own, as moto does): deleting it`);
+      else ctx.log.say(`Deleting snapshot ${id}`);
       try {
         await deleteSnapshot(client, id, ctx.cleanupSignal());
       } catch (err) {

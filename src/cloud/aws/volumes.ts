@@ -41,9 +41,11 @@ export async function waitVolume(client: EC2Client, id: string, what: string, te
 export async function detachVolume(client: EC2Client, id: string, ctx: WaitContext): Promise<void> {
   const { DetachVolumeCommand } = await import('@aws-sdk/client-ec2');
   const v = await describeVolume(client, id, ctx.signal);
-  if (!v || !(v.Attachments ?? []).some((a) => a.State === 'attached' || a.State === 'attaching')) return;
+  const attachment = (v?.Attachments ?? []).find((a) => a.State === 'attached' || a.State === 'attaching');
+  if (!attachment) return;
   try {
-    await send(client, new DetachVolumeCommand({ VolumeId: id }), { what: `detach volume ${id}`, signal: ctx.signal, retryNotFound: true });
+    // InstanceId and Device are optional on EC2, but moto answers a DetachVolume without them with an HTML 500.
+    await send(client, new DetachVolumeCommand({ VolumeId: id, InstanceId: attachment.InstanceId, Device: attachment.Device }), { what: `detach volume ${id}`, signal: ctx.signal, retryNotFound: true });
   } catch (err) {
     const cause = (err as { cause?: unknown }).cause;
     if (!isNotFound(cause) && awsCode(cause) !== 'IncorrectState') throw err;
