@@ -8,8 +8,9 @@ set -eu
 # isolinux/syslinux-common for the boot-prompt ISO of the installer (boot_command) test; ansible-core
 # for the ansible provisioner's tests; chromium and a font for the test that opens `bake report`'s page
 # in a headless browser; jq for the test that runs docs/ci.md's pipeline steps; qemu-user-static and
-# arch-test (mmdebstrap's check) for the chroot builder's arm64 image and test.
-packages="qemu-system-x86 qemu-utils mmdebstrap genisoimage xorriso isolinux syslinux-common fdisk e2fsprogs openssh-server openssh-client ca-certificates procps zstd xz-utils lz4 zip unzip make g++ python3 ansible-core chromium fonts-dejavu-core jq qemu-user-static arch-test"
+# arch-test (mmdebstrap's check) for the chroot builder's arm64 image and test; ovmf, the UEFI
+# firmware of the qemu builder's efi_boot (Packer's default paths /usr/share/OVMF/OVMF_*.fd).
+packages="qemu-system-x86 qemu-utils ovmf mmdebstrap genisoimage xorriso isolinux syslinux-common fdisk e2fsprogs openssh-server openssh-client ca-certificates procps zstd xz-utils lz4 zip unzip make g++ python3 ansible-core chromium fonts-dejavu-core jq qemu-user-static arch-test"
 
 missing=
 for p in $packages; do

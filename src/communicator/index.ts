@@ -4,6 +4,7 @@ export { removeAuthorizedKey } from './authorized-keys.js';
 export { generateEd25519KeyPair, type KeyPair } from './keys.js';
 export { resolveSshConfig, type SshConfigEnv, type SshDefaults, type SshEndpoint, type SshOptions } from './ssh-options.js';
 export { sshConfigProperties, sshUnsupported, type SshConfigInput } from './ssh-config.js';
+export { winrmUnsupported } from './winrm-options.js';
 export { shellQuote } from './shell-env.js';
 export { NoCommunicator } from './none.js';
 export { ChrootNamespace, HOST_PATH } from './chroot-namespace.js';

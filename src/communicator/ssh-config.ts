@@ -41,7 +41,7 @@ export const sshUnsupported = {
   ssh_certificate_file: { effect: 'error', why: 'SSH certificates are not supported yet' },
   ssh_local_tunnels: { effect: 'error', why: 'tunnels are not supported yet' },
   ssh_remote_tunnels: { effect: 'error', why: 'tunnels are not supported yet' },
-  ssh_bastion_interactive: { effect: 'error', why: 'interactive bastion login is not supported' },
+  ssh_bastion_interactive: { effect: 'error', why: 'interactive bastion login is not supported', inert: [false] },
   ssh_bastion_certificate_file: { effect: 'error', why: 'SSH certificates are not supported yet' },
   ssh_wait_timeout: { effect: 'warn', why: 'old name of ssh_timeout; use ssh_timeout' },
   ssh_keypair_name: { effect: 'warn', why: 'only meaningful for cloud builders' },
@@ -49,6 +49,9 @@ export const sshUnsupported = {
   ssh_temporary_key_pair_bits: { effect: 'warn', why: 'bake always makes ed25519 temporary keys' },
   temporary_key_pair_type: { effect: 'warn', why: 'bake always makes ed25519 temporary keys' },
   temporary_key_pair_bits: { effect: 'warn', why: 'bake always makes ed25519 temporary keys' },
+  // Undocumented fields where Packer keeps the key it generated; a template has no reason to set them.
+  ssh_public_key: { effect: 'error', why: 'Packer\'s internal copy of the temporary key; give ssh_private_key_file' },
+  ssh_private_key: { effect: 'error', why: 'Packer\'s internal copy of the temporary key; give ssh_private_key_file' },
 } as const;
 
 const sshConfigSchema = { type: 'object', properties: sshConfigProperties } as const;

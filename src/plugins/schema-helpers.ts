@@ -37,6 +37,24 @@ export function stringList(description: string) {
   return { type: 'array', items: { type: 'string' }, description } as const;
 }
 
+/** Packer's repeatable `tag { key = "…" value = "…" }` blocks, HCL2's way to write a map whose keys are computed. */
+export function keyValueList(description: string) {
+  return {
+    type: 'array',
+    items: { type: 'object', additionalProperties: false, required: ['key', 'value'], properties: { key: { type: 'string' }, value: { type: 'string' } } },
+    description,
+  } as const;
+}
+
+/** The same with `name` for the key, as Packer's run_volume_tag has it. */
+export function nameValueList(description: string) {
+  return {
+    type: 'array',
+    items: { type: 'object', additionalProperties: false, required: ['name', 'value'], properties: { name: { type: 'string' }, value: { type: 'string' } } },
+    description,
+  } as const;
+}
+
 export function stringMap(description: string) {
   return { type: 'object', additionalProperties: { type: 'string' }, description } as const;
 }

@@ -9,7 +9,22 @@ export type JsonSchema = Record<string, unknown>;
  * Packer options a plugin recognises but does not implement. `warn`: ignoring it cannot change
  * the result, so it is accepted with a warning; `error`: it would, so the template is refused.
  */
-export type Unsupported = Record<string, { effect: 'warn' | 'error'; why: string }>;
+export type Unsupported = Record<string, UnsupportedOption>;
+
+export interface UnsupportedOption {
+  effect: 'warn' | 'error';
+  why: string;
+  /**
+   * Values that change nothing, Packer's default for the option (skip_nat_mapping = false): with
+   * one of these, or an empty value, the option is accepted with a note whatever `effect` says.
+   */
+  inert?: readonly (string | number | boolean)[];
+  /**
+   * The note to give, or undefined, when the rest of the block makes the option change nothing
+   * (winrm_* under communicator "ssh"): it is then accepted with that note whatever `effect` says.
+   */
+  inertWhen?: (config: Record<string, unknown>) => string | undefined;
+}
 
 /** Where a plugin's config came from, for error messages: `t.json: builders[1].ssh_port: …`. */
 export interface PluginEnv {

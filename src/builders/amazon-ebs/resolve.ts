@@ -1,5 +1,5 @@
 import { isAbsolute, resolve as resolvePath } from 'node:path';
-import type { Polling } from '../../cloud/aws/index.js';
+import { awsAccessFrom, type Polling } from '../../cloud/aws/index.js';
 import type { PluginEnv } from '../../plugins/types.js';
 import type { BlockDevice, ResolvedEbs } from './resolved.js';
 import type { AmazonEbsConfig } from './schema.js';
@@ -23,6 +23,13 @@ function blockDevices(list: BlockDeviceInput[] | undefined): BlockDevice[] {
   }));
 }
 
+/** A tags map with Packer's repeatable tag blocks laid over it, as Packer merges them. */
+function withBlocks(map: Record<string, string> | undefined, blocks: readonly ({ key: string; value: string } | { name: string; value: string })[] | undefined): Record<string, string> {
+  const merged = { ...map };
+  for (const b of blocks ?? []) merged['key' in b ? b.key : b.name] = b.value;
+  return merged;
+}
+
 function polling(c: AmazonEbsConfig, defaultMaxWaitMs: number): Polling {
   const delay = c.aws_polling?.delay_seconds;
   const attempts = c.aws_polling?.max_attempts;
@@ -40,22 +47,7 @@ export function resolveAmazonEbs(c: AmazonEbsConfig, env: PluginEnv): ResolvedEb
     where,
     templateFile: env.file,
     templateDir: env.templateDir,
-    access: {
-      region: c.region,
-      accessKey: c.access_key,
-      secretKey: c.secret_key,
-      sessionToken: c.token,
-      profile: c.profile,
-      assumeRole: c.assume_role && {
-        roleArn: c.assume_role.role_arn,
-        sessionName: c.assume_role.session_name,
-        externalId: c.assume_role.external_id,
-        durationSeconds: c.assume_role.duration_seconds,
-      },
-      endpoint: c.custom_endpoint_ec2,
-      maxRetries: c.max_retries,
-      sharedCredentialsFile: c.shared_credentials_file ? abs(c.shared_credentials_file) : undefined,
-    },
+    access: awsAccessFrom(c, c.region, abs),
     region: c.region,
     sourceAmi: c.source_ami,
     sourceAmiFilter: c.source_ami_filter && {
@@ -67,7 +59,7 @@ export function resolveAmazonEbs(c: AmazonEbsConfig, env: PluginEnv): ResolvedEb
     instanceTypes: c.spot_instance_types?.length
       ? [...c.spot_instance_types]
       : [...(c.instance_type ? [c.instance_type] : []), ...(c.instance_types ?? []).filter((t) => t !== c.instance_type)],
-    spot: c.spot_price ? { maxPrice: c.spot_price === 'auto' ? undefined : c.spot_price, tags: c.spot_tags ?? {} } : undefined,
+    spot: c.spot_price ? { maxPrice: c.spot_price === 'auto' ? undefined : c.spot_price, tags: withBlocks(c.spot_tags, c.spot_tag) } : undefined,
     subnetId: c.subnet_id,
     subnetFilter: c.subnet_filter && { filters: c.subnet_filter.filters ?? {}, mostFree: !!c.subnet_filter.most_free, random: !!c.subnet_filter.random },
     vpcId: c.vpc_id,
@@ -91,8 +83,8 @@ export function resolveAmazonEbs(c: AmazonEbsConfig, env: PluginEnv): ResolvedEb
     },
     launchMappings: blockDevices(c.launch_block_device_mappings),
     amiMappings: blockDevices(c.ami_block_device_mappings),
-    runTags: c.run_tags ?? {},
-    runVolumeTags: c.run_volume_tags ?? {},
+    runTags: withBlocks(c.run_tags, c.run_tag),
+    runVolumeTags: withBlocks(c.run_volume_tags, c.run_volume_tag),
     communicator: c.communicator ?? 'ssh',
     sshInterface: c.ssh_interface,
     sshHost: c.ssh_host,
@@ -115,8 +107,8 @@ export function resolveAmazonEbs(c: AmazonEbsConfig, env: PluginEnv): ResolvedEb
       ouArns: c.ami_ou_arns ?? [],
       snapshotUsers: c.snapshot_users ?? [],
       snapshotGroups: c.snapshot_groups ?? [],
-      tags: c.tags ?? {},
-      snapshotTags: c.snapshot_tags ?? {},
+      tags: withBlocks(c.tags, c.tag),
+      snapshotTags: withBlocks(c.snapshot_tags, c.snapshot_tag),
       enaSupport: c.ena_support,
       sriovSupport: c.sriov_support,
       forceDeregister: c.force_deregister ?? false,

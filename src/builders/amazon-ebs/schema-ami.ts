@@ -1,4 +1,4 @@
-import { bool, str, stringList, stringMap } from '../../plugins/schema-helpers.js';
+import { bool, keyValueList, str, stringList, stringMap } from '../../plugins/schema-helpers.js';
 import { blockDeviceList } from './schema-block-devices.js';
 
 /** Packer's AMIConfig: the image made. */
@@ -18,6 +18,8 @@ export const amiProperties = {
   snapshot_groups: stringList('Groups allowed to create volumes from the snapshots ("all").'),
   tags: stringMap('Tags of the AMI and its snapshots in every region (template values: .SourceAMI, .SourceAMIName, .BuildRegion, .SourceAMITags.X).'),
   snapshot_tags: stringMap('Tags of the AMI\'s snapshots in every region; they win over tags of the same key.'),
+  tag: keyValueList('tags as repeatable blocks (tag { key = "k" value = "v" }); they win over tags of the same key.'),
+  snapshot_tag: keyValueList('snapshot_tags as repeatable blocks.'),
   ena_support: bool('Enable ENA on the AMI.'),
   sriov_support: bool('Enable SR-IOV (simple) on the AMI.'),
   force_deregister: bool('Deregister an existing AMI of the same name first.', false),

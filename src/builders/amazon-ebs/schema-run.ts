@@ -1,4 +1,4 @@
-import { bool, int, oneOfStrings, str, stringList, stringMap } from '../../plugins/schema-helpers.js';
+import { bool, int, keyValueList, nameValueList, oneOfStrings, str, stringList, stringMap } from '../../plugins/schema-helpers.js';
 import { blockDeviceList } from './schema-block-devices.js';
 
 const filterBlock = (description: string) =>
@@ -70,6 +70,9 @@ export const runProperties = {
   spot_price: str('Run a one-time spot instance: "auto" (capped at the on-demand price) or a maximum hourly price like "0.05".'),
   spot_instance_types: stringList('Spot instance types tried in order when one has no capacity (replaces instance_type).'),
   spot_tags: stringMap('Tags of the spot instance request.'),
+  run_tag: keyValueList('run_tags as repeatable blocks (run_tag { key = "k" value = "v" }).'),
+  run_volume_tag: nameValueList('run_volume_tags as repeatable blocks (run_volume_tag { name = "k" value = "v" }).'),
+  spot_tag: keyValueList('spot_tags as repeatable blocks.'),
   ssh_interface: oneOfStrings(['public_ip', 'private_ip', 'public_dns', 'private_dns', 'session_manager'] as const, 'Which address of the instance SSH connects to; default public_ip when there is one, else private_ip.'),
   ssh_keypair_name: str('Existing EC2 key pair to launch with; give its private key in ssh_private_key_file.'),
   temporary_key_pair_name: str('Name of the temporary key pair; default bake_<build id>.'),

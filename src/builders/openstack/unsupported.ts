@@ -1,4 +1,4 @@
-import { sshUnsupported } from '../../communicator/ssh-config.js';
+import { sshUnsupported, winrmUnsupported } from '../../communicator/index.js';
 import type { Unsupported } from '../../plugins/types.js';
 
 const { ssh_keypair_name: _implementedHere, ...sshStillUnsupported } = sshUnsupported;
@@ -6,6 +6,7 @@ const { ssh_keypair_name: _implementedHere, ...sshStillUnsupported } = sshUnsupp
 /** Packer openstack options bake recognises but does not implement. */
 export const openstackUnsupported: Unsupported = {
   ...sshStillUnsupported,
+  ...winrmUnsupported,
   external_source_image_url: { effect: 'error', why: 'importing an image from a URL is not supported; upload it to Glance and give source_image' },
   external_source_image_format: { effect: 'error', why: 'importing an image from a URL is not supported' },
   external_source_image_properties: { effect: 'error', why: 'importing an image from a URL is not supported' },
@@ -14,13 +15,4 @@ export const openstackUnsupported: Unsupported = {
   openstack_provider: { effect: 'warn', why: 'unused, as in Packer' },
   use_floating_ip: { effect: 'warn', why: 'deprecated in Packer; a floating IP is used when floating_ip or floating_ip_network is set' },
   image_creation_wait: { effect: 'warn', why: 'bake waits for the image to become active without a fixed pause' },
-  winrm_username: { effect: 'error', why: 'WinRM is not supported; use SSH' },
-  winrm_password: { effect: 'error', why: 'WinRM is not supported; use SSH' },
-  winrm_host: { effect: 'error', why: 'WinRM is not supported; use SSH' },
-  winrm_port: { effect: 'error', why: 'WinRM is not supported; use SSH' },
-  winrm_timeout: { effect: 'error', why: 'WinRM is not supported; use SSH' },
-  winrm_use_ssl: { effect: 'error', why: 'WinRM is not supported; use SSH' },
-  winrm_insecure: { effect: 'error', why: 'WinRM is not supported; use SSH' },
-  winrm_use_ntlm: { effect: 'error', why: 'WinRM is not supported; use SSH' },
-  winrm_no_proxy: { effect: 'error', why: 'WinRM is not supported; use SSH' },
 };

@@ -12,6 +12,8 @@ export interface LaunchPlan {
   seedIso?: string;
   /** disk_image false: the installer ISO, booted once. */
   installerIso?: string;
+  /** efi_boot: this build's copy of the firmware's variable store. */
+  efiVars?: string;
   /** Presented to the guest as a FAT floppy (A:). */
   floppyDir?: string;
   /** The HTTP server's port, when one runs ({{ .HTTPPort }} in qemuargs). */
@@ -55,6 +57,23 @@ function templateArgs(c: ResolvedQemu, plan: LaunchPlan): string[][] {
 }
 
 /**
+ * The firmware, as Packer gives it: UEFI as two pflash drives (the code read-only, the build's own
+ * copy of the variables writable), or `firmware` as -bios or a read-only pflash drive. Being
+ * -drive options, a -drive in qemuargs replaces them as it replaces the disk.
+ */
+function firmwareArgs(c: ResolvedQemu, plan: LaunchPlan): string[][] {
+  if (c.efi) {
+    if (!plan.efiVars) throw new Error('qemu: efi_boot without a copy of the variable store');
+    return [
+      ['-drive', `file=${c.efi.code},if=pflash,unit=0,format=raw,readonly=on`],
+      ['-drive', `file=${plan.efiVars},if=pflash,unit=1,format=raw`],
+    ];
+  }
+  if (!c.firmware) return [];
+  return [c.firmware.pflash ? ['-drive', `file=${c.firmware.path},if=pflash,format=raw,readonly=on`] : ['-bios', c.firmware.path]];
+}
+
+/**
  * QEMU's arguments, grouped by option. As in Packer, an option the template's qemuargs gives
  * replaces all of bake's entries for that option (["-boot", "d"] the boot order, a "-drive" bake's
  * disk and CDs); options bake does not set are added, in the template's order. A "-device" list
@@ -71,8 +90,10 @@ export function qemuArgv(c: ResolvedQemu, plan: LaunchPlan): string[] {
     ['-machine', `${c.machineType},accel=${plan.accel}`],
     ...(cpu ? [['-cpu', cpu]] : []),
     ['-m', `${c.memoryMiB}M`],
-    ['-smp', String(c.cpus)],
+    ['-smp', [String(c.cpus), ...Object.entries(c.topology ?? {}).map(([k, n]) => `${k}=${n}`)].join(',')],
     ['-display', 'none'],
+    ...(c.vga ? [['-vga', c.vga]] : []),
+    ...firmwareArgs(c, plan),
     ['-serial', `file:${plan.serialLog}`],
     ['-qmp', `unix:${plan.qmpSocket},server=on,wait=off`],
     ...diskArgs(c, plan),

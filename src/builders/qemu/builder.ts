@@ -9,6 +9,7 @@ import { bootCommandStep } from './steps/boot-command.js';
 import { connectStep } from './steps/connect.js';
 import { convertStep } from './steps/convert.js';
 import { diskStep } from './steps/disk.js';
+import { efiVarsStep } from './steps/efi-vars.js';
 import { floppyStep } from './steps/floppy.js';
 import { httpStep } from './steps/http.js';
 import { launchStep } from './steps/launch.js';
@@ -26,6 +27,7 @@ export function qemuPipeline(c: ResolvedQemu, outcome: Outcome) {
     .then(diskStep(c))
     .then(seedStep(c))
     .then(floppyStep(c))
+    .then(efiVarsStep(c))
     .then(httpStep(c))
     .then(launchStep(c))
     .then(bootCommandStep(c))
@@ -49,13 +51,14 @@ export class QemuBuilder implements Builder {
     return qemuPipeline(this.cfg, { succeeded: false }).runTo(ctx, {}, (state) => this.artifact(ctx, state));
   }
 
-  private artifact(ctx: BuildContext, state: { imagePath: string; accel: string; sourcePath: string }): Artifact {
+  private artifact(ctx: BuildContext, state: { imagePath: string; accel: string; sourcePath: string; efiVars?: string; keepEfiVars?: boolean }): Artifact {
     const size = statSync(state.imagePath).size;
     return {
       builderType: 'qemu',
       buildName: ctx.buildName,
       id: state.imagePath,
-      files: [state.imagePath],
+      // As in Packer, the build's UEFI variables go with the disk unless efi_drop_efivars.
+      files: state.efiVars && state.keepEfiVars ? [state.imagePath, state.efiVars] : [state.imagePath],
       images: { local: state.imagePath },
       metadata: { format: this.cfg.format, accelerator: state.accel, source: state.sourcePath, size, backing_file: this.cfg.useBackingFile ? state.sourcePath : undefined },
       description: `VM image (${this.cfg.format}, ${(size / 1024 / 1024).toFixed(0)} MiB): ${state.imagePath}`,

@@ -9,8 +9,8 @@ import type { QmpClient } from './qmp.js';
 
 /**
  * Whether the guest runs 64-bit code (HMP "info registers" shows RIP and a CS64 segment only in
- * long mode): a Linux kernel gets there within a second or two of power-on; firmware and boot
- * loaders never do.
+ * long mode): a Linux kernel gets there within a second or two of power-on; BIOS firmware and
+ * boot loaders never do. UEFI firmware (efi_boot) runs 64-bit itself, which shows KVM working as well.
  */
 export function inLongMode(registers: string): boolean {
   return /\bRIP=/.test(registers) && /\bCS64\b/.test(registers);

@@ -52,6 +52,8 @@ export interface ResolvedQemu {
   accelerator: 'auto' | 'kvm' | 'tcg' | 'hvf' | 'whpx' | 'xen';
   memoryMiB: number;
   cpus: number;
+  /** sockets/cores/threads given: QEMU's -smp topology, which also bounds cpus. */
+  topology?: { sockets?: number; cores?: number; threads?: number };
   cpuModel?: string;
   qemuBinary: string;
   qemuArgs: string[][];
@@ -61,6 +63,11 @@ export interface ResolvedQemu {
   diskDiscard: string;
   detectZeroes: string;
   machineType: string;
+  /** UEFI boot: the firmware's code (read-only) and the variable store copied per build. */
+  efi?: { code: string; vars: string; dropVars: boolean };
+  /** `firmware`: QEMU's -bios, or a read-only pflash drive. */
+  firmware?: { path: string; pflash: boolean };
+  vga?: string;
   bootWaitMs: number;
   shutdownCommand?: string;
   shutdownTimeoutMs: number;
@@ -145,9 +152,7 @@ export function resolveQemuConfig(config: QemuConfig, env: PluginEnv): ResolvedQ
     compact: compress || config.skip_compaction === false,
     accelerator: !config.accelerator || config.accelerator === 'none' ? 'auto' : config.accelerator,
     memoryMiB: config.memory ?? 1024,
-    // Two vCPUs where the host has two cores: multi-threaded TCG (and KVM) then boot and
-    // provision in parallel; under TCG here a bake took 33 s instead of 47 s. Packer's default is 1.
-    cpus: config.cpus ?? Math.min(2, availableParallelism()),
+    ...cpuCount(config),
     cpuModel: config.cpu_model,
     qemuBinary: config.qemu_binary ?? 'qemu-system-x86_64',
     qemuArgs: config.qemuargs ?? [],
@@ -157,6 +162,8 @@ export function resolveQemuConfig(config: QemuConfig, env: PluginEnv): ResolvedQ
     diskDiscard: config.disk_discard ?? 'ignore',
     detectZeroes: config.disk_detect_zeroes ?? 'off',
     machineType: config.machine_type ?? 'pc',
+    ...efiFirmware(config, at, abs),
+    ...(config.vga ? { vga: config.vga } : {}),
     // With a boot_command, boot_wait is spent before typing it, not again before SSH.
     bootWaitMs: boot ? 0 : ms(config.boot_wait, 0),
     shutdownCommand: config.shutdown_command || undefined,
@@ -179,6 +186,33 @@ export function resolveQemuConfig(config: QemuConfig, env: PluginEnv): ResolvedQ
     sshPassword: config.ssh_password,
     clearAuthorizedKeys: config.ssh_clear_authorized_keys ?? false,
   };
+}
+
+/** cpus and the -smp topology as Packer reads them: the product of sockets, cores and threads given is the count's default and its ceiling. */
+function cpuCount(config: QemuConfig): Pick<ResolvedQemu, 'cpus' | 'topology'> {
+  const given = [config.sockets, config.cores, config.threads].filter((n): n is number => n !== undefined);
+  // Two vCPUs where the host has two cores: multi-threaded TCG (and KVM) then boot and
+  // provision in parallel; under TCG here a bake took 33 s instead of 47 s. Packer's default is 1.
+  if (given.length === 0) return { cpus: config.cpus ?? Math.min(2, availableParallelism()) };
+  const max = given.reduce((a, b) => a * b, 1);
+  const topology = { ...(config.sockets ? { sockets: config.sockets } : {}), ...(config.cores ? { cores: config.cores } : {}), ...(config.threads ? { threads: config.threads } : {}) };
+  return { cpus: Math.min(config.cpus ?? max, max), topology };
+}
+
+/**
+ * efi_* and firmware as Packer reads them: either efi_firmware_* implies efi_boot, and Packer's
+ * default paths are those of Debian's ovmf package. The files are checked when the build starts:
+ * a template may be validated on another host than the one that builds it.
+ */
+function efiFirmware(config: QemuConfig, at: (key: string) => string, abs: (p: string) => string): Pick<ResolvedQemu, 'efi' | 'firmware'> {
+  const efiBoot = config.efi_boot === true || !!config.efi_firmware_code || !!config.efi_firmware_vars;
+  if (efiBoot && config.firmware) throw new UsageError(`${at('firmware')}: cannot be used with efi_boot; give the UEFI firmware as efi_firmware_code and efi_firmware_vars`);
+  if (efiBoot) {
+    const code = abs(config.efi_firmware_code || '/usr/share/OVMF/OVMF_CODE.fd');
+    const vars = abs(config.efi_firmware_vars || '/usr/share/OVMF/OVMF_VARS.fd');
+    return { efi: { code, vars, dropVars: config.efi_drop_efivars ?? false } };
+  }
+  return config.firmware ? { firmware: { path: abs(config.firmware), pflash: config.use_pflash ?? false } } : {};
 }
 
 function httpServing(config: QemuConfig, at: (key: string) => string, abs: (p: string) => string): HttpServing | undefined {

@@ -33,6 +33,13 @@ export interface SeedState {
   publicKey?: string;
 }
 
+export interface EfiState {
+  /** efi_boot: this build's copy of the firmware's variable store. */
+  efiVars?: string;
+  /** Whether efiVars is in output_directory and part of the artifact (no efi_drop_efivars). */
+  keepEfiVars?: boolean;
+}
+
 export interface FloppyState {
   /** Directory QEMU presents as a FAT floppy (floppy_files, floppy_dirs, floppy_content). */
   floppyDir?: string;

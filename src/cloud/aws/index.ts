@@ -4,7 +4,7 @@ export { type AwsResource, findTagged } from './find-tagged.js';
 export { cleanupAwsLeftovers, type CleanupOptions, type CleanupReport } from './leftovers.js';
 export { isLoopbackHost } from './loopback-guard.js';
 export { deleteKeyPair, deleteSecurityGroup, deleteSnapshot, deregisterImage, terminateInstance } from './resources.js';
-export { send, sendAll, type SendOptions } from './send.js';
+export { type AwsSender, send, sendAll, type SendOptions } from './send.js';
 export { endpointOf, unparsedError, unparsedResponse } from './unparsed-response.js';
 export { BUILD_ID_TAG, BUILD_TAG, TEMPLATE_TAG, bakeTags, fromTags, tagSpecifications, toTags } from './tags.js';
 export { type Polling, type WaitContext, waitImageAvailable, waitInstanceState, waitTerminated } from './waits.js';
@@ -13,3 +13,6 @@ export { findOwnImage, findOwnKeyPair, findOwnSecurityGroup } from './find-again
 export { type HostInstance, hostInstance } from './metadata.js';
 export { deleteVolume, describeVolume, detachVolume, waitVolume } from './volumes.js';
 export { awsRemoveCommand, removeOrSay } from './remove-hint.js';
+export { type AwsAccessConfig, awsAccessFrom, awsAccessProperties } from './access-config.js';
+export { describeImage, findImage, type ImageQuery } from './find-image.js';
+export { SecretsManagerClients, SsmClients } from './secret-clients.js';

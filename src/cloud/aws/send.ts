@@ -1,10 +1,14 @@
-import type { EC2Client } from '@aws-sdk/client-ec2';
 import { throwIfAborted } from '../../core/errors.js';
 import { sleep } from '../../core/wait.js';
 import { awsError, isNotFound, isTransient, retriedBySdk } from './errors.js';
 import { endpointOf, unparsedError, unparsedResponse } from './unparsed-response.js';
 
 const NOT_FOUND_ATTEMPTS = 5;
+
+/** Any SDK v3 client (EC2, SSM, Secrets Manager): all `send` needs is its send. */
+export interface AwsSender {
+  send(command: never, options?: never): Promise<unknown>;
+}
 
 export interface SendOptions {
   signal?: AbortSignal;
@@ -21,17 +25,17 @@ export interface SendOptions {
 }
 
 /**
- * Sends one EC2 command, retrying throttling, 5xx and dropped connections that the SDK's own retry
+ * Sends one AWS command, retrying throttling, 5xx and dropped connections that the SDK's own retry
  * strategy has not already retried (and, when asked, not-found right after creation) with jittered
  * backoff, honouring the signal. Errors become one line: "<what>: <Code>: <message>".
  */
-export async function send<O>(client: EC2Client, command: unknown, options: SendOptions): Promise<O> {
+export async function send<O>(client: AwsSender, command: unknown, options: SendOptions): Promise<O> {
   const attempts = options.attempts ?? 8;
   let delay = 200;
   for (let attempt = 1; ; attempt++) {
     try {
       throwIfAborted(options.signal);
-      return (await client.send(command as never, options.creates ? {} : { abortSignal: options.signal })) as O;
+      return (await client.send(command as never, (options.creates ? {} : { abortSignal: options.signal }) as never)) as O;
     } catch (err) {
       // What the SDK's retry strategy already retried is not retried again (see retriedBySdk).
       const transient = isTransient(err) && !retriedBySdk(err);
@@ -53,7 +57,7 @@ export async function send<O>(client: EC2Client, command: unknown, options: Send
  * page even without MaxResults), so the item that matters can be on any page.
  */
 export async function sendAll<O extends { NextToken?: string }, T>(
-  client: EC2Client,
+  client: AwsSender,
   command: (token: string | undefined) => unknown,
   items: (page: O) => T[] | undefined,
   options: SendOptions,

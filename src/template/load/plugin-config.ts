@@ -1,6 +1,6 @@
 import { BakeError } from '../../core/errors.js';
 import type { ErrorObject } from 'ajv';
-import type { Plugin, PluginEnv } from '../../plugins/types.js';
+import type { Plugin, PluginEnv, UnsupportedOption } from '../../plugins/types.js';
 import { validatorFor } from './ajv.js';
 import { formatAjvErrors } from './format-errors.js';
 import { weakDecode } from './weak-decode.js';
@@ -28,15 +28,25 @@ export function createPlugin<P extends Plugin>(
 ): ReturnType<P['create']> | undefined {
   const checked = structuredClone(config);
   let failed = false;
-  for (const [key, { effect, why }] of Object.entries(plugin.unsupported ?? {})) {
-    if (!Object.hasOwn(checked, key)) continue;
+  const inert = new Map<string, string[]>();
+  const unsupported = plugin.unsupported ?? {};
+  for (const key of Object.keys(checked)) {
+    if (!Object.hasOwn(unsupported, key)) continue;
+    const option = unsupported[key]!;
+    const { effect, why } = option;
+    const note = inertNote(option, checked[key], config);
     delete checked[key];
+    if (note !== undefined) {
+      inert.set(note, [...(inert.get(note) ?? []), key]);
+      continue;
+    }
     const line = `${env.file}: ${env.path}.${key}: not supported by bake's ${plugin.type} ${plugin.kind}: ${why}`;
     if (effect === 'error') {
       addOnce(findings.errors, line);
       failed = true;
     } else addOnce(findings.warnings, `${line} (ignored)`);
   }
+  for (const [note, keys] of inert) addOnce(findings.warnings, `${env.file}: ${env.path}: ${keys.join(', ')}: ignored, ${note}`);
   weakDecode(checked, plugin.schema);
   const validate = validatorFor(plugin.schema);
   if (!validate(checked)) {
@@ -53,6 +63,15 @@ export function createPlugin<P extends Plugin>(
     addOnce(findings.errors, err.message.startsWith(env.file) ? err.message : `${env.file}: ${env.path}: ${err.message}`);
     return undefined;
   }
+}
+
+/** Why an unsupported option changes nothing with this value in this block, or undefined when it would. */
+function inertNote(option: UnsupportedOption, value: unknown, config: Record<string, unknown>): string | undefined {
+  const empty = value === null || value === '' || (Array.isArray(value) && value.length === 0) || (typeof value === 'object' && value !== null && Object.keys(value).length === 0);
+  if (empty) return 'as they are empty';
+  // Compared as text: JSON templates may give "false" where HCL2 gives false.
+  if (option.inert?.some((v) => String(v) === String(value))) return 'as they are set to Packer\'s default';
+  return option.inertWhen?.(config);
 }
 
 /** ajv errors except those about a value at (or inside) one of the `unset` JSON pointers. */

@@ -33,9 +33,13 @@ function blockSchema(plugins: Plugin[], common: object): Schema {
 function pluginSchema(plugin: Plugin, common: object): Schema {
   const own = forEditors(plugin.schema) as Schema;
   const unsupported = Object.fromEntries(
-    Object.entries(plugin.unsupported ?? {}).map(([key, { effect, why }]) => [
+    Object.entries(plugin.unsupported ?? {}).map(([key, { effect, why, inert, inertWhen }]) => [
       key,
-      effect === 'warn' ? { description: `Accepted and ignored by bake: ${why}.` } : { not: {}, description: `Not supported by bake: ${why}.` },
+      effect === 'warn'
+        ? { description: `Accepted and ignored by bake: ${why}.` }
+        : inert || inertWhen
+          ? { description: `Not supported by bake (accepted where it changes nothing${inert ? `: ${inert.map((v) => JSON.stringify(v)).join(', ')}` : ''}): ${why}.` }
+          : { not: {}, description: `Not supported by bake: ${why}.` },
     ]),
   );
   return {

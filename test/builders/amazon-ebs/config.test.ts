@@ -44,6 +44,22 @@ describe('amazon-ebs config', () => {
     expect(builder.cfg.instancePolling).toEqual({ minDelayMs: 250, maxDelayMs: 15_000, maxWaitMs: 900_000 });
   });
 
+  it('lays Packer\'s repeatable tag blocks over the tag maps (HCL2\'s tag { key value }, run_volume_tag { name value })', () => {
+    const builder = load({
+      ...base,
+      tags: { A: '1', B: '2' },
+      tag: [{ key: 'B', value: 'block' }, { key: 'C', value: '3' }],
+      snapshot_tag: [{ key: 'S', value: 's' }],
+      run_tag: [{ key: 'R', value: 'r' }],
+      run_volume_tag: [{ name: 'V', value: 'v' }],
+    }).builds[0].builder as AmazonEbsBuilder;
+    expect(builder.cfg.ami.tags).toEqual({ A: '1', B: 'block', C: '3' });
+    expect(builder.cfg.ami.snapshotTags).toEqual({ S: 's' });
+    expect(builder.cfg.runTags).toEqual({ R: 'r' });
+    expect(builder.cfg.runVolumeTags).toEqual({ V: 'v' });
+    expect(errorsOf({ ...base, tag: [{ name: 'x', value: 'y' }] })).toEqual(['t.json: builders[0].tag[0].key: required', 't.json: builders[0].tag[0].name: unknown key']);
+  });
+
   it('turns aws_polling into fixed-interval waits', () => {
     const builder = load({ ...base, aws_polling: { delay_seconds: 5, max_attempts: 40 } }).builds[0].builder as AmazonEbsBuilder;
     expect(builder.cfg.imagePolling).toEqual({ minDelayMs: 5000, maxDelayMs: 5000, maxWaitMs: 200_000 });

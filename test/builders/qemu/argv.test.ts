@@ -33,6 +33,12 @@ describe('qemuArgv', () => {
     ]);
   });
 
+  it('gives sockets, cores and threads to -smp; their product is cpus\' default and ceiling, as in Packer', () => {
+    expect(argv({ sockets: 1, cores: 2, threads: 2 }).join(' ')).toContain('-smp 4,sockets=1,cores=2,threads=2');
+    expect(argv({ cpus: 8, cores: 2 }).join(' ')).toContain('-smp 2,cores=2');
+    expect(argv({ cpus: 1, sockets: 2 }).join(' ')).toContain('-smp 1,sockets=2');
+  });
+
   it('uses the host CPU under KVM unless cpu_model says otherwise', () => {
     expect(argv({}, { accel: 'kvm' }).join(' ')).toContain('-machine pc,accel=kvm -cpu host');
     expect(argv({ cpu_model: 'qemu64' }, { accel: 'kvm' }).join(' ')).toContain('-cpu qemu64');

@@ -12,7 +12,7 @@ import { probeKvm } from '../kvm-probe.js';
 import { QemuProcess } from '../qemu-process.js';
 import { QmpClient } from '../qmp.js';
 import type { ResolvedQemu } from '../resolve.js';
-import type { DiskState, FloppyState, HttpState, OutputState, SeedState, VmState } from '../state.js';
+import type { DiskState, EfiState, FloppyState, HttpState, OutputState, SeedState, VmState } from '../state.js';
 
 /** The last lines of the guest's serial console, for messages about a guest that did not come up. */
 export function serialTail(workDir: string, lines = 5): string {
@@ -102,11 +102,11 @@ async function startVm(c: ResolvedQemu, ctx: BuildContext, plan: LaunchPlan): Pr
 }
 
 /** Picks a port, starts QEMU with a QMP socket and the forwarded SSH port, and falls back to TCG when KVM cannot run the guest. */
-export function launchStep(c: ResolvedQemu): Step<OutputState & DiskState & SeedState & HttpState & FloppyState, VmState> {
+export function launchStep(c: ResolvedQemu): Step<OutputState & DiskState & SeedState & HttpState & FloppyState & EfiState, VmState> {
   let vm: { qemu: QemuProcess; qmp: QmpClient } | undefined;
   return {
     name: 'start VM',
-    run: async (ctx, { workDir, imagePath, diskFormat, seedIso, installerIso, httpPort, floppyDir }) => {
+    run: async (ctx, { workDir, imagePath, diskFormat, seedIso, installerIso, httpPort, floppyDir, efiVars }) => {
       const plan: LaunchPlan = {
         name: basename(imagePath),
         accel: c.accelerator,
@@ -119,6 +119,7 @@ export function launchStep(c: ResolvedQemu): Step<OutputState & DiskState & Seed
         ...(installerIso ? { installerIso } : {}),
         ...(httpPort === undefined ? {} : { httpPort }),
         ...(floppyDir ? { floppyDir } : {}),
+        ...(efiVars ? { efiVars } : {}),
       };
       vm = await startVm(c, ctx, plan);
       return { ...vm, sshPort: plan.sshPort, accel: plan.accel, startedAt: Date.now() };
