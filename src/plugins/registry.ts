@@ -1,4 +1,5 @@
 import { plugin as amazonEbs } from '../builders/amazon-ebs/index.js';
+import { plugin as amazonChroot } from '../builders/amazon-chroot/index.js';
 import { plugin as openstack } from '../builders/openstack/index.js';
 import { plugin as nullBuilder } from '../builders/null/index.js';
 import { plugin as qemu } from '../builders/qemu/index.js';
@@ -38,7 +39,7 @@ export function makeRegistry(plugins: {
 }
 
 export const registry: Registry = makeRegistry({
-  builders: [amazonEbs, openstack, nullBuilder, qemu, chroot],
+  builders: [amazonEbs, amazonChroot, openstack, nullBuilder, qemu, chroot],
   provisioners: [shell, file, shellLocal, state, ansible, ansibleLocal, breakpoint],
   postProcessors: [manifest, checksum, compress, shellLocalPostProcessor, amazonAsg, amazonAmiRetention],
 });

@@ -87,3 +87,9 @@ export interface ResolvedEbs {
   instancePolling: Polling;
   imagePolling: Polling;
 }
+
+/**
+ * What the AMI steps (source, name check, copy, share, tag) read: the part of the config amazon-ebs
+ * shares with amazon-chroot, which makes its image from a volume instead of an instance.
+ */
+export type AmiBuildConfig = Pick<ResolvedEbs, 'where' | 'templateFile' | 'templateDir' | 'access' | 'region' | 'sourceAmi' | 'sourceAmiFilter' | 'ami' | 'instancePolling' | 'imagePolling'>;

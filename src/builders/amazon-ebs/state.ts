@@ -1,7 +1,7 @@
 import type { Image, Instance } from '@aws-sdk/client-ec2';
 import type { BuildContext } from '../../core/context.js';
 import type { Ec2Clients, WaitContext } from '../../cloud/aws/index.js';
-import type { ResolvedEbs } from './resolved.js';
+import type { AmiBuildConfig } from './resolved.js';
 
 /** What every step starts with. */
 export interface Init {
@@ -50,10 +50,10 @@ export function snapshotIds(image: Image | undefined): string[] {
  * Values tags and descriptions may use: {{ .SourceAMI }}, {{ .BuildRegion }}, … BuildRegion is the
  * region the build ran in, for the copies in other regions too, as Packer renders it.
  */
-export function templateData(cfg: ResolvedEbs, s: SourceState): Record<string, unknown> {
+export function templateData(cfg: AmiBuildConfig, s: SourceState): Record<string, unknown> {
   return { SourceAMI: s.source.id, SourceAMIName: s.source.name, SourceAMITags: s.source.tags, BuildRegion: cfg.region, SourceAMIOwner: s.source.image.OwnerId ?? '' };
 }
 
-export function waitCtx(ctx: BuildContext, cfg: ResolvedEbs, kind: 'instance' | 'image', signal = ctx.signal): WaitContext {
+export function waitCtx(ctx: BuildContext, cfg: AmiBuildConfig, kind: 'instance' | 'image', signal = ctx.signal): WaitContext {
   return { signal, log: ctx.log, polling: kind === 'instance' ? cfg.instancePolling : cfg.imagePolling };
 }

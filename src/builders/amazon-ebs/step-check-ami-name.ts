@@ -4,7 +4,7 @@ import type { Step } from '../../core/steps.js';
 import { deregisterImage, sendAll, type Ec2Clients } from '../../cloud/aws/index.js';
 import { amiNameProblem } from './regions.js';
 import { renderValue } from './render-tags.js';
-import type { ResolvedEbs } from './resolved.js';
+import type { AmiBuildConfig } from './resolved.js';
 import { templateData, type Init, type SourceState } from './state.js';
 
 export interface NameState {
@@ -13,7 +13,7 @@ export interface NameState {
 }
 
 /** Images of this account named `name` in the build region and every ami_regions region. */
-export async function imagesNamed(cfg: ResolvedEbs, clients: Ec2Clients, name: string, signal: AbortSignal): Promise<{ region: string; id: string }[]> {
+export async function imagesNamed(cfg: AmiBuildConfig, clients: Ec2Clients, name: string, signal: AbortSignal): Promise<{ region: string; id: string }[]> {
   const { DescribeImagesCommand } = await import('@aws-sdk/client-ec2');
   const found = await Promise.all(
     [cfg.region, ...cfg.ami.regions].map(async (region) => {
@@ -33,7 +33,7 @@ export async function imagesNamed(cfg: ResolvedEbs, clients: Ec2Clients, name: s
  * The AMI name must be free in the build region and every ami_regions region. A taken name is an
  * error before anything is created, unless force_deregister (or -force) removes the old image.
  */
-export function checkAmiNameStep(cfg: ResolvedEbs): Step<Init & SourceState, NameState> {
+export function checkAmiNameStep(cfg: AmiBuildConfig): Step<Init & SourceState, NameState> {
   return {
     name: 'check-ami-name',
     async run(ctx, state) {

@@ -3,7 +3,7 @@ import { span } from '../../core/spans.js';
 import type { Step } from '../../core/steps.js';
 import { accessDetails, clientToken, send, tagSpecifications, waitImageAvailable } from '../../cloud/aws/index.js';
 import { OwnedImages } from './owned-images.js';
-import type { ResolvedEbs } from './resolved.js';
+import type { AmiBuildConfig } from './resolved.js';
 import { waitCtx, type ImageState, type Init } from './state.js';
 import type { NameState } from './step-check-ami-name.js';
 import { tagSnapshots } from './tag-snapshots.js';
@@ -13,7 +13,7 @@ import { resourceTags } from './tagging.js';
  * Copies the AMI to every ami_regions region at once and waits for all copies. The copies belong
  * to this step: if one region or a later step fails, every copy made is deregistered.
  */
-export function copyImagesStep(cfg: ResolvedEbs): Step<Init & NameState & ImageState, ImageState> {
+export function copyImagesStep(cfg: AmiBuildConfig): Step<Init & NameState & ImageState, ImageState> {
   const owned = new OwnedImages(accessDetails(cfg.access));
   return {
     name: 'copy-images',

@@ -1,10 +1,10 @@
 import type { Step } from '../../core/steps.js';
 import { send } from '../../cloud/aws/index.js';
-import type { ResolvedEbs } from './resolved.js';
+import type { AmiBuildConfig } from './resolved.js';
 import type { ImageState, Init } from './state.js';
 
 /** Launch permissions (ami_users, ami_groups, ami_org_arns, ami_ou_arns) and snapshot sharing, in every region. */
-export function shareImageStep(cfg: ResolvedEbs): Step<Init & ImageState, object> {
+export function shareImageStep(cfg: AmiBuildConfig): Step<Init & ImageState, object> {
   const a = cfg.ami;
   const launch = [
     ...a.users.map((UserId) => ({ UserId })),

@@ -1,10 +1,10 @@
 import type { Step } from '../../core/steps.js';
 import { describeImage, findImage, fromTags } from '../../cloud/aws/index.js';
-import type { ResolvedEbs } from './resolved.js';
+import type { AmiBuildConfig } from './resolved.js';
 import type { Init, SourceState } from './state.js';
 
 /** Finds the source AMI: source_ami as given, or the one image source_ami_filter selects. */
-export function sourceAmiStep(cfg: ResolvedEbs): Step<Init, SourceState> {
+export function sourceAmiStep(cfg: AmiBuildConfig): Step<Init, SourceState> {
   return {
     name: 'source-ami',
     async run(ctx, { clients }) {

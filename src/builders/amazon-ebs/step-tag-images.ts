@@ -1,7 +1,7 @@
 import type { Step } from '../../core/steps.js';
 import { BUILD_ID_TAG, send, toTags } from '../../cloud/aws/index.js';
 import { renderTags } from './render-tags.js';
-import type { ResolvedEbs } from './resolved.js';
+import type { AmiBuildConfig } from './resolved.js';
 import { templateData, type ImageState, type Init, type SourceState } from './state.js';
 
 /**
@@ -9,7 +9,7 @@ import { templateData, type ImageState, type Init, type SourceState } from './st
  * done: the AMIs lose bake's build-id tag, so `bake cleanup` no longer sees them as leftovers. As in
  * Packer, the snapshots get `tags` too, with `snapshot_tags` winning where both name a key.
  */
-export function tagImagesStep(cfg: ResolvedEbs): Step<Init & SourceState & ImageState, object> {
+export function tagImagesStep(cfg: AmiBuildConfig): Step<Init & SourceState & ImageState, object> {
   return {
     name: 'tag-images',
     async run(ctx, state) {

@@ -1,7 +1,7 @@
 import type { EC2Client, Image } from '@aws-sdk/client-ec2';
 import { BUILD_ID_TAG, send, toTags } from '../../cloud/aws/index.js';
 import type { BuildContext } from '../../core/context.js';
-import type { ResolvedEbs } from './resolved.js';
+import type { AmiBuildConfig } from './resolved.js';
 import { snapshotIds } from './state.js';
 import { resourceTags } from './tagging.js';
 
@@ -13,7 +13,7 @@ import { resourceTags } from './tagging.js';
  * back without bake's tags (moto ignores CopyImage's TagSpecifications) gets them in the same call,
  * so `bake cleanup` can trust it like any other.
  */
-export async function tagSnapshots(client: EC2Client, ctx: BuildContext, cfg: ResolvedEbs, image: Image | undefined, region: string): Promise<string[]> {
+export async function tagSnapshots(client: EC2Client, ctx: BuildContext, cfg: AmiBuildConfig, image: Image | undefined, region: string): Promise<string[]> {
   const snaps = snapshotIds(image);
   const untagged = image?.ImageId && !image.Tags?.some((t) => t.Key === BUILD_ID_TAG) ? [image.ImageId] : [];
   if (snaps.length === 0 && untagged.length === 0) return snaps;

@@ -90,3 +90,6 @@ export function resolveChrootConfig(config: ChrootConfig, env: PluginEnv): Resol
     qemuDestination: config.qemu_binary_destination_path || undefined,
   };
 }
+
+/** The options that mount and provision a disk, shared with amazon-chroot (whose disk is an EBS volume, not an image file). */
+export type MountConfig = Omit<ResolvedChroot, 'source' | 'diskSizeMiB' | 'format' | 'outputDir' | 'vmName' | 'compress'>;

@@ -26,3 +26,6 @@ export interface MountedState {
   rootFsType: string;
   rootOffset: number;
 }
+
+/** What mounting, provisioning and unmounting need of the disk: the chroot builder's working file, or amazon-chroot's attached volume. */
+export type DiskState = Pick<OutputState, 'diskFile' | 'workDir'>;

@@ -6,7 +6,7 @@ import { BUILD_ID_TAG, fromTags } from './tags.js';
 
 /** A resource bake can remove, as found in the journal or by its bake:build-id tag. */
 export interface AwsResource {
-  type: 'aws:instance' | 'aws:image' | 'aws:snapshot' | 'aws:security-group' | 'aws:key-pair';
+  type: 'aws:instance' | 'aws:volume' | 'aws:image' | 'aws:snapshot' | 'aws:security-group' | 'aws:key-pair';
   id: string;
   region: string;
   buildId?: string;
@@ -35,6 +35,8 @@ export async function findTagged(client: EC2Client, region: string, signal: Abor
   for (const i of instances) {
     found.push({ type: 'aws:instance', id: i.InstanceId!, region, buildId: buildIdOf(i.Tags), createdAt: i.LaunchTime });
   }
+  const volumes = await sendAll<Ec2.DescribeVolumesCommandOutput, Ec2.Volume>(client, (NextToken) => new ec2.DescribeVolumesCommand({ Filters: TAG_FILTER, NextToken }), (p) => p.Volumes, opts('list bake volumes'));
+  for (const v of volumes) found.push({ type: 'aws:volume', id: v.VolumeId!, region, buildId: buildIdOf(v.Tags), createdAt: v.CreateTime });
   const images = await sendAll<Ec2.DescribeImagesCommandOutput, Ec2.Image>(client, (NextToken) => new ec2.DescribeImagesCommand({ Owners: ['self'], Filters: TAG_FILTER, NextToken }), (p) => p.Images, opts('list bake AMIs'));
   for (const i of images) {
     found.push({ type: 'aws:image', id: i.ImageId!, region, buildId: buildIdOf(i.Tags), createdAt: i.CreationDate ? new Date(i.CreationDate) : undefined });
@@ -60,6 +62,10 @@ export async function buildIdTag(client: EC2Client, r: AwsResource, signal: Abor
         const out = await send<Ec2.DescribeInstancesCommandOutput>(client, new ec2.DescribeInstancesCommand({ InstanceIds: [r.id] }), opts);
         const i = out.Reservations?.[0]?.Instances?.[0];
         return !i || i.State?.Name === 'terminated' ? null : buildIdOf(i.Tags);
+      }
+      case 'aws:volume': {
+        const out = await send<Ec2.DescribeVolumesCommandOutput>(client, new ec2.DescribeVolumesCommand({ VolumeIds: [r.id] }), opts);
+        return out.Volumes?.[0] ? buildIdOf(out.Volumes[0].Tags) : null;
       }
       case 'aws:image': {
         const out = await send<Ec2.DescribeImagesCommandOutput>(client, new ec2.DescribeImagesCommand({ ImageIds: [r.id] }), opts);

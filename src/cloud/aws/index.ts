@@ -10,6 +10,9 @@ export { BUILD_ID_TAG, BUILD_TAG, TEMPLATE_TAG, bakeTags, fromTags, tagSpecifica
 export { type Polling, type WaitContext, waitImageAvailable, waitInstanceState, waitTerminated } from './waits.js';
 export { clientToken } from './client-token.js';
 export { findOwnImage, findOwnKeyPair, findOwnSecurityGroup } from './find-again.js';
+export { type HostInstance, hostInstance } from './metadata.js';
+export { deleteVolume, describeVolume, detachVolume, waitVolume } from './volumes.js';
+export { awsRemoveCommand, removeOrSay } from './remove-hint.js';
 export { type AwsAccessConfig, awsAccessFrom, awsAccessProperties } from './access-config.js';
 export { describeImage, findImage, type ImageQuery } from './find-image.js';
 export { SecretsManagerClients, SsmClients } from './secret-clients.js';

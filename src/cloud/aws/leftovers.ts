@@ -3,6 +3,7 @@ import { BakeError, errorText } from '../../core/errors.js';
 import type { Journal, OpenResource } from '../../core/journal.js';
 import { type AwsAccess, Ec2Clients } from './client.js';
 import { type AwsResource, buildIdTag, findTagged } from './find-tagged.js';
+import { deleteVolume } from './volumes.js';
 import { deleteKeyPair, deleteSecurityGroup, deleteSnapshot, deregisterImage, terminateInstance } from './resources.js';
 
 export interface CleanupOptions {
@@ -32,7 +33,7 @@ export interface CleanupReport {
   failed: { resource: AwsResource; error: string }[];
 }
 
-const ORDER: AwsResource['type'][] = ['aws:instance', 'aws:image', 'aws:snapshot', 'aws:security-group', 'aws:key-pair'];
+const ORDER: AwsResource['type'][] = ['aws:instance', 'aws:volume', 'aws:image', 'aws:snapshot', 'aws:security-group', 'aws:key-pair'];
 const POLLING = { minDelayMs: 1000, maxDelayMs: 10_000, maxWaitMs: 15 * 60_000 };
 
 function describe(r: AwsResource): string {
@@ -124,6 +125,8 @@ async function removeOne(client: Awaited<ReturnType<Ec2Clients['get']>>, r: AwsR
   switch (r.type) {
     case 'aws:instance':
       return terminateInstance(client, r.id, { signal: opts.signal, log: opts.log, polling: POLLING });
+    case 'aws:volume':
+      return deleteVolume(client, r.id, { signal: opts.signal, log: opts.log, polling: POLLING });
     case 'aws:image':
       await deregisterImage(client, r.id, opts.signal);
       return;

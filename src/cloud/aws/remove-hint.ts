@@ -1,6 +1,6 @@
 import { BakeError, errorText, isAbort } from '../../core/errors.js';
 
-type Removable = 'aws:instance' | 'aws:key-pair' | 'aws:security-group' | 'aws:image';
+type Removable = 'aws:instance' | 'aws:key-pair' | 'aws:security-group' | 'aws:image' | 'aws:volume' | 'aws:snapshot';
 
 /** The AWS CLI command that removes what bake could not, as the openstack builder names `openstack … delete`. */
 export function awsRemoveCommand(type: Removable, id: string, region: string): string {
@@ -11,6 +11,10 @@ export function awsRemoveCommand(type: Removable, id: string, region: string): s
       return `aws ec2 delete-key-pair --region ${region} --key-name ${id}`;
     case 'aws:security-group':
       return `aws ec2 delete-security-group --region ${region} --group-id ${id}`;
+    case 'aws:volume':
+      return `aws ec2 detach-volume --region ${region} --volume-id ${id}; aws ec2 delete-volume --region ${region} --volume-id ${id}`;
+    case 'aws:snapshot':
+      return `aws ec2 delete-snapshot --region ${region} --snapshot-id ${id}`;
     case 'aws:image':
       return `aws ec2 deregister-image --region ${region} --image-id ${id} (then delete its snapshots)`;
   }

@@ -1,7 +1,7 @@
 import type { Tag } from '@aws-sdk/client-ec2';
 import { FaultInjector } from '../faults.js';
 import { injected } from './injected.js';
-import { ec2Error, type FakeGroup, type FakeImage, type FakeInstance, type FakeKeyPair, type FakeSnapshot, type Faults } from './model.js';
+import { ec2Error, type FakeGroup, type FakeImage, type FakeInstance, type FakeKeyPair, type FakeSnapshot, type FakeVolume, type Faults } from './model.js';
 
 const BAKE_TAG = 'bake:build-id';
 
@@ -10,6 +10,7 @@ export class FakeEc2 {
   instances = new Map<string, FakeInstance>();
   images = new Map<string, FakeImage>();
   snapshots = new Map<string, FakeSnapshot>();
+  volumes = new Map<string, FakeVolume>();
   groups = new Map<string, FakeGroup>();
   keyPairs = new Map<string, FakeKeyPair>();
   /** Network the account has; set by tests that use subnet_filter / vpc_filter. */
@@ -91,7 +92,7 @@ export class FakeEc2 {
   }
 
   tagsOf(id: string): Tag[] | undefined {
-    return (this.instances.get(id) ?? this.images.get(id) ?? this.snapshots.get(id) ?? this.groups.get(id))?.tags;
+    return (this.instances.get(id) ?? this.images.get(id) ?? this.snapshots.get(id) ?? this.groups.get(id) ?? this.volumes.get(id))?.tags;
   }
 
   /** Every live resource still carrying bake's build-id tag: what a clean run must leave at zero. */
@@ -99,11 +100,32 @@ export class FakeEc2 {
     const tagged = (tags: Tag[]) => tags.some((t) => t.Key === BAKE_TAG);
     return [
       ...[...this.instances.values()].filter((i) => i.state !== 'terminated' && tagged(i.tags)).map((i) => `instance ${i.id}`),
+      ...[...this.volumes.values()].filter((v) => tagged(v.tags)).map((v) => `volume ${v.id}`),
       ...[...this.images.values()].filter((i) => tagged(i.tags)).map((i) => `image ${i.id}`),
       ...[...this.snapshots.values()].filter((s) => tagged(s.tags)).map((s) => `snapshot ${s.id}`),
       ...[...this.groups.values()].filter((g) => tagged(g.tags)).map((g) => `security-group ${g.id}`),
       ...[...this.keyPairs.values()].filter((k) => tagged(k.tags)).map((k) => `key-pair ${k.name}`),
     ];
+  }
+
+  /** An instance that exists before the build, e.g. the amazon-chroot build host, with its own root volume. */
+  addInstance(region: string, extra: Partial<FakeInstance> = {}): FakeInstance {
+    const instance: FakeInstance = {
+      id: this.nextId('i'),
+      region,
+      state: 'running',
+      polls: 0,
+      imageId: '',
+      instanceType: 'm5.large',
+      groups: [],
+      tags: [],
+      launchTime: new Date(),
+      volumes: [this.nextId('vol')],
+      hiddenPolls: 0,
+      ...extra,
+    };
+    this.instances.set(instance.id, instance);
+    return instance;
   }
 
   /** An image that exists before the build, e.g. the source AMI. */

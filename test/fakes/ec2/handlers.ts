@@ -4,6 +4,7 @@ import * as images from './image-handlers.js';
 import * as instances from './instance-handlers.js';
 import * as network from './network-handlers.js';
 import * as other from './other-handlers.js';
+import * as volumes from './volume-handlers.js';
 
 export type Handler = (fake: FakeEc2, region: string, input: any) => unknown;
 
@@ -33,6 +34,13 @@ export const HANDLERS: [new (input: any) => object, string, Handler][] = [
   [ec2.DescribeVpcsCommand, 'DescribeVpcs', network.describeVpcs],
   [ec2.DeleteTagsCommand, 'DeleteTags', other.deleteTags],
   [ec2.GetConsoleOutputCommand, 'GetConsoleOutput', other.getConsoleOutput],
+  [ec2.CreateVolumeCommand, 'CreateVolume', volumes.createVolume],
+  [ec2.DescribeVolumesCommand, 'DescribeVolumes', volumes.describeVolumes],
+  [ec2.AttachVolumeCommand, 'AttachVolume', volumes.attachVolume],
+  [ec2.DetachVolumeCommand, 'DetachVolume', volumes.detachVolume],
+  [ec2.DeleteVolumeCommand, 'DeleteVolume', volumes.deleteVolume],
+  [ec2.CreateSnapshotCommand, 'CreateSnapshot', volumes.createSnapshot],
+  [ec2.RegisterImageCommand, 'RegisterImage', volumes.registerImage],
 ];
 
 /** The fake's handler for each EC2 action, for the HTTP front end. */

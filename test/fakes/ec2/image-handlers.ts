@@ -15,7 +15,13 @@ function view(i: FakeImage): Image {
     OwnerId: i.ownerId,
     CreationDate: i.creationDate,
     Tags: i.tags,
-    BlockDeviceMappings: i.snapshots.map((SnapshotId, n) => ({ DeviceName: n ? `/dev/xvd${'bcdef'[n - 1]}` : '/dev/xvda', Ebs: { SnapshotId, Encrypted: i.encrypted, KmsKeyId: i.kmsKeyId } })),
+    RootDeviceName: i.rootDeviceName ?? '/dev/xvda',
+    RootDeviceType: 'ebs',
+    Architecture: (i.architecture ?? 'x86_64') as Image['Architecture'],
+    BlockDeviceMappings: i.snapshots.map((SnapshotId, n) => ({
+      DeviceName: n ? `/dev/xvd${'bcdef'[n - 1]}` : (i.rootDeviceName ?? '/dev/xvda'),
+      Ebs: { SnapshotId, Encrypted: i.encrypted, KmsKeyId: i.kmsKeyId, VolumeSize: i.sizeGiB ?? 8 },
+    })),
   };
 }
 

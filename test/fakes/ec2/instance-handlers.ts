@@ -3,7 +3,8 @@ import { matches, tagsFrom } from './describe-filters.js';
 import type { FakeEc2 } from './fake-ec2.js';
 import { ec2Error, type FakeInstance } from './model.js';
 
-function view(i: FakeInstance): Instance {
+function view(i: FakeInstance, fake?: FakeEc2): Instance {
+  const attached = [...(fake?.volumes.values() ?? [])].filter((v) => v.attachment?.instanceId === i.id);
   const up = i.state !== 'terminated' && i.state !== 'shutting-down';
   return {
     InstanceId: i.id,
@@ -18,7 +19,10 @@ function view(i: FakeInstance): Instance {
     LaunchTime: i.launchTime,
     Tags: i.tags,
     SecurityGroups: i.groups.map((GroupId) => ({ GroupId })),
-    BlockDeviceMappings: i.volumes.map((VolumeId) => ({ DeviceName: '/dev/xvda', Ebs: { VolumeId } })),
+    BlockDeviceMappings: [
+      ...i.volumes.map((VolumeId) => ({ DeviceName: '/dev/xvda', Ebs: { VolumeId } })),
+      ...attached.map((v) => ({ DeviceName: v.attachment!.device, Ebs: { VolumeId: v.id } })),
+    ],
   };
 }
 
@@ -89,7 +93,7 @@ export function describeInstances(fake: FakeEc2, region: string, input: { Instan
     const next = nextState(fake, i);
     if (next) fake.advance(i, () => setState(i, next));
   }
-  return { Reservations: items.map((i) => ({ Instances: [view(i)] })), ...(NextToken ? { NextToken } : {}) };
+  return { Reservations: items.map((i) => ({ Instances: [view(i, fake)] })), ...(NextToken ? { NextToken } : {}) };
 }
 
 function each(fake: FakeEc2, region: string, ids: string[] | undefined, change: (i: FakeInstance) => void) {

@@ -34,6 +34,10 @@ export interface FakeImage {
   kmsKeyId?: string;
   launchPermissions: Record<string, string>[];
   hiddenPolls: number;
+  /** RegisterImage's root device, architecture and root size; CreateImage's images use the defaults. */
+  rootDeviceName?: string;
+  architecture?: string;
+  sizeGiB?: number;
 }
 
 export interface FakeSnapshot {
@@ -42,6 +46,24 @@ export interface FakeSnapshot {
   tags: Tag[];
   startTime: Date;
   createVolumeUsers: string[];
+  /** Snapshots of a volume (CreateSnapshot) start pending; those behind images are completed. */
+  state?: 'pending' | 'completed';
+  polls?: number;
+  volumeId?: string;
+  sizeGiB?: number;
+}
+
+export interface FakeVolume {
+  id: string;
+  region: string;
+  az: string;
+  state: 'creating' | 'available' | 'in-use' | 'deleting';
+  polls: number;
+  sizeGiB: number;
+  snapshotId?: string;
+  tags: Tag[];
+  createTime: Date;
+  attachment?: { instanceId: string; device: string; state: 'attaching' | 'attached' | 'detaching' };
 }
 
 export interface FakeGroup {
@@ -74,6 +96,9 @@ export interface Faults {
   copyFailsIn?: string[];
   /** While set, terminating instances stay shutting-down: a slow termination, for tests that act during cleanup. */
   holdTermination?: boolean;
+  /** Called when a volume is attached or detached: tests make the device appear (a loop device) and go. */
+  onAttach?: (volumeId: string, device: string) => void;
+  onDetach?: (volumeId: string, device: string) => void;
   /** Called before each call: throw to fail it (e.g. abort at a given command). */
   before?: (command: string, region: string) => void;
 }

@@ -13,9 +13,9 @@ import { parseFstab } from '../fstab.js';
 import { growFilesystem, growPartition } from '../grow.js';
 import { partitionFor, readPartitions } from '../partitions.js';
 import { timed } from '../phase-timer.js';
-import type { ResolvedChroot } from '../resolve.js';
+import type { MountConfig } from '../resolve.js';
 import { ChrootSession } from '../session.js';
-import type { MountedState, OutputState } from '../state.js';
+import type { DiskState, MountedState } from '../state.js';
 
 /** While provisioning, Debian's invoke-rc.d asks this and starts no service (101: "action forbidden"). */
 const POLICY_RC_D = '#!/bin/sh\n# bake chroot builder: no service starts while the image is provisioned.\nexit 101\n';
@@ -23,7 +23,7 @@ const POLICY_RC_D = '#!/bin/sh\n# bake chroot builder: no service starts while t
 /** Most an /etc/hostname or /etc/fstab of the image may hold: bake reads nothing bigger. */
 const MAX_CONFIG_BYTES = 64 * 1024;
 
-function renderCommand(c: ResolvedChroot, ctx: BuildContext, command: string, key: string, data: Record<string, string>): string {
+function renderCommand(c: MountConfig, ctx: BuildContext, command: string, key: string, data: Record<string, string>): string {
   return render(command, { data, buildName: ctx.buildName, buildType: ctx.buildType, where: `${c.env.file}: ${c.env.path}.${key}` });
 }
 
@@ -32,7 +32,7 @@ function renderCommand(c: ResolvedChroot, ctx: BuildContext, command: string, ke
  * filesystems its fstab names and the API filesystems, and puts copy_files and policy-rc.d in place.
  * Its cleanup unmounts all of it and ends the namespace.
  */
-export function mountStep(c: ResolvedChroot): Step<OutputState & { diskGrown: boolean }, MountedState> {
+export function mountStep(c: MountConfig): Step<DiskState & { diskGrown: boolean }, MountedState> {
   let session: ChrootSession | undefined;
   return {
     name: 'mount',

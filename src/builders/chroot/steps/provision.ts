@@ -2,14 +2,14 @@ import { ImageTransfers } from '../../../chroot-sandbox/index.js';
 import { ChrootCommunicator } from '../../../communicator/index.js';
 import type { Step } from '../../../core/steps.js';
 import { render } from '../../../template/index.js';
-import type { ResolvedChroot } from '../resolve.js';
-import type { MountedState, OutputState } from '../state.js';
+import type { MountConfig } from '../resolve.js';
+import type { DiskState, MountedState } from '../state.js';
 
 /**
  * Runs the template's provisioners in the chroot. ServiceMode tells the state provisioner that no
  * service can start here (policy-rc.d forbids it and systemctl refuses in a chroot).
  */
-export function provisionStep(c: ResolvedChroot): Step<OutputState & MountedState, object> {
+export function provisionStep(c: MountConfig): Step<DiskState & MountedState, object> {
   return {
     name: 'provision',
     run: async (ctx, { session, diskFile }) => {

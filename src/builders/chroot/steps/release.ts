@@ -2,10 +2,10 @@ import { BakeError } from '../../../core/errors.js';
 import type { Step } from '../../../core/steps.js';
 import { runTool } from '../../../local-image/index.js';
 import { timed } from '../phase-timer.js';
-import type { MountedState, OutputState } from '../state.js';
+import type { DiskState, MountedState } from '../state.js';
 
 /** Unmounts everything (ending every process provisioning left behind), then lets e2fsck check an ext filesystem that asks for it. */
-export function releaseStep(): Step<OutputState & MountedState, object> {
+export function releaseStep(): Step<DiskState & MountedState, object> {
   return {
     name: 'unmount',
     run: async (ctx, { session, diskFile, rootFsType, rootOffset }) => {

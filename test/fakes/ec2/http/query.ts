@@ -16,6 +16,7 @@ const LIST_NAMES: Record<string, string> = {
   KeyName: 'KeyNames',
   GroupId: 'GroupIds',
   SnapshotId: 'SnapshotIds',
+  VolumeId: 'VolumeIds',
   ResourceId: 'Resources',
   SubnetId: 'SubnetIds',
   UserId: 'UserIds',

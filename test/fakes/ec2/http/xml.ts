@@ -14,20 +14,27 @@ const NAMES: Record<string, string> = {
   Subnets: 'subnetSet',
   Vpcs: 'vpcSet',
   StateReason: 'stateReason',
+  Volumes: 'volumeSet',
+  Attachments: 'attachmentSet',
 };
 
 const CONTEXT: Record<string, Record<string, string>> = {
   instance: { State: 'instanceState', SecurityGroups: 'groupSet' },
   image: { State: 'imageState', OwnerId: 'imageOwnerId' },
   group: {},
+  // Volumes, their attachments and snapshots name their state "status".
+  volume: { State: 'status' },
 };
+
+/** Actions whose top-level output is one volume, attachment or snapshot. */
+const VOLUME_ACTIONS = new Set(['CreateVolume', 'AttachVolume', 'DetachVolume', 'CreateSnapshot']);
 
 const camel = (k: string) => k.charAt(0).toLowerCase() + k.slice(1);
 const escape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 function element(name: string, value: unknown, ctx: string): string {
   if (value === undefined || value === null) return '';
-  const childCtx = name === 'instancesSet' ? 'instance' : name === 'imagesSet' ? 'image' : ctx;
+  const childCtx = name === 'instancesSet' ? 'instance' : name === 'imagesSet' ? 'image' : ['volumeSet', 'attachmentSet', 'snapshotSet'].includes(name) ? 'volume' : ctx;
   if (Array.isArray(value)) return `<${name}>${value.map((v) => element('item', v, childCtx)).join('')}</${name}>`;
   if (value instanceof Date) return `<${name}>${value.toISOString()}</${name}>`;
   if (typeof value === 'object') {
@@ -40,10 +47,10 @@ function element(name: string, value: unknown, ctx: string): string {
 }
 
 export function responseXml(action: string, output: Record<string, unknown>, requestId: string): string {
-  const ctx = action === 'DescribeSecurityGroups' ? 'group' : '';
+  const ctx = action === 'DescribeSecurityGroups' ? 'group' : VOLUME_ACTIONS.has(action) ? 'volume' : '';
   const renamed = action === 'DescribeSecurityGroups' ? { securityGroupInfo: output.SecurityGroups } : output;
   const body = Object.entries(renamed)
-    .map(([k, v]) => element(k === 'securityGroupInfo' ? k : NAMES[k] ?? camel(k), v, ctx))
+    .map(([k, v]) => element(k === 'securityGroupInfo' ? k : CONTEXT[ctx]?.[k] ?? NAMES[k] ?? camel(k), v, ctx))
     .join('');
   return `<?xml version="1.0" encoding="UTF-8"?>\n<${action}Response xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>${requestId}</requestId>${body}</${action}Response>`;
 }
