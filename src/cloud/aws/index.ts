@@ -3,7 +3,8 @@ export { awsCode, awsError, isNotFound, isThrottle, isTransient, retriedBySdk } 
 export { type AwsResource, findTagged } from './find-tagged.js';
 export { cleanupAwsLeftovers, type CleanupOptions, type CleanupReport } from './leftovers.js';
 export { isLoopbackHost } from './loopback-guard.js';
-export { deleteKeyPair, deleteSecurityGroup, deleteSnapshot, deregisterImage, terminateInstance } from './resources.js';
+export { deleteKeyPair, deleteSecurityGroup, terminateInstance } from './resources.js';
+export { deleteSnapshot, deregisterImage, type DeregisterOptions } from './remove-image.js';
 export { send, sendAll, type SendOptions } from './send.js';
 export { endpointOf, unparsedError, unparsedResponse } from './unparsed-response.js';
 export { BUILD_ID_TAG, BUILD_TAG, TEMPLATE_TAG, bakeTags, fromTags, tagSpecifications, toTags } from './tags.js';

@@ -1,6 +1,6 @@
 import { BakeError, errorText, isAbort } from '../../core/errors.js';
 
-type Removable = 'aws:instance' | 'aws:key-pair' | 'aws:security-group' | 'aws:image';
+type Removable = 'aws:instance' | 'aws:key-pair' | 'aws:security-group' | 'aws:image' | 'aws:snapshot';
 
 /** The AWS CLI command that removes what bake could not, as the openstack builder names `openstack … delete`. */
 export function awsRemoveCommand(type: Removable, id: string, region: string): string {
@@ -13,6 +13,8 @@ export function awsRemoveCommand(type: Removable, id: string, region: string): s
       return `aws ec2 delete-security-group --region ${region} --group-id ${id}`;
     case 'aws:image':
       return `aws ec2 deregister-image --region ${region} --image-id ${id} (then delete its snapshots)`;
+    case 'aws:snapshot':
+      return `aws ec2 delete-snapshot --region ${region} --snapshot-id ${id}`;
   }
 }
 

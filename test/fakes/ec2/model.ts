@@ -42,6 +42,8 @@ export interface FakeSnapshot {
   tags: Tag[];
   startTime: Date;
   createVolumeUsers: string[];
+  /** What EC2 writes for an AMI's snapshot: "Created by CreateImage(i-…) for ami-… from vol-…". */
+  description: string;
 }
 
 export interface FakeGroup {

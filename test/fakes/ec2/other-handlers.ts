@@ -58,10 +58,10 @@ export function describeSecurityGroups(fake: FakeEc2, region: string, input: Inp
 }
 
 export function describeSnapshots(fake: FakeEc2, region: string, input: Input) {
-  const list = [...fake.snapshots.values()].filter((s) => s.region === region && (!input.SnapshotIds || input.SnapshotIds.includes(s.id)) && matches(input.Filters, { 'snapshot-id': s.id }, s.tags));
+  const list = [...fake.snapshots.values()].filter((s) => s.region === region && (!input.SnapshotIds || input.SnapshotIds.includes(s.id)) && matches(input.Filters, { 'snapshot-id': s.id, description: s.description }, s.tags));
   if (input.SnapshotIds?.length && list.length === 0) throw ec2Error('InvalidSnapshot.NotFound', `The snapshot '${input.SnapshotIds[0]}' does not exist`);
   const { items, NextToken } = fake.page(input, list, !!input.SnapshotIds?.length);
-  return { Snapshots: items.map((s) => ({ SnapshotId: s.id, Tags: s.tags, StartTime: s.startTime })), ...(NextToken ? { NextToken } : {}) };
+  return { Snapshots: items.map((s) => ({ SnapshotId: s.id, Tags: s.tags, StartTime: s.startTime, Description: s.description })), ...(NextToken ? { NextToken } : {}) };
 }
 
 export function deleteSnapshot(fake: FakeEc2, region: string, input: Input) {
