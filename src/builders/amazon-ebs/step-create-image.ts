@@ -1,5 +1,5 @@
 import type { Step } from '../../core/steps.js';
-import { accessDetails, awsCode, clientToken, findOwnImage, send, tagSpecifications, waitImageAvailable } from '../../cloud/aws/index.js';
+import { accessDetails, awsCode, clientToken, findOwnImage, findOwnImages, send, tagSpecifications, waitImageAvailable } from '../../cloud/aws/index.js';
 import { toMappings } from './block-devices.js';
 import { OwnedImages } from './owned-images.js';
 import type { ResolvedEbs } from './resolved.js';
@@ -28,12 +28,21 @@ export function createImageStep(cfg: ResolvedEbs): Step<Init & SourceState & Nam
       owned.attempt(cfg.region, firstName);
       let id: string;
       try {
-        const out = await send<{ ImageId?: string }>(
+        const out = await send<{ ImageId?: string; $metadata?: { attempts?: number } }>(
           client,
           new ec2.CreateImageCommand({ InstanceId: instanceId, Name: firstName, Description: description, BlockDeviceMappings: toMappings(cfg.amiMappings), TagSpecifications: tags }),
           { what: `amazon-ebs: create AMI ${firstName}`, signal: ctx.signal, creates: true, retryNotFound: true },
         );
         id = out.ImageId!;
+        // A try whose answer was lost made an AMI too where the emulator lets two AMIs share a name
+        // (moto; EC2 refuses the retry with InvalidAMIName.Duplicate, handled below): remove it.
+        if ((out.$metadata?.attempts ?? 1) > 1) {
+          const earlier = (await findOwnImages(client, firstName, ctx.buildId, ctx.signal)).filter((other) => other !== id);
+          for (const other of earlier) {
+            owned.add(ctx, cfg.region, other);
+            await owned.remove(ctx, clients, cfg.region, other, ctx.signal);
+          }
+        }
       } catch (err) {
         // CreateImage has no idempotency token: a retry after a lost answer meets the AMI the first
         // try made, found again by its name and this build's tag.

@@ -10,4 +10,4 @@ export { endpointOf, unparsedError, unparsedResponse } from './unparsed-response
 export { BUILD_ID_TAG, BUILD_TAG, TEMPLATE_TAG, bakeTags, fromTags, tagSpecifications, toTags } from './tags.js';
 export { type Polling, type WaitContext, waitImageAvailable, waitInstanceState, waitTerminated } from './waits.js';
 export { clientToken } from './client-token.js';
-export { findOwnImage, findOwnKeyPair, findOwnSecurityGroup } from './find-again.js';
+export { findOwnImage, findOwnImages, findOwnKeyPair, findOwnSecurityGroup } from './find-again.js';
