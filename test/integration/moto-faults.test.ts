@@ -146,6 +146,7 @@ const title = motoBin ? 'the fault sweep against moto_server (amazon-ebs, three 
 describe.skipIf(!motoBin)(title, () => {
   it('sampled calls × {throttle, lost answer, lasting 503, reset}: every transient fault ends in a finished build, and no failed build leaves anything in moto', async () => {
     let firstCreate = Infinity;
+    const outaged = new Set<string>();
     const report = await sweep(
       {
         name: 'amazon-ebs on moto through a fault proxy (3 regions: 2 region copies, tags, sharing, temporary key pair and security group)',
@@ -163,6 +164,8 @@ describe.skipIf(!motoBin)(title, () => {
           if (TOKEN.test(command)) return kind === 'reset' || kind === OUTAGE;
           if (CREATE.test(command)) return kind === 'lost' || kind === OUTAGE;
           if (WAIT.test(command) && call > firstCreate) return kind === 'throttle' || kind === OUTAGE;
+          // The image calls after the wait: an outage of each from its first call on (in its region).
+          if (kind === OUTAGE && /^(CreateTags|ModifyImageAttribute)$/.test(command) && !outaged.has(command)) return outaged.add(command), true;
           return call % 4 === 0 && kind === TRANSIENT[(call / 4) % TRANSIENT.length];
         },
       },
