@@ -1,5 +1,5 @@
 import { currentActivity } from './activity.js';
-import { AbortedError, BakeError, reasonText } from './errors.js';
+import { AbortedError, BakeError, errorText, isAbort, reasonText } from './errors.js';
 import { span, type OpenSpan } from './spans.js';
 
 export interface WaitOptions {
@@ -12,6 +12,12 @@ export interface WaitOptions {
   signal?: AbortSignal;
   /** Called after every check with the elapsed milliseconds. */
   onPoll?: (elapsedMs: number, attempt: number) => void;
+  /**
+   * Errors of `check` that count as "not yet" (a cloud API throttling or down for a while): they
+   * are waited out, but only until maxWaitMs, and the timeout names the last one. A wait without
+   * maxWaitMs tolerates none, so a lasting failure never keeps it polling forever.
+   */
+  tolerate?: (err: unknown) => boolean;
 }
 
 /** Resolves after `ms`, or rejects with AbortedError when the signal fires first. */
@@ -45,23 +51,35 @@ async function poll<T>(check: (attempt: number) => Promise<T | undefined>, optio
   const maxDelay = options.maxDelayMs ?? 5000;
   const start = Date.now();
   let delay = minDelay;
+  let failing: unknown;
+  const attemptCheck = async (attempt: number): Promise<T | undefined> => {
+    try {
+      const value = await check(attempt);
+      failing = undefined;
+      return value;
+    } catch (err) {
+      if (!options.maxWaitMs || isAbort(err) || !options.tolerate?.(err)) throw err;
+      failing = err;
+      return undefined;
+    }
+  };
+  const timedOut = () =>
+    new BakeError(`timed out after ${formatDuration(options.maxWaitMs!)} waiting for ${options.what}${failing === undefined ? '' : `; the last checks failed: ${errorText(failing)}`}`, { cause: failing });
   for (let attempt = 1; ; attempt++) {
     if (options.signal?.aborted) throw new AbortedError(reasonText(options.signal.reason));
     open.polls = attempt;
-    const value = await check(attempt);
+    const value = await attemptCheck(attempt);
     if (value !== undefined) return value;
     const elapsed = Date.now() - start;
     options.onPoll?.(elapsed, attempt);
     if (options.maxWaitMs && elapsed + delay > options.maxWaitMs) {
       const remaining = options.maxWaitMs - elapsed;
-      if (remaining <= 0) {
-        throw new BakeError(`timed out after ${formatDuration(options.maxWaitMs)} waiting for ${options.what}`);
-      }
+      if (remaining <= 0) throw timedOut();
       await sleep(remaining, options.signal);
       open.polls = attempt + 1;
-      const last = await check(attempt + 1);
+      const last = await attemptCheck(attempt + 1);
       if (last !== undefined) return last;
-      throw new BakeError(`timed out after ${formatDuration(options.maxWaitMs)} waiting for ${options.what}`);
+      throw timedOut();
     }
     await sleep(delay, options.signal);
     delay = Math.min(delay * 2, maxDelay);

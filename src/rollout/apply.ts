@@ -1,9 +1,9 @@
 import type { Journal } from '../core/journal.js';
 import type { Logger } from '../core/events.js';
-import { errorText } from '../core/errors.js';
+import { BakeError, errorText } from '../core/errors.js';
 import type { RolloutClients } from './clients.js';
 import { describeConfiguration, copyConfiguration, deleteConfiguration } from './launch-configuration.js';
-import { createVersion, deleteVersion, setDefaultVersion } from './launch-template.js';
+import { createVersion, deleteVersion, listVersions, setDefaultVersion } from './launch-template.js';
 import { groupReference, pointGroup } from './update-group.js';
 import type { GroupChange, SwapOptions } from './types.js';
 
@@ -41,7 +41,7 @@ export async function applyChange(ctx: ApplyContext, c: GroupChange, swap: SwapO
   if (viaRefresh && c.previous.templateVersion !== pinned) await pointGroup(clients, c, { version: pinned });
   let number = c.next.resolvedVersion!;
   if (!c.reuse) {
-    number = await createVersion(clients, c.region, c.templateId!, c.previous.resolvedVersion!, c.next.imageId, swap.versionDescription);
+    number = await createVersion(clients, c.region, c.templateId!, c.previous.resolvedVersion!, c.next.imageId, swap.versionDescription).catch((err) => createdAnyway(ctx, c, swap, err));
     ctx.journal?.created({ type: LT_VERSION, id: `${c.templateId}:${number}`, region: c.region });
     c.next.resolvedVersion = number;
     c.created = true;
@@ -57,6 +57,24 @@ export async function applyChange(ctx: ApplyContext, c: GroupChange, swap: SwapO
     await pointGroup(clients, c, { version: ref });
     log.info(`${c.group}: now launches ${c.templateName} version ${ref}`);
   }
+}
+
+/**
+ * CreateLaunchTemplateVersion failed, but a try whose answer was lost may have made the version
+ * (its retries, under the same ClientToken, all failing): look for it by its image and description,
+ * which no version had before the plan chose to create one, so the rollout's undo can delete it.
+ */
+async function createdAnyway(ctx: ApplyContext, c: GroupChange, swap: SwapOptions, err: unknown): Promise<number> {
+  let versions;
+  try {
+    versions = await listVersions(ctx.clients, c.region, c.templateId!);
+  } catch (listErr) {
+    throw new BakeError(`${errorText(err)}; a version of ${c.templateName} with ${c.next.imageId} may have been made anyway, and listing the versions failed too (${errorText(listErr)}): check with aws ec2 describe-launch-template-versions --region ${c.region} --launch-template-id ${c.templateId}`);
+  }
+  const found = versions.find((v) => v.imageId === c.next.imageId && (v.description ?? '') === swap.versionDescription);
+  if (!found) throw err;
+  ctx.log.info(`${c.group}: version ${found.number} of ${c.templateName} was made by a try whose answer was lost; using it`);
+  return found.number;
 }
 
 /**

@@ -14,14 +14,18 @@ export interface Scenario {
   name: string;
   /** One whole run against a fresh fake that uses `injector`. */
   run(injector: FaultInjector): Promise<RunResult>;
+  /** The commands the `outage` kind hits (it lasts, so it ends in a failure: whatever was made must go). */
+  outageCommands?: readonly string[];
+  /** Which (call, kind) cells to run, when a run is too slow for all of them; default every one. */
+  sample?: (call: number, command: string, kind: FaultKind) => boolean;
 }
 
 export interface Cell {
   call: number;
   command: string;
   kind: FaultKind;
-  /** "ok", "failed" (clear, one-line error), "unclear" (an error that is not one line), "leak", "n/a" (the kind cannot hit this call) */
-  result: 'ok' | 'failed' | 'unclear' | 'leak' | 'n/a';
+  /** "ok", "failed" (clear, one-line error), "unclear" (an error that is not one line), "leak", "n/a" (the kind cannot hit this call), "skipped" (not sampled) */
+  result: 'ok' | 'failed' | 'unclear' | 'leak' | 'n/a' | 'skipped';
   detail?: string;
 }
 
@@ -51,7 +55,11 @@ export async function sweep(scenario: Scenario, kinds: readonly FaultKind[] = FA
   const cells: Cell[] = [];
   for (let call = 1; call <= clean.calls.length; call++) {
     for (const kind of kinds) {
-      const injector = new FaultInjector(call, kind);
+      if (scenario.sample && !scenario.sample(call, clean.calls[call - 1], kind)) {
+        cells.push({ call, command: clean.calls[call - 1], kind, result: 'skipped' });
+        continue;
+      }
+      const injector = new FaultInjector(call, kind, scenario.outageCommands);
       const r = await scenario.run(injector);
       cells.push({ call, command: injector.fired?.command ?? clean.calls[call - 1], kind, ...classify(r, injector) });
     }
@@ -59,7 +67,7 @@ export async function sweep(scenario: Scenario, kinds: readonly FaultKind[] = FA
   return { scenario: scenario.name, calls: clean.calls, cells };
 }
 
-const MARK: Record<Cell['result'], string> = { ok: '.', failed: 'F', unclear: '?', leak: 'L', 'n/a': ' ' };
+const MARK: Record<Cell['result'], string> = { ok: '.', failed: 'F', unclear: '?', leak: 'L', 'n/a': ' ', skipped: '-' };
 
 /** The matrix as text: one row per call, one column per kind, then totals and every leak named. */
 export function formatMatrix(report: SweepReport): string {
@@ -71,8 +79,9 @@ export function formatMatrix(report: SweepReport): string {
     lines.push(`${String(i + 1).padStart(3)} ${report.calls[i].padEnd(width)}  ${row.join(' ')}`);
   }
   const count = (r: Cell['result']) => report.cells.filter((c) => c.result === r).length;
-  const runs = report.cells.length - count('n/a');
-  lines.push(`runs ${runs}: ${count('ok')} succeeded, ${count('failed')} failed clearly, ${count('unclear')} unclear, ${count('leak')} leaked   (. ok  F clear failure  ? unclear  L leak)`);
+  const runs = report.cells.length - count('n/a') - count('skipped');
+  const legend = `(. ok  F clear failure  ? unclear  L leak${count('skipped') ? '  - not sampled' : ''})`;
+  lines.push(`runs ${runs}: ${count('ok')} succeeded, ${count('failed')} failed clearly, ${count('unclear')} unclear, ${count('leak')} leaked   ${legend}`);
   for (const c of report.cells.filter((x) => x.result === 'leak' || x.result === 'unclear')) lines.push(`  ${c.result} at call ${c.call} ${c.command} × ${c.kind}: ${c.detail}`);
   return lines.join('\n');
 }

@@ -4,12 +4,12 @@ import { errorText } from '../../src/core/errors.js';
 import { ebsConfig, ebsContext, fakeWithSshd, makeBuilder } from '../builders/amazon-ebs/setup.js';
 import { isolateAws } from '../fakes/ec2/aws-env.js';
 import { OWNER } from '../fakes/ec2/index.js';
-import type { FaultInjector } from '../fakes/faults.js';
+import { FAULT_KINDS, OUTAGE, type FaultInjector } from '../fakes/faults.js';
 import { formatMatrix, problems, sweep, type RunResult } from '../fakes/sweep.js';
 import { startSshd, type TestSshd } from '../helpers/sshd.js';
 
 const { shortWaits } = await vi.hoisted(() => import('../helpers/short-waits.js'));
-vi.mock('../../src/core/wait.js', () => shortWaits());
+vi.mock('../../src/core/wait.js', () => shortWaits({ maxWaitMs: 300 }));
 
 let sshd: TestSshd;
 beforeAll(async () => {
@@ -18,7 +18,7 @@ beforeAll(async () => {
 });
 afterAll(async () => sshd?.stop());
 
-/** A whole amazon-ebs build: temporary key pair and security group, two region copies, tags, sharing. */
+/** A whole amazon-ebs build in three regions: temporary key pair and security group, two region copies, tags, sharing. */
 async function build(injector: FaultInjector): Promise<RunResult> {
   const env = fakeWithSshd(sshd);
   env.fake.pollsPerTransition = 0;
@@ -44,16 +44,27 @@ async function build(injector: FaultInjector): Promise<RunResult> {
     env.restore();
   }
   const stray = [...env.fake.images.values()].filter((i) => i.ownerId === OWNER && !images.includes(i.id)).map((i) => `image ${i.id} (${i.region})`);
+  // The snapshots EC2 made for an AMI (untagged until bake tags them) must go with it.
+  const kept = images.flatMap((id) => env.fake.images.get(id)?.snapshots ?? []);
+  const straySnaps = [...env.fake.snapshots.values()].filter((s) => s.description && !kept.includes(s.id)).map((s) => `snapshot ${s.id} (${s.region})`);
   return {
     error,
-    leaks: [...new Set([...env.fake.bakeTagged(), ...stray])],
+    leaks: [...new Set([...env.fake.bakeTagged(), ...stray, ...straySnaps])],
     open: Journal.open(ctx.journalPath).map((r) => `${r.type} ${r.id}`),
   };
 }
 
 describe('amazon-ebs under faults', () => {
-  it('every call × every fault kind ends in success or a clear failure, and leaves nothing behind', async () => {
-    const report = await sweep({ name: 'amazon-ebs (2 region copies, tags, sharing, temporary key pair and security group)', run: build });
+  it('every call × every fault kind (and lasting outages of the image calls) ends in success or a clear failure, and leaves nothing behind', async () => {
+    const report = await sweep(
+      {
+        name: 'amazon-ebs (3 regions: 2 region copies, tags, sharing, temporary key pair and security group)',
+        run: build,
+        // A lasting outage of the calls that come after the AMI exists: the build fails, and every AMI and snapshot it made must go.
+        outageCommands: ['DescribeImages', 'CopyImage', 'CreateTags', 'ModifyImageAttribute', 'ModifySnapshotAttribute', 'CreateImage', 'DeleteTags'],
+      },
+      [...FAULT_KINDS, OUTAGE],
+    );
     console.log(formatMatrix(report));
     expect(report.calls.length).toBeGreaterThan(30);
     expect(problems(report)).toEqual([]);

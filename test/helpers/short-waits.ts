@@ -7,11 +7,13 @@ type Wait = typeof import('../../src/core/wait.js');
  * whole runs must finish in seconds, and the retries they exercise are the same code. Use as
  * `vi.mock('<path to>/src/core/wait.js', () => shortWaits())` (import shortWaits with vi.hoisted).
  */
-export async function shortWaits(): Promise<Wait> {
+export async function shortWaits(limits: { maxWaitMs?: number } = {}): Promise<Wait> {
   const real = await vi.importActual<Wait>('../../src/core/wait.js');
+  // A wait outlasts a lasting outage until its timeout: `maxWaitMs` cuts that to the sweep's scale.
+  const cap = (ms: number | undefined) => (limits.maxWaitMs && ms ? Math.min(ms, limits.maxWaitMs) : ms);
   return {
     ...real,
     sleep: (ms, signal) => real.sleep(Math.min(ms, 2), signal),
-    waitUntil: (check, options) => real.waitUntil(check, { ...options, minDelayMs: 1, maxDelayMs: 2 }),
+    waitUntil: (check, options) => real.waitUntil(check, { ...options, minDelayMs: 1, maxDelayMs: 2, maxWaitMs: cap(options.maxWaitMs) }),
   };
 }

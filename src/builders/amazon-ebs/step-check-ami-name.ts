@@ -51,7 +51,7 @@ export function checkAmiNameStep(cfg: AmiBuildConfig): Step<Init & SourceState, 
       }
       for (const t of taken) {
         ctx.log.say(`Deregistering existing AMI ${t.id} in ${t.region} (force_deregister)`);
-        await deregisterImage(await state.clients.get(t.region), t.id, ctx.signal, cfg.ami.forceDeleteSnapshot);
+        await deregisterImage(await state.clients.get(t.region), t.id, ctx.signal, { deleteSnapshots: cfg.ami.forceDeleteSnapshot });
       }
       return { amiName, amiDescription };
     },

@@ -29,6 +29,8 @@ export function copyImagesStep(cfg: AmiBuildConfig): Step<Init & NameState & Ima
         cfg.ami.regions.map((region) => span(ctx.log, 'copy', `AMI to ${region}`, async () => {
           const client = await state.clients.get(region);
           const kms = cfg.ami.regionKmsKeyIds[region];
+          // moto ignores the token: a copy whose answer was lost and whose retries all failed is found by name and tag.
+          owned.attempt(region, state.amiName);
           const out = await send<{ ImageId?: string }>(
             client,
             new CopyImageCommand({
@@ -45,7 +47,7 @@ export function copyImagesStep(cfg: AmiBuildConfig): Step<Init & NameState & Ima
             { what: `amazon-ebs: copy AMI ${sourceId} to ${region}`, signal: ctx.signal, creates: true, retryNotFound: true },
           );
           owned.add(ctx, region, out.ImageId!);
-          const image = await waitImageAvailable(client, out.ImageId!, region, { ...waitCtx(ctx, cfg, 'image'), log: undefined });
+          const image = await waitImageAvailable(client, out.ImageId!, region, { ...waitCtx(ctx, cfg, 'image'), log: undefined }, owned.seen(region));
           const snapshots = await tagSnapshots(client, ctx, cfg, image, region);
           done++;
           ctx.log.progress(`AMI copied to ${region}: ${out.ImageId}`, { label: 'copy', current: done, total, unit: 'items', done: done === total });
@@ -65,7 +67,6 @@ export function copyImagesStep(cfg: AmiBuildConfig): Step<Init & NameState & Ima
       };
     },
     async cleanup(ctx, { clients, outcome }) {
-      if (outcome.succeeded) owned.release();
       await owned.cleanup(ctx, clients, outcome.succeeded);
     },
   };

@@ -1,5 +1,5 @@
 import type { Step } from '../../core/steps.js';
-import { accessDetails, awsCode, clientToken, findOwnImage, send, tagSpecifications, waitImageAvailable } from '../../cloud/aws/index.js';
+import { accessDetails, awsCode, clientToken, findOwnImage, findOwnImages, send, tagSpecifications, waitImageAvailable } from '../../cloud/aws/index.js';
 import { toMappings } from './block-devices.js';
 import { OwnedImages } from './owned-images.js';
 import type { ResolvedEbs } from './resolved.js';
@@ -11,8 +11,6 @@ import { resourceTags } from './tagging.js';
 /** Makes the AMI from the stopped instance; an encrypted boot volume is a re-encrypting copy of it. */
 export function createImageStep(cfg: ResolvedEbs): Step<Init & SourceState & NameState & InstanceState, ImageState> {
   const owned = new OwnedImages(accessDetails(cfg.access));
-  /** The name of an AMI whose CreateImage answer never came: cleanup looks for it by name and tag. */
-  let attempted: string | undefined;
   return {
     name: 'create-image',
     async run(ctx, state) {
@@ -27,15 +25,24 @@ export function createImageStep(cfg: ResolvedEbs): Step<Init & SourceState & Nam
       // The encrypted copy takes the real name; EC2 refuses two AMIs of one name in a region.
       const firstName = cfg.ami.encryptBoot ? `bake-unencrypted-${ctx.buildId}` : amiName;
       ctx.log.say(`Creating AMI ${firstName} from instance ${instanceId}`);
-      attempted = firstName;
+      owned.attempt(cfg.region, firstName);
       let id: string;
       try {
-        const out = await send<{ ImageId?: string }>(
+        const out = await send<{ ImageId?: string; $metadata?: { attempts?: number } }>(
           client,
           new ec2.CreateImageCommand({ InstanceId: instanceId, Name: firstName, Description: description, BlockDeviceMappings: toMappings(cfg.amiMappings), TagSpecifications: tags }),
           { what: `amazon-ebs: create AMI ${firstName}`, signal: ctx.signal, creates: true, retryNotFound: true },
         );
         id = out.ImageId!;
+        // A try whose answer was lost made an AMI too where the emulator lets two AMIs share a name
+        // (moto; EC2 refuses the retry with InvalidAMIName.Duplicate, handled below): remove it.
+        if ((out.$metadata?.attempts ?? 1) > 1) {
+          const earlier = (await findOwnImages(client, firstName, ctx.buildId, ctx.signal)).filter((other) => other !== id);
+          for (const other of earlier) {
+            owned.add(ctx, cfg.region, other);
+            await owned.remove(ctx, clients, cfg.region, other, ctx.signal);
+          }
+        }
       } catch (err) {
         // CreateImage has no idempotency token: a retry after a lost answer meets the AMI the first
         // try made, found again by its name and this build's tag.
@@ -44,12 +51,12 @@ export function createImageStep(cfg: ResolvedEbs): Step<Init & SourceState & Nam
         ctx.log.info(`AMI ${firstName} (${found}) was made by an earlier try whose answer was lost; using it`);
         id = found;
       }
-      attempted = undefined;
       owned.add(ctx, cfg.region, id);
       ctx.log.info(`AMI: ${id}`);
-      let image = await waitImageAvailable(client, id, cfg.region, waitCtx(ctx, cfg, 'image'));
+      let image = await waitImageAvailable(client, id, cfg.region, waitCtx(ctx, cfg, 'image'), owned.seen(cfg.region));
       if (cfg.ami.encryptBoot) {
         ctx.log.say(`Encrypting the boot volume: copying ${id} with encryption`);
+        owned.attempt(cfg.region, amiName);
         const copy = await send<{ ImageId?: string }>(
           client,
           new ec2.CopyImageCommand({
@@ -65,7 +72,7 @@ export function createImageStep(cfg: ResolvedEbs): Step<Init & SourceState & Nam
           { what: `amazon-ebs: encrypt AMI ${id}`, signal: ctx.signal, creates: true, retryNotFound: true },
         );
         owned.add(ctx, cfg.region, copy.ImageId!);
-        image = await waitImageAvailable(client, copy.ImageId!, cfg.region, waitCtx(ctx, cfg, 'image'));
+        image = await waitImageAvailable(client, copy.ImageId!, cfg.region, waitCtx(ctx, cfg, 'image'), owned.seen(cfg.region));
         await owned.remove(ctx, clients, cfg.region, id, ctx.signal);
         id = copy.ImageId!;
         ctx.log.info(`Encrypted AMI: ${id}`);
@@ -73,12 +80,6 @@ export function createImageStep(cfg: ResolvedEbs): Step<Init & SourceState & Nam
       return { images: { [cfg.region]: id }, snapshots: { [cfg.region]: await tagSnapshots(client, ctx, cfg, image, cfg.region) } };
     },
     async cleanup(ctx, { clients, outcome }) {
-      if (attempted && !outcome.succeeded) {
-        const found = await findOwnImage(await clients.get(), attempted, ctx.buildId, ctx.cleanupSignal());
-        if (found) owned.add(ctx, cfg.region, found);
-      }
-      attempted = undefined;
-      if (outcome.succeeded) owned.release();
       await owned.cleanup(ctx, clients, outcome.succeeded);
     },
   };

@@ -1,4 +1,4 @@
-import { cinder, createOnce, glance, nova, type Session } from '../../cloud/openstack/index.js';
+import { cinder, createOnce, glance, isTransientApiError, nova, type Session } from '../../cloud/openstack/index.js';
 import { BakeError, errorText, throwIfAborted } from '../../core/errors.js';
 import type { Step } from '../../core/steps.js';
 import { waitUntil } from '../../core/wait.js';
@@ -22,7 +22,8 @@ async function waitImageActive(session: Session, id: string, config: ResolvedOpe
       last = image.status;
       return image.status === 'active' ? true : undefined;
     },
-    { what: `image ${id} to become active`, maxWaitMs: config.timeouts.imageMs, signal, minDelayMs: 200, maxDelayMs: 10_000 },
+    // Glance failing for a while (5xx, 429, dropped connections) is waited out until the wait's timeout, then cleanup deletes the image.
+    { what: `image ${id} to become active`, maxWaitMs: config.timeouts.imageMs, signal, minDelayMs: 200, maxDelayMs: 10_000, tolerate: isTransientApiError },
   );
 }
 
@@ -62,7 +63,9 @@ export function stepCreateImage(config: ResolvedOpenstack): Step<InitState & Aut
     },
     cleanup: async (ctx, { session, region, journalDetails }) => {
       if (!made && attempted) {
-        const found = await findOwnImage(session, config.image.name, ctx.buildId, ctx.cleanupSignal());
+        const found = await findOwnImage(session, config.image.name, ctx.buildId, ctx.cleanupSignal()).catch((err) => {
+          throw new BakeError(`${errorText(err)}; an image named ${config.image.name} may be left: \`bake cleanup\` tries again, or find it with: openstack image list --name ${config.image.name}`);
+        });
         if (found) {
           made = { id: found, keep: false };
           ctx.journal.created({ type: 'openstack:image', id: found, region, details: journalDetails });

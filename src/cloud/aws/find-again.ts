@@ -34,6 +34,11 @@ export async function findOwnSecurityGroup(client: EC2Client, name: string, buil
 }
 
 export async function findOwnImage(client: EC2Client, name: string, buildId: string, signal: AbortSignal): Promise<string | undefined> {
+  return (await findOwnImages(client, name, buildId, signal))[0];
+}
+
+/** Every AMI of this name and build: more than one only where the emulator does not keep AMI names unique (moto). */
+export async function findOwnImages(client: EC2Client, name: string, buildId: string, signal: AbortSignal): Promise<string[]> {
   const { DescribeImagesCommand } = await import('@aws-sdk/client-ec2');
   const images = await sendAll<Ec2.DescribeImagesCommandOutput, Ec2.Image>(
     client,
@@ -41,5 +46,5 @@ export async function findOwnImage(client: EC2Client, name: string, buildId: str
     (p) => p.Images,
     { what: `find AMI ${name}`, signal },
   );
-  return images[0]?.ImageId;
+  return images.flatMap((i) => (i.ImageId ? [i.ImageId] : []));
 }

@@ -3,13 +3,14 @@ export { awsCode, awsError, isNotFound, isThrottle, isTransient, retriedBySdk } 
 export { type AwsResource, findTagged } from './find-tagged.js';
 export { cleanupAwsLeftovers, type CleanupOptions, type CleanupReport } from './leftovers.js';
 export { isLoopbackHost } from './loopback-guard.js';
-export { deleteKeyPair, deleteSecurityGroup, deleteSnapshot, deregisterImage, terminateInstance } from './resources.js';
+export { deleteKeyPair, deleteSecurityGroup, terminateInstance } from './resources.js';
+export { deleteSnapshot, deregisterImage, type DeregisterOptions } from './remove-image.js';
 export { type AwsSender, send, sendAll, type SendOptions } from './send.js';
 export { endpointOf, unparsedError, unparsedResponse } from './unparsed-response.js';
 export { BUILD_ID_TAG, BUILD_TAG, TEMPLATE_TAG, bakeTags, fromTags, tagSpecifications, toTags } from './tags.js';
 export { type Polling, type WaitContext, waitImageAvailable, waitInstanceState, waitTerminated } from './waits.js';
 export { clientToken } from './client-token.js';
-export { findOwnImage, findOwnKeyPair, findOwnSecurityGroup } from './find-again.js';
+export { findOwnImage, findOwnImages, findOwnKeyPair, findOwnSecurityGroup } from './find-again.js';
 export { type HostInstance, hostInstance } from './metadata.js';
 export { deleteVolume, describeVolume, detachVolume, waitVolume } from './volumes.js';
 export { awsRemoveCommand, removeOrSay } from './remove-hint.js';

@@ -4,7 +4,8 @@ import type { Journal, OpenResource } from '../../core/journal.js';
 import { type AwsAccess, Ec2Clients } from './client.js';
 import { type AwsResource, buildIdTag, findTagged } from './find-tagged.js';
 import { deleteVolume } from './volumes.js';
-import { deleteKeyPair, deleteSecurityGroup, deleteSnapshot, deregisterImage, terminateInstance } from './resources.js';
+import { deleteKeyPair, deleteSecurityGroup, terminateInstance } from './resources.js';
+import { deleteSnapshot, deregisterImage } from './remove-image.js';
 
 export interface CleanupOptions {
   dryRun: boolean;

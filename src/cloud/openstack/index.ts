@@ -6,7 +6,7 @@ export { OpenstackApiError } from './api-error.js';
 export { makeTransport, type Transport, type TlsOptions, type HttpRequest, type HttpResponse } from './http.js';
 export { authenticate, tokensUrl, type Token, type CatalogService } from './keystone.js';
 export { findEndpoint, type ServiceKind } from './catalog.js';
-export { GONE_AFTER, isAmbiguous, isConnectionError, Session, type CallOptions } from './session.js';
+export { GONE_AFTER, isAmbiguous, isConnectionError, isTransientApiError, Session, type CallOptions } from './session.js';
 export { nova, NOVA_MICROVERSION, type Server, type Flavor, type CreateServer, type ServerNetwork } from './nova.js';
 export { glance, type Image, type ImageQuery } from './glance.js';
 export { neutron, type Network, type Port, type FloatingIp } from './neutron.js';

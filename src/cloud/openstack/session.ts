@@ -154,6 +154,11 @@ export function isAmbiguous(err: unknown): boolean {
   return isConnectionError(err) || (err instanceof OpenstackApiError && err.status >= 500);
 }
 
+/** Worth asking again later: rate limited, a 5xx, or a dropped connection (a wait outlasts these up to its timeout). */
+export function isTransientApiError(err: unknown): boolean {
+  return isConnectionError(err) || (err instanceof OpenstackApiError && TRANSIENT.has(err.status));
+}
+
 /** The connection dropped or timed out (the transport's error, whose cause is Node's). */
 export function isConnectionError(err: unknown): boolean {
   if (isAbort(err)) return false;

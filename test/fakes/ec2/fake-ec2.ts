@@ -46,7 +46,7 @@ export class FakeEc2 {
    * without effect, a lost answer throws after the effect.
    */
   handle(command: string, region: string, input: Record<string, any>, handler: () => unknown): unknown {
-    const kind = this.injector.next(command, namesId(command, input));
+    const kind = this.injector.next(command, namesId(command, input), region);
     this.record(command, region, input);
     if (kind && kind !== 'lost') throw injected(kind, command);
     const token = typeof input.ClientToken === 'string' ? `${region}/${command}/${input.ClientToken}` : undefined;
@@ -131,7 +131,7 @@ export class FakeEc2 {
   /** An image that exists before the build, e.g. the source AMI. */
   addImage(region: string, name: string, extra: Partial<FakeImage> = {}): FakeImage {
     const snap = this.nextId('snap');
-    this.snapshots.set(snap, { id: snap, region, tags: [], startTime: new Date(), createVolumeUsers: [] });
+    this.snapshots.set(snap, { id: snap, region, tags: [], startTime: new Date(), createVolumeUsers: [], description: '' });
     const image: FakeImage = {
       id: this.nextId('ami'),
       region,

@@ -25,11 +25,16 @@ function view(i: FakeImage): Image {
   };
 }
 
-function newImage(fake: FakeEc2, region: string, name: string, tags: { image: FakeImage['tags']; snapshot: FakeImage['tags'] }, encrypted: boolean, kmsKeyId?: string): FakeImage {
+function newImage(fake: FakeEc2, region: string, name: string, tags: { image: FakeImage['tags']; snapshot: FakeImage['tags'] }, encrypted: boolean, from: { instance?: string; image?: FakeImage }, kmsKeyId?: string): FakeImage {
   const snap = fake.nextId('snap');
-  fake.snapshots.set(snap, { id: snap, region, tags: tags.snapshot, startTime: new Date(), createVolumeUsers: [] });
+  const id = fake.nextId('ami');
+  // The descriptions EC2 gives the snapshots it makes for an AMI; bake finds them by these when the AMI cannot be read.
+  const description = from.image
+    ? `Copied for DestinationAmi ${id} from SourceAmi ${from.image.id} for SourceSnapshot ${from.image.snapshots[0]}. Task created on ${new Date().toISOString()}.`
+    : `Created by CreateImage(${from.instance}) for ${id} from vol-0000000000000000`;
+  fake.snapshots.set(snap, { id: snap, region, tags: tags.snapshot, startTime: new Date(), createVolumeUsers: [], description });
   const image: FakeImage = {
-    id: fake.nextId('ami'),
+    id,
     region,
     name,
     state: 'pending',
@@ -63,7 +68,7 @@ export function createImage(fake: FakeEc2, region: string, input: CreateImageCom
     inst.rebooting = true;
   }
   const specs = input.TagSpecifications;
-  return { ImageId: newImage(fake, region, input.Name!, { image: tagsFrom(specs, 'image'), snapshot: tagsFrom(specs, 'snapshot') }, false).id };
+  return { ImageId: newImage(fake, region, input.Name!, { image: tagsFrom(specs, 'image'), snapshot: tagsFrom(specs, 'snapshot') }, false, { instance: inst.id }).id };
 }
 
 export function copyImage(fake: FakeEc2, region: string, input: CopyImageCommandInput) {
@@ -73,7 +78,7 @@ export function copyImage(fake: FakeEc2, region: string, input: CopyImageCommand
   if (source.state !== 'available') throw ec2Error('IncorrectState', `Image ${source.id} is not available`);
   nameTaken(fake, region, input.Name!);
   const specs = input.TagSpecifications;
-  const image = newImage(fake, region, input.Name!, { image: tagsFrom(specs, 'image'), snapshot: tagsFrom(specs, 'snapshot') }, !!input.Encrypted || source.encrypted, input.KmsKeyId);
+  const image = newImage(fake, region, input.Name!, { image: tagsFrom(specs, 'image'), snapshot: tagsFrom(specs, 'snapshot') }, !!input.Encrypted || source.encrypted, { image: source }, input.KmsKeyId);
   return { ImageId: image.id };
 }
 

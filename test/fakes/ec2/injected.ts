@@ -19,6 +19,8 @@ export function injected(kind: FaultKind, command: string, service: 'ec2' | 'aut
       return service === 'ec2' ? ec2Error('RequestLimitExceeded', 'Request limit exceeded.') : Object.assign(ec2Error('Throttling', 'Rate exceeded'), { $metadata: { httpStatusCode: 400 } });
     case 'server':
       return Object.assign(new Error('We encountered an internal error. Please try again.'), { name: 'InternalError', Code: 'InternalError', $fault: 'server', $metadata: { httpStatusCode: 500 } });
+    case 'outage':
+      return Object.assign(new Error('The service is unavailable. Please try again shortly.'), { name: 'Unavailable', Code: 'Unavailable', $fault: 'server', $metadata: { httpStatusCode: 503 } });
     case 'reset':
     case 'lost':
       return connectionReset();

@@ -46,6 +46,8 @@ export interface FakeSnapshot {
   tags: Tag[];
   startTime: Date;
   createVolumeUsers: string[];
+  /** What EC2 writes for an AMI's snapshot: "Created by CreateImage(i-…) for ami-… from vol-…". */
+  description: string;
   /** Snapshots of a volume (CreateSnapshot) start pending; those behind images are completed. */
   state?: 'pending' | 'completed';
   polls?: number;

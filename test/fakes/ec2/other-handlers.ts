@@ -59,11 +59,13 @@ export function describeSecurityGroups(fake: FakeEc2, region: string, input: Inp
 }
 
 export function describeSnapshots(fake: FakeEc2, region: string, input: Input) {
-  const list = [...fake.snapshots.values()].filter((s) => s.region === region && (!input.SnapshotIds || input.SnapshotIds.includes(s.id)) && matches(input.Filters, { 'snapshot-id': s.id, 'volume-id': s.volumeId, status: s.state ?? 'completed' }, s.tags));
+  const list = [...fake.snapshots.values()].filter(
+    (s) => s.region === region && (!input.SnapshotIds || input.SnapshotIds.includes(s.id)) && matches(input.Filters, { 'snapshot-id': s.id, description: s.description, 'volume-id': s.volumeId, status: s.state ?? 'completed' }, s.tags),
+  );
   if (input.SnapshotIds?.length && list.length === 0) throw ec2Error('InvalidSnapshot.NotFound', `The snapshot '${input.SnapshotIds[0]}' does not exist`);
   const { items, NextToken } = fake.page(input, list, !!input.SnapshotIds?.length);
   for (const s of items) if (s.state === 'pending') fake.advance(s as { polls: number }, () => (s.state = 'completed'));
-  const view = (s: (typeof items)[number]) => ({ SnapshotId: s.id, Tags: s.tags, StartTime: s.startTime, State: s.state ?? 'completed', VolumeId: s.volumeId, VolumeSize: s.sizeGiB });
+  const view = (s: (typeof items)[number]) => ({ SnapshotId: s.id, Tags: s.tags, StartTime: s.startTime, Description: s.description, State: s.state ?? 'completed', VolumeId: s.volumeId, VolumeSize: s.sizeGiB });
   return { Snapshots: items.map(view), ...(NextToken ? { NextToken } : {}) };
 }
 

@@ -85,7 +85,7 @@ export function createSnapshot(fake: FakeEc2, region: string, input: Input) {
   const v = fake.region(fake.volumes, input.VolumeId, region, 'InvalidVolume.NotFound');
   const id = fake.nextId('snap');
   const tags: Tag[] = tagsFrom(input.TagSpecifications, 'snapshot');
-  fake.snapshots.set(id, { id, region, tags, startTime: new Date(), createVolumeUsers: [], state: 'pending', polls: 0, volumeId: v.id, sizeGiB: v.sizeGiB });
+  fake.snapshots.set(id, { id, region, tags, startTime: new Date(), createVolumeUsers: [], description: input.Description ?? '', state: 'pending', polls: 0, volumeId: v.id, sizeGiB: v.sizeGiB });
   return { SnapshotId: id, VolumeId: v.id, State: 'pending', VolumeSize: v.sizeGiB, Tags: tags };
 }
 

@@ -68,6 +68,7 @@ const FAULT_REPLY: Record<Exclude<FaultKind, 'reset' | 'lost'>, Reply> = {
   throttle: json(429, { message: 'Rate limit exceeded', code: 429 }),
   server: { status: 503, text: '503 Service Unavailable\n\nThe server is currently unavailable. Please try again at a later time.\n', headers: { 'Content-Type': 'text/plain' } },
   'not-found': json(404, { itemNotFound: { code: 404, message: 'could not be found (not visible yet)' } }),
+  outage: { status: 503, text: '503 Service Unavailable\n\nThe server is currently unavailable. Please try again at a later time.\n', headers: { 'Content-Type': 'text/plain' } },
 };
 
 /** A loopback OpenStack (Keystone v3, Nova, Glance v2, Neutron, Cinder v3) for tests; HTTPS when given a key and certificate. */
