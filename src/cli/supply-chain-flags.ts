@@ -1,15 +1,29 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import type { EventBus } from '../core/events.js';
 import type { BuildResult } from '../core/orchestrator.js';
 import type { TemplateSource } from '../supply-chain/run-options.js';
+import { readSource, STDIN, templateName } from '../template/index.js';
 import type { BuildPlan } from '../template/plan.js';
 
 /** The template as a build's provenance names it: path, sha256 of its bytes, variables (sensitive ones by name only). */
+/**
+ * The digest of what the template is: the file, the text read from standard input, or, for an HCL2
+ * directory, every template and var file in it (name and content, in name order).
+ */
+function templateDigest(file: string): string {
+  const hash = createHash('sha256');
+  if (file === templateName(STDIN)) return hash.update(readSource(STDIN)).digest('hex');
+  if (!statSync(file).isDirectory()) return hash.update(readFileSync(file)).digest('hex');
+  for (const name of readdirSync(file).filter((n) => /\.(pkr|pkrvars)\.(hcl|json)$/.test(n)).sort()) hash.update(`${name}\0`).update(readFileSync(join(file, name))).update('\0');
+  return hash.digest('hex');
+}
+
 export function templateSource(plan: BuildPlan): TemplateSource {
   return {
     path: plan.file,
-    sha256: createHash('sha256').update(readFileSync(plan.file)).digest('hex'),
+    sha256: templateDigest(plan.file),
     variables: Object.fromEntries(plan.variables.filter((v) => !v.sensitive).map((v) => [v.name, v.value])),
     sensitiveVariables: plan.variables.filter((v) => v.sensitive).map((v) => v.name),
   };

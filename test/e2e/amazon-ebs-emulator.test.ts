@@ -50,7 +50,15 @@ describe('bake build against an AWS emulator (moto 5 behaviour, CLI)', () => {
     for (const image of images) {
       // The copies too end with bake's own tags, though moto ignores CopyImage's TagSpecifications.
       const byKey = (tags: { Key?: string; Value?: string }[]) => Object.fromEntries(tags.map((t) => [t.Key, t.Value]));
-      expect(byKey(image.tags)).toEqual({ Name: 'web', Region: 'us-east-1', 'bake:template': 'packer.json', 'bake:build': 'amazon-ebs' });
+      // bake:sbom-sha256 and bake:packages-sha256 name the SBOM bake wrote for the image (docs/supply-chain.md).
+      expect(byKey(image.tags)).toEqual({
+        Name: 'web',
+        Region: 'us-east-1',
+        'bake:template': 'packer.json',
+        'bake:build': 'amazon-ebs',
+        'bake:sbom-sha256': expect.stringMatching(/^[0-9a-f]{64}$/),
+        'bake:packages-sha256': expect.stringMatching(/^[0-9a-f]{64}$/),
+      });
       expect(image.launchPermissions).toEqual([{ UserId: '444455556666' }]);
       // As Packer 1.6.6 leaves them on moto: `tags`, then snapshot_tags winning.
       expect(byKey(fake.snapshots.get(image.snapshots[0])!.tags)).toEqual({

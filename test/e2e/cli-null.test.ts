@@ -182,7 +182,7 @@ describe('bake validate, inspect and fmt', () => {
     expect(missing.stderr).toMatch(/^Error: .*nope\.json.*\n$/);
   });
 
-  it('records the null builder in the manifest, as Packer does (artifact "Null", no files)', async () => {
+  it('records the null builder in the manifest as Packer does (artifact "Null"), with only bake\'s SBOM and provenance as files', async () => {
     const output = join(dir, 'null-manifest.json');
     const t = template('null-manifest.json.tpl', {
       builders: [{ type: 'null', name: 'edge', communicator: 'none' }],
@@ -194,7 +194,18 @@ describe('bake validate, inspect and fmt', () => {
     expect(r.code).toBe(0);
     const manifest = JSON.parse(readFileSync(output, 'utf8'));
     expect(manifest.builds).toEqual([
-      { name: 'edge', builder_type: 'null', build_time: expect.any(Number), files: [], artifact_id: 'Null', packer_run_uuid: manifest.last_run_uuid, custom_data: { team: 'sre' } },
+      {
+        name: 'edge',
+        builder_type: 'null',
+        build_time: expect.any(Number),
+        files: [
+          { name: expect.stringMatching(/\/edge\/sbom\.cdx\.json$/), size: expect.any(Number) },
+          { name: expect.stringMatching(/\/edge\/provenance\.intoto\.jsonl$/), size: expect.any(Number) },
+        ],
+        artifact_id: 'Null',
+        packer_run_uuid: manifest.last_run_uuid,
+        custom_data: { team: 'sre', sbom_sha256: expect.stringMatching(/^[0-9a-f]{64}$/) },
+      },
     ]);
   });
 

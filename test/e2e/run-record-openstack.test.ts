@@ -44,7 +44,7 @@ describe('the run record of an openstack build', () => {
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     const runs = join(dir, 'cache', 'runs');
-    const record = readFileSync(join(runs, readdirSync(runs)[0]), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const record = readFileSync(join(runs, readdirSync(runs).find((f) => f.endsWith('.jsonl'))!), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     const waits = record.filter((e) => e.data?.span?.kind === 'wait' && e.data.span.phase === 'end').map((e) => e.data.span);
     expect(waits.length).toBeGreaterThanOrEqual(2);
     for (const w of waits) expect(w.polls).toBeGreaterThanOrEqual(1);

@@ -67,8 +67,8 @@ describe('a run of two templates', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
 
-    // The run record: one file in the runs directory, redacted, with the stages in order.
-    const [file] = readdirSync(runs);
+    // The run record: one file in the runs directory (beside the run's folder of SBOMs), redacted, with the stages in order.
+    const [file] = readdirSync(runs).filter((f) => f.endsWith('.jsonl'));
     const id = file.replace(/\.jsonl$/, '');
     expect(r.stdout).toContain(`==> Run ${id} recorded in ${join(runs, file)}`);
     const record = readRecord(join(runs, file));
@@ -95,9 +95,15 @@ describe('a run of two templates', () => {
       'end provisioner shell (provisioners[0])',
       'start provisioner shell-local (provisioners[1])',
       'end provisioner shell-local (provisioners[1])',
+      // The SBOM is listed over the same connection, after the last provisioner.
+      'start step sbom',
+      'end step sbom',
       'end step provision',
       'start cleanup connect',
       'end cleanup connect',
+      // Written once the builder has its artifact.
+      'start step sbom and provenance',
+      'end step sbom and provenance',
     ]);
     const result = record.find((e) => e.build === 'base-a' && e.data?.build_result)!.data!.build_result;
     // The null builder's artifact is Packer's "Null": nothing exported, but recorded.
@@ -203,15 +209,19 @@ describe('a run of two templates', () => {
     const t = template('one.json', { builders: [nullBuild('one')], provisioners: [{ type: 'shell', inline: ['true'] }] });
     const first = await runBake(['build', t], { env: { BAKE_RUNS_DIR: runs } });
     expect(first.code).toBe(0);
-    const [old] = readdirSync(runs);
+    const records = () => readdirSync(runs).filter((f) => f.endsWith('.jsonl'));
+    const [old] = records();
     const { utimesSync } = await import('node:fs');
     const longAgo = new Date(Date.now() - 40 * 24 * 3600_000);
     utimesSync(join(runs, old), longAgo, longAgo);
     const second = await runBake(['build', t], { env: { BAKE_RUNS_DIR: runs } });
     expect(second.code).toBe(0);
-    const left = readdirSync(runs);
+    const left = records();
     expect(left).toHaveLength(1);
     expect(left[0]).not.toBe(old);
     expect(existsSync(join(runs, old))).toBe(false);
+    // The pruned run's folder (its SBOM and provenance copies) goes with its record.
+    expect(existsSync(join(runs, old.replace(/\.jsonl$/, '')))).toBe(false);
+    expect(readdirSync(runs).sort()).toEqual([left[0], left[0].replace(/\.jsonl$/, '')].sort());
   }, 180_000);
 });

@@ -77,10 +77,15 @@ export function attachVolumeStep(cfg: ResolvedAmazonChroot): Step<Init & HostSta
       const diskFile = await findDevice({ given: cfg.devicePath ?? cfg.nvmeDevicePath, attachedAs, volumeId: state.volumeId, signal: ctx.signal });
       ctx.log.info(`The volume is ${diskFile} on this host`);
       workDir = mkdtempSync(join(tmpdir(), 'bake-amazon-chroot-'));
+      // Journaled like the chroot builder's work directory, so `bake cleanup` removes it after a kill -9.
+      ctx.journal.created({ type: 'local:path', id: workDir });
       return { diskFile, workDir };
     },
     async cleanup(ctx, { clients, volumeId }) {
-      if (workDir) rmSync(workDir, { recursive: true, force: true });
+      if (workDir) {
+        rmSync(workDir, { recursive: true, force: true });
+        ctx.journal.removed({ type: 'local:path', id: workDir });
+      }
       workDir = undefined;
       try {
         if (attached) {

@@ -117,4 +117,33 @@ describe.skipIf(!canChroot)('amazon-chroot builder through bake build', () => {
     expect(fake.callsOf('DetachVolume')).toHaveLength(1);
     expect(Journal.open(t.journal)).toEqual([]);
   }, 300_000);
+
+  it('after a kill -9 while provisioning, the mount dies with bake and bake cleanup detaches and deletes the volume', async () => {
+    const mountsBefore = hostMounts();
+    const t = await setup([{ type: 'shell', inline: ['echo sleeping', 'sleep 600'] }]);
+    const killed = await runBake(['build', t.template], {
+      env: t.env,
+      timeoutMs: 240_000,
+      onStdout: (chunk, child) => {
+        if (!child.killed && chunk.includes('sleeping')) child.kill('SIGKILL');
+      },
+    });
+    expect(killed.signal).toBe('SIGKILL');
+    expect(fake.volumes.size).toBe(1);
+    const open = Journal.open(t.journal);
+    expect(open.map((r) => r.type)).toContain('aws:volume');
+    const workDir = open.find((r) => r.type === 'local:path')!.id;
+    expect(existsSync(workDir)).toBe(true);
+    // The kernel tore the private namespace down with bake's holder: nothing is mounted, the device is free.
+    for (let i = 0; i < 50 && hostMounts().length !== mountsBefore.length; i++) await new Promise((r) => setTimeout(r, 200));
+    expect(hostMounts()).toEqual(mountsBefore);
+    // Credentials are never journaled: cleanup takes them from the standard chain, as the AWS CLI would.
+    const cleanup = await runBake(['cleanup'], { env: { ...t.env, AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE', AWS_SECRET_ACCESS_KEY: 'secret' }, timeoutMs: 120_000 });
+    expect(cleanup.code, cleanup.stdout + cleanup.stderr).toBe(0);
+    expect(cleanup.stdout + cleanup.stderr).toMatch(/removed volume vol-/);
+    expect(fake.volumes.size).toBe(0);
+    expect(fake.callsOf('DetachVolume').length).toBeGreaterThan(0);
+    expect(existsSync(workDir)).toBe(false);
+    expect(Journal.open(t.journal)).toEqual([]);
+  }, 300_000);
 });

@@ -23,7 +23,7 @@ afterAll(async () => {
 describe('qemu connect step', () => {
   it('records the wait for SSH as a wait (the run report draws it as waiting, not as step time)', async () => {
     const c = resolveQemuConfig(
-      { ssh_username: sshd.username, ssh_private_key_file: sshd.privateKeyPath, ssh_timeout: '20s' },
+      { ssh_username: sshd.username, ssh_private_key_file: sshd.privateKeyPath, ssh_timeout: '20s', ssh_host_key_check: 'tofu' },
       { file: 't.json', path: 'builders[0]', templateDir: process.cwd() },
     );
     const step = connectStep(c);
@@ -50,7 +50,7 @@ describe('qemu connect step', () => {
     try {
       const qmp = await QmpClient.connect(join(dir, 'qmp.sock'), AbortSignal.timeout(10_000));
       expect(await qmp.status()).toBe('running');
-      const c = resolveQemuConfig({ ssh_username: 'nobody', ssh_password: 'x', ssh_timeout: '5m' }, { file: 't.json', path: 'builders[0]', templateDir: process.cwd() });
+      const c = resolveQemuConfig({ ssh_username: 'nobody', ssh_password: 'x', ssh_timeout: '5m', ssh_host_key_check: 'tofu' }, { file: 't.json', path: 'builders[0]', templateDir: process.cwd() });
       const ctx = makeBuildContext({ buildType: 'qemu' });
       // A port nothing listens on: the guest never answers, as one stopped by KVM.
       const state = { qemu, qmp, sshPort: 1, workDir: dir, startedAt: Date.now(), accel: 'kvm' };

@@ -11,7 +11,7 @@ const dir = join(import.meta.dirname, '../../fixtures/hcl2');
  * and build.ID.
  */
 describe('HCL2 templates in the shape of public ones', () => {
-  it('bento: a directory, a -var-file, for/try/sha256/conditional except, a null data source', async () => {
+  it('bento: a directory, a -var-file, for/try/sha256/conditional except, the host-info data source', async () => {
     const plan = await loadHcl2Template(join(dir, 'bento'), {
       registry,
       varFiles: [join(dir, 'bento/os_pkrvars/debian-12-x86_64.pkrvars.hcl')],

@@ -66,7 +66,7 @@ describe("Packer's HCL2 semantics", () => {
 
   it('a data source type bake lacks is an error at its block', async () => {
     const dir = write({ 't.pkr.hcl': `data "sshkey" "k" {}\n${NULL_SOURCE}build {\n  sources = ["source.null.a"]\n}\n` });
-    expect(await failure(load(dir))).toMatch(/t\.pkr\.hcl:1:1: data source type "sshkey" is not supported by bake \(bake's data sources: null\)/);
+    expect(await failure(load(dir))).toMatch(/t\.pkr\.hcl:1:1: data source type "sshkey" is not supported by bake \(bake's data sources: amazon-ami, amazon-parameterstore, amazon-secretsmanager, host-info, http, null\)/);
   });
 
   it("a build's source block is merged with the source; a field set in both is an error", async () => {
