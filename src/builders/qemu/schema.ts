@@ -43,8 +43,9 @@ export const qemuSchema = {
     disk_detect_zeroes: oneOfStrings(['off', 'on', 'unmap'] as const, 'Detect written zeroes.', 'off'),
     machine_type: str('QEMU machine type.', 'pc'),
     efi_boot: bool('Boot with UEFI firmware (OVMF) instead of BIOS; implied by efi_firmware_code or efi_firmware_vars. The firmware\'s code is attached read-only, its variables as a per-build copy (efivars.fd in output_directory). Secure Boot firmware needs machine_type "q35".', false),
-    efi_firmware_code: str('The firmware\'s code (Debian\'s ovmf package: /usr/share/OVMF/OVMF_CODE.fd, or OVMF_CODE_4M.fd with OVMF_VARS_4M.fd).', '/usr/share/OVMF/OVMF_CODE.fd'),
-    efi_firmware_vars: str('The firmware\'s variable store matching efi_firmware_code; copied per build, never written.', '/usr/share/OVMF/OVMF_VARS.fd'),
+    // No schema default: ajv fills defaults in, and a given efi_firmware_* implies efi_boot (as in Packer).
+    efi_firmware_code: str('The firmware\'s code; implies efi_boot (default with efi_boot: Debian\'s ovmf package\'s /usr/share/OVMF/OVMF_CODE.fd; or OVMF_CODE_4M.fd with OVMF_VARS_4M.fd).'),
+    efi_firmware_vars: str('The firmware\'s variable store matching efi_firmware_code; implies efi_boot; copied per build, never written (default with efi_boot: /usr/share/OVMF/OVMF_VARS.fd).'),
     efi_drop_efivars: bool('Leave the build\'s efivars.fd out of the output and the artifact (it is then made in the work directory and removed with it).', false),
     firmware: str('A firmware file for QEMU instead of its default BIOS (-bios, or a read-only pflash drive with use_pflash); for UEFI use the efi_* options.'),
     use_pflash: bool('Give firmware as a read-only pflash drive instead of -bios. With efi_boot the firmware is always on pflash, so it changes nothing there.', false),

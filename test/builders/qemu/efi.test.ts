@@ -12,6 +12,8 @@ import type { QemuConfig } from '../../../src/builders/qemu/schema.js';
 import { efiVarsStep } from '../../../src/builders/qemu/steps/efi-vars.js';
 import { sleep } from '../../../src/core/wait.js';
 import { makeBuildContext } from '../../helpers/context.js';
+import { plugin } from '../../../src/builders/qemu/index.js';
+import { validatorFor } from '../../../src/template/load/ajv.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'bake-efi-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -101,4 +103,13 @@ describe('UEFI boot (efi_*) and firmware', () => {
     }
     expect(statSync(VARS).size).toBe(statSync(efiVars!).size);
   }, 60_000);
+});
+
+describe('BIOS stays the default', () => {
+  it('a template without efi options boots BIOS after the schema filled in its defaults (as every template is read)', () => {
+    const config: Record<string, unknown> = { ssh_username: 'debian' };
+    expect(validatorFor(plugin.schema)(config)).toBe(true);
+    expect(config.efi_firmware_code).toBeUndefined();
+    expect(resolve(config as QemuConfig).efi).toBeUndefined();
+  });
 });
