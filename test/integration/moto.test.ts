@@ -88,6 +88,9 @@ describe.skipIf(!motoBin)(title, () => {
         Built: tags.Built,
         'bake:template': 'amazon-ebs.json',
         'bake:build': 'amazon-ebs',
+        // The SBOM bake wrote for the image (docs/supply-chain.md).
+        'bake:sbom-sha256': expect.stringMatching(/^[0-9a-f]{64}$/),
+        'bake:packages-sha256': expect.stringMatching(/^[0-9a-f]{64}$/),
       });
       const perms = await ec.send(new ec2.DescribeImageAttributeCommand({ ImageId: image.ImageId, Attribute: 'launchPermission' }));
       expect(perms.LaunchPermissions).toEqual([{ UserId: '444455556666' }]);
@@ -95,7 +98,9 @@ describe.skipIf(!motoBin)(title, () => {
       expect(snapIds).toHaveLength(1);
       const [snap] = (await ec.send(new ec2.DescribeSnapshotsCommand({ SnapshotIds: snapIds }))).Snapshots!;
       // `tags` first, then snapshot_tags winning: what Packer 1.6.6 leaves on moto.
-      expect(byKey(snap.Tags)).toEqual({ ...tags, Base: source.ImageId, Kind: 'root' });
+      // The SBOM digests are the AMI's tags only.
+      const { 'bake:sbom-sha256': _sbom, 'bake:packages-sha256': _packages, ...userAndBakeTags } = tags;
+      expect(byKey(snap.Tags)).toEqual({ ...userAndBakeTags, Base: source.ImageId, Kind: 'root' });
 
       const instances = ((await ec.send(new ec2.DescribeInstancesCommand({}))).Reservations ?? []).flatMap((r) => r.Instances ?? []);
       expect(instances.map((x) => [x.State?.Name, byKey(x.Tags)['bake:template']])).toEqual(region === 'us-east-1' ? [['terminated', 'amazon-ebs.json']] : []);
