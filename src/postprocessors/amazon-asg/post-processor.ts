@@ -38,18 +38,7 @@ export class AmazonAsgPostProcessor implements PostProcessor {
       // The build fails, so a CI job that retries it would roll out twice: this image goes out only when someone decides to.
       const command = rolloutCommandLine(c, images);
       ctx.log.warn(`amazon-asg: not rolling out ${Object.values(images).join(', ')}, because the build fails (${ctx.buildFailure}). To roll it out: ${command}`);
-      return {
-        artifact: {
-          builderType: 'amazon-asg',
-          buildName: artifact.buildName,
-          id: artifact.id,
-          files: [],
-          images: artifact.images,
-          metadata: { ...artifact.metadata, rolloutCommand: command },
-          description: `amazon-asg: not rolled out (the build failed); to roll it out: ${command}`,
-        },
-        forceKeepInput: true,
-      };
+      return asgResult(artifact, { rolloutCommand: command }, `amazon-asg: not rolled out (the build failed); to roll it out: ${command}`);
     }
     const firstRegion = Object.keys(images)[0];
     const clients = new RolloutClients(resolveAccess(c.access, firstRegion), ctx.signal);
@@ -74,20 +63,25 @@ export class AmazonAsgPostProcessor implements PostProcessor {
         appendRecord(c.recordFile, { build: ctx.buildName, time: new Date().toISOString(), images, rollout: changes });
         ctx.log.info(`Recorded the rollout in ${c.recordFile}`);
       }
-      return {
-        artifact: {
-          builderType: 'amazon-asg',
-          buildName: artifact.buildName,
-          id: artifact.id,
-          files: [],
-          images: artifact.images,
-          metadata: { ...artifact.metadata, rollout: changes, dryRun: c.dryRun },
-          description: summary(changes, c.dryRun),
-        },
-        forceKeepInput: true,
-      };
+      return asgResult(artifact, { rollout: changes, dryRun: c.dryRun }, summary(changes, c.dryRun));
     } finally {
       await clients.destroy();
     }
   }
+}
+
+/** The rollout passes the AMIs on unchanged (later post-processors and the manifest still see them) and adds what it did. */
+function asgResult(artifact: Artifact, metadata: Record<string, unknown>, description: string): PostProcessorResult {
+  return {
+    artifact: {
+      builderType: 'amazon-asg',
+      buildName: artifact.buildName,
+      id: artifact.id,
+      files: [],
+      images: artifact.images,
+      metadata: { ...artifact.metadata, ...metadata },
+      description,
+    },
+    forceKeepInput: true,
+  };
 }
