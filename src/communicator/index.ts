@@ -6,6 +6,7 @@ export { resolveSshConfig, type SshConfigEnv, type SshDefaults, type SshEndpoint
 export { sshConfigProperties, sshUnsupported, type SshConfigInput } from './ssh-config.js';
 export { winrmUnsupported } from './winrm-options.js';
 export { shellQuote } from './shell-env.js';
+export { howItEnded } from './exit-text.js';
 export { sshCommandLine, writePrivateKey } from './ssh-command-line.js';
 export { writeDebugKey } from './debug-key.js';
 export { NoCommunicator } from './none.js';

@@ -31,10 +31,36 @@ function killRemote(client: Client, id: string, sig: 'TERM' | 'KILL'): void {
   }
 }
 
-function openChannel(client: Client, command: string, pty: boolean): Promise<ClientChannel> {
+/** How the command ended, as the server reported it (an exit-status or an exit-signal request). */
+interface ExitReport {
+  code: number | null;
+  signal?: string;
+}
+
+interface OpenedChannel {
+  stream: ClientChannel;
+  /** Filled in when the server reports the exit; still undefined when the channel closes without a report. */
+  exit: { report?: ExitReport };
+}
+
+/**
+ * Opens the channel and starts listening for the exit report in ssh2's own callback, before any
+ * `await`: ssh2 parses every packet of one socket read in one pass and emits 'exit' as it parses
+ * it, so for a quick command on a busy machine the exec reply, the output, the exit-status and the
+ * close all arrive in one read, and an 'exit' listener attached after the promise resumes would
+ * miss the status (output and 'close' wait for a reader, so they are not lost).
+ */
+function openChannel(client: Client, command: string, pty: boolean): Promise<OpenedChannel> {
   return new Promise((resolve, reject) => {
     try {
-      client.exec(command, pty ? { pty: true } : {}, (err, stream) => (err ? reject(new ChannelOpenError(err.message)) : resolve(stream)));
+      client.exec(command, pty ? { pty: true } : {}, (err, stream) => {
+        if (err) return reject(new ChannelOpenError(err.message));
+        const exit: OpenedChannel['exit'] = {};
+        stream.once('exit', (code: number | null, sig?: string) => {
+          exit.report = { code: typeof code === 'number' ? code : null, ...(sig ? { signal: sig } : {}) };
+        });
+        resolve({ stream, exit });
+      });
     } catch (err) {
       reject(new ChannelOpenError((err as Error).message));
     }
@@ -49,7 +75,7 @@ export async function execOnClient(client: Client, command: string, options: Exe
   const signal = options.signal;
   if (signal?.aborted) throw new AbortedError(reasonText(signal.reason));
   const id = randomBytes(8).toString('hex');
-  const stream = await openChannel(client, `export BAKE_EXEC_ID=${id}; ${exportPrefix(options.env)}${command}`, pty);
+  const { stream, exit } = await openChannel(client, `export BAKE_EXEC_ID=${id}; ${exportPrefix(options.env)}${command}`, pty);
   const tail = new Tail();
   const out = new LineSplitter(options.stdout ?? ((line) => log.output(line)));
   const err = new LineSplitter((line) => {
@@ -58,8 +84,6 @@ export async function execOnClient(client: Client, command: string, options: Exe
   });
 
   return new Promise<ExecResult>((resolve, reject) => {
-    let exitCode: number | null = null;
-    let exitSignal: string | undefined;
     let killTimer: NodeJS.Timeout | undefined;
     let settled = false;
     const finish = () => {
@@ -89,15 +113,12 @@ export async function execOnClient(client: Client, command: string, options: Exe
       else out.push(chunk);
     });
     stream.stderr.on('data', (chunk: Buffer) => err.push(chunk));
-    stream.on('exit', (code: number | null, sig?: string) => {
-      exitCode = typeof code === 'number' ? code : null;
-      if (sig) exitSignal = sig;
-    });
     stream.on('close', () => {
       if (settled) return;
       finish();
       if (signal?.aborted) return reject(new AbortedError(reasonText(signal.reason)));
-      resolve({ exitCode, ...(exitSignal ? { exitSignal } : {}), stderrTail: tail.get() });
+      const report = exit.report;
+      resolve({ exitCode: report?.code ?? null, ...(report?.signal ? { exitSignal: report.signal } : {}), stderrTail: tail.get() });
     });
   });
 }

@@ -1,5 +1,5 @@
 import type * as Ec2 from '@aws-sdk/client-ec2';
-import { connectSsh, generateEd25519KeyPair, resolveSshConfig, type Communicator, type SshConfigInput } from '../communicator/index.js';
+import { connectSsh, generateEd25519KeyPair, howItEnded, resolveSshConfig, type Communicator, type SshConfigInput } from '../communicator/index.js';
 import { bakeTags, deleteKeyPair, tagSpecifications, terminateInstance, waitInstanceState } from '../cloud/aws/index.js';
 import { BakeError, errorText } from '../core/errors.js';
 import type { Journal } from '../core/journal.js';
@@ -86,7 +86,7 @@ export async function smokeTest(ctx: SmokeContext, cfg: SmokeTestConfig, region:
       const r = await comm.exec(command, { stdout: (l) => ctx.log.output(l), stderr: (l) => ctx.log.output(l), signal });
       if (r.exitCode !== 0) {
         const tail = r.stderrTail.length ? `: ${r.stderrTail.join(' | ')}` : '';
-        throw new BakeError(`smoke test of ${imageId}: commands[${i}] exited with ${r.exitCode ?? r.exitSignal ?? 'no status'}${tail}; no group was changed`);
+        throw new BakeError(`smoke test of ${imageId}: commands[${i}] ${howItEnded(r)}${tail}; no group was changed`);
       }
     }
     ctx.log.say(`Smoke test of ${imageId} passed`);

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectSsh } from '../../src/communicator/connect-ssh.js';
 import type { Communicator } from '../../src/communicator/types.js';
 import { AbortedError } from '../../src/core/errors.js';
+import { startCoalescingProxy } from '../helpers/coalescing-proxy.js';
 import { makeProvisionContext } from '../helpers/context.js';
 import { startSshd, type TestSshd } from '../helpers/sshd.js';
 import { optionsFor } from './ssh-test-options.js';
@@ -119,6 +120,37 @@ describe('SSH exec', () => {
       expect((await limited.exec('exit 4')).exitCode).toBe(4);
     } finally {
       await limited.close();
+    }
+  });
+
+  it('keeps the exit status when the whole reply to a command arrives in one read, as on a busy machine', async () => {
+    // The exec reply, exit-status and close reach the client together; bake once listened for the
+    // exit only after an await past ssh2's callback and reported such quick commands "without status".
+    const proxy = await startCoalescingProxy(sshd);
+    const busy = await connectSsh(optionsFor({ ...sshd, port: proxy.port }, { ssh_keep_alive_interval: '0s' }), makeProvisionContext());
+    try {
+      // After login sshd sends its host keys, which ssh2 answers: let that pass before counting writes.
+      await busy.exec('true');
+      // Runs the command plainly, counting the server's reply, then again with that reply held and
+      // handed over at once. The client's writes for a command: the channel open, then the exec request.
+      const inOneRead = async (command: string) => {
+        await proxy.settled();
+        const run = async () => {
+          const out: string[] = [];
+          return { ...(await busy.exec(command, { stdout: (l) => out.push(l), stderr: () => {} })), out };
+        };
+        const replyBytes = proxy.count(2);
+        const plain = await run();
+        await proxy.settled();
+        proxy.hold(2, replyBytes());
+        return [plain, await run()];
+      };
+      expect(await inOneRead('exit 3')).toEqual(Array(2).fill({ exitCode: 3, stderrTail: [], out: [] }));
+      expect(await inOneRead('echo out; echo err >&2')).toEqual(Array(2).fill({ exitCode: 0, stderrTail: ['err'], out: ['out'] }));
+      expect(await inOneRead('kill -KILL $$')).toEqual(Array(2).fill({ exitCode: null, exitSignal: 'SIGKILL', stderrTail: [], out: [] }));
+    } finally {
+      await busy.close();
+      await proxy.close();
     }
   });
 

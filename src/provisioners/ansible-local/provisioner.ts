@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { basename, posix, resolve } from 'node:path';
-import { shellQuote } from '../../communicator/index.js';
+import { howItEnded, shellQuote } from '../../communicator/index.js';
 import type { Communicator, ExecResult } from '../../communicator/types.js';
 import type { ProvisionContext } from '../../core/context.js';
 import { BakeError, throwIfAborted } from '../../core/errors.js';
@@ -67,7 +67,7 @@ export class AnsibleLocalProvisioner implements Provisioner {
 }
 
 function failure(command: string, result: ExecResult, watch: PlaybookWatch): BakeError {
-  const how = result.exitCode === null ? 'ended without an exit code' : `exited with ${result.exitCode}`;
+  const how = howItEnded(result);
   const program = command.split(/\s+/).find((w) => !w.includes('=')) ?? command;
   const f = watch.failure;
   if (f) return new BakeError(`${WHO}: task "${f.task}" ${f.unreachable ? 'could not reach' : 'failed on'} ${f.host}: ${f.message} (${program} ${how})`);

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { howItEnded } from '../../communicator/exit-text.js';
 import { LocalCommunicator } from '../../communicator/local.js';
 import type { Communicator, ExecResult, SshLogin } from '../../communicator/types.js';
 import type { ProvisionContext } from '../../core/context.js';
@@ -169,7 +170,7 @@ function tail(result: ExecResult): string {
 }
 
 function playbookError(r: ResolvedAnsible, result: ExecResult, watch: PlaybookWatch): BakeError {
-  const how = result.exitCode === null ? `was killed by signal ${result.exitSignal ?? 'unknown'}` : `exited with ${result.exitCode}`;
+  const how = howItEnded(result);
   const f = watch.failure;
   if (!f) return new BakeError(`${WHO}: ${r.command} ${how}${tail(result)}`);
   const what = f.unreachable ? `could not reach ${f.host}` : `failed on ${f.host}`;
