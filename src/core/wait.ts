@@ -47,8 +47,12 @@ export function waitUntil<T>(check: (attempt: number) => Promise<T | undefined>,
 }
 
 async function poll<T>(check: (attempt: number) => Promise<T | undefined>, options: WaitOptions, open: OpenSpan): Promise<T> {
-  const minDelay = options.minDelayMs ?? 250;
-  const maxDelay = options.maxDelayMs ?? 5000;
+  // BAKE_TEST_POLL_MS (tests only) is the pause between polls, never the timeout: for the tests that
+  // run the CLI against the fake clouds, whose resources change state at each poll. Not for real
+  // clouds, which rate-limit: bake's own pauses back off as their APIs ask.
+  const testPause = Number(process.env.BAKE_TEST_POLL_MS) || 0;
+  const minDelay = testPause || (options.minDelayMs ?? 250);
+  const maxDelay = testPause || (options.maxDelayMs ?? 5000);
   const start = Date.now();
   let delay = minDelay;
   let failing: unknown;

@@ -9,6 +9,8 @@ import type { Ec2Server } from '../fakes/ec2/index.js';
 import { ebsSshBuilder, ec2WithSshd } from '../helpers/ec2-sshd.js';
 import { runBake } from '../helpers/run-bake.js';
 
+// BAKE_TEST_POLL_MS: the fake EC2 changes a resource's state at each poll, so bake polls it without pausing.
+
 // The real `bake` CLI in a child process, reaching the EC2 fake through custom_endpoint_ec2 on
 // loopback (BAKE_AWS_LOOPBACK_ONLY=1 and dummy keys come from isolateAws via the environment).
 const aws = ec2WithSshd();
@@ -38,7 +40,7 @@ function template(): string {
 
 describe('bake build with amazon-ebs (CLI)', () => {
   it('bakes an encrypted AMI copied to two regions and leaves nothing behind', async () => {
-    const run = await runBake(['build', template()], { cwd: dir, env: { BAKE_CACHE_DIR: dir }, timeoutMs: 60_000 });
+    const run = await runBake(['build', template()], { cwd: dir, env: { BAKE_CACHE_DIR: dir, BAKE_TEST_POLL_MS: '2' }, timeoutMs: 60_000 });
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('provisioned by the CLI');
@@ -69,7 +71,7 @@ describe('bake build with amazon-ebs (CLI)', () => {
     };
     const run = await runBake(['build', template()], {
       cwd: dir,
-      env: { BAKE_CACHE_DIR: dir },
+      env: { BAKE_CACHE_DIR: dir, BAKE_TEST_POLL_MS: '2' },
       timeoutMs: 60_000,
       onStdout: (_chunk, c) => (child = c),
     });
@@ -81,10 +83,10 @@ describe('bake build with amazon-ebs (CLI)', () => {
     expect(journal.map((r) => [r.type, r.details])).toEqual(expect.arrayContaining([['aws:instance', { endpoint: server.url }]]));
     expect(journal.map((r) => r.type).sort()).toEqual(['aws:instance', 'aws:key-pair', 'aws:security-group']);
 
-    const dry = await runBake(['cleanup', '--dry-run'], { cwd: dir, env: { BAKE_CACHE_DIR: dir }, timeoutMs: 60_000 });
+    const dry = await runBake(['cleanup', '--dry-run'], { cwd: dir, env: { BAKE_CACHE_DIR: dir, BAKE_TEST_POLL_MS: '2' }, timeoutMs: 60_000 });
     expect(dry.code).toBe(0);
     expect(server.fake.bakeTagged()).toHaveLength(3);
-    const cleanup = await runBake(['cleanup'], { cwd: dir, env: { BAKE_CACHE_DIR: dir }, timeoutMs: 60_000 });
+    const cleanup = await runBake(['cleanup'], { cwd: dir, env: { BAKE_CACHE_DIR: dir, BAKE_TEST_POLL_MS: '2' }, timeoutMs: 60_000 });
     expect(cleanup.stderr).toBe('');
     expect(cleanup.code).toBe(0);
     expect(server.fake.bakeTagged()).toEqual([]);
@@ -96,7 +98,7 @@ describe('bake build with amazon-ebs (CLI)', () => {
     server.fake.faults.before = (command) => {
       if (command === 'StopInstances') child?.kill('SIGKILL');
     };
-    const run = await runBake(['build', template()], { cwd: dir, env: { BAKE_CACHE_DIR: dir }, timeoutMs: 60_000, onStdout: (_chunk, c) => (child = c) });
+    const run = await runBake(['build', template()], { cwd: dir, env: { BAKE_CACHE_DIR: dir, BAKE_TEST_POLL_MS: '2' }, timeoutMs: 60_000, onStdout: (_chunk, c) => (child = c) });
     expect(run.signal).toBe('SIGKILL');
     server.fake.faults.before = undefined;
     expect(server.fake.bakeTagged().length).toBeGreaterThanOrEqual(3);
@@ -113,7 +115,7 @@ describe('bake build with amazon-ebs (CLI)', () => {
     server.fake.faults.before = (command) => {
       if (command === 'CreateImage') child?.kill('SIGINT');
     };
-    const run = await runBake(['build', template()], { cwd: dir, env: { BAKE_CACHE_DIR: dir }, timeoutMs: 60_000, onStdout: (_chunk, c) => (child = c) });
+    const run = await runBake(['build', template()], { cwd: dir, env: { BAKE_CACHE_DIR: dir, BAKE_TEST_POLL_MS: '2' }, timeoutMs: 60_000, onStdout: (_chunk, c) => (child = c) });
     expect(run.code).not.toBe(0);
     expect(run.stdout).toContain('Deregistering unfinished AMI');
     expect(server.fake.bakeTagged()).toEqual([]);

@@ -88,7 +88,8 @@ describe('bake build with the null builder over real SSH', () => {
   it('reports an authentication failure as such, with exit 1', async () => {
     const wrongKey = join(dir, 'wrong_key');
     execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', wrongKey]);
-    const t = template('auth.json', { builders: [nullBuilder({ ssh_private_key_file: wrongKey })], provisioners: [{ type: 'shell', inline: ['true'] }] });
+    // Two refused handshakes, not Packer's ten a second apart: the retries are test/communicator/ssh-connect.test.ts's.
+    const t = template('auth.json', { builders: [nullBuilder({ ssh_private_key_file: wrongKey, ssh_handshake_attempts: 2 })], provisioners: [{ type: 'shell', inline: ['true'] }] });
     const r = await runBake(['build', t]);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/authentication/i);

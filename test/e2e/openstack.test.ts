@@ -48,7 +48,8 @@ function template(extra: Record<string, unknown> = {}): string {
   return path;
 }
 
-const env = () => ({ BAKE_CACHE_DIR: join(dir, 'cache'), BAKE_JOURNAL: '', OS_CLOUD: '', OS_AUTH_URL: '', OS_PASSWORD: '' });
+// The fake cloud changes a resource's state at each poll: bake polls it without pausing.
+const env = () => ({ BAKE_CACHE_DIR: join(dir, 'cache'), BAKE_JOURNAL: '', OS_CLOUD: '', OS_AUTH_URL: '', OS_PASSWORD: '', BAKE_TEST_POLL_MS: '2' });
 
 describe('bake build with the openstack builder', () => {
   it('bakes an image from a Packer template, authenticating through clouds.yaml', async () => {

@@ -7,6 +7,8 @@ import type { Ec2Server } from '../fakes/ec2/index.js';
 import { ebsSshBuilder, ec2WithSshd } from '../helpers/ec2-sshd.js';
 import { runBake } from '../helpers/run-bake.js';
 
+// BAKE_TEST_POLL_MS: the fake EC2 changes a resource's state at each poll, so bake polls it without pausing.
+
 // The real `bake build --skip-unchanged` in a child process against the EC2 fake over loopback
 // HTTP (custom_endpoint_ec2), provisioning a real sshd: what a nightly job sees.
 const aws = ec2WithSshd();
@@ -51,7 +53,7 @@ interface Line {
 async function nightly(file: string) {
   await sleep(1100);
   const before = server.fake.callsOf('RunInstances').length;
-  const run = await runBake(['build', '-skip-unchanged', '-machine-readable', file], { cwd: dir, env: { BAKE_CACHE_DIR: dir }, timeoutMs: 60_000 });
+  const run = await runBake(['build', '-skip-unchanged', '-machine-readable', file], { cwd: dir, env: { BAKE_CACHE_DIR: dir, BAKE_TEST_POLL_MS: '2' }, timeoutMs: 60_000 });
   expect(run.stderr).toBe('');
   expect(run.code).toBe(0);
   const lines = run.stdout.trim().split('\n').map((l) => JSON.parse(l) as Line);
@@ -106,7 +108,7 @@ describe('bake build --skip-unchanged (CLI)', () => {
   it('warns that other builders build as usual, and documents the flag in --help', async () => {
     const file = join(dir, 'local.json');
     writeFileSync(file, JSON.stringify({ builders: [{ type: 'null', communicator: 'none' }], provisioners: [{ type: 'shell-local', inline: ['echo built anyway'] }] }));
-    const run = await runBake(['build', '--skip-unchanged', file], { cwd: dir, env: { BAKE_CACHE_DIR: dir } });
+    const run = await runBake(['build', '--skip-unchanged', file], { cwd: dir, env: { BAKE_CACHE_DIR: dir, BAKE_TEST_POLL_MS: '2' } });
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('==> null: Warning: --skip-unchanged: the null builder cannot reuse an earlier image (amazon-ebs and openstack can); building as usual\n');
     expect(run.stdout).toContain('built anyway');

@@ -17,3 +17,13 @@ export async function shortWaits(limits: { maxWaitMs?: number } = {}): Promise<W
     waitUntil: (check, options) => real.waitUntil(check, { ...options, minDelayMs: 1, maxDelayMs: 2, maxWaitMs: cap(options.maxWaitMs) }),
   };
 }
+
+/**
+ * Only waitUntil's pauses between polls cut to a few milliseconds; timeouts and every other sleep
+ * (SSH connect and exec retries) stay real. For builder tests against a fake cloud whose resources
+ * change state at each poll: the waits still poll until the state changes, or time out as they would.
+ */
+export async function shortPolls(): Promise<Wait> {
+  const real = await vi.importActual<Wait>('../../src/core/wait.js');
+  return { ...real, waitUntil: (check, options) => real.waitUntil(check, { ...options, minDelayMs: 1, maxDelayMs: 2 }) };
+}

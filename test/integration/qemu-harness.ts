@@ -1,7 +1,8 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { ensureBaseImage } from '../../src/builders/qemu/index.js';
 import { Journal } from '../../src/core/journal.js';
 import { recordingBus } from '../helpers/context.js';
@@ -60,4 +61,20 @@ export function isolatedCache(dir: string, image: string): { env: Record<string,
     env: { BAKE_CACHE_DIR: cache },
     openResources: () => Journal.open(join(cache, 'journal.jsonl')).map((r) => `${r.type} ${r.id}`),
   };
+}
+
+// Every way KVM fails on real hosts, imitated by a stand-in qemu_binary that runs the real QEMU
+// under TCG: the tests using it behave the same on hosts with no /dev/kvm, a working KVM or a broken one.
+const STAND_IN = fileURLToPath(new URL('../helpers/qemu-stand-in/qemu.sh', import.meta.url));
+
+/**
+ * A qemu_binary in `dir` that imitates `mode` under KVM (see qemu-stand-in/qemu.sh) and logs each
+ * start; `starts()` lists the accelerator each start asked for. `name` keeps stand-ins of one dir apart.
+ */
+export function qemuStandIn(dir: string, mode: string, name: string): { binary: string; starts: () => string[] } {
+  const log = join(dir, `starts-${name}-${mode}.log`);
+  const binary = join(dir, `qemu-${name}-${mode}`);
+  writeFileSync(binary, `#!/bin/sh\nQEMU_STAND_IN_MODE=${mode} QEMU_STAND_IN_LOG='${log}' exec '${STAND_IN}' "$@"\n`);
+  chmodSync(binary, 0o755);
+  return { binary, starts: () => (existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n') : []).map((l) => l.split(' ')[0] as string) };
 }

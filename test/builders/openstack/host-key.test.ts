@@ -1,9 +1,13 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { OpenstackBuilder } from '../../../src/builders/openstack/builder.js';
 import type { FakeOpenstack } from '../../fakes/openstack/index.js';
 import { cloudInitConsole } from '../../fakes/cloud-init-console.js';
 import type { TestSshd } from '../../helpers/sshd.js';
 import { baseConfig, provisioningContext, resolved, useFakeCloudWithSshd } from './harness.js';
+
+// The fake cloud changes a resource's state at each poll: the builder's waits poll without pausing.
+const { shortPolls } = await vi.hoisted(() => import('../../helpers/short-waits.js'));
+vi.mock('../../../src/core/wait.js', () => shortPolls());
 
 let sshd: TestSshd;
 let cloud: FakeOpenstack;

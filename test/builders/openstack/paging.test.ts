@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { OpenstackBuilder } from '../../../src/builders/openstack/builder.js';
 import { cleanupOpenstackLeftovers, findOpenstackTagged, resolveAuth, Session } from '../../../src/cloud/openstack/index.js';
 import { FaultInjector } from '../../fakes/faults.js';
@@ -6,6 +6,10 @@ import type { FakeOpenstack } from '../../fakes/openstack/index.js';
 import { makeBuildContext } from '../../helpers/context.js';
 import type { TestSshd } from '../../helpers/sshd.js';
 import { baseConfig, provisioningContext, resolved, useFakeCloudWithSshd } from './harness.js';
+
+// The fake cloud changes a resource's state at each poll: the builder's waits poll without pausing.
+const { shortPolls } = await vi.hoisted(() => import('../../helpers/short-waits.js'));
+vi.mock('../../../src/core/wait.js', () => shortPolls());
 
 let sshd: TestSshd;
 let cloud: FakeOpenstack;

@@ -1,13 +1,17 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { OpenstackBuilder } from '../../../src/builders/openstack/builder.js';
 import type { SkipUnchanged } from '../../../src/core/context.js';
 import { FINGERPRINT_TAG } from '../../../src/rollout/index.js';
 import { startSshd, type TestSshd } from '../../helpers/sshd.js';
 import { startFakeOpenstack, type FakeOpenstack } from '../../fakes/openstack/index.js';
 import { baseConfig, installKeysOnBoot, provisioningContext, resolved } from './harness.js';
+
+// The fake cloud changes a resource's state at each poll: the builder's waits poll without pausing.
+const { shortPolls } = await vi.hoisted(() => import('../../helpers/short-waits.js'));
+vi.mock('../../../src/core/wait.js', () => shortPolls());
 
 let sshd: TestSshd;
 let cloud: FakeOpenstack;
