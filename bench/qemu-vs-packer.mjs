@@ -5,6 +5,7 @@
 // Run: npm run build && node bench/qemu-vs-packer.mjs   (needs root, QEMU, packer; several minutes)
 import { spawnSync } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { best, prepareWorkspace, provisioners, qemuBuilder, timed } from './lib/image-bench.mjs';
@@ -31,10 +32,12 @@ async function run(tool, n) {
   const file = join(dir, `${tool}-${n}.json`);
   writeFileSync(file, JSON.stringify(template(out, tool), null, 2));
   rmSync(out, { recursive: true, force: true });
+  const load = loadavg()[0].toFixed(1);
   const result = tool === 'bake' ? await timed(process.execPath, [join(root, 'bin/bake.js'), 'build', file], dir) : await timed('packer', ['build', file], dir);
   rmSync(out, { recursive: true, force: true });
   if (tool === 'bake') accelerator = result.lines.map((l) => /Starting QEMU \((\w+),/.exec(l.line)?.[1]).filter(Boolean).pop();
-  console.log(`${tool} run ${n}: ${(result.ms / 1000).toFixed(1)} s (${accelerator})`);
+  // Both tools' guests run on the host's cores: a run beside other work is slower whoever runs it.
+  console.log(`${tool} run ${n}: ${(result.ms / 1000).toFixed(1)} s (${accelerator}; load average ${load} before, ${loadavg()[0].toFixed(1)} after)`);
   return result;
 }
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { PackageURL } from 'packageurl-js';
+import { createRequire } from 'node:module';
 import type { InstalledPackage, Inventory, OsRelease } from './inventory.js';
 
 /** Property names bake writes into its SBOMs (CycloneDX asks for namespaced names). */
@@ -81,6 +81,11 @@ export async function cycloneDxJson(inventory: Inventory, subject: SbomSubject):
   return serializer.serialize(bom, { sortLists: true, space: 2 }) + '\n';
 }
 
+/** packageurl-js, loaded when a package URL is first made or read: commands that do neither (most) skip its ~20 files. */
+export function packageUrl(): typeof import('packageurl-js') {
+  return createRequire(import.meta.url)('packageurl-js') as typeof import('packageurl-js');
+}
+
 /** pkg:deb/debian/openssl@3.0.15-1?arch=amd64&distro=debian-12&upstream=openssl, in the form syft writes. */
 export function purl(p: InstalledPackage, os: OsRelease | undefined): string {
   const type = p.manager === 'dpkg' ? 'deb' : p.manager;
@@ -96,5 +101,5 @@ export function purl(p: InstalledPackage, os: OsRelease | undefined): string {
   }
   if (os?.id) qualifiers.distro = os.versionId ? `${os.id}-${os.versionId}` : os.id;
   if (p.source && p.source !== p.name) qualifiers.upstream = p.sourceVersion ? `${p.source}@${p.sourceVersion}` : p.source;
-  return new PackageURL(type, vendor, p.name, version, qualifiers, undefined).toString();
+  return new (packageUrl().PackageURL)(type, vendor, p.name, version, qualifiers, undefined).toString();
 }

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { PackageURL } from 'packageurl-js';
+import type { PackageURL } from 'packageurl-js';
 import { BakeError, errorText } from '../core/errors.js';
-import { PROP } from './cyclonedx.js';
+import { packageUrl, PROP } from './cyclonedx.js';
 
 /** A package as an SBOM lists it: what `bake diff` compares. */
 export interface SbomPackage {
@@ -55,7 +55,7 @@ export function readSbom(file: string): SbomContents {
 function parsePurl(text: string | undefined): PackageURL | undefined {
   if (!text) return undefined;
   try {
-    return PackageURL.fromString(text);
+    return packageUrl().PackageURL.fromString(text);
   } catch {
     return undefined;
   }

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -82,15 +82,47 @@ describe('qemu builder through bake build', () => {
     }
   }, BOOT_MS);
 
-  it('a failing provisioner stops the VM and removes the half-made output', async () => {
+  // One boot for both ways a failed build ends: -on-error=abort keeps it (bake exits at once, the
+  // guest reachable over the printed ssh line), then the printed `bake cleanup` does what the
+  // default -on-error=cleanup does in-process: stops the VM, removes the half-made output and the key.
+  it('a failing provisioner with -on-error=abort: bake exits at once, the printed ssh line logs in, the printed bake cleanup stops the VM and removes the half-made output and key', async () => {
     const out = join(dir, 'out-fail');
     const template = writeTemplate(dir, { output_directory: out, ssh_timeout: '12m' }, [{ type: 'shell', inline: ['echo about to fail >&2; exit 7'] }]);
-    const run = await runBake(['build', template], { cwd: dir, env: cache.env, timeoutMs: BOOT_MS });
-    expect(run.code).toBe(1);
-    expect(run.stdout + run.stderr).toMatch(/shell provisioner: inline\[0\] .* exited with 7: about to fail/);
-    expect(run.stdout).toContain(`Removing incomplete output directory ${out}`);
-    expect(existsSync(out)).toBe(false);
+    let failedAt = 0;
+    const run = await runBake(['build', '-on-error=abort', template], {
+      cwd: dir,
+      env: cache.env,
+      timeoutMs: BOOT_MS,
+      onStdout: (chunk) => {
+        if (!failedAt && /exited with 7/.test(chunk)) failedAt = Date.now();
+      },
+    });
+    const exitedAfterMs = Date.now() - failedAt;
+    const output = run.stdout + run.stderr;
+    expect(run.code, output).toBe(1);
+    expect(output).toMatch(/shell provisioner: inline\[0\] .* exited with 7: about to fail/);
+    expect(failedAt).toBeGreaterThan(0);
+    // Before abort exited, bake sat here holding QEMU's pipes until killed.
+    expect(exitedAfterMs, output).toBeLessThan(20_000);
+    expect(run.stdout).toContain("==> qemu: Warning: -on-error=abort: this build's resources are left in place for inspection");
+    expect(qemuProcessesFor(out)).toHaveLength(1);
+    expect(existsSync(out)).toBe(true);
+
+    const ssh = /==> qemu: The guest: (ssh .*)\n/.exec(run.stdout)?.[1];
+    expect(ssh, run.stdout).toMatch(/^ssh -i '?(\S+?)'? -o StrictHostKeyChecking=no -o UserKnownHostsFile=\/dev\/null -p \d+ debian@127\.0\.0\.1$/);
+    const keyFile = /-i '?([^' ]+)'?/.exec(ssh!)![1];
+    expect(statSync(keyFile).mode & 0o777).toBe(0o600);
+    const login = ssh!.replace(/^ssh /, 'ssh -o BatchMode=yes -o LogLevel=ERROR -o ConnectTimeout=20 ');
+    expect(execFileSync('sh', ['-c', `${login} id -un`], { encoding: 'utf8', timeout: 60_000 })).toBe('debian\n');
+
+    const cleanup = /(bake cleanup --build-id \S+(?: --journal \S+)?)/.exec(run.stdout)?.[1];
+    expect(cleanup, run.stdout).toBeDefined();
+    const removed = await runBake(cleanup!.split(' ').slice(1), { cwd: dir, env: cache.env, timeoutMs: 120_000 });
+    expect(removed.code, removed.stdout + removed.stderr).toBe(0);
     expect(qemuProcessesFor(out)).toEqual([]);
+    expect(existsSync(out)).toBe(false);
+    expect(existsSync(keyFile)).toBe(false);
+    expect(cache.openResources()).toEqual([]);
   }, BOOT_MS);
 
   it('Ctrl-C while the guest boots kills QEMU and removes the output', async () => {

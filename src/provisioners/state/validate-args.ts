@@ -1,9 +1,13 @@
-import AjvModule from 'ajv';
-import type { ErrorObject, ValidateFunction } from 'ajv';
+import { createRequire } from 'node:module';
+import type { Ajv, ErrorObject, ValidateFunction } from 'ajv';
 import type { StateFunction } from './types.js';
 
-const Ajv = AjvModule.default ?? AjvModule;
-const ajv = new Ajv({ allErrors: true, coerceTypes: true, useDefaults: true, strict: false });
+// Created on first use: loading ajv at start-up would cost every command that never checks a state.
+let ajv: Ajv | undefined;
+const newAjv = (): Ajv => {
+  const { Ajv: AjvClass } = createRequire(import.meta.url)('ajv') as typeof import('ajv');
+  return new AjvClass({ allErrors: true, coerceTypes: true, useDefaults: true, strict: false });
+};
 const compiled = new Map<string, ValidateFunction>();
 
 function message(e: ErrorObject): string {
@@ -27,7 +31,7 @@ function message(e: ErrorObject): string {
 export function validateArgs(fn: StateFunction, args: Record<string, unknown>): string[] {
   let v = compiled.get(fn.name);
   if (!v) {
-    v = ajv.compile(fn.schema);
+    v = (ajv ??= newAjv()).compile(fn.schema);
     compiled.set(fn.name, v);
   }
   if (v(args)) return [];

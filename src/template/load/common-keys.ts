@@ -8,6 +8,16 @@ import { addOnce, withoutUnset } from './plugin-config.js';
 
 const schemas = new WeakMap<object, object>();
 
+/** The schema the common keys are checked against (one object per `properties`, so ajv's cache and the precompiled validators find it). */
+export function commonKeysSchema(properties: object): object {
+  let schema = schemas.get(properties);
+  if (!schema) {
+    schema = { type: 'object', properties };
+    schemas.set(properties, schema);
+  }
+  return schema;
+}
+
 /** Splits a block into the template layer's common keys and the plugin's own keys. */
 export function splitBlock(block: Record<string, unknown>, properties: object): [Record<string, unknown>, Record<string, unknown>] {
   const common: Record<string, unknown> = {};
@@ -26,11 +36,7 @@ export function checkCommon(loader: Loader, properties: object, common: Record<s
   const interpolated = interpolateConfig(others, buildRenderContext(loader), where);
   if (!interpolated.ok) return undefined;
   const rendered: Record<string, unknown> = { type, ...interpolated.config };
-  let schema = schemas.get(properties);
-  if (!schema) {
-    schema = { type: 'object', properties };
-    schemas.set(properties, schema);
-  }
+  const schema = commonKeysSchema(properties);
   weakDecode(rendered, schema);
   const validate = validatorFor(schema);
   if (validate(rendered)) return interpolated.unset.length === 0 ? rendered : undefined;
