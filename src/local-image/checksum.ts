@@ -5,10 +5,16 @@ import { BakeError } from '../core/errors.js';
 
 export type HashAlgorithm = 'md5' | 'sha1' | 'sha256' | 'sha512';
 
+/** A file's digest and the algorithm that made it. */
+export interface Digest {
+  algorithm: HashAlgorithm;
+  hex: string;
+}
+
 /** What `iso_checksum` asks for: nothing, a known digest, or a checksum file to look the image up in. */
 export type ChecksumSpec =
   | { kind: 'none' }
-  | { kind: 'digest'; algorithm: HashAlgorithm; hex: string }
+  | ({ kind: 'digest' } & Digest)
   | { kind: 'file'; algorithm?: HashAlgorithm; url: string };
 
 const BY_LENGTH: Record<number, HashAlgorithm> = { 32: 'md5', 40: 'sha1', 64: 'sha256', 128: 'sha512' };
@@ -31,7 +37,7 @@ export function parseChecksum(value: string): ChecksumSpec | string {
  * Finds the digest of `fileName` in a checksum file: GNU lines ("HEX  name", "HEX *name") or BSD
  * lines ("SHA256 (name) = HEX"). A file with one bare digest applies to any name.
  */
-export function digestFromChecksumFile(text: string, fileName: string): { algorithm: HashAlgorithm; hex: string } | undefined {
+export function digestFromChecksumFile(text: string, fileName: string): Digest | undefined {
   const lines = text.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
   for (const line of lines) {
     const bsd = /^(MD5|SHA1|SHA256|SHA512) \((.+)\) = ([0-9a-fA-F]+)$/.exec(line);
@@ -43,7 +49,7 @@ export function digestFromChecksumFile(text: string, fileName: string): { algori
   return undefined;
 }
 
-function typedDigest(hex: string): { algorithm: HashAlgorithm; hex: string } | undefined {
+function typedDigest(hex: string): Digest | undefined {
   const algorithm = BY_LENGTH[hex.length];
   return algorithm ? { algorithm, hex: hex.toLowerCase() } : undefined;
 }
@@ -55,7 +61,7 @@ export async function hashFile(path: string, algorithm: HashAlgorithm, signal?: 
 }
 
 /** Throws naming the file and both digests when `path` does not match. */
-export async function verifyDigest(path: string, expected: { algorithm: HashAlgorithm; hex: string }, what: string, signal?: AbortSignal): Promise<void> {
+export async function verifyDigest(path: string, expected: Digest, what: string, signal?: AbortSignal): Promise<void> {
   const actual = await hashFile(path, expected.algorithm, signal);
   if (actual !== expected.hex) {
     throw new BakeError(`${what}: ${expected.algorithm} checksum mismatch: expected ${expected.hex}, got ${actual}`);

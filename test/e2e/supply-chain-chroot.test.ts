@@ -127,6 +127,11 @@ describe.skipIf(!canChroot)('SBOM, provenance and bake diff on real chroot build
     expect(ok.stderr).toBe('');
     expect(ok.code).toBe(0);
     expect(ok.stdout).toMatch(new RegExp(`^${prov}: verified: signed by ${pub}; subject web.qcow2 is ${image} \\(sha256 [0-9a-f]{16}…\\); build web of run ${runIds[1]} from .*second\\.json`));
+    // The source image: bake's base image, by its sha256 (kept beside it, so hashed once, not per build).
+    const statement = JSON.parse(Buffer.from(JSON.parse(readFileSync(prov, 'utf8')).payload, 'base64').toString());
+    const source = statement.predicate.buildDefinition.resolvedDependencies[1];
+    expect(source).toEqual({ name: 'source-image', uri: expect.stringMatching(/^file:\/\/\/.*\/debian-12-bake-[0-9a-f]{16}\.qcow2$/), digest: { sha256: expect.stringMatching(/^[0-9a-f]{64}$/) } });
+    expect(execFileSync('sha256sum', [source.uri.slice('file://'.length)], { encoding: 'utf8' }).split(' ')[0]).toBe(source.digest.sha256);
     const wrong = await runBake(['verify', prov, '-key', pub, join(dir, 'out-first', 'web.qcow2')], { env });
     expect(wrong.code).toBe(1);
     expect(wrong.stderr).toMatch(/^Error: .*provenance\.intoto\.jsonl: the subject does not match: .*out-first\/web\.qcow2 \(sha256 [0-9a-f]{16}…\) is none of web\.qcow2, sbom\.cdx\.json|^Error: .*is none of web\.qcow2\n$/);
