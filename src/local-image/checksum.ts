@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { basename } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { BakeError } from '../core/errors.js';
+import { fileIdentity, knownDigest, rememberDigests } from './file-digests.js';
 
 export type HashAlgorithm = 'md5' | 'sha1' | 'sha256' | 'sha512';
 
@@ -54,10 +55,17 @@ function typedDigest(hex: string): Digest | undefined {
   return algorithm ? { algorithm, hex: hex.toLowerCase() } : undefined;
 }
 
+/** Streams the file through the hash, unless this process already hashed the same, unchanged file with it. */
 export async function hashFile(path: string, algorithm: HashAlgorithm, signal?: AbortSignal): Promise<string> {
+  const file = resolve(path);
+  const known = knownDigest(file, algorithm);
+  if (known) return known;
+  const identity = fileIdentity(file);
   const hash = createHash(algorithm);
-  for await (const chunk of createReadStream(path, { signal })) hash.update(chunk as Buffer);
-  return hash.digest('hex');
+  for await (const chunk of createReadStream(file, { signal, highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
+  const hex = hash.digest('hex');
+  rememberDigests(file, identity, { [algorithm]: hex });
+  return hex;
 }
 
 /** Throws naming the file and both digests when `path` does not match. */

@@ -8,4 +8,5 @@ export { imageInfo, parseConvertProgress, qemuImgHasZstd } from './qemu-img.js';
 export { notFoundMessage, runTool, type ToolOptions } from './run-tool.js';
 export { type OpenedSource, openSourceImage, resolveSource, type Source, sourceMetadata } from './source-image.js';
 export { baseImageDigest } from './source-digest.js';
+export { fileIdentity, knownDigest, rememberDigests } from './file-digests.js';
 export { localPlanLines } from './plan-lines.js';

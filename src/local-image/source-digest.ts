@@ -1,12 +1,12 @@
-import { readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { type Digest, hashFile } from './checksum.js';
+import { fileIdentity } from './file-digests.js';
 
 /**
  * The sha256 of bake's own base image, for the provenance of every build that starts from it.
  * Hashing its 420 MiB costs seconds, so the digest is kept beside the image
  * (`debian-12-bake-<hash>-sha256.json`, removed with the image by removeStaleImages) with the
- * file's identity — device, inode, size, modification and change times in nanoseconds — and used
- * only while all of them still match: any write, replacement or `touch` changes the change time.
+ * file's identity (fileIdentity) and used only while it still matches.
  */
 export async function baseImageDigest(path: string, signal?: AbortSignal): Promise<Digest> {
   const memo = path.replace(/\.qcow2$/, '-sha256.json');
@@ -19,7 +19,7 @@ export async function baseImageDigest(path: string, signal?: AbortSignal): Promi
   }
   const hex = await hashFile(path, 'sha256', signal);
   // Only a digest of the file as it still is: one changed while it was hashed is hashed again next time.
-  if (fileIdentity(path) === identity) {
+  if (identity !== undefined && fileIdentity(path) === identity) {
     try {
       writeFileSync(`${memo}.${process.pid}`, JSON.stringify({ identity, sha256: hex }) + '\n');
       renameSync(`${memo}.${process.pid}`, memo);
@@ -28,9 +28,4 @@ export async function baseImageDigest(path: string, signal?: AbortSignal): Promi
     }
   }
   return { algorithm: 'sha256', hex };
-}
-
-function fileIdentity(path: string): string {
-  const s = statSync(path, { bigint: true });
-  return [s.dev, s.ino, s.size, s.mtimeNs, s.ctimeNs].join(':');
 }
