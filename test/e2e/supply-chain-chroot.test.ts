@@ -127,6 +127,13 @@ describe.skipIf(!canChroot)('SBOM, provenance and bake diff on real chroot build
     expect(ok.stderr).toBe('');
     expect(ok.code).toBe(0);
     expect(ok.stdout).toMatch(new RegExp(`^${prov}: verified: signed by ${pub}; subject web.qcow2 is ${image} \\(sha256 [0-9a-f]{16}…\\); build web of run ${runIds[1]} from .*second\\.json`));
+    // The same statement as a Sigstore bundle, checked by @sigstore/verify with the same key.
+    const bundle = join(dir, 'out-second', 'provenance.sigstore.json');
+    const viaBundle = await runBake(['verify', bundle, '-key', pub, image], { env });
+    expect(viaBundle.stderr).toBe('');
+    expect(viaBundle.stdout).toMatch(new RegExp(`^${bundle}: verified: signed by ${pub}; subject web.qcow2 is ${image} `));
+    const manifest = JSON.parse(readFileSync(join(dir, 'out-second', 'manifest.json'), 'utf8'));
+    expect(manifest.builds[0].files.map((f: { name: string }) => f.name)).toEqual([image, join(dir, 'out-second', 'sbom.cdx.json'), prov, bundle]);
     // The source image: bake's base image, by its sha256 (kept beside it, so hashed once, not per build).
     const statement = JSON.parse(Buffer.from(JSON.parse(readFileSync(prov, 'utf8')).payload, 'base64').toString());
     const source = statement.predicate.buildDefinition.resolvedDependencies[1];
