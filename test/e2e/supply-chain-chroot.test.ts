@@ -3,6 +3,7 @@ import { createHash, generateKeyPairSync } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canChroot } from '../helpers/chroot-build.js';
 import { runBake, type BakeRun } from '../helpers/run-bake.js';
@@ -44,6 +45,28 @@ function helloDeb(): string {
   return join(dir, 'bake-hello.deb');
 }
 
+/**
+ * Runs the worked nightly example of docs/supply-chain.md as written, with its paths mapped onto
+ * this test's: its `export NAME="$(cat FILE)"` lines and its `bake …` line. Any other line in the
+ * block fails the test, so the docs cannot drift to something this does not run.
+ */
+async function runDocsNightly(paths: Record<string, string>): Promise<BakeRun> {
+  const docs = readFileSync(fileURLToPath(new URL('../../docs/supply-chain.md', import.meta.url)), 'utf8');
+  const block = /## A worked nightly example\n\n```sh\n([\s\S]*?)```/.exec(docs)?.[1];
+  if (!block) throw new Error('docs/supply-chain.md: no sh block under "A worked nightly example"');
+  const mapped = (word: string) => Object.entries(paths).reduce((w, [from, to]) => (w.startsWith(from) ? to + w.slice(from.length) : w), word);
+  const childEnv: Record<string, string> = { ...env };
+  let run: BakeRun | undefined;
+  for (const line of block.split('\n').filter((l) => l.trim() && !l.startsWith('#'))) {
+    const exported = /^export (\w+)="\$\(cat (\S+)\)"$/.exec(line);
+    if (exported) childEnv[exported[1]!] = readFileSync(mapped(exported[2]!), 'utf8').replace(/\n$/, '');
+    else if (line.startsWith('bake ')) run = await runBake(line.split(/\s+/).slice(1).map(mapped), { env: childEnv, timeoutMs: 240_000 });
+    else throw new Error(`docs/supply-chain.md nightly example: this test cannot run "${line}"`);
+  }
+  if (!run) throw new Error('docs/supply-chain.md nightly example: no bake line');
+  return run;
+}
+
 describe.skipIf(!canChroot)('SBOM, provenance and bake diff on real chroot builds', () => {
   let first: BakeRun;
   let second: BakeRun;
@@ -51,27 +74,19 @@ describe.skipIf(!canChroot)('SBOM, provenance and bake diff on real chroot build
   const runIds: string[] = [];
 
   beforeAll(async () => {
+    // The docs' nightly example signs with a passphrase-protected key, the passphrase in a file.
     const { privateKey, publicKey } = generateKeyPairSync('ed25519');
-    const key = join(dir, 'sign.pem');
     pub = join(dir, 'sign.pub.pem');
-    writeFileSync(key, privateKey.export({ type: 'pkcs8', format: 'pem' }));
+    writeFileSync(join(dir, 'sign.pem'), privateKey.export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: 'night owl' }));
+    writeFileSync(join(dir, 'sign.pass'), 'night owl\n');
     writeFileSync(pub, publicKey.export({ type: 'spki', format: 'pem' }));
     first = await runBake(['build', template('first', [{ type: 'shell', inline: ['echo first'] }])], { env, timeoutMs: 240_000 });
     const deb = helloDeb();
-    second = await runBake(
-      [
-        'build',
-        '-sign-key',
-        key,
-        '-diff-against',
-        'last',
-        template('second', [
-          { type: 'file', source: deb, destination: '/tmp/bake-hello.deb' },
-          { type: 'shell', inline: ['dpkg -i /tmp/bake-hello.deb'] },
-        ]),
-      ],
-      { env, timeoutMs: 240_000 },
-    );
+    const nightly = template('second', [
+      { type: 'file', source: deb, destination: '/tmp/bake-hello.deb' },
+      { type: 'shell', inline: ['dpkg -i /tmp/bake-hello.deb'] },
+    ]);
+    second = await runDocsNightly({ '/etc/bake/': `${dir}/`, 'web.json': nightly });
     runIds.push(...readdirSync(env.BAKE_RUNS_DIR).filter((n) => n.endsWith('.jsonl')).map((n) => n.replace('.jsonl', '')).sort());
   }, 500_000);
 
