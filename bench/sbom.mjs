@@ -32,9 +32,9 @@ function run(sbom, n) {
   const out = join(dir, `out-${sbom}-${n}`);
   const runs = join(dir, `runs-${sbom}-${n}`);
   const template = join(dir, `t-${sbom}-${n}.json`);
-  const builder = { ...example.builders[0], output_directory: out, sbom };
   const provisioners = example.provisioners.map((p) => JSON.parse(JSON.stringify(p).replaceAll('{{template_dir}}', join(root, 'templates/examples'))));
-  writeFileSync(template, JSON.stringify({ builders: [builder], provisioners }));
+  // The example as it is, post-processors (checksum, manifest) included, into this run's folder.
+  writeFileSync(template, JSON.stringify({ ...example, variables: { output_directory: out }, builders: [{ ...example.builders[0], sbom }], provisioners }));
   const start = performance.now();
   const r = spawnSync(process.execPath, [join(root, 'bin/bake.js'), 'build', template], { env: { ...process.env, BAKE_RUNS_DIR: runs, BAKE_JOURNAL: join(dir, 'journal.jsonl') }, encoding: 'utf8' });
   const ms = performance.now() - start;
