@@ -146,8 +146,8 @@ function program(result: { code: number }, debug: { on: boolean }): Command {
     });
 
   p.command('verify')
-    .description('Check a provenance file (provenance.intoto.jsonl): its signature with the public key, and that it names the image or file. Exit 1 with the reason when not.')
-    .argument('<provenance>', 'the provenance file a build wrote')
+    .description('Check a provenance file (provenance.intoto.jsonl, or the Sigstore bundle provenance.sigstore.json): its signature with the public key, and that it names the image or file. Exit 1 with the reason when not.')
+    .argument('<provenance>', 'the provenance file (DSSE or Sigstore bundle) a build wrote')
     .requiredOption('--key <file>', 'public key (PEM or OpenSSH .pub) of the -sign-key the build used')
     .option('--image <id>', 'a cloud image id (AMI, Glance) the statement must name')
     .argument('[file]', 'an image file whose sha256 the statement must name')

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { BakeError, errorText, isAbort } from '../core/errors.js';
 import type { Logger } from '../core/events.js';
 import { defaultCacheDir } from '../core/journal.js';
-import { type ChecksumSpec, type HashAlgorithm, digestFromChecksumFile, verifyDigest } from './checksum.js';
+import { type ChecksumSpec, type Digest, digestFromChecksumFile, verifyDigest } from './checksum.js';
 
 export interface FetchOptions {
   log: Logger;
@@ -31,9 +31,9 @@ async function readText(url: string, options: FetchOptions): Promise<string> {
   return res.text();
 }
 
-async function expectedDigest(spec: ChecksumSpec, url: string, options: FetchOptions): Promise<{ algorithm: HashAlgorithm; hex: string } | undefined> {
+async function expectedDigest(spec: ChecksumSpec, url: string, options: FetchOptions): Promise<Digest | undefined> {
   if (spec.kind === 'none') return undefined;
-  if (spec.kind === 'digest') return spec;
+  if (spec.kind === 'digest') return { algorithm: spec.algorithm, hex: spec.hex };
   const name = basename(new URL(url, 'file:///').pathname);
   const found = digestFromChecksumFile(await readText(spec.url, options), name);
   if (!found) throw new BakeError(`iso_checksum: no checksum for ${name} in ${spec.url}`);
@@ -58,11 +58,18 @@ async function download(url: string, dest: string, options: FetchOptions): Promi
   options.log.progress(`Downloaded ${basename(dest)}`, { label: 'download', current, total, unit: 'bytes', done: true });
 }
 
+/** The source fetchSource settled on: its local path, the URL or path it came from, and the digest it was verified against (none with iso_checksum "none"). */
+export interface FetchedSource {
+  path: string;
+  url: string;
+  verified?: Digest;
+}
+
 /**
  * The local path of the first usable source: a path is verified in place; a URL is downloaded once
  * into the cache, verified, and reused by later builds. A file that fails verification is deleted.
  */
-export async function fetchSource(urls: string[], checksum: ChecksumSpec, options: FetchOptions): Promise<string> {
+export async function fetchSource(urls: string[], checksum: ChecksumSpec, options: FetchOptions): Promise<FetchedSource> {
   const failures: string[] = [];
   for (const url of urls) {
     try {
@@ -71,7 +78,7 @@ export async function fetchSource(urls: string[], checksum: ChecksumSpec, option
         const path = localPath(url, options.baseDir);
         if (!existsSync(path)) throw new BakeError(`${path}: no such file`);
         if (expected) await verifyDigest(path, expected, path, options.signal);
-        return path;
+        return { path, url: path, verified: expected };
       }
       const dir = join(options.cacheDir ?? defaultCacheDir(), 'downloads');
       mkdirSync(dir, { recursive: true });
@@ -81,7 +88,7 @@ export async function fetchSource(urls: string[], checksum: ChecksumSpec, option
         try {
           if (expected) await verifyDigest(path, expected, url, options.signal);
           options.log.info(`Using cached download of ${url}`);
-          return path;
+          return { path, url, verified: expected };
         } catch (err) {
           if (isAbort(err)) throw err;
           rmSync(path, { force: true });
@@ -95,7 +102,7 @@ export async function fetchSource(urls: string[], checksum: ChecksumSpec, option
       } finally {
         rmSync(part, { force: true });
       }
-      return path;
+      return { path, url, verified: expected };
     } catch (err) {
       if (isAbort(err)) throw err;
       failures.push(errorText(err));

@@ -1,10 +1,12 @@
 export { baseImagePath, ensureBaseImage, recipeDir, recipeHash } from './base-image.js';
-export { type ChecksumSpec, type HashAlgorithm, digestFromChecksumFile, hashFile, parseChecksum, verifyDigest } from './checksum.js';
+export { type ChecksumSpec, type Digest, type HashAlgorithm, digestFromChecksumFile, hashFile, parseChecksum, verifyDigest } from './checksum.js';
 export { type Conversion, compressionOptions, imageConverter } from './convert-image.js';
 export { parseDiskSize } from './disk-size.js';
-export { type FetchOptions, fetchSource } from './download.js';
+export { type FetchOptions, type FetchedSource, fetchSource } from './download.js';
 export { outputDirectory, outputPaths } from './output-dir.js';
 export { imageInfo, parseConvertProgress, qemuImgHasZstd } from './qemu-img.js';
 export { notFoundMessage, runTool, type ToolOptions } from './run-tool.js';
-export { openSourceImage, resolveSource, type Source } from './source-image.js';
+export { type OpenedSource, openSourceImage, resolveSource, type Source, sourceMetadata } from './source-image.js';
+export { baseImageDigest } from './source-digest.js';
+export { fileIdentity, knownDigest, rememberDigests } from './file-digests.js';
 export { localPlanLines } from './plan-lines.js';

@@ -3,6 +3,7 @@ import { BakeError, errorText } from '../core/errors.js';
 import { hashFile } from '../local-image/index.js';
 import { type DsseEnvelope, IN_TOTO_PAYLOAD_TYPE, verifyEnvelope } from './dsse.js';
 import { loadVerifyKey } from './keys.js';
+import { isSigstoreBundle, verifySigstoreBundle } from './sigstore-bundle.js';
 import type { ResourceDescriptor, Statement } from './statement.js';
 
 export interface VerifyRequest {
@@ -15,15 +16,17 @@ export interface VerifyRequest {
 }
 
 /**
- * `bake verify`: the envelope's signature with the key, then the subject. Every failure is one
+ * `bake verify`: the signature with the key (a DSSE file's envelope, or a Sigstore bundle), then the subject. Every failure is one
  * line saying which check failed (exit 1); success returns the line to print.
  */
 export async function verifyProvenance(req: VerifyRequest): Promise<string> {
   const key = loadVerifyKey(req.keyFile);
-  const envelopes = readEnvelopes(req.provenance);
   const p = req.provenance;
-  const env = envelopes.find((e) => verifyEnvelope(e, key));
+  const read = readProvenance(p);
+  // A Sigstore bundle (provenance.sigstore.json) is checked by @sigstore/verify; a DSSE file here.
+  const env = 'bundle' in read ? verifySigstoreBundle(p, read.bundle, { ...key, file: req.keyFile }) : read.envelopes.find((e) => verifyEnvelope(e, key));
   if (!env) {
+    const envelopes = 'envelopes' in read ? read.envelopes : [];
     const signatures = envelopes.flatMap((e) => e.signatures);
     if (signatures.length === 0) throw new BakeError(`${p}: not signed (it was written without -sign-key)`);
     if (signatures.some((s) => s.keyid === key.keyid)) throw new BakeError(`${p}: the signature does not match the statement: it was changed after signing`);
@@ -44,12 +47,19 @@ export async function verifyProvenance(req: VerifyRequest): Promise<string> {
   return `${p}: verified: signed by ${req.keyFile}${matched ? `; ${matched}` : ''}; build ${ext?.build ?? '?'}${run ? ` of run ${run}` : ''}${from}`;
 }
 
-function readEnvelopes(file: string): DsseEnvelope[] {
+/** The file's DSSE envelopes (one per JSON line), or the Sigstore bundle it is. */
+function readProvenance(file: string): { envelopes: DsseEnvelope[] } | { bundle: unknown } {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
     throw new BakeError(`${file}: cannot read it: ${errorText(err)}`);
+  }
+  try {
+    const whole: unknown = JSON.parse(text);
+    if (isSigstoreBundle(whole)) return { bundle: whole };
+  } catch {
+    // Several lines (JSON Lines) or not JSON: read line by line below.
   }
   const envelopes: DsseEnvelope[] = [];
   for (const [i, line] of text.split('\n').entries()) {
@@ -66,7 +76,7 @@ function readEnvelopes(file: string): DsseEnvelope[] {
     envelopes.push(e);
   }
   if (envelopes.length === 0) throw new BakeError(`${file}: empty: no DSSE envelope`);
-  return envelopes;
+  return { envelopes };
 }
 
 async function matchSubject(p: string, subjects: ResourceDescriptor[], req: VerifyRequest): Promise<string | undefined> {

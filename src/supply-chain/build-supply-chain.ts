@@ -7,9 +7,9 @@ import type { Artifact } from '../core/artifact.js';
 import { BakeError, errorText } from '../core/errors.js';
 import type { Logger } from '../core/events.js';
 import { span } from '../core/spans.js';
-import { envelope, provenanceStatement } from '../provenance/index.js';
+import { bundleSupports, envelope, provenanceStatement, sigstoreBundle } from '../provenance/index.js';
 import { collectInventory, cycloneDxJson, diffPackages, diffSummary, type Inventory, type PackageDiff, packageKey, readSbom } from '../sbom/index.js';
-import { PROVENANCE_FILE, SBOM_FILE, previousSbom, runBuildDir } from './history.js';
+import { PROVENANCE_BUNDLE_FILE, PROVENANCE_FILE, SBOM_FILE, previousSbom, runBuildDir } from './history.js';
 import type { SbomMode, SupplyChainRun, TemplateSource } from './run-options.js';
 import { artifactSubjects, hostKeyByproduct, sourceImage } from './subjects.js';
 
@@ -20,7 +20,7 @@ export const PACKAGES_TAG = 'bake:packages-sha256';
 /** What a build's closing record says about its SBOM, provenance and diff. */
 export interface SupplyChainRecord {
   sbom?: { file: string; history: string; sha256: string; packages: number; packages_sha256: string; complete: boolean };
-  provenance?: { file: string; signed: boolean };
+  provenance?: { file: string; signed: boolean; /** The Sigstore bundle beside it, when signed with a key Sigstore's verifiers take. */ bundle?: string };
   diff?: { against_run: string; summary: string } & PackageDiff;
   /** Files the manifest lists for the build. */
   files: string[];
@@ -147,6 +147,17 @@ export class BuildSupplyChain {
       if (outDir !== history) writeFileSync(join(history, PROVENANCE_FILE), JSON.stringify(env) + '\n');
       record.provenance = { file, signed: env.signatures.length > 0 };
       record.files.push(file);
+      const key = this.run.signingKey;
+      if (key && bundleSupports(key)) {
+        const bundle = join(outDir, PROVENANCE_BUNDLE_FILE);
+        const text = JSON.stringify(sigstoreBundle(env, key)) + '\n';
+        writeFileSync(bundle, text);
+        if (outDir !== history) writeFileSync(join(history, PROVENANCE_BUNDLE_FILE), text);
+        record.provenance.bundle = bundle;
+        record.files.push(bundle);
+      } else if (key) {
+        this.log.info(`No Sigstore bundle (${PROVENANCE_BUNDLE_FILE}): Sigstore's verifiers check ECDSA with SHA-256 only, and ${key.file} is a ${key.hash === 'sha384' ? 'P-384' : 'P-521'} key; the DSSE file is signed`);
+      }
     }
     const signed = record.provenance?.signed ? `signed with ${this.run.signingKey!.file}` : 'unsigned: no -sign-key';
     if (record.sbom || record.provenance) {

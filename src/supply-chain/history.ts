@@ -3,6 +3,8 @@ import { join } from 'node:path';
 
 export const SBOM_FILE = 'sbom.cdx.json';
 export const PROVENANCE_FILE = 'provenance.intoto.jsonl';
+/** The signed provenance again, as a Sigstore bundle (ed25519 and P-256 keys). */
+export const PROVENANCE_BUNDLE_FILE = 'provenance.sigstore.json';
 
 /** A build name as a folder name: anything but letters, digits, "." "_" "-" becomes "_". */
 export function buildFolder(buildName: string): string {

@@ -26,8 +26,19 @@ export function sourceImage(artifact: Artifact): ResourceDescriptor | undefined 
   if (ami) return { uri: `arn:aws:ec2:${text('region') ?? ''}::image/${ami}`, digest: { imageId: ami }, ...(text('source_ami_name') ? { annotations: { name: text('source_ami_name')! } } : {}) };
   const glance = text('source_image');
   if (glance) return { uri: `openstack:image/${glance}`, digest: { imageId: glance } };
+  // Local builds: the iso_url (or path) and the digest iso_checksum verified, or the file's sha256.
   const local = text('source');
-  if (local) return { uri: local.includes('://') ? local : `file://${local}` };
+  if (local) {
+    const uri = text('source_uri') ?? local;
+    const d = /^(md5|sha1|sha256|sha512):([0-9a-f]+)$/.exec(text('source_digest') ?? '');
+    return { uri: uri.includes('://') ? uri : `file://${uri}`, ...(d ? { digest: { [d[1]!]: d[2]! } } : {}), ...(uri !== local ? { annotations: { local_path: local } } : {}) };
+  }
+  // The null builder's machine has no image to hash: it is named by the SSH host key it answered with.
+  const machine = text('source_uri');
+  if (machine) {
+    const key = hostKeyByproduct(artifact);
+    return { uri: machine, ...(key ? { digest: { sshHostKeySha256: key.digest!.sha256! } } : {}) };
+  }
   return undefined;
 }
 

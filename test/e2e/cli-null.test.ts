@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, statSync, writeFileSync, existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
@@ -54,7 +54,8 @@ describe('bake build with the null builder over real SSH', () => {
         { type: 'shell', environment_vars: ['WHO={{build_name}}'], inline: [`echo "$WHO/$PACKER_BUILDER_TYPE" > ${remote}/who`] },
       ],
     });
-    const r = await runBake(['build', t]);
+    const runs = join(dir, 'runs-ok');
+    const r = await runBake(['build', t], { env: { BAKE_RUNS_DIR: runs } });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('==> null: Provisioning with shell...');
@@ -63,6 +64,11 @@ describe('bake build with the null builder over real SSH', () => {
     expect(readFileSync(`${remote}/app.conf`, 'utf8')).toBe('port=8080\n');
     expect(readFileSync(`${remote}/who`, 'utf8')).toBe('null/null\n');
     expect(r.stdout).toMatch(/==> Builds finished\. The artifacts of successful builds are:\n--> null: did not export anything \(null builder\)\n$/);
+    // The provenance's source is the machine, named by the host key the SSH connection verified.
+    const prov = readdirSync(runs, { recursive: true }).map(String).find((f) => f.endsWith('provenance.intoto.jsonl'))!;
+    const statement = JSON.parse(Buffer.from(JSON.parse(readFileSync(join(runs, prov), 'utf8')).payload, 'base64').toString());
+    const hostKey = statement.predicate.runDetails.byproducts.find((b: { name: string }) => b.name === 'ssh-host-key');
+    expect(statement.predicate.buildDefinition.resolvedDependencies[1]).toEqual({ name: 'source-image', uri: `ssh://${sshd.username}@${sshd.host}:${sshd.port}`, digest: { sshHostKeySha256: hostKey.digest.sha256 } });
   });
 
   it('names the failing inline line, its exit code and stderr, and exits 1', async () => {

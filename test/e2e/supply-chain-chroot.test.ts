@@ -3,6 +3,7 @@ import { createHash, generateKeyPairSync } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canChroot } from '../helpers/chroot-build.js';
 import { runBake, type BakeRun } from '../helpers/run-bake.js';
@@ -44,6 +45,28 @@ function helloDeb(): string {
   return join(dir, 'bake-hello.deb');
 }
 
+/**
+ * Runs the worked nightly example of docs/supply-chain.md as written, with its paths mapped onto
+ * this test's: its `export NAME="$(cat FILE)"` lines and its `bake …` line. Any other line in the
+ * block fails the test, so the docs cannot drift to something this does not run.
+ */
+async function runDocsNightly(paths: Record<string, string>): Promise<BakeRun> {
+  const docs = readFileSync(fileURLToPath(new URL('../../docs/supply-chain.md', import.meta.url)), 'utf8');
+  const block = /## A worked nightly example\n\n```sh\n([\s\S]*?)```/.exec(docs)?.[1];
+  if (!block) throw new Error('docs/supply-chain.md: no sh block under "A worked nightly example"');
+  const mapped = (word: string) => Object.entries(paths).reduce((w, [from, to]) => (w.startsWith(from) ? to + w.slice(from.length) : w), word);
+  const childEnv: Record<string, string> = { ...env };
+  let run: BakeRun | undefined;
+  for (const line of block.split('\n').filter((l) => l.trim() && !l.startsWith('#'))) {
+    const exported = /^export (\w+)="\$\(cat (\S+)\)"$/.exec(line);
+    if (exported) childEnv[exported[1]!] = readFileSync(mapped(exported[2]!), 'utf8').replace(/\n$/, '');
+    else if (line.startsWith('bake ')) run = await runBake(line.split(/\s+/).slice(1).map(mapped), { env: childEnv, timeoutMs: 240_000 });
+    else throw new Error(`docs/supply-chain.md nightly example: this test cannot run "${line}"`);
+  }
+  if (!run) throw new Error('docs/supply-chain.md nightly example: no bake line');
+  return run;
+}
+
 describe.skipIf(!canChroot)('SBOM, provenance and bake diff on real chroot builds', () => {
   let first: BakeRun;
   let second: BakeRun;
@@ -51,27 +74,19 @@ describe.skipIf(!canChroot)('SBOM, provenance and bake diff on real chroot build
   const runIds: string[] = [];
 
   beforeAll(async () => {
+    // The docs' nightly example signs with a passphrase-protected key, the passphrase in a file.
     const { privateKey, publicKey } = generateKeyPairSync('ed25519');
-    const key = join(dir, 'sign.pem');
     pub = join(dir, 'sign.pub.pem');
-    writeFileSync(key, privateKey.export({ type: 'pkcs8', format: 'pem' }));
+    writeFileSync(join(dir, 'sign.pem'), privateKey.export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: 'night owl' }));
+    writeFileSync(join(dir, 'sign.pass'), 'night owl\n');
     writeFileSync(pub, publicKey.export({ type: 'spki', format: 'pem' }));
     first = await runBake(['build', template('first', [{ type: 'shell', inline: ['echo first'] }])], { env, timeoutMs: 240_000 });
     const deb = helloDeb();
-    second = await runBake(
-      [
-        'build',
-        '-sign-key',
-        key,
-        '-diff-against',
-        'last',
-        template('second', [
-          { type: 'file', source: deb, destination: '/tmp/bake-hello.deb' },
-          { type: 'shell', inline: ['dpkg -i /tmp/bake-hello.deb'] },
-        ]),
-      ],
-      { env, timeoutMs: 240_000 },
-    );
+    const nightly = template('second', [
+      { type: 'file', source: deb, destination: '/tmp/bake-hello.deb' },
+      { type: 'shell', inline: ['dpkg -i /tmp/bake-hello.deb'] },
+    ]);
+    second = await runDocsNightly({ '/etc/bake/': `${dir}/`, 'web.json': nightly });
     runIds.push(...readdirSync(env.BAKE_RUNS_DIR).filter((n) => n.endsWith('.jsonl')).map((n) => n.replace('.jsonl', '')).sort());
   }, 500_000);
 
@@ -127,6 +142,18 @@ describe.skipIf(!canChroot)('SBOM, provenance and bake diff on real chroot build
     expect(ok.stderr).toBe('');
     expect(ok.code).toBe(0);
     expect(ok.stdout).toMatch(new RegExp(`^${prov}: verified: signed by ${pub}; subject web.qcow2 is ${image} \\(sha256 [0-9a-f]{16}…\\); build web of run ${runIds[1]} from .*second\\.json`));
+    // The same statement as a Sigstore bundle, checked by @sigstore/verify with the same key.
+    const bundle = join(dir, 'out-second', 'provenance.sigstore.json');
+    const viaBundle = await runBake(['verify', bundle, '-key', pub, image], { env });
+    expect(viaBundle.stderr).toBe('');
+    expect(viaBundle.stdout).toMatch(new RegExp(`^${bundle}: verified: signed by ${pub}; subject web.qcow2 is ${image} `));
+    const manifest = JSON.parse(readFileSync(join(dir, 'out-second', 'manifest.json'), 'utf8'));
+    expect(manifest.builds[0].files.map((f: { name: string }) => f.name)).toEqual([image, join(dir, 'out-second', 'sbom.cdx.json'), prov, bundle]);
+    // The source image: bake's base image, by its sha256 (kept beside it, so hashed once, not per build).
+    const statement = JSON.parse(Buffer.from(JSON.parse(readFileSync(prov, 'utf8')).payload, 'base64').toString());
+    const source = statement.predicate.buildDefinition.resolvedDependencies[1];
+    expect(source).toEqual({ name: 'source-image', uri: expect.stringMatching(/^file:\/\/\/.*\/debian-12-bake-[0-9a-f]{16}\.qcow2$/), digest: { sha256: expect.stringMatching(/^[0-9a-f]{64}$/) } });
+    expect(execFileSync('sha256sum', [source.uri.slice('file://'.length)], { encoding: 'utf8' }).split(' ')[0]).toBe(source.digest.sha256);
     const wrong = await runBake(['verify', prov, '-key', pub, join(dir, 'out-first', 'web.qcow2')], { env });
     expect(wrong.code).toBe(1);
     expect(wrong.stderr).toMatch(/^Error: .*provenance\.intoto\.jsonl: the subject does not match: .*out-first\/web\.qcow2 \(sha256 [0-9a-f]{16}…\) is none of web\.qcow2, sbom\.cdx\.json|^Error: .*is none of web\.qcow2\n$/);

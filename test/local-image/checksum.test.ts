@@ -57,11 +57,13 @@ describe('fetchSource', () => {
     const cache = mkdtempSync(join(tmpdir(), 'bake-dl-'));
     const { ctx, opts } = options(cache);
     const before = requests;
-    const path = await fetchSource([`${base}/disk.qcow2`], { kind: 'file', url: `${base}/SHA256SUMS` }, opts);
+    const { path, url, verified } = await fetchSource([`${base}/disk.qcow2`], { kind: 'file', url: `${base}/SHA256SUMS` }, opts);
     expect(path.startsWith(join(cache, 'downloads'))).toBe(true);
+    // What it was verified against, for the provenance: no second hash.
+    expect({ url, verified }).toEqual({ url: `${base}/disk.qcow2`, verified: { algorithm: 'sha256', hex: sha256 } });
     expect(requests - before).toBe(2);
     const again = await fetchSource([`${base}/disk.qcow2`], { kind: 'digest', algorithm: 'sha256', hex: sha256 }, opts);
-    expect(again).toBe(path);
+    expect(again.path).toBe(path);
     expect(requests - before).toBe(2);
     expect(ctx.events.some((e) => e.progress?.label === 'download' && e.progress.done && e.progress.current === body.length)).toBe(true);
   });
@@ -77,8 +79,9 @@ describe('fetchSource', () => {
 
   it('falls through iso_urls to one that works, and names every failure when none does', async () => {
     const cache = mkdtempSync(join(tmpdir(), 'bake-dl-'));
-    const path = await fetchSource([`${base}/gone.qcow2`, `${base}/disk.qcow2`], { kind: 'none' }, options(cache).opts);
-    expect(existsSync(path)).toBe(true);
+    const fetched = await fetchSource([`${base}/gone.qcow2`, `${base}/disk.qcow2`], { kind: 'none' }, options(cache).opts);
+    expect(existsSync(fetched.path)).toBe(true);
+    expect(fetched).toMatchObject({ url: `${base}/disk.qcow2`, verified: undefined });
     await expect(fetchSource([`${base}/gone.qcow2`, join(cache, 'missing.img')], { kind: 'none' }, options(cache).opts)).rejects.toThrow(
       `no usable source image: download of ${base}/gone.qcow2 failed: HTTP 404; ${join(cache, 'missing.img')}: no such file`,
     );
@@ -88,8 +91,8 @@ describe('fetchSource', () => {
     const dir = mkdtempSync(join(tmpdir(), 'bake-dl-'));
     writeFileSync(join(dir, 'disk.qcow2'), body);
     const { opts } = options(dir);
-    expect(await fetchSource(['disk.qcow2'], { kind: 'digest', algorithm: 'md5', hex: md5 }, opts)).toBe(join(dir, 'disk.qcow2'));
-    expect(await fetchSource([`file://${dir}/disk.qcow2`], { kind: 'none' }, opts)).toBe(join(dir, 'disk.qcow2'));
+    expect(await fetchSource(['disk.qcow2'], { kind: 'digest', algorithm: 'md5', hex: md5 }, opts)).toEqual({ path: join(dir, 'disk.qcow2'), url: join(dir, 'disk.qcow2'), verified: { algorithm: 'md5', hex: md5 } });
+    expect((await fetchSource([`file://${dir}/disk.qcow2`], { kind: 'none' }, opts)).path).toBe(join(dir, 'disk.qcow2'));
     await expect(fetchSource(['disk.qcow2'], { kind: 'digest', algorithm: 'md5', hex: '0'.repeat(32) }, opts)).rejects.toThrow(
       `${join(dir, 'disk.qcow2')}: md5 checksum mismatch: expected ${'0'.repeat(32)}, got ${md5}`,
     );

@@ -2,7 +2,7 @@ import { statSync } from 'node:fs';
 import type { Artifact } from '../../core/artifact.js';
 import type { BuildContext } from '../../core/context.js';
 import { Pipeline } from '../../core/steps.js';
-import { localPlanLines } from '../../local-image/index.js';
+import { localPlanLines, type OpenedSource, sourceMetadata } from '../../local-image/index.js';
 import type { Builder } from '../../plugins/types.js';
 import type { ResolvedChroot } from './resolve.js';
 import type { Outcome } from './state.js';
@@ -45,7 +45,7 @@ export class ChrootBuilder implements Builder {
     return chrootPipeline(this.cfg, { succeeded: false }).runTo(ctx, {}, (state) => this.artifact(ctx, state));
   }
 
-  private artifact(ctx: BuildContext, state: { imagePath: string; sourcePath: string; rootPartition: number; rootFsType: string }): Artifact {
+  private artifact(ctx: BuildContext, state: { imagePath: string; rootPartition: number; rootFsType: string } & OpenedSource): Artifact {
     const size = statSync(state.imagePath).size;
     return {
       builderType: 'chroot',
@@ -53,7 +53,7 @@ export class ChrootBuilder implements Builder {
       id: state.imagePath,
       files: [state.imagePath],
       images: { local: state.imagePath },
-      metadata: { format: this.cfg.format, source: state.sourcePath, size, root_partition: state.rootPartition, root_filesystem: state.rootFsType },
+      metadata: { format: this.cfg.format, ...sourceMetadata(state), size, root_partition: state.rootPartition, root_filesystem: state.rootFsType },
       description: `disk image (${this.cfg.format}, ${(size / 1024 / 1024).toFixed(0)} MiB): ${state.imagePath}`,
     };
   }

@@ -14,10 +14,7 @@ export interface OutputState {
   workDir: string;
 }
 
-export interface SourceState {
-  sourcePath: string;
-  sourceFormat: string;
-}
+export type { OpenedSource as SourceState } from '../../local-image/index.js';
 
 export interface MountedState {
   session: ChrootSession;

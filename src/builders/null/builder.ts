@@ -14,6 +14,6 @@ export class NullBuilder implements Builder {
 
   async run(ctx: BuildContext): Promise<Artifact | undefined> {
     await Pipeline.start().then(connectStep(this.ssh)).then(provisionStep(this.ssh)).run(ctx, {});
-    return { builderType: 'null', buildName: ctx.buildName, id: 'Null', files: [], images: {}, metadata: {}, description: 'did not export anything (null builder)' };
+    return { builderType: 'null', buildName: ctx.buildName, id: 'Null', files: [], images: {}, metadata: this.ssh ? { source_uri: `ssh://${this.ssh.username}@${this.ssh.host.includes(':') ? `[${this.ssh.host}]` : this.ssh.host}:${this.ssh.port}` } : {}, description: 'did not export anything (null builder)' };
   }
 }

@@ -2,7 +2,7 @@ import { statSync } from 'node:fs';
 import type { Artifact } from '../../core/artifact.js';
 import type { BuildContext } from '../../core/context.js';
 import { Pipeline } from '../../core/steps.js';
-import { localPlanLines } from '../../local-image/index.js';
+import { localPlanLines, type OpenedSource, sourceMetadata } from '../../local-image/index.js';
 import type { Builder } from '../../plugins/types.js';
 import { initialAccelerator } from './accelerator.js';
 import type { ResolvedQemu } from './resolve.js';
@@ -60,7 +60,7 @@ export class QemuBuilder implements Builder {
     return qemuPipeline(this.cfg, { succeeded: false }).runTo(ctx, {}, (state) => this.artifact(ctx, state));
   }
 
-  private artifact(ctx: BuildContext, state: { imagePath: string; accel: string; sourcePath: string; efiVars?: string; keepEfiVars?: boolean }): Artifact {
+  private artifact(ctx: BuildContext, state: { imagePath: string; accel: string; efiVars?: string; keepEfiVars?: boolean } & OpenedSource): Artifact {
     const size = statSync(state.imagePath).size;
     return {
       builderType: 'qemu',
@@ -69,7 +69,7 @@ export class QemuBuilder implements Builder {
       // As in Packer, the build's UEFI variables go with the disk unless efi_drop_efivars.
       files: state.efiVars && state.keepEfiVars ? [state.imagePath, state.efiVars] : [state.imagePath],
       images: { local: state.imagePath },
-      metadata: { format: this.cfg.format, accelerator: state.accel, source: state.sourcePath, size, backing_file: this.cfg.useBackingFile ? state.sourcePath : undefined },
+      metadata: { format: this.cfg.format, accelerator: state.accel, ...sourceMetadata(state), size, backing_file: this.cfg.useBackingFile ? state.sourcePath : undefined },
       description: `VM image (${this.cfg.format}, ${(size / 1024 / 1024).toFixed(0)} MiB): ${state.imagePath}`,
     };
   }

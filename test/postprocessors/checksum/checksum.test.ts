@@ -1,9 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Artifact } from '../../../src/core/artifact.js';
+import { fileIdentity, hashFile, rememberDigests } from '../../../src/local-image/index.js';
 import { type ChecksumConfig, plugin } from '../../../src/postprocessors/checksum/index.js';
 import { makePostProcessContext } from '../../helpers/context.js';
 
@@ -37,6 +38,30 @@ describe('checksum post-processor', () => {
     expect(last?.progress).toEqual({ label: 'checksum', current: big.length + small.length, total: big.length + small.length, unit: 'bytes', done: true });
     await out.artifact.destroy?.();
     expect(existsSync(join(dir, 'sums', 'web_qemu.md5'))).toBe(false);
+  });
+
+  it('reuses the digest this run already has of the unchanged file (the provenance\'s sha256), and only that', async () => {
+    const dir = tmp();
+    const data = randomBytes(64 * 1024);
+    const input = artifactWith(dir, { 'disk.qcow2': data });
+    const file = input.files[0]!;
+    // The provenance hashed the image for its subject: its sha256 is what the checksum file gets.
+    expect(await hashFile(file, 'sha256')).toBe(digest('sha256', data));
+    // Proof that it is reused rather than computed again: a planted digest for the same unchanged file is what comes out.
+    rememberDigests(file, fileIdentity(file), { sha256: 'a'.repeat(64) });
+    let n = 0;
+    const run = async () => {
+      n++; // a new file each time: within a run the post-processor appends to one it wrote
+      await create({ checksum_types: ['sha256', 'md5'], output: join(dir, `${n}.{{.ChecksumType}}`) }).run(makePostProcessContext({ buildName: 'web' }), input);
+      return [readFileSync(join(dir, `${n}.sha256`), 'utf8'), readFileSync(join(dir, `${n}.md5`), 'utf8')];
+    };
+    expect(await run()).toEqual([`${'a'.repeat(64)}\tdisk.qcow2\n`, `${digest('md5', data)}\tdisk.qcow2\n`]);
+    // A file changed since (same size, same modification time put back) is read again.
+    const { mtime } = statSync(file);
+    const changed = Buffer.from(data).fill(1, 0, 1);
+    writeFileSync(file, changed);
+    utimesSync(file, mtime, mtime);
+    expect(await run()).toEqual([`${digest('sha256', changed)}\tdisk.qcow2\n`, `${digest('md5', changed)}\tdisk.qcow2\n`]);
   });
 
   it("defaults to md5 in Packer's file name, starts a stale file afresh and appends within the run", async () => {
