@@ -15,7 +15,7 @@ const isIdentPart = (c: string) => /[\p{L}\p{N}_-]/u.test(c);
  * does: a quoted template or heredoc contains `${ … }` sequences of normal tokens, which may
  * contain further templates. Newlines are tokens, since they end attributes.
  */
-export function lex(file: string, text: string, options: { template?: boolean } = {}): Token[] {
+export function lex(file: string, text: string, options: { template?: boolean; comments?: boolean } = {}): Token[] {
   const tokens: Token[] = [];
   const modes: Mode[] = [{ kind: 'normal', braces: 0 }];
   // A whole file as a template (templatefile): a heredoc whose marker no line can hold, closed by the end of the file.
@@ -50,12 +50,19 @@ export function lex(file: string, text: string, options: { template?: boolean } 
     }
     if (c === '#' || (c === '/' && text[i + 1] === '/')) {
       while (i < text.length && text[i] !== '\n') i++;
+      // As HCL's scanner, for `fmt`: a line comment holds the newline that ends it.
+      if (options.comments) {
+        if (i < text.length) advance(1);
+        push('comment', text.slice(start.offset, i), start);
+      }
       return;
     }
     if (c === '/' && text[i + 1] === '*') {
       const end = text.indexOf('*/', i + 2);
       if (end < 0) fail('unterminated comment: "/*" has no "*/"');
-      return advance(end + 2 - i);
+      advance(end + 2 - i);
+      if (options.comments) push('comment', text.slice(start.offset, i), start);
+      return;
     }
     if (c === '"') {
       advance(1);
