@@ -115,14 +115,15 @@ function program(result: { code: number }, debug: { on: boolean }): Command {
     });
 
   p.command('fmt')
-    .description('Rewrite templates in canonical JSON form. With -check, exit 3 if a file is not formatted.')
-    .argument('<templates...>', 'template files (JSON)')
+    .description('Rewrite templates in canonical form: legacy JSON, and HCL2 files as `packer fmt` does. With -check, exit 3 if a file is not formatted.')
+    .argument('<templates...>', 'template files (JSON, .pkr.hcl, .pkrvars.hcl) or directories of HCL2 files')
     .option('--check', 'only check: list unformatted files and exit 3 if there are any; write nothing')
     .option('--write <bool>', 'write the result back to the file (default: true unless -check)')
     .option('--diff', 'print a diff of the changes')
+    .option('--recursive', 'also format the HCL2 files in subdirectories of the directories given')
     .action(async (templates: string[], flags) => {
       const write = flags.write === undefined ? undefined : !/^(false|0|no)$/i.test(String(flags.write));
-      result.code = await fmtCommand(templates, { check: flags.check, diff: flags.diff, write });
+      result.code = await fmtCommand(templates, { check: flags.check, diff: flags.diff, write, recursive: flags.recursive });
     });
 
   p.command('cleanup')

@@ -91,6 +91,8 @@ export interface PostProcessContext {
   /** The SSH host key of the machine the build provisioned, as it was accepted. */
   readonly sshHostKey?: VerifiedHostKey;
   cleanupSignal(timeoutMs?: number): AbortSignal;
+  /** Packer's build values ({{ build `ID` }}, HCL2's build.ID) for post-processors that use them. */
+  readonly buildValues?: Record<string, string>;
   /** The build's SBOM and provenance files, for the manifest. */
   readonly supplyChain?: { files: string[]; sbomSha256?: string; packagesSha256?: string };
 }

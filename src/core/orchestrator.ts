@@ -4,6 +4,7 @@ import type { Communicator } from '../communicator/types.js';
 import type { BuildPlan, PlannedBuild } from '../template/plan.js';
 import { withActivity } from './activity.js';
 import { describeArtifact, type Artifact } from './artifact.js';
+import { collectBuildValues, sensitiveBuildValues } from './build-values.js';
 import type { BuildContext, OnError } from './context.js';
 import { AbortedError, CleanupFailedError, errorText, isAbort, reasonText } from './errors.js';
 import type { EventBus } from './events.js';
@@ -109,9 +110,10 @@ async function runOne(build: PlannedBuild, buildId: string, runController: Abort
         options.bus.redactValue(v),
       )
     : undefined;
+  const values: { current?: Record<string, string> } = {};
   const ctx = buildContext(build, buildId, runController.signal, options, supply, (key) => {
     result.sshHostKey = key;
-  });
+  }, values);
   const { journal, templateDir, onError } = ctx;
   try {
     log.say(`Starting ${build.type} build...`);
@@ -146,6 +148,7 @@ async function runOne(build: PlannedBuild, buildId: string, runController: Abort
       cleanupSignal: ctx.cleanupSignal,
       ...(cleanupError ? { buildFailure: errorText(cleanupError) } : {}),
       ...(result.sshHostKey ? { sshHostKey: result.sshHostKey } : {}),
+      buildValues: values.current ?? (await collectBuildValues(undefined)),
       supplyChain: result.supplyChain && { files: result.supplyChain.files, sbomSha256: result.supplyChain.sbom?.sha256, packagesSha256: result.supplyChain.sbom?.packages_sha256 },
     });
     if (cleanupError) throw cleanupError;
@@ -173,6 +176,8 @@ export function buildContext(
   supply?: BuildSupplyChain,
   /** Told the host key of the machine the provisioners ran on. */
   onHostKey?: (key: VerifiedHostKey) => void,
+  /** Given the build values when the provisioners start, for the post-processors. */
+  values: { current?: Record<string, string> } = {},
 ): BuildContext {
   const log = options.bus.logger(build.name);
   const templateDir = options.plan.templateDir;
@@ -191,10 +196,13 @@ export function buildContext(
     provision: async (comm: Communicator, vars?: Record<string, string>) => {
       const key = comm.hostKey?.();
       if (key) onHostKey?.(key);
+      const buildValues = await collectBuildValues(comm, vars);
+      for (const v of sensitiveBuildValues(buildValues)) options.bus.addSecret(v);
+      values.current = buildValues;
       await runProvisioners(
         build.provisioners,
         comm,
-        { buildName: build.name, buildType: build.type, log, signal, templateDir, onError: options.onError, debug: options.debug, prompter: options.prompter },
+        { buildName: build.name, buildType: build.type, log, signal, templateDir, onError: options.onError, debug: options.debug, prompter: options.prompter, buildValues, errorCleanup: build.errorCleanupProvisioner },
         vars,
       );
       // After the last provisioner, before the builder snapshots: the one place that lists what is installed.

@@ -26,7 +26,7 @@ export async function runPostProcessors(
       ctx.log.say(`Running post-processor: ${pp.type}`);
       let out;
       try {
-        out = await span(ctx.log, 'post-processor', `${pp.type} (${pp.path})`, () => pp.instance.run(ctx, input));
+        out = await span(ctx.log, 'post-processor', `${pp.type} (${pp.path})`, () => (pp.forBuild && ctx.buildValues ? pp.forBuild(ctx.buildValues) : pp.instance).run(ctx, input));
       } catch (err) {
         throw new BakeError(`${pp.path} (${pp.type}): ${errorText(err)}`, { cause: err });
       }

@@ -3,7 +3,7 @@ import type { PlannedProvisioner } from '../template/plan.js';
 import type { ProvisionContext } from './context.js';
 import type { OnError } from './context.js';
 import { BakeError, errorText, throwIfAborted } from './errors.js';
-import { askOnError, decide } from './on-error.js';
+import { askOnError, decide, decisionFor } from './on-error.js';
 import type { Prompter } from './prompter.js';
 import { span } from './spans.js';
 import type { Logger } from './events.js';
@@ -19,12 +19,16 @@ export interface ProvisionRun {
   debug?: boolean;
   /** The terminal: -on-error=ask asks there, -debug pauses there. */
   prompter?: Prompter;
+  /** Packer's build values ({{ build `Host` }}, HCL2's build.Host) for provisioners that use them. */
+  buildValues?: Record<string, string>;
+  /** Runs over the same connection when a provisioner fails, before the builder cleans up (Packer's error-cleanup-provisioner). */
+  errorCleanup?: PlannedProvisioner;
 }
 
 /**
  * Runs a build's provisioners in order, honouring pause_before, timeout and max_retries; with
  * -on-error=ask a provisioner that still fails is put to the terminal (retry it, go on past it,
- * abort keeping the machine, or clean up).
+ * abort keeping the machine, or clean up). When one fails, the error-cleanup provisioner runs.
  */
 export async function runProvisioners(
   provisioners: PlannedProvisioner[],
@@ -32,6 +36,31 @@ export async function runProvisioners(
   run: ProvisionRun,
   vars: Record<string, string> = {},
 ): Promise<void> {
+  try {
+    await runInOrder(provisioners, comm, run, vars);
+  } catch (err) {
+    await runErrorCleanup(err, comm, run, vars);
+    throw err;
+  }
+}
+
+/**
+ * As Packer's StepProvision cleanup: only after a provisioner failed (not on Ctrl-C, not when the
+ * machine is kept for inspection); its own failure is reported, and the build still fails with
+ * the provisioner's error.
+ */
+async function runErrorCleanup(err: unknown, comm: Communicator, run: ProvisionRun, vars: Record<string, string>): Promise<void> {
+  const p = run.errorCleanup;
+  if (!p || run.signal.aborted || run.onError === 'abort' || decisionFor(err) === 'abort') return;
+  run.log.say('Provisioning step had errors: Running the cleanup provisioner...');
+  try {
+    await span(run.log, 'provisioner', `${p.type} (${p.path})`, () => runOne(p, comm, run, vars));
+  } catch (cleanupErr) {
+    run.log.error(`${p.path} (${p.type}) failed: ${errorText(cleanupErr)}; the build fails with the provisioner's error: ${errorText(err)}`);
+  }
+}
+
+async function runInOrder(provisioners: PlannedProvisioner[], comm: Communicator, run: ProvisionRun, vars: Record<string, string>): Promise<void> {
   for (const p of provisioners) {
     throwIfAborted(run.signal);
     if (p.pauseBeforeMs > 0) {
@@ -79,7 +108,8 @@ async function runOne(p: PlannedProvisioner, comm: Communicator, run: ProvisionR
     vars,
   };
   try {
-    await p.instance.run(ctx, comm);
+    const instance = p.forBuild && run.buildValues ? p.forBuild(run.buildValues) : p.instance;
+    await instance.run(ctx, comm);
   } catch (err) {
     if (timeout?.aborted && !run.signal.aborted) {
       throw new BakeError(`${p.path} (${p.type}): timed out after ${formatDuration(p.timeoutMs)}`, { cause: err });

@@ -6,6 +6,8 @@ export interface PlannedProvisioner {
   /** JSON path in the template, e.g. "provisioners[2]", for messages. */
   path: string;
   instance: Provisioner;
+  /** Set when the config uses {{ build `X` }}: the provisioner made again with the build's values, just before it runs. */
+  forBuild?: (values: Record<string, string>) => Provisioner;
   pauseBeforeMs: number;
   maxRetries: number;
   /** 0: no timeout. */
@@ -17,6 +19,8 @@ export interface PlannedPostProcessor {
   /** e.g. "post-processors[1][0]". */
   path: string;
   instance: PostProcessor;
+  /** As PlannedProvisioner.forBuild. */
+  forBuild?: (values: Record<string, string>) => PostProcessor;
   keepInputArtifact: boolean;
 }
 
@@ -28,6 +32,8 @@ export interface PlannedBuild {
   path: string;
   builder: Builder;
   provisioners: PlannedProvisioner[];
+  /** Runs when a provisioner fails, before the builder cleans up (`error-cleanup-provisioner`). */
+  errorCleanupProvisioner?: PlannedProvisioner;
   /** Each inner list is a chain; a flat entry of the template is a chain of one. */
   postProcessorChains: PlannedPostProcessor[][];
   /** What `build --skip-unchanged` fingerprints; undefined when the build's configs have errors. */

@@ -57,6 +57,41 @@ describe('runBuilds', () => {
     expect(r.artifacts.map((a) => a.id)).toEqual(['img-1']);
   });
 
+  it('runs the error-cleanup provisioner after a failed provisioner, before the builder\'s cleanup; not with -on-error=abort', async () => {
+    for (const onError of ['cleanup', 'abort'] as const) {
+      const log: string[] = [];
+      const builder: Builder = {
+        run: async (ctx) => {
+          try {
+            await ctx.provision(comm, { Host: 'h1' });
+          } finally {
+            log.push('builder cleanup');
+          }
+          return artifact('never', log);
+        },
+      };
+      const failing = provisioner(async () => {
+        log.push('p1');
+        throw new BakeError('p1 broke');
+      });
+      const b = { ...build('a', builder, [failing]), errorCleanupProvisioner: provisioner(async () => void log.push('error cleanup'), { path: 'error-cleanup-provisioner' }) };
+      const { bus } = recordingBus();
+      const [r] = await runBuilds({ plan: plan([b]), bus, onError, signal: new AbortController().signal, journalPath: journalPath() });
+      expect(r.error).toBe('p1 broke');
+      expect(log).toEqual(onError === 'cleanup' ? ['p1', 'error cleanup', 'builder cleanup'] : ['p1', 'builder cleanup']);
+    }
+  });
+
+  it('remakes a provisioner that uses build values with the values of the machine it runs on', async () => {
+    const seen: string[] = [];
+    const builder: Builder = { run: async (ctx) => (await ctx.provision(comm, { Host: '10.1.2.3', ID: 'i-1' }), artifact('img', [])) };
+    const p = provisioner(async () => void seen.push('placeholder'), { forBuild: (v) => ({ run: async () => void seen.push(`${v.ID} ${v.Host} ${v.ConnType || '-'} ${v.PackerHTTPAddr}`) }) });
+    const { bus } = recordingBus();
+    const [r] = await runBuilds({ plan: plan([build('a', builder, [p])]), bus, signal: new AbortController().signal, journalPath: journalPath() });
+    expect(r.error).toBeUndefined();
+    expect(seen).toEqual(['i-1 10.1.2.3 - ERR_HTTP_ADDR_NOT_IMPLEMENTED_BY_BUILDER']);
+  });
+
   it('keeps other builds going when one fails, unless -on-error=abort', async () => {
     const failing: Builder = { run: async () => { throw new BakeError('boom'); } };
     const slow: Builder = {

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -40,5 +40,26 @@ describe('bake with HCL2 templates', () => {
     const i = await runBake(['inspect', dir]);
     expect(i.stdout).toContain('var.who: "me"');
     expect(i.stdout).toContain('      null.a\n      null.b\n');
+  });
+
+  it('fmt: -check exits 3 naming the file, -diff -write=false changes nothing, -recursive reaches subdirectories, as packer fmt', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bake-hcl2-fmt-'));
+    mkdirSync(join(dir, 'sub'));
+    const messy = 'variable "a" {\ntype = string\n    default = "x"\n}\n';
+    const formatted = 'variable "a" {\n  type    = string\n  default = "x"\n}\n';
+    writeFileSync(join(dir, 'ok.pkr.hcl'), formatted);
+    writeFileSync(join(dir, 'sub', 'v.pkrvars.hcl'), 'a   =  "y"\n');
+    writeFileSync(join(dir, 'sub', 'm.pkr.hcl'), messy);
+    expect(await runBake(['fmt', '-check', dir])).toMatchObject({ code: 0, stdout: '' });
+    const check = await runBake(['fmt', '-check', '-recursive', dir]);
+    expect(check).toMatchObject({ code: 3, stdout: `${join(dir, 'sub', 'm.pkr.hcl')}\n${join(dir, 'sub', 'v.pkrvars.hcl')}\n` });
+    const diff = await runBake(['fmt', '-diff', '-write=false', join(dir, 'sub', 'm.pkr.hcl')]);
+    expect(diff.code).toBe(0);
+    expect(diff.stdout).toContain('-type = string\n-    default = "x"\n+  type    = string\n+  default = "x"\n');
+    expect(readFileSync(join(dir, 'sub', 'm.pkr.hcl'), 'utf8')).toBe(messy);
+    expect((await runBake(['fmt', '-recursive', dir])).code).toBe(0);
+    expect(readFileSync(join(dir, 'sub', 'm.pkr.hcl'), 'utf8')).toBe(formatted);
+    expect(readFileSync(join(dir, 'sub', 'v.pkrvars.hcl'), 'utf8')).toBe('a = "y"\n');
+    expect(await runBake(['fmt', '-check', '-recursive', dir])).toMatchObject({ code: 0, stdout: '' });
   });
 });

@@ -12,6 +12,8 @@ export interface EvalContext {
   functions: FunctionTable;
   /** For messages: what the root names are, e.g. "var", "local"; a missing one gets did-you-mean. */
   splatItem?: unknown;
+  /** Inside templatefile(): `var` is then only a name the call's object gives, not the template's variables. */
+  templateFile?: string;
 }
 
 export function evaluate(expr: Expr, ctx: EvalContext): unknown {
@@ -85,6 +87,7 @@ function getAttr(object: unknown, name: string, expr: Extract<Expr, { kind: 'att
   if (Object.hasOwn(object, name)) return object[name];
   const root = expr.object.kind === 'variable' && expr.object.name !== '' ? expr.object.name : undefined;
   const hint = didYouMean(name, Object.keys(object));
+  if (ctx.templateFile && expr.object.kind === 'variable') throw new HclError(expr.range, `"${expr.object.name}" has no attribute "${name}"${hint}: the template sees only what templatefile()'s second argument gives it`);
   if (root === 'var' && ctx.variables.var === object) throw new HclError(expr.range, `variable "${name}" is not declared${hint}; declare it in a variable "${name}" block`);
   if (root === 'local' && ctx.variables.local === object) throw new HclError(expr.range, `local "${name}" is not declared${hint}`);
   throw new HclError(expr.range, `this object has no attribute "${name}"${hint}`);

@@ -2,3 +2,4 @@ export { loadHcl2Template, evaluateHcl2Template, type Hcl2LoadOptions, type Hcl2
 export { isHcl2Path } from './packer/files.js';
 export { evaluateConsoleExpression, formatValue } from './console.js';
 export { inspectHcl2 } from './packer/inspect.js';
+export { formatHclFile } from './format.js';

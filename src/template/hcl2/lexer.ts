@@ -5,17 +5,29 @@ import type { Token, TokenType } from './tokens.js';
 type Mode = { kind: 'normal'; braces: number } | { kind: 'quoted' } | { kind: 'heredoc'; marker: string };
 
 const FILE_END = '\u0000';
-const PUNCT = ['...', '==', '!=', '<=', '>=', '&&', '||', '=>', '{', '}', '[', ']', '(', ')', ',', '.', '*', '/', '%', '+', '-', '<', '>', '!', '?', ':', '=', '~'];
+// Looked up by length, longest first, instead of trying each in turn: the lexer's hottest path.
+const PUNCT3 = new Set(['...']);
+const PUNCT2 = new Set(['==', '!=', '<=', '>=', '&&', '||', '=>']);
+const PUNCT1 = new Set(['{', '}', '[', ']', '(', ')', ',', '.', '*', '/', '%', '+', '-', '<', '>', '!', '?', ':', '=', '~']);
+const NUMBER = /[0-9]+(\.[0-9]+)?([eE][+-]?[0-9]+)?/y;
+const HEREDOC_START = /<<(-?)([\p{L}_][\p{L}\p{N}_-]*)\r?\n/uy;
 
-const isIdentStart = (c: string) => /[\p{L}_]/u.test(c);
-const isIdentPart = (c: string) => /[\p{L}\p{N}_-]/u.test(c);
+const isAsciiLetter = (code: number) => (code >= 97 && code <= 122) || (code >= 65 && code <= 90);
+const isIdentStart = (c: string) => {
+  const code = c.charCodeAt(0);
+  return code < 128 ? isAsciiLetter(code) || code === 95 : /[\p{L}_]/u.test(c);
+};
+const isIdentPart = (c: string) => {
+  const code = c.charCodeAt(0);
+  return code < 128 ? isAsciiLetter(code) || (code >= 48 && code <= 57) || code === 95 || code === 45 : /[\p{L}\p{N}_-]/u.test(c);
+};
 
 /**
  * HCL native syntax scanner (hclsyntax/spec.md, "Lexical Elements"). Modes nest as HCL's scanner
  * does: a quoted template or heredoc contains `${ … }` sequences of normal tokens, which may
  * contain further templates. Newlines are tokens, since they end attributes.
  */
-export function lex(file: string, text: string, options: { template?: boolean } = {}): Token[] {
+export function lex(file: string, text: string, options: { template?: boolean; comments?: boolean } = {}): Token[] {
   const tokens: Token[] = [];
   const modes: Mode[] = [{ kind: 'normal', braces: 0 }];
   // A whole file as a template (templatefile): a heredoc whose marker no line can hold, closed by the end of the file.
@@ -50,12 +62,19 @@ export function lex(file: string, text: string, options: { template?: boolean } 
     }
     if (c === '#' || (c === '/' && text[i + 1] === '/')) {
       while (i < text.length && text[i] !== '\n') i++;
+      // As HCL's scanner, for `fmt`: a line comment holds the newline that ends it.
+      if (options.comments) {
+        if (i < text.length) advance(1);
+        push('comment', text.slice(start.offset, i), start);
+      }
       return;
     }
     if (c === '/' && text[i + 1] === '*') {
       const end = text.indexOf('*/', i + 2);
       if (end < 0) fail('unterminated comment: "/*" has no "*/"');
-      return advance(end + 2 - i);
+      advance(end + 2 - i);
+      if (options.comments) push('comment', text.slice(start.offset, i), start);
+      return;
     }
     if (c === '"') {
       advance(1);
@@ -64,7 +83,8 @@ export function lex(file: string, text: string, options: { template?: boolean } 
       return;
     }
     if (c === '<' && text[i + 1] === '<') {
-      const m = /^<<(-?)([\p{L}_][\p{L}\p{N}_-]*)\r?\n/u.exec(text.slice(i, i + 200));
+      HEREDOC_START.lastIndex = i;
+      const m = HEREDOC_START.exec(text);
       if (m) {
         advance(m[0].length);
         push('oheredoc', m[2], start, { flush: m[1] === '-' });
@@ -72,8 +92,9 @@ export function lex(file: string, text: string, options: { template?: boolean } 
         return;
       }
     }
-    if (/[0-9]/.test(c)) {
-      const m = /^[0-9]+(\.[0-9]+)?([eE][+-]?[0-9]+)?/.exec(text.slice(i, i + 400))!;
+    if (c >= '0' && c <= '9') {
+      NUMBER.lastIndex = i;
+      const m = NUMBER.exec(text)!;
       advance(m[0].length);
       return push('number', m[0], start);
     }
@@ -99,12 +120,11 @@ export function lex(file: string, text: string, options: { template?: boolean } 
       advance(1);
       return push('punct', '}', start);
     }
-    for (const p of PUNCT) {
-      if (text.startsWith(p, i)) {
-        if (p === '{') mode.braces++;
-        advance(p.length);
-        return push('punct', p, start);
-      }
+    const p = PUNCT3.has(text.slice(i, i + 3)) ? text.slice(i, i + 3) : PUNCT2.has(text.slice(i, i + 2)) ? text.slice(i, i + 2) : PUNCT1.has(c) ? c : undefined;
+    if (p !== undefined) {
+      if (p === '{') mode.braces++;
+      advance(p.length);
+      return push('punct', p, start);
     }
     fail(`invalid character ${JSON.stringify(c)}`);
   };

@@ -18,6 +18,8 @@ export type TokenType =
   | 'tend'
   | 'punct'
   | 'newline'
+  /** Only when lexing for `fmt`; a line comment includes its newline. */
+  | 'comment'
   | 'eof';
 
 export interface Token {

@@ -85,6 +85,12 @@ export const envelopeSchema = {
       items: { type: 'object', required: ['type'], properties: { type: { type: 'string' } } },
       description: 'Run in order on every build they apply to.',
     },
+    'error-cleanup-provisioner': {
+      type: 'object',
+      required: ['type'],
+      properties: { type: { type: 'string' } },
+      description: 'Runs over the same connection when a provisioner fails, before the builder cleans up.',
+    },
     'post-processors': {
       type: 'array',
       items: {

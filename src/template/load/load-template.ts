@@ -41,6 +41,7 @@ interface Envelope {
   'sensitive-variables'?: string[];
   builders: Record<string, unknown>[];
   provisioners?: Record<string, unknown>[];
+  'error-cleanup-provisioner'?: Record<string, unknown>;
   'post-processors'?: unknown[];
 }
 
@@ -112,10 +113,14 @@ export function loadTemplate(path: string, options: LoadOptions): BuildPlan {
   };
   let heads: ReturnType<typeof planBuilders>;
   let provisioners: ReturnType<typeof planProvisioners>;
+  let errorCleanup: ReturnType<typeof planProvisioners> | undefined;
   let postProcessors: ReturnType<typeof planPostProcessors>;
   try {
     heads = planBuilders(loader, envelope.builders);
     provisioners = planProvisioners(loader, envelope.provisioners ?? [], heads);
+    const cleanup = envelope['error-cleanup-provisioner'];
+    // It runs only on failure, so it is no part of what the image is made from (the fingerprint).
+    if (cleanup) errorCleanup = planProvisioners(loader, [cleanup], heads.map((h) => ({ ...h, fingerprint: undefined })), () => 'error-cleanup-provisioner');
     postProcessors = planPostProcessors(loader, envelope['post-processors'] ?? [], heads);
   } finally {
     // Also when a plugin threw something unexpected: the top-level error path redacts with these.
@@ -136,6 +141,7 @@ export function loadTemplate(path: string, options: LoadOptions): BuildPlan {
       path: head.path,
       builder: head.builder!,
       provisioners: provisioners.get(head.name) ?? [],
+      ...(errorCleanup?.get(head.name)?.length ? { errorCleanupProvisioner: errorCleanup.get(head.name)![0] } : {}),
       postProcessorChains: postProcessors.get(head.name) ?? [],
       fingerprint: head.fingerprint && withoutSecrets(head.fingerprint, plan.sensitiveValues),
       sbom: head.sbom,

@@ -6,6 +6,7 @@ import { interpolateConfig } from './interpolate-config.js';
 import { appliesTo, buildRenderContext, type Loader } from './loader.js';
 import { missingPostProcessors, type Unknown } from './missing-post-processors.js';
 import { createPlugin } from './plugin-config.js';
+import { withBuildValues } from './with-build-values.js';
 import { stripComments } from './read-json.js';
 
 interface Member {
@@ -99,5 +100,7 @@ function plan(loader: Loader, member: Member, build: BuildHead): PlannedPostProc
   if (!ok) return [];
   const env = { file: loader.file, path: member.path, templateDir: loader.templateDir };
   const instance = createPlugin(plugin, config, env, Object.keys(postProcessorCommonProperties), loader.findings, unset);
-  return instance && member.valid ? [{ type: member.type, path: member.path, instance, keepInputArtifact: member.common.keep_input_artifact }] : [];
+  if (!instance || !member.valid) return [];
+  const forBuild = withBuildValues(loader, plugin, member.rest, build, env, Object.keys(postProcessorCommonProperties));
+  return [{ type: member.type, path: member.path, instance, ...(forBuild ? { forBuild } : {}), keepInputArtifact: member.common.keep_input_artifact }];
 }

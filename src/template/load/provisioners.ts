@@ -7,6 +7,7 @@ import { interpolateConfig } from './interpolate-config.js';
 import { appliesTo, buildRenderContext, type Loader } from './loader.js';
 import { createPlugin } from './plugin-config.js';
 import { stableConfig } from './fingerprint-source.js';
+import { withBuildValues } from './with-build-values.js';
 
 interface Common {
   only?: string[];
@@ -50,10 +51,12 @@ export function planProvisioners(
       if (!instance || !checked) continue;
       build.fingerprint?.template.provisioners.push(stableConfig(loader, type, merged, build, plugin.deferred));
       build.fingerprint?.provisioners.push({ type, ...config });
+      const forBuild = withBuildValues(loader, plugin, merged, build, env, Object.keys(provisionerCommonProperties));
       byBuild.get(build.name)?.push({
         type,
         path,
         instance,
+        ...(forBuild ? { forBuild } : {}),
         pauseBeforeMs: common.pause_before ? (parseDuration(common.pause_before) ?? 0) : 0,
         maxRetries: common.max_retries,
         timeoutMs: common.timeout ? (parseDuration(common.timeout) ?? 0) : 0,

@@ -80,6 +80,7 @@ export function generateSchema(registry: Registry): Schema {
       'sensitive-variables': envelope['sensitive-variables'],
       builders: { type: 'array', minItems: 1, items: builders, description: envelope.builders.description },
       provisioners: { type: 'array', items: provisioners, description: envelope.provisioners.description },
+      'error-cleanup-provisioner': { $ref: '#/properties/provisioners/items', description: envelope['error-cleanup-provisioner'].description },
       'post-processors': {
         type: 'array',
         items: { anyOf: [...postProcessorRef.anyOf, { type: 'array', items: postProcessorRef }] },

@@ -65,6 +65,11 @@ describe('HCL2 functions', () => {
     expect(ev('dirname("/a/b.iso")')).toBe('/a');
     expect(ev('abspath("/a/../b")')).toBe('/b');
     expect(thrown(() => ev('file("nope")', {}, dir))).toMatch(/file\(\): cannot read "nope": no such file/);
+    // tylert's user-data names var.username, which its `{ var = var }` does not hold: an error in Packer too.
+    writeFileSync(join(dir, 'user-data'), '#cloud-config\n# - name: ${var.username}\n');
+    expect(thrown(() => ev('templatefile("user-data", { var = var })', { var: { ssh_username: 'me' } }, dir))).toMatch(
+      /^user-data:2:13: "var" has no attribute "username": the template sees only what templatefile\(\)'s second argument gives it\n/,
+    );
   });
   it('unsupported and unknown functions, env outside variable defaults, wrong arity', () => {
     expect(thrown(() => ev('vault("a", "b")'))).toMatch(/:1:5: function vault is not supported by bake/);

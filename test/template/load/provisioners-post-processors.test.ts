@@ -31,6 +31,25 @@ describe('provisioners', () => {
       ['db', ['provisioners[0]', 'provisioners[2]']],
     ]);
   });
+  it('plans the top-level error-cleanup-provisioner per build (only/except too), outside the fingerprint; its errors name it', () => {
+    const { load } = setup({ 'error-cleanup-provisioner': { type: 'fake-shell', only: ['db'], inline: ['undo'] } });
+    const plan = load();
+    expect(plan.builds.map((b) => [b.name, b.errorCleanupProvisioner?.path])).toEqual([
+      ['web', undefined],
+      ['db', 'error-cleanup-provisioner'],
+    ]);
+    expect(plan.builds[1].fingerprint?.provisioners).toEqual([]);
+    expect(setup({ 'error-cleanup-provisioner': { type: 'fake-shell', inlin: ['x'] } }).fail()).toMatch(/^t\.json: error-cleanup-provisioner\.inlin: unknown key/);
+  });
+  it('remakes a provisioner or post-processor that uses {{ build `X` }} with the values, and only those', () => {
+    const { load, created } = setup({
+      provisioners: [{ type: 'fake-shell', inline: ['echo {{ build `Host` }} {{user `wait`}}'] }, { type: 'fake-shell', inline: ['plain'] }],
+    });
+    const [first, second] = load().builds[0].provisioners;
+    expect(second.forBuild).toBeUndefined();
+    first.forBuild!({ Host: '10.0.0.9' });
+    expect(created.filter((c) => c.kind === 'provisioner').map((c) => c.config.inline)).toContainEqual(['echo 10.0.0.9 10s']);
+  });
   it('takes a single value where a list is expected, as Packer does', () => {
     const { load, created } = setup({ provisioners: [{ type: 'fake-shell', only: 'web', inline: 'echo one' }] });
     expect(load().builds.map((b) => b.provisioners.length)).toEqual([1, 0]);

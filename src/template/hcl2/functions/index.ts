@@ -67,7 +67,7 @@ export function functionTable(options: FunctionOptions): FunctionTable {
         get: (name) => (name === 'templatefile' ? undefined : fns.get(name)),
         missing: (name, at) => (name === 'templatefile' ? new HclError(at, 'templatefile() cannot be called from inside a template file') : table.missing(name, at)),
       };
-      return evaluate(expr, { variables: vars, functions: inner });
+      return evaluate(expr, { variables: vars, functions: inner, templateFile: path });
     },
   });
   return table;

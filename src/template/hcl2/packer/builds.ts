@@ -1,3 +1,4 @@
+import { BUILD_VALUE_KEYS } from '../../../core/build-values.js';
 import { keepVerbatim } from '../../../core/redactor.js';
 import { closest, didYouMean } from '../../load/did-you-mean.js';
 import { planBuilders, type BuildHead } from '../../load/builders.js';
@@ -12,8 +13,6 @@ import type { Config } from './blocks.js';
 import { BodyErrors, evaluateBody, placeholders, type RangeMap } from './plugin-body.js';
 import { mergedBody, sourceUsages, usageRef, type SourceUsage } from './source-usage.js';
 
-/** Packer's build.* values: filled in when the build runs; until then the Go-template action that names them. */
-const BUILD_KEYS = ['ID', 'Host', 'Port', 'User', 'Password', 'ConnType', 'SSHPublicKey', 'SSHPrivateKey', 'WinRMPassword', 'PackerRunUUID', 'PackerHTTPIP', 'PackerHTTPPort', 'PackerHTTPAddr'];
 
 const BUILD_ARGS = ['name', 'description', 'sources'];
 const BUILD_BLOCKS = ['source', 'provisioner', 'error-cleanup-provisioner', 'post-processor', 'post-processors', 'hcp_packer_registry'];
@@ -25,6 +24,8 @@ export interface PlannedHclBuilds {
   /** Builds -only/-except leave out, not evaluated (as in Packer); `missing` when bake has no builder of their type. */
   skipped: { name: string; type: string; missing: boolean }[];
   provisioners: Map<string, PlannedProvisioner[]>;
+  /** Each build's error-cleanup-provisioner, when it has one. */
+  errorCleanup: Map<string, PlannedProvisioner>;
   postProcessors: Map<string, PlannedPostProcessor[][]>;
   postProcessorNames: string[];
   descriptions: string[];
@@ -53,7 +54,7 @@ function setLabel(labels: Map<string, string>, path: string, label: string): voi
 }
 
 export function planHclBuilds(config: Config, ctx: EvalContext, loader: Loader, ranges: RangeMap, labels: Map<string, string>, diags: Diagnostics, selected?: (name: string) => boolean): PlannedHclBuilds {
-  const out: PlannedHclBuilds = { heads: [], skipped: [], provisioners: new Map(), postProcessors: new Map(), postProcessorNames: [], descriptions: [] };
+  const out: PlannedHclBuilds = { heads: [], skipped: [], provisioners: new Map(), errorCleanup: new Map(), postProcessors: new Map(), postProcessorNames: [], descriptions: [] };
   if (config.builds.length === 0) diags.error(undefined, `${loader.file}: no build block; a template needs build { sources = ["source.type.name"] }`);
   const chosen: Selected[] = [];
   config.builds.forEach((build, buildIndex) => {
@@ -112,9 +113,10 @@ export function planHclBuilds(config: Config, ctx: EvalContext, loader: Loader, 
     const sel = evaluated[i];
     const buildBlocks = sel.build.body.blocks;
     const refs = sourceUsages(sel.build, config, ctx, { error() {}, warn() {}, catch() {} } as unknown as Diagnostics).map(usageRef);
+    // build.* is filled in when the build runs (the plugin is made again then: PlannedProvisioner.forBuild); until then the Go-template action that names it.
     const runCtx: EvalContext = {
       ...sel.ctx,
-      variables: { ...sel.ctx.variables, build: { name: sel.blockName, ...Object.fromEntries(BUILD_KEYS.map((k) => [k, `{{ build \`${k}\` }}`])) } },
+      variables: { ...sel.ctx.variables, build: { name: sel.blockName, ...Object.fromEntries(BUILD_VALUE_KEYS.map((k) => [k, `{{ build \`${k}\` }}`])) } },
     };
     const filters = (block: Block) => {
       let f = onlyExcept.get(block);
@@ -148,14 +150,14 @@ export function planHclBuilds(config: Config, ctx: EvalContext, loader: Loader, 
     const cleanup = buildBlocks.filter((b) => b.type === 'error-cleanup-provisioner');
     if (cleanup.length > 1) diags.error(cleanup[1].range, 'only one error-cleanup-provisioner is allowed in a build');
     for (const block of cleanup.slice(0, 1)) {
-      // Checked like any provisioner; bake's builds do not run it yet, which the warning says.
       if (skips(block)) continue;
       const path = `build[${sel.buildIndex}].error-cleanup-provisioner`;
       setLabel(labels, path, `error-cleanup-provisioner "${block.labels[0]}"`);
       ranges.set(path, block.range);
       const made = provisionerBlock(block, sel, runCtx, loader, path, ranges, diags);
-      if (made) planProvisioners(loader, [made], [{ ...head, fingerprint: undefined }], () => path);
-      diags.warn(block.range, 'error-cleanup-provisioner: checked, but bake does not run it when a build fails');
+      // It runs only on failure, so it is no part of what the image is made from (the fingerprint).
+      const planned = made && planProvisioners(loader, [made], [{ ...head, fingerprint: undefined }], () => path).get(head.name)?.[0];
+      if (planned) out.errorCleanup.set(head.name, planned);
     }
     const planned = planProvisioners(loader, provBlocks, [head], (k) => provPaths[k]);
     out.provisioners.set(head.name, planned.get(head.name) ?? []);

@@ -141,6 +141,7 @@ export async function loadHcl2Template(path: string, options: Hcl2LoadOptions): 
         path: head.path,
         builder: head.builder!,
         provisioners: planned.provisioners.get(head.name) ?? [],
+        ...(planned.errorCleanup.has(head.name) ? { errorCleanupProvisioner: planned.errorCleanup.get(head.name)! } : {}),
         postProcessorChains: planned.postProcessors.get(head.name) ?? [],
         fingerprint: head.fingerprint && withoutSecrets(head.fingerprint, plan.sensitiveValues),
       }),
