@@ -4,3 +4,4 @@ export type { SandboxCommand } from './launcher.js';
 export { seccompProgram } from './seccomp.js';
 export { DROPPED } from './capabilities.js';
 export { ImageTransfers } from './transfers.js';
+export { blockedDestinations, startPrivateNetwork } from './private-network.js';

@@ -16,8 +16,8 @@ export interface Holder {
   readonly pid: number;
   /** nsenter's arguments that put a command in its namespaces, ending in `--`. */
   enterArgs(): string[];
-  /** Runs a host tool inside its namespaces. */
-  run(argv: string[]): Promise<string>;
+  /** Runs a host tool inside its namespaces, with `input` on its stdin. */
+  run(argv: string[], options?: { input?: string }): Promise<string>;
 }
 
 export interface SandboxOptions {
