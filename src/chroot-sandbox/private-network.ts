@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
+import type { Socket } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { BakeError } from '../core/errors.js';
 import { sleep } from '../core/wait.js';
@@ -64,8 +65,9 @@ export async function startPrivateNetwork(holder: Holder): Promise<void> {
     }
     await sleep(50);
   }
-  // Once set up, pasta lives as long as the holder's PID namespace; bake need not wait for it.
-  pasta.stderr!.destroy();
+  // Once set up, pasta lives as long as the holder's PID namespace: bake need not wait for it, but
+  // goes on reading what it says (a closed pipe would kill it with SIGPIPE at its next warning).
+  (pasta.stderr as Socket).unref();
   pasta.unref();
   const [v4, v6] = [false, true].map((six) => blockedDestinations().filter((d) => d.includes(':') === six).map((d) => `route add prohibit ${d}\n`).join(''));
   await holder.run(['ip', '-force', '-batch', '-'], { input: v4 }).catch((e: Error) => {
