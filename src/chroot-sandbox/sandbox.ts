@@ -1,9 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { closeSync, openSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { BakeError } from '../core/errors.js';
 import { sleep } from '../core/wait.js';
 import { boundingArgs, dropArgs } from './capabilities.js';
 import { InRoot, kindOf } from './in-root.js';
+import { LAUNCHER_SCRIPT, Launcher, SANDBOX_IO, type SandboxCommand } from './launcher.js';
 import { seccompProgram } from './seccomp.js';
 
 /** PATH for the host tools that start the sandbox (nsenter, setpriv, bwrap), whatever bake's own PATH is. */
@@ -15,8 +16,8 @@ export interface Holder {
   readonly pid: number;
   /** nsenter's arguments that put a command in its namespaces, ending in `--`. */
   enterArgs(): string[];
-  /** Runs a host tool inside its namespaces. */
-  run(argv: string[]): Promise<string>;
+  /** Runs a host tool inside its namespaces, with `input` on its stdin. */
+  run(argv: string[], options?: { input?: string }): Promise<string>;
 }
 
 export interface SandboxOptions {
@@ -25,10 +26,6 @@ export interface SandboxOptions {
   root: string;
   /** A directory of bake's own inside the holder's view (for the sandbox's read-only sysfs). */
   stateDir: string;
-}
-
-export interface SandboxSpawnOptions {
-  env: Record<string, string>;
 }
 
 /** The API filesystems the sandbox mounts itself: these must be plain directories of the image. */
@@ -58,19 +55,19 @@ function children(pid: number): number[] {
  * (capabilities.ts), no_new_privs, and a seccomp filter (seccomp.ts). Nothing here knows where the
  * root filesystem came from: the holder has mounted it (nodev) with whatever lies below.
  *
- * One long-lived PID namespace holds every command, so a daemon one command leaves keeps running
- * for the next, as in a chroot; each command is a new `bwrap --pidns` joining it. Its PID 1 is
- * bwrap's own reaper, inside the root, so /proc/1/root is the image's root.
+ * The sandbox is built once per build: its first process is the resident launcher (launcher.ts),
+ * which starts every command from inside, so a command costs a few forks instead of the four host
+ * programs (nsenter, setpriv twice, bwrap with all its mounts) that build a sandbox. One PID
+ * namespace holds every command, so a daemon one command leaves keeps running for the next, as in a
+ * chroot. Its PID 1 is bwrap's own reaper, inside the root, so /proc/1/root is the image's root.
  */
 export class Sandbox {
   private constructor(
     private readonly o: SandboxOptions,
     private readonly init: ChildProcess,
-    /** Host PID of the sandbox's PID 1, and a handle on its PID namespace that each command joins. */
+    /** Host PID of the sandbox's PID 1. */
     private readonly pid1: number,
-    private readonly pidns: number,
-    private readonly sys: string,
-    private readonly seccomp: Buffer | undefined,
+    private readonly launcher: Launcher,
   ) {}
 
   static async start(o: SandboxOptions): Promise<Sandbox> {
@@ -80,29 +77,46 @@ export class Sandbox {
       if (!st) image.mkdirs(dir);
       else if (!st.isDirectory()) throw new BakeError(`chroot: ${dir} in the image is ${kindOf(st)}: the sandbox mounts its own ${dir} there, on a directory`);
     }
-    const sys = `${o.stateDir}/sys`;
-    await o.holder.run(['mkdir', '-p', sys]);
-    await o.holder.run(['mount', '-t', 'sysfs', '-o', 'ro,nosuid,nodev,noexec', 'sysfs', sys]);
+    // A read-only sysfs for the sandbox's /sys, and the launcher's I/O directory: a tmpfs the sandbox sees read-only.
+    const { sys, io } = Sandbox.dirs(o.stateDir);
+    await o.holder.run(['sh', '-c', 'mkdir -p "$1" "$2" && mount -t sysfs -o ro,nosuid,nodev,noexec sysfs "$1" && mount -t tmpfs -o mode=700,size=1m,nosuid,nodev,noexec bake-io "$2"', 'sh', sys, io]);
     const seccomp = seccompProgram();
-    const argv = [...o.holder.enterArgs(), ...boundingArgs(), 'bwrap', '--unshare-pid', '--die-with-parent', ...Sandbox.mounts(o.root, sys), ...dropArgs(), '--', '/bin/sh', '-c', 'read _'];
-    const init = spawn('nsenter', argv, { stdio: ['pipe', 'ignore', 'pipe'], env: { PATH: HOST_PATH }, detached: true });
+    const argv = [
+      ...o.holder.enterArgs(), ...boundingArgs(), 'bwrap', '--unshare-pid', '--die-with-parent', ...(seccomp ? ['--seccomp', '3'] : []),
+      ...Sandbox.mounts(o.root, sys), '--ro-bind', io, SANDBOX_IO, ...dropArgs(), '--clearenv', '--', '/bin/sh', '-c', LAUNCHER_SCRIPT,
+    ];
+    const init = spawn('nsenter', argv, { stdio: ['pipe', 'pipe', 'pipe', seccomp ? 'pipe' : 'ignore'], env: { PATH: HOST_PATH }, detached: true });
+    init.stdin!.on('error', () => {});
+    const program = init.stdio[3] as NodeJS.WritableStream | null;
+    if (program && seccomp) {
+      program.on('error', () => {});
+      program.end(seccomp);
+    }
     let err = '';
-    init.stderr!.on('data', (c: Buffer) => (err += c.toString()));
+    init.stderr!.on('data', (c: Buffer) => (err = (err + c.toString()).slice(-4096)));
+    const launcher = new Launcher({
+      io: `/proc/${o.holder.pid}/root${io}`,
+      requests: init.stdin!,
+      control: init.stdout!,
+      mkfifo: async (names) => void (await o.holder.run(['mkfifo', '-m', '600', ...names.map((n) => `${io}/${n}`)])),
+    });
+    init.once('exit', () => launcher.close(new BakeError(`chroot: the build's sandbox is gone${err.trim() ? `: ${err.trim().split('\n').slice(-2).join(' | ')}` : ''}`)));
     const outer = [pidNamespace(process.pid), pidNamespace(o.holder.pid)];
     for (let i = 0; i < 250; i++) {
       const pid1 = Sandbox.findInit(init.pid!, outer);
       if (pid1 !== undefined && children(pid1).length > 0) {
-        try {
-          return new Sandbox(o, init, pid1, openSync(`/proc/${pid1}/ns/pid`, 'r'), sys, seccomp);
-        } catch {
-          // It exited between the two looks.
-        }
+        await launcher.prepare();
+        return new Sandbox(o, init, pid1, launcher);
       }
       if (init.exitCode !== null || init.signalCode !== null) break;
       await sleep(20);
     }
     init.kill('SIGKILL');
     throw new BakeError(`chroot: cannot start the sandbox (bwrap): ${err.trim().split('\n').slice(-2).join(' | ') || 'it did not start within 5 s'}`);
+  }
+
+  private static dirs(stateDir: string): { sys: string; io: string } {
+    return { sys: `${stateDir}/sys`, io: `${stateDir}/io` };
   }
 
   /** The first descendant of `pid` in a PID namespace other than bake's and the holder's: bwrap's reaper. */
@@ -136,32 +150,20 @@ export class Sandbox {
     return this.init.exitCode === null && this.init.signalCode === null;
   }
 
-  /** Starts argv in the sandbox, a process group of its own (for the signals of an abort). */
-  spawn(argv: string[], options: SandboxSpawnOptions): ChildProcess {
-    const seccomp = this.seccomp ? ['--seccomp', '4'] : [];
-    const args = [...this.o.holder.enterArgs(), ...boundingArgs(), 'bwrap', '--pidns', '3', ...seccomp, ...Sandbox.mounts(this.o.root, this.sys), ...dropArgs(), '--', ...argv];
-    const child = spawn('nsenter', args, {
-      stdio: ['ignore', 'pipe', 'pipe', this.pidns, this.seccomp ? 'pipe' : 'ignore'],
-      env: { PATH: HOST_PATH, ...options.env },
-      detached: true,
-    });
-    const program = child.stdio[4] as NodeJS.WritableStream | null;
-    if (program && this.seccomp) {
-      program.on('error', () => {});
-      program.end(this.seccomp);
-    }
-    return child;
+  /** Starts argv in the sandbox as root, with exactly `env` (plus its BAKE_EXEC_ID), in `/`. */
+  run(argv: string[], env: Record<string, string>): Promise<SandboxCommand> {
+    return this.launcher.run(argv, env);
   }
 
-  /** Host PIDs of what runs in the sandbox, other than its PID 1 and the process that keeps it. */
+  /** Host PIDs of what runs in the sandbox, other than its PID 1 and the launcher. */
   members(): number[] {
     const ns = pidNamespace(this.pid1);
     if (!ns) return [];
-    const keeper = children(this.pid1)[0];
+    const launcher = children(this.pid1)[0];
     const pids: number[] = [];
     for (const name of readdirSync('/proc')) {
       const pid = Number(name);
-      if (!Number.isInteger(pid) || pid === this.pid1 || pid === keeper || pidNamespace(pid) !== ns) continue;
+      if (!Number.isInteger(pid) || pid === this.pid1 || pid === launcher || pidNamespace(pid) !== ns) continue;
       try {
         if (/^State:\s+Z/m.test(readFileSync(`/proc/${pid}/status`, 'utf8'))) continue;
       } catch {
@@ -175,6 +177,7 @@ export class Sandbox {
   /** Ends every process of the sandbox (its PID 1 dies, the kernel kills the rest); returns how many besides its own were running. */
   async stop(): Promise<number> {
     const left = this.members().length;
+    this.launcher.close(new BakeError('chroot: the build\'s sandbox was stopped'));
     try {
       process.kill(this.pid1, 'SIGKILL');
     } catch {
@@ -183,8 +186,8 @@ export class Sandbox {
     this.init.stdin?.end();
     for (let i = 0; i < 250 && this.alive; i++) await sleep(20);
     if (this.alive) this.init.kill('SIGKILL');
-    closeSync(this.pidns);
-    await this.o.holder.run(['umount', this.sys]).catch(() => {});
+    const { sys, io } = Sandbox.dirs(this.o.stateDir);
+    await this.o.holder.run(['umount', sys, io]).catch(() => {});
     return left;
   }
 }

@@ -1,18 +1,16 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, readFile, stat } from 'node:fs/promises';
+import { mkdir, readdir, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { AbortedError, BakeError, reasonText } from '../core/errors.js';
 import type { Logger } from '../core/events.js';
-import type { ImageTransfers } from '../chroot-sandbox/index.js';
+import type { ImageTransfers, SandboxCommand } from '../chroot-sandbox/index.js';
 import { HOST_PATH } from './chroot-namespace.js';
 import { LineSplitter, Tail } from './line-splitter.js';
 import { shellQuote } from './shell-env.js';
 import type { Communicator, ExecOptions, ExecResult, TransferOptions } from './types.js';
 
-/** How long a signalled command gets before it is killed; and how long output may trail a command that exited. */
+/** How long a signalled command gets before it is killed; and how long after that bake stops waiting for it. */
 const KILL_GRACE_MS = 2000;
-const DRAIN_MS = 200;
+const GIVE_UP_MS = 1000;
 
 /** The environment of every command in the chroot: a root login's, not bake's (the host's PATH or HOME mean nothing there). */
 const BASE_ENV = { PATH: HOST_PATH, HOME: '/root', USER: 'root', LOGNAME: 'root', SHELL: '/bin/sh', LANG: 'C.UTF-8' };
@@ -20,7 +18,7 @@ const BASE_ENV = { PATH: HOST_PATH, HOME: '/root', USER: 'root', LOGNAME: 'root'
 /** Where the image's programs run: the chroot-sandbox's Sandbox. */
 export interface ChrootProcesses {
   readonly alive: boolean;
-  spawn(argv: string[], options: { env: Record<string, string> }): ChildProcess;
+  run(argv: string[], env: Record<string, string>): Promise<SandboxCommand>;
 }
 
 export interface ChrootOptions {
@@ -32,9 +30,8 @@ export interface ChrootOptions {
 }
 
 /**
- * Provisioners' view of a mounted image: commands run as root in the image's sandbox (each a child
- * of bake with its own exit code and streams),
- * and files are read and written by bake itself through the image's root (chroot-sandbox's
+ * Provisioners' view of a mounted image: commands run as root in the image's sandbox (each with
+ * its own exit code and streams, started by the sandbox's resident launcher), and files are read and written by bake itself through the image's root (chroot-sandbox's
  * ImageTransfers), so paths and symlinks of the image resolve inside the image, never on the host,
  * and no program of the image runs for a transfer.
  */
@@ -44,10 +41,6 @@ export class ChrootCommunicator implements Communicator {
     private readonly options: ChrootOptions,
   ) {}
 
-  private spawnIn(argv: string[], env: Record<string, string>): ChildProcess {
-    return this.sandbox.spawn(argv, { env: { ...BASE_ENV, ...env } });
-  }
-
   exec(command: string, options: ExecOptions = {}): Promise<ExecResult> {
     // The wrapper gets the command as one shell command, so that `nice {{.Command}}` wraps all of it.
     const wrapped = this.options.wrap ? this.options.wrap(`/bin/sh -c ${shellQuote(command)}`) : command;
@@ -55,12 +48,11 @@ export class ChrootCommunicator implements Communicator {
   }
 
   /** Runs argv in the chroot; settles when the command exits, not when every process it left behind closes its output. */
-  private run(argv: string[], options: ExecOptions): Promise<ExecResult> {
+  private async run(argv: string[], options: ExecOptions): Promise<ExecResult> {
     const { signal } = options;
-    if (signal?.aborted) return Promise.reject(new AbortedError(reasonText(signal.reason)));
-    if (!this.sandbox.alive) return Promise.reject(new BakeError('chroot: the build\'s sandbox is gone'));
-    const id = randomBytes(8).toString('hex');
-    const child = this.spawnIn(argv, { ...options.env, BAKE_EXEC_ID: id });
+    if (signal?.aborted) throw new AbortedError(reasonText(signal.reason));
+    if (!this.sandbox.alive) throw new BakeError('chroot: the build\'s sandbox is gone');
+    const child = await this.sandbox.run(argv, { ...BASE_ENV, ...options.env });
     const log = this.options.log;
     const tail = new Tail();
     const out = new LineSplitter(options.stdout ?? ((line) => log.output(line)));
@@ -68,46 +60,28 @@ export class ChrootCommunicator implements Communicator {
       tail.add(line);
       (options.stderr ?? ((l: string) => log.output(l)))(line);
     });
-    child.stdout!.on('data', (c: Buffer) => (options.stdoutStream ? options.stdoutStream.write(c) : out.push(c)));
-    child.stderr!.on('data', (c: Buffer) => err.push(c));
-    return new Promise((resolve, reject) => {
-      let killTimer: NodeJS.Timeout | undefined;
-      const onAbort = () => {
-        killExec(child, id, 'SIGTERM');
-        killTimer = setTimeout(() => killExec(child, id, 'SIGKILL'), KILL_GRACE_MS);
-      };
-      signal?.addEventListener('abort', onAbort, { once: true });
-      child.on('error', (e) => {
-        signal?.removeEventListener('abort', onAbort);
-        reject(new BakeError(`chroot: cannot start a command in the sandbox: ${e.message}`));
-      });
-      child.on('exit', (code, sig) => {
-        // A daemon the command started keeps its stdout open; its output after this is not the command's.
-        const drained = new Promise<void>((r) => {
-          if (child.stdout!.readableEnded && child.stderr!.readableEnded) return r();
-          const timer = setTimeout(r, DRAIN_MS);
-          let open = 2;
-          const one = () => {
-            if (--open === 0) {
-              clearTimeout(timer);
-              r();
-            }
-          };
-          child.stdout!.once('end', one);
-          child.stderr!.once('end', one);
-        });
-        void drained.then(() => {
-          signal?.removeEventListener('abort', onAbort);
-          clearTimeout(killTimer);
-          child.stdout!.destroy();
-          child.stderr!.destroy();
-          out.flush();
-          err.flush();
-          if (signal?.aborted) return reject(new AbortedError(reasonText(signal.reason)));
-          resolve({ exitCode: code, ...(sig ? { exitSignal: sig.replace(/^SIG/, '') } : {}), stderrTail: tail.get() });
-        });
-      });
-    });
+    child.stdout.on('data', (c: Buffer) => (options.stdoutStream ? options.stdoutStream.write(c) : out.push(c)));
+    child.stderr.on('data', (c: Buffer) => err.push(c));
+    const timers: NodeJS.Timeout[] = [];
+    let abandon!: () => void;
+    const abandoned = new Promise<never>((_, reject) => (abandon = () => reject(new AbortedError(reasonText(signal?.reason)))));
+    const onAbort = () => {
+      child.kill('SIGTERM');
+      timers.push(setTimeout(() => child.kill('SIGKILL'), KILL_GRACE_MS));
+      // Whatever the image's processes do (the launcher itself killed), an abort ends the wait.
+      timers.push(setTimeout(abandon, KILL_GRACE_MS + GIVE_UP_MS));
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      const status = await Promise.race([child.done, abandoned]);
+      out.flush();
+      err.flush();
+      if (signal?.aborted) throw new AbortedError(reasonText(signal.reason));
+      return { exitCode: status, stderrTail: tail.get() };
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+      timers.forEach(clearTimeout);
+    }
   }
 
   /** Transfers run on the host side through the image's root (ImageTransfers): none of the image's programs. */
@@ -159,25 +133,4 @@ async function treeSize(dir: string): Promise<number> {
     if (entry.isFile()) total += (await stat(`${entry.parentPath}/${entry.name}`)).size;
   }
   return total;
-}
-
-/**
- * Signals the command's process group and every process that carries its BAKE_EXEC_ID (what it
- * started in the background or under setsid), found from the host's /proc.
- */
-function killExec(child: ChildProcess, id: string, sig: NodeJS.Signals): void {
-  try {
-    if (child.pid) process.kill(-child.pid, sig);
-  } catch {
-    // The group is gone.
-  }
-  void readdir('/proc').then(async (names) => {
-    for (const name of names.filter((n) => /^\d+$/.test(n))) {
-      try {
-        if ((await readFile(`/proc/${name}/environ`, 'latin1')).includes(`BAKE_EXEC_ID=${id}\0`)) process.kill(Number(name), sig);
-      } catch {
-        // Exited, or not ours to read.
-      }
-    }
-  });
 }

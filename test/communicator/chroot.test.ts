@@ -47,6 +47,18 @@ describe.skipIf(!canChroot)('chroot communicator (a mounted Debian image)', () =
     expect(Date.now() - started).toBeLessThan(5000);
   });
 
+  it('a command that floods the launcher\'s status pipe with junk disturbs neither itself nor the next command', async () => {
+    const out: string[] = [];
+    // PID 2 of the sandbox is its resident launcher (PID 1 is bwrap's reaper); its stdout is the status pipe bake reads.
+    const r = await image.comm.exec('grep -q "while read" /proc/2/cmdline && echo launcher-found; head -c 1000000 /dev/zero > /proc/2/fd/1; echo "ended nonsense 0" > /proc/2/fd/1; echo done', { ...quiet, stdout: (l) => out.push(l) });
+    expect(r.exitCode).toBe(0);
+    expect(out).toEqual(['launcher-found', 'done']);
+    const next: string[] = [];
+    const r2 = await image.comm.exec('echo next; exit 4', { ...quiet, stdout: (l) => next.push(l) });
+    expect(r2.exitCode).toBe(4);
+    expect(next).toEqual(['next']);
+  });
+
   it('an abort kills the command and what it started in the background', async () => {
     const controller = new AbortController();
     const running = image.comm.exec('(sleep 731; echo late) & sleep 732', { ...quiet, signal: controller.signal });

@@ -31,7 +31,7 @@ export interface ResolvedChroot {
   postMountCommands: string[];
   commandWrapper: string;
   /** chroot_network: the network namespace the image's programs get. */
-  network: 'host' | 'none';
+  network: 'host' | 'none' | 'private';
   /** qemu_binary_source_path / qemu_binary_destination_path, for an image of another architecture. */
   qemuSource?: string;
   qemuDestination?: string;

@@ -29,8 +29,8 @@ export const chrootSchema = {
     qemu_binary_source_path: str('The user-mode emulator on the host that runs a foreign-architecture image\'s programs (e.g. "/usr/bin/qemu-aarch64-static"), as the community arm builder. Default: the interpreter of the binfmt_misc handler that matches the image. Used only when bake copies it into the image (see qemu_binary_destination_path).'),
     qemu_binary_destination_path: str('Where a copy of the emulator goes inside the image for the build; removed afterwards, so the image ships without it. Needed only when the binfmt_misc handler lacks the F flag (then it must be the handler\'s interpreter path, the default); setting it copies the emulator even with F.'),
     chroot_network: oneOfStrings(
-      ['host', 'none'] as const,
-      'The network of the image\'s programs. "host" (default): the host\'s own, as a plain chroot has it, so apt-get works; they can also reach the host\'s loopback services and, on a cloud host, its instance metadata service. "none": only a loopback interface of their own (install from files uploaded into the image).',
+      ['host', 'none', 'private'] as const,
+      'The network of the image\'s programs. "host" (default): the host\'s own, as a plain chroot has it, so apt-get works; they can also reach the host\'s loopback services and, on a cloud host, its instance metadata service. "none": only a loopback interface of their own (install from files uploaded into the image). "private": outbound connections only, through pasta (Debian\'s passt package): other machines, never this host\'s loopback, its own addresses or the instance metadata service.',
       'host',
     ),
     command_wrapper: str('Wraps every command run in the chroot; {{.Command}} is the command (e.g. "nice {{.Command}}").', '{{.Command}}'),

@@ -1,5 +1,6 @@
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { startPrivateNetwork } from '../../../chroot-sandbox/index.js';
 import { ChrootNamespace } from '../../../communicator/index.js';
 import type { BuildContext } from '../../../core/context.js';
 import type { Step } from '../../../core/steps.js';
@@ -48,6 +49,10 @@ export function mountStep(c: MountConfig): Step<DiskState & { diskGrown: boolean
         let parts = await readPartitions(diskFile, diskSize, ctx.signal);
         const ns = await ChrootNamespace.start(holderName(ctx.buildId), c.network !== 'host');
         session = new ChrootSession(ns, root, diskFile);
+        if (c.network === 'private') {
+          await startPrivateNetwork(ns);
+          ctx.log.info('The image\'s programs get a private network with outbound access only (pasta)');
+        }
         const probeDir = join(workDir, 'probe');
         mkdirSync(probeDir);
         let rootPart = await findRoot(ns, diskFile, parts, probeDir, c.mountPartition);
