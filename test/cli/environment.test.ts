@@ -7,11 +7,15 @@ import { packerLog } from '../../src/cli/packer-log.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
-/** Every BAKE_* variable bake reads: process.env in src/, and the base image recipe bake runs. */
+/**
+ * Every BAKE_* variable bake reads: process.env in src/, and the base image recipe bake runs.
+ * BAKE_TEST_* knobs are for bake's own test suite (docs/architecture.md says what each does) and
+ * are left out of the user's help on purpose.
+ */
 function bakeVariables(): string[] {
   const names = new Set<string>();
   for (const f of readdirSync(join(root, 'src'), { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts'))) {
-    for (const m of readFileSync(join(root, 'src', f), 'utf8').matchAll(/process\.env\.(BAKE_\w+)/g)) names.add(m[1]);
+    for (const m of readFileSync(join(root, 'src', f), 'utf8').matchAll(/process\.env\.(BAKE_\w+)/g)) if (!m[1].startsWith('BAKE_TEST_')) names.add(m[1]);
   }
   for (const m of readFileSync(join(root, 'scripts/base-image/build.sh'), 'utf8').matchAll(/\$\{(BAKE_\w+)/g)) names.add(m[1]);
   return [...names].sort();
