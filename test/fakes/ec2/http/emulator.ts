@@ -4,7 +4,7 @@
  * runs on: CreateImage raises NotImplementedError for a TagSpecification of type "snapshot" (its
  * Flask server then answers HTTP 500 with Werkzeug's HTML page), and CopyImage ignores
  * TagSpecifications altogether. Both checked against moto_server 5.2.1 itself
- * (test/integration/moto.test.ts runs bake there when moto is installed).
+ * (test/emulators/moto.test.ts runs bake there when moto is installed).
  */
 export interface Emulation {
   /** Behave like moto 5.x. */

@@ -38,7 +38,7 @@ function client(region: string): ec2.EC2Client {
 
 const byKey = (tags: ec2.Tag[] | undefined) => Object.fromEntries((tags ?? []).map((t) => [t.Key, t.Value]));
 
-if (!motoBin) console.warn('test/integration/moto.test.ts: skipped, moto_server is not on PATH (pip install "moto[server]")');
+if (!motoBin) console.warn('test/emulators/moto.test.ts: skipped, moto_server is not on PATH (pip install "moto[server]")');
 const title = motoBin
   ? 'bake build against moto_server (amazon-ebs, three regions)'
   : 'bake build against moto_server — skipped: moto_server is not on PATH (pip install "moto[server]")';

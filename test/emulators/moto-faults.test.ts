@@ -16,7 +16,7 @@ import { startSshd, type TestSshd } from '../helpers/sshd.js';
 
 // The fault sweep against moto rather than the in-process fakes: whole amazon-ebs builds, with
 // a fault-injecting proxy of this test's own between bake and moto, and moto's state read directly
-// after each run. The template is the one test/integration/moto.test.ts bakes (three regions,
+// after each run. The template is the one test/emulators/moto.test.ts bakes (three regions,
 // copies, tags, sharing, temporary key pair and security group), with short waits and few SDK
 // retries so that a lasting outage ends within seconds.
 const TEMPLATE = join(process.cwd(), 'test', 'fixtures', 'moto', 'amazon-ebs.json');
@@ -108,7 +108,7 @@ async function artifactResources(images: Record<string, string>): Promise<Set<st
 let runs = 0;
 /**
  * One amazon-ebs build in this process (the CLI's start-up would double the sweep's time; the CLI
- * against moto is test/integration/moto.test.ts) through the proxy; what it left in moto beyond
+ * against moto is test/emulators/moto.test.ts) through the proxy; what it left in moto beyond
  * the AMIs it handed over.
  */
 async function build(injector: FaultInjector): Promise<RunResult> {
@@ -140,7 +140,7 @@ const CREATE = /^(RunInstances|CreateKeyPair|ImportKeyPair|CreateSecurityGroup|C
 /** The describes of the waits: instance running / stopped / terminated, AMI available (all but the lookups before anything exists). */
 const WAIT = /^(DescribeInstances|DescribeImages)$/;
 
-if (!motoBin) console.warn('test/integration/moto-faults.test.ts: skipped, moto_server is not on PATH (pip install "moto[server]")');
+if (!motoBin) console.warn('test/emulators/moto-faults.test.ts: skipped, moto_server is not on PATH (pip install "moto[server]")');
 const title = motoBin ? 'the fault sweep against moto_server (amazon-ebs, three regions)' : 'the fault sweep against moto_server — skipped: moto_server is not on PATH';
 
 describe.skipIf(!motoBin)(title, () => {
