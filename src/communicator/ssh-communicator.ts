@@ -10,6 +10,9 @@ import { ChannelOpenError, execOnClient } from './ssh-exec.js';
 import type { SshOptions } from './ssh-options.js';
 import type { Communicator, ExecOptions, ExecResult, SshLogin, TransferOptions } from './types.js';
 
+/** Tries of a command whose session the server keeps refusing: about 25 s of growing pauses. */
+const REFUSED_TRIES = 30;
+
 /**
  * One SSH connection reused for every command and transfer. When it drops (sshd restarted by
  * cloud-init, an expected reboot), the next call reconnects within ssh_timeout; a command that was
@@ -68,10 +71,14 @@ export class SshCommunicator implements Communicator {
       try {
         return await execOnClient(connection.client, command, options, this.ctx.log, this.options.pty);
       } catch (err) {
-        // The channel never opened, so the command never ran: safe to retry on a new connection.
-        if (!(err instanceof ChannelOpenError) || tries >= 3) throw channelError(err);
-        connection.end();
-        await sleep(100, options.signal);
+        // The channel never opened, so the command never ran: safe to retry. A refusal on a working
+        // connection (its other sessions fill sshd's MaxSessions) waits for one of them to end, on
+        // the same connection: ending it would kill them. A dead connection is replaced.
+        if (!(err instanceof ChannelOpenError)) throw channelError(err);
+        const refusedOnLive = err.refused && !connection.closed;
+        if (tries >= (refusedOnLive ? REFUSED_TRIES : 3)) throw channelError(err);
+        if (!refusedOnLive) connection.end();
+        await sleep(refusedOnLive ? Math.min(100 * tries, 1000) : 100, options.signal);
       }
     }
   }
@@ -156,7 +163,10 @@ export class SshCommunicator implements Communicator {
 }
 
 function channelError(err: unknown): unknown {
-  if (err instanceof ChannelOpenError) return new BakeError(`ssh: cannot start a command: ${err.message}`, { cause: err });
+  if (err instanceof ChannelOpenError) {
+    const why = err.refused ? ' (the server kept refusing a new session: its MaxSessions, or a ForceCommand/PermitOpen policy)' : '';
+    return new BakeError(`ssh: cannot start a command: ${err.message}${why}`, { cause: err });
+  }
   return err;
 }
 

@@ -6,8 +6,19 @@ import { LineSplitter, Tail } from './line-splitter.js';
 import { exportPrefix } from './shell-env.js';
 import type { ExecOptions, ExecResult } from './types.js';
 
-/** The channel could not be opened: the connection is gone, and the command never started. */
-export class ChannelOpenError extends Error {}
+/**
+ * The channel could not be opened, so the command never started. `refused`: the server answered
+ * with a refusal (sshd's MaxSessions reached, for one) on a connection that still works; otherwise
+ * the connection is gone.
+ */
+export class ChannelOpenError extends Error {
+  constructor(
+    message: string,
+    readonly refused = false,
+  ) {
+    super(message);
+  }
+}
 
 /** How long a signalled command gets to exit before it is killed, and then before bake stops waiting. */
 const KILL_GRACE_MS = 2000;
@@ -54,7 +65,8 @@ function openChannel(client: Client, command: string, pty: boolean): Promise<Ope
   return new Promise((resolve, reject) => {
     try {
       client.exec(command, pty ? { pty: true } : {}, (err, stream) => {
-        if (err) return reject(new ChannelOpenError(err.message));
+        // ssh2 gives a server's CHANNEL_OPEN_FAILURE its numeric reason code.
+        if (err) return reject(new ChannelOpenError(err.message, typeof (err as Error & { reason?: unknown }).reason === 'number'));
         const exit: OpenedChannel['exit'] = {};
         stream.once('exit', (code: number | null, sig?: string) => {
           exit.report = { code: typeof code === 'number' ? code : null, ...(sig ? { signal: sig } : {}) };

@@ -160,3 +160,29 @@ describe('SSH exec', () => {
     expect(sshd.log().split('Accepted publickey').length).toBe(before);
   });
 });
+
+describe('SSH exec on a server that allows one session at a time', () => {
+  let sshd: TestSshd;
+  let comm: Communicator;
+  beforeAll(async () => {
+    sshd = await startSshd({ extraConfig: ['MaxSessions 1'] });
+    comm = await connectSsh(optionsFor(sshd), makeProvisionContext());
+  });
+  afterAll(async () => {
+    await comm?.close();
+    await sshd?.stop();
+  });
+
+  it('a refused session waits for the running command instead of ending the connection under it', async () => {
+    const firstOut: string[] = [];
+    const first = comm.exec('sleep 2; echo first-done', { stdout: (l) => firstOut.push(l) });
+    // Let the first channel open before asking for a second one.
+    await new Promise((r) => setTimeout(r, 500));
+    const secondOut: string[] = [];
+    const second = await comm.exec('echo second-done', { stdout: (l) => secondOut.push(l) });
+    expect(second.exitCode).toBe(0);
+    expect(secondOut).toEqual(['second-done']);
+    expect((await first).exitCode).toBe(0);
+    expect(firstOut).toEqual(['first-done']);
+  });
+});

@@ -42,6 +42,10 @@ export function ensurePasswordUser() {
 
 function writeConfig(dir, port, options) {
   const lines = [
+    // sshd takes the first value it reads of a keyword, so a test's own settings (MaxSessions 1, …)
+    // come first and win over the defaults below. None of them is a Match block, which would have
+    // to come last.
+    ...(options.extraConfig ?? []),
     `ListenAddress 127.0.0.1`,
     `Port ${port}`,
     `HostKey ${join(dir, 'host_ed25519')}`,
@@ -61,7 +65,6 @@ function writeConfig(dir, port, options) {
     // these machines root's .bashrc runs `pyenv init` (~1.1 s), which would be paid by every command
     // of every test and make them time out under load; a real guest's .bashrc is not under test.
     'SetEnv SHLVL=1',
-    ...(options.extraConfig ?? []),
   ];
   writeFileSync(join(dir, 'sshd_config'), `${lines.join('\n')}\n`);
 }
