@@ -2,9 +2,10 @@ import { rmSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { collectInventory } from '../../src/sbom/collect.js';
 import { cycloneDxJson } from '../../src/sbom/cyclonedx.js';
+import { spdxJson } from '../../src/sbom/spdx.js';
 import type { Inventory } from '../../src/sbom/inventory.js';
 import { busyboxRoot, canApk, canRpm, rpmHost } from './stand-ins.js';
-import { validateCycloneDx } from './validate.js';
+import { validateCycloneDx, validateSpdx } from './validate.js';
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -66,6 +67,9 @@ describe.skipIf(!canApk)('an apk database, read in a chroot', () => {
     const doc = JSON.parse(json);
     expect(doc.components.find((c: { name: string }) => c.name === 'busybox-binsh').purl).toBe('pkg:apk/alpine/busybox-binsh@1.36.1-r29?arch=x86_64&distro=alpine-3.20.3&upstream=busybox');
     expect(doc.components.find((c: { name: string }) => c.name === 'musl').licenses).toEqual([{ license: { id: 'MIT' } }]);
+    const spdx = await spdxJson(inv, subject);
+    expect(validateSpdx(spdx)).toBeNull();
+    expect(JSON.parse(spdx).packages.find((p: { name: string }) => p.name === 'ca-certificates-bundle').licenseDeclared).toBe('MPL-2.0 AND MIT');
   });
 
   it('a damaged database: what can be read, and the SBOM says it is incomplete', async () => {
@@ -115,6 +119,9 @@ describe.skipIf(!canRpm)('a real rpm database, read with rpm -qa', () => {
     const json = await cycloneDxJson(inv, subject);
     expect(await validateCycloneDx(json)).toBeNull();
     expect(json).toContain('pkg:rpm/debian/hello-bake@1.2-3.el9?arch=noarch&distro=debian-12&epoch=1');
+    const spdx = await spdxJson(inv, subject);
+    expect(validateSpdx(spdx)).toBeNull();
+    expect(spdx).toContain('pkg:rpm/debian/hello-bake@1.2-3.el9?arch=noarch&distro=debian-12&epoch=1');
   });
 
   it('a database rpm cannot open: a warning-worthy problem with rpm\'s own words, not a failure', async () => {
