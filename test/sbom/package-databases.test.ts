@@ -1,4 +1,6 @@
-import { rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { collectInventory } from '../../src/sbom/collect.js';
 import { cycloneDxJson } from '../../src/sbom/cyclonedx.js';
@@ -91,6 +93,16 @@ describe.skipIf(!canApk)('an apk database, read in a chroot', () => {
     const json = await cycloneDxJson(inv, subject);
     expect(await validateCycloneDx(json)).toBeNull();
     expect(JSON.parse(json).metadata.properties).toContainEqual({ name: 'bake:sbom:note', value: inv.note });
+  });
+
+  it('a database that never ends (a FIFO in the image) is given up at the time limit and marked incomplete, never waited on', async () => {
+    const { root, comm } = busyboxRoot({ 'etc/os-release': ALPINE });
+    dirs.push(root);
+    mkdirSync(join(root, 'var/lib/dpkg'), { recursive: true });
+    execFileSync('mkfifo', [join(root, 'var/lib/dpkg/status')]);
+    const inv = await collectInventory(comm, { signal, timeoutMs: 1000 });
+    expect(inv.problems).toEqual(['listing the packages took longer than 1 s and was stopped']);
+    expect(inv.os).toMatchObject({ id: 'alpine' });
   });
 
   it('an answer longer than the limit is cut off and marked incomplete, never read to the end', async () => {
