@@ -35,6 +35,7 @@ export interface BuildFlags {
   reportJunit?: string;
   signKey?: string;
   diffAgainst?: string;
+  spdx?: boolean;
 }
 
 /**
@@ -129,7 +130,7 @@ export async function buildCommand(files: string[], flags: BuildFlags): Promise<
         skipUnchanged: flags.skipUnchanged ?? false,
         onBuildId: (id) => buildIds.add(id),
         supplyChain: {
-          run: { runId: outputs.id, runsDir: runsDir(), bakeVersion: bakeVersion(), signingKey, diffAgainst: flags.diffAgainst },
+          run: { runId: outputs.id, runsDir: runsDir(), bakeVersion: bakeVersion(), signingKey, diffAgainst: flags.diffAgainst, spdx: flags.spdx ?? false },
           template: templateSource(plan),
         },
       });

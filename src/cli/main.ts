@@ -72,6 +72,7 @@ function program(result: { code: number }, debug: { on: boolean }): Command {
     .option('--report-junit <file>', 'write a JUnit XML report: one test case per build')
     .option('--sign-key <file>', `sign each build's provenance (DSSE, in-toto SLSA v1) with this ed25519 or ECDSA private key (PEM or OpenSSH; passphrase from $${PASSPHRASE_ENV})`)
     .option('--diff-against <run>', 'print, per build, the packages changed since the previous build of the same name: "last" or a run id')
+    .option('--spdx', 'also write each build\'s SBOM as SPDX 2.3 JSON (sbom.spdx.json, beside sbom.cdx.json)')
     .action(async (templates: string[], flags) => {
       debug.on ||= flags.debug === true;
       result.code = await buildCommand(templates, flags);

@@ -7,7 +7,6 @@ import type { TemplateSource } from '../supply-chain/run-options.js';
 import { readSource, STDIN, templateName } from '../template/index.js';
 import type { BuildPlan } from '../template/plan.js';
 
-/** The template as a build's provenance names it: path, sha256 of its bytes, variables (sensitive ones by name only). */
 /**
  * The digest of what the template is: the file, the text read from standard input, or, for an HCL2
  * directory, every template and var file in it (name and content, in name order).
@@ -20,6 +19,7 @@ function templateDigest(file: string): string {
   return hash.digest('hex');
 }
 
+/** The template as a build's provenance names it: path, sha256 of its bytes, variables (sensitive ones by name only). */
 export function templateSource(plan: BuildPlan): TemplateSource {
   return {
     path: plan.file,

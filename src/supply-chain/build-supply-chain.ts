@@ -8,8 +8,8 @@ import { BakeError, errorText } from '../core/errors.js';
 import type { Logger } from '../core/events.js';
 import { span } from '../core/spans.js';
 import { bundleSupports, envelope, provenanceStatement, sigstoreBundle } from '../provenance/index.js';
-import { collectInventory, cycloneDxJson, diffPackages, diffSummary, type Inventory, type PackageDiff, packageKey, readSbom } from '../sbom/index.js';
-import { PROVENANCE_BUNDLE_FILE, PROVENANCE_FILE, SBOM_FILE, previousSbom, runBuildDir } from './history.js';
+import { collectInventory, cycloneDxJson, diffPackages, diffSummary, type Inventory, type PackageDiff, packageKey, readSbom, spdxJson } from '../sbom/index.js';
+import { PROVENANCE_BUNDLE_FILE, PROVENANCE_FILE, SBOM_FILE, SPDX_FILE, previousSbom, runBuildDir } from './history.js';
 import type { SbomMode, SupplyChainRun, TemplateSource } from './run-options.js';
 import { artifactSubjects, hostKeyByproduct, sourceImage } from './subjects.js';
 
@@ -19,7 +19,7 @@ export const PACKAGES_TAG = 'bake:packages-sha256';
 
 /** What a build's closing record says about its SBOM, provenance and diff. */
 export interface SupplyChainRecord {
-  sbom?: { file: string; history: string; sha256: string; packages: number; packages_sha256: string; complete: boolean };
+  sbom?: { file: string; history: string; sha256: string; packages: number; packages_sha256: string; complete: boolean; /** The SPDX copy (-spdx). */ spdx?: string };
   provenance?: { file: string; signed: boolean; /** The Sigstore bundle beside it, when signed with a key Sigstore's verifiers take. */ bundle?: string };
   diff?: { against_run: string; summary: string } & PackageDiff;
   /** Files the manifest lists for the build. */
@@ -28,6 +28,8 @@ export interface SupplyChainRecord {
 
 interface Collected {
   json: string;
+  /** The same list as SPDX 2.3 JSON, with -spdx. */
+  spdx?: string;
   sha256: string;
   packagesSha256: string;
   inventory: Inventory;
@@ -73,14 +75,9 @@ export class BuildSupplyChain {
       if (inventory.problems.length && this.build.sbom === 'required') {
         throw new BakeError(`${this.build.file}: ${this.build.path}.sbom is "required" but the SBOM is incomplete: ${inventory.problems[0]}`);
       }
-      const json = await cycloneDxJson(inventory, {
-        buildName: this.build.name,
-        builderType: this.build.type,
-        runId: this.run.runId,
-        bakeVersion: this.run.bakeVersion,
-        time: new Date(),
-      });
-      this.collected = { json, sha256: sha256(json), packagesSha256: packagesDigest(inventory), inventory };
+      const subject = { buildName: this.build.name, builderType: this.build.type, runId: this.run.runId, bakeVersion: this.run.bakeVersion, time: new Date() };
+      const json = await cycloneDxJson(inventory, subject);
+      this.collected = { json, sha256: sha256(json), packagesSha256: packagesDigest(inventory), inventory, ...(this.run.spdx ? { spdx: await spdxJson(inventory, subject) } : {}) };
       const os = inventory.os?.prettyName ?? inventory.os?.id;
       const what = inventory.managers.length ? `${inventory.packages.length} packages (${inventory.managers.join(', ')})` : (inventory.note ?? 'no packages');
       this.log.say(`SBOM: ${what}${os ? `, ${os}` : ''} in ${((performance.now() - t0) / 1000).toFixed(2)} s`);
@@ -118,6 +115,14 @@ export class BuildSupplyChain {
       };
       record.files.push(file);
       byproducts.push({ name: SBOM_FILE, digest: { sha256: c.sha256 }, mediaType: 'application/vnd.cyclonedx+json' });
+      if (c.spdx) {
+        const spdx = join(outDir, SPDX_FILE);
+        writeFileSync(join(history, SPDX_FILE), c.spdx);
+        if (outDir !== history) writeFileSync(spdx, c.spdx);
+        record.sbom.spdx = spdx;
+        record.files.push(spdx);
+        byproducts.push({ name: SPDX_FILE, digest: { sha256: sha256(c.spdx) }, mediaType: 'application/spdx+json' });
+      }
       record.diff = this.diff(join(history, SBOM_FILE));
     }
     const hostKey = hostKeyByproduct(artifact);

@@ -2,6 +2,8 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const SBOM_FILE = 'sbom.cdx.json';
+/** The SBOM again as SPDX 2.3 JSON, with -spdx. */
+export const SPDX_FILE = 'sbom.spdx.json';
 export const PROVENANCE_FILE = 'provenance.intoto.jsonl';
 /** The signed provenance again, as a Sigstore bundle (ed25519 and P-256 keys). */
 export const PROVENANCE_BUNDLE_FILE = 'provenance.sigstore.json';

@@ -12,6 +12,8 @@ export interface SupplyChainRun {
   signingKey?: SigningKey;
   /** Compare each image with the previous build of the same name in this run record ("last") or run id. */
   diffAgainst?: string;
+  /** Also write each SBOM as SPDX 2.3 JSON (-spdx). */
+  spdx?: boolean;
 }
 
 /** The template a build came from, as its provenance records it. */

@@ -1,4 +1,5 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -62,6 +63,19 @@ describe('bake build with the openstack builder', () => {
     expect(run.stdout).toContain(image.id);
     expect(cloud.state.leftovers()).toEqual([]);
     expect(Journal.open(join(dir, 'cache', 'journal.jsonl'))).toEqual([]);
+
+    // The SBOM, listed over SSH before the server was stopped, is kept in the run's folder; the Glance
+    // image names it by digest in a property, and the provenance names the image.
+    expect(run.stdout).toMatch(/SBOM: \d+ packages \(dpkg/);
+    const kept = readdirSync(join(dir, 'cache', 'runs'), { recursive: true }).map(String).filter((f) => f.endsWith('sbom.cdx.json'));
+    expect(kept).toEqual([expect.stringMatching(/^\d{8}T\d{6}Z-[0-9a-f]+\/openstack\/sbom\.cdx\.json$/)]);
+    const sbom = readFileSync(join(dir, 'cache', 'runs', kept[0]));
+    expect(image.properties['bake:sbom-sha256']).toBe(createHash('sha256').update(sbom).digest('hex'));
+    expect(image.properties['bake:packages-sha256']).toMatch(/^[0-9a-f]{64}$/);
+    const envelope = JSON.parse(readFileSync(join(dir, 'cache', 'runs', kept[0].replace('sbom.cdx.json', 'provenance.intoto.jsonl')), 'utf8'));
+    const statement = JSON.parse(Buffer.from(envelope.payload, 'base64').toString());
+    expect(statement.subject).toEqual([{ name: expect.stringMatching(new RegExp(`:${image.id}$`)), digest: { imageId: image.id } }]);
+    expect(statement.predicate.buildDefinition.resolvedDependencies[1]).toMatchObject({ name: 'source-image', uri: expect.stringMatching(/^openstack:image\//) });
   }, 60_000);
 
   for (const moment of [

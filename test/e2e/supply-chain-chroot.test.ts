@@ -16,7 +16,7 @@ import { validateCycloneDx } from '../sbom/validate.js';
  * signed provenance `bake verify` checks.
  */
 const dir = mkdtempSync(join(tmpdir(), 'bake-supply-chain-'));
-const env = { BAKE_RUNS_DIR: join(dir, 'runs'), BAKE_JOURNAL: join(dir, 'journal.jsonl') };
+const env = { BAKE_RUNS_DIR: join(dir, 'runs'), BAKE_JOURNAL: join(dir, 'journal.jsonl'), GITHUB_STEP_SUMMARY: join(dir, 'step-summary.md') };
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const sha256 = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
 
@@ -117,6 +117,8 @@ describe.skipIf(!canChroot)('SBOM, provenance and bake diff on real chroot build
     const result = record.split('\n').filter(Boolean).map((l) => JSON.parse(l)).find((e) => e.data?.build_result)!.data.build_result;
     expect(result.sbom_diff).toMatchObject({ against_run: runIds[0], added: [{ name: 'bake-hello', version: '1.0-1', architecture: 'all', type: 'deb' }], removed: [], changed: [] });
     expect(result.sbom.packages).toBe(JSON.parse(readFileSync(join(dir, 'out-first', 'sbom.cdx.json'), 'utf8')).components.length);
+    // The GitHub step summary: one line per build with its package count and what changed.
+    expect(readFileSync(env.GITHUB_STEP_SUMMARY, 'utf8')).toContain(`\n#### Packages\n\n- **web**: ${result.sbom.packages} packages; +1 package since run \`${runIds[0]}\`\n`);
   });
 
   it('bake diff: manifests, run ids and image files; -json; -exit-code', async () => {

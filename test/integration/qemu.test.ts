@@ -1,11 +1,12 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { imageList } from '../helpers/disk-image.js';
 import { ed25519KeysIn } from '../helpers/host-keys-in-image.js';
 import { runBake } from '../helpers/run-bake.js';
+import { validateCycloneDx } from '../sbom/validate.js';
 import { baseImage, freePort, isolatedCache, qemuProcessesFor, readGuestFile, workDirs, writeTemplate } from './qemu-harness.js';
 
 // Each boot is a real Debian guest under QEMU (TCG on machines without KVM: a minute or more).
@@ -62,6 +63,16 @@ describe('qemu builder through bake build', () => {
     expect(readGuestFile(image, '/etc/bake-marker')).toBe('debian was here\n');
     expect(readGuestFile(image, '/etc/bake-role')).toBe('web Debian\n');
     expect(readGuestFile(image, '/etc/bake-handler')).toBe('handled\n');
+    // The SBOM (listed over the guest's SSH after ansible, before the power-off) and the provenance beside the image.
+    expect(run.stdout).toMatch(/SBOM: \d{3} packages \(dpkg\), Debian GNU\/Linux 12 \(bookworm\) in [\d.]+ s/);
+    const sbom = readFileSync(join(out, 'sbom.cdx.json'), 'utf8');
+    expect(await validateCycloneDx(sbom)).toBeNull();
+    expect(JSON.parse(sbom).components.some((c: { name: string }) => c.name === 'openssh-server')).toBe(true);
+    const statement = JSON.parse(Buffer.from(JSON.parse(readFileSync(join(out, 'provenance.intoto.jsonl'), 'utf8')).payload, 'base64').toString());
+    const sha256 = (file: string) => execFileSync('sha256sum', [file], { encoding: 'utf8' }).split(' ')[0];
+    expect(statement.subject).toEqual([{ name: 'image.qcow2', digest: { sha256: sha256(image) } }]);
+    expect(statement.predicate.buildDefinition.externalParameters.builderType).toBe('qemu');
+    expect(statement.predicate.buildDefinition.resolvedDependencies[1]).toMatchObject({ name: 'source-image', uri: expect.stringMatching(/^file:\/\/\//), digest: { sha256: expect.stringMatching(/^[0-9a-f]{64}$/) } });
     expect(qemuProcessesFor(out)).toEqual([]);
     expect(cache.openResources()).toEqual([]);
     expect(workDirs().filter((d) => !before.includes(d))).toEqual([]);

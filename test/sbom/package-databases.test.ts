@@ -1,10 +1,13 @@
-import { rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { collectInventory } from '../../src/sbom/collect.js';
 import { cycloneDxJson } from '../../src/sbom/cyclonedx.js';
+import { spdxJson } from '../../src/sbom/spdx.js';
 import type { Inventory } from '../../src/sbom/inventory.js';
 import { busyboxRoot, canApk, canRpm, rpmHost } from './stand-ins.js';
-import { validateCycloneDx } from './validate.js';
+import { validateCycloneDx, validateSpdx } from './validate.js';
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -66,6 +69,9 @@ describe.skipIf(!canApk)('an apk database, read in a chroot', () => {
     const doc = JSON.parse(json);
     expect(doc.components.find((c: { name: string }) => c.name === 'busybox-binsh').purl).toBe('pkg:apk/alpine/busybox-binsh@1.36.1-r29?arch=x86_64&distro=alpine-3.20.3&upstream=busybox');
     expect(doc.components.find((c: { name: string }) => c.name === 'musl').licenses).toEqual([{ license: { id: 'MIT' } }]);
+    const spdx = await spdxJson(inv, subject);
+    expect(validateSpdx(spdx)).toBeNull();
+    expect(JSON.parse(spdx).packages.find((p: { name: string }) => p.name === 'ca-certificates-bundle').licenseDeclared).toBe('MPL-2.0 AND MIT');
   });
 
   it('a damaged database: what can be read, and the SBOM says it is incomplete', async () => {
@@ -87,6 +93,16 @@ describe.skipIf(!canApk)('an apk database, read in a chroot', () => {
     const json = await cycloneDxJson(inv, subject);
     expect(await validateCycloneDx(json)).toBeNull();
     expect(JSON.parse(json).metadata.properties).toContainEqual({ name: 'bake:sbom:note', value: inv.note });
+  });
+
+  it('a database that never ends (a FIFO in the image) is given up at the time limit and marked incomplete, never waited on', async () => {
+    const { root, comm } = busyboxRoot({ 'etc/os-release': ALPINE });
+    dirs.push(root);
+    mkdirSync(join(root, 'var/lib/dpkg'), { recursive: true });
+    execFileSync('mkfifo', [join(root, 'var/lib/dpkg/status')]);
+    const inv = await collectInventory(comm, { signal, timeoutMs: 1000 });
+    expect(inv.problems).toEqual(['listing the packages took longer than 1 s and was stopped']);
+    expect(inv.os).toMatchObject({ id: 'alpine' });
   });
 
   it('an answer longer than the limit is cut off and marked incomplete, never read to the end', async () => {
@@ -115,6 +131,9 @@ describe.skipIf(!canRpm)('a real rpm database, read with rpm -qa', () => {
     const json = await cycloneDxJson(inv, subject);
     expect(await validateCycloneDx(json)).toBeNull();
     expect(json).toContain('pkg:rpm/debian/hello-bake@1.2-3.el9?arch=noarch&distro=debian-12&epoch=1');
+    const spdx = await spdxJson(inv, subject);
+    expect(validateSpdx(spdx)).toBeNull();
+    expect(spdx).toContain('pkg:rpm/debian/hello-bake@1.2-3.el9?arch=noarch&distro=debian-12&epoch=1');
   });
 
   it('a database rpm cannot open: a warning-worthy problem with rpm\'s own words, not a failure', async () => {

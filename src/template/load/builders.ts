@@ -40,7 +40,10 @@ export function planBuilders(loader: Loader, blocks: Record<string, unknown>[], 
       addOnce(loader.findings.errors, `${loader.file}: ${path}.name: build name "${name}" is already used by ${previous}; give each builder a unique "name"`);
     }
     seen.set(name, path);
-    const head: BuildHead = { name, type, path, sbom: (block.sbom as SbomMode | undefined) ?? true };
+    const sbom = block.sbom ?? true;
+    // The JSON envelope schema checks it too; HCL2 source blocks reach bake only through here.
+    if (sbom !== true && sbom !== false && sbom !== 'required') addOnce(loader.findings.errors, `${loader.file}: ${path}.sbom: must be true, false or "required"`);
+    const head: BuildHead = { name, type, path, sbom: sbom as SbomMode };
     heads.push(head);
     const plugin = loader.registry.builders.get(type);
     if (!plugin) {

@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -81,7 +82,8 @@ describe.skipIf(!canChroot)('amazon-chroot builder through bake build', () => {
       ),
     );
     const journal = join(dir, `journal-${Date.now()}.jsonl`);
-    return { template, journal, env: { BAKE_JOURNAL: journal, AWS_EC2_METADATA_SERVICE_ENDPOINT: imds.url, BAKE_DEVICE_LOCK_DIR: join(dir, 'locks') } };
+    const runs = join(dir, `runs-${Date.now()}`);
+    return { template, journal, runs, env: { BAKE_JOURNAL: journal, BAKE_RUNS_DIR: runs, AWS_EC2_METADATA_SERVICE_ENDPOINT: imds.url, BAKE_DEVICE_LOCK_DIR: join(dir, 'locks') } };
   }
 
   it('bakes an AMI from the attached volume: provisioned in the chroot, snapshotted, registered, copied, and nothing left', async () => {
@@ -103,6 +105,17 @@ describe.skipIf(!canChroot)('amazon-chroot builder through bake build', () => {
     expect(hostMounts()).toEqual(mountsBefore);
     expect(existsSync(join(dir, 'xvdf'))).toBe(false);
     expect(r.stdout).toMatch(/us-east-1: ami-.*\n.*us-west-2: ami-/);
+
+    // The SBOM of the volume, listed in the chroot after the provisioner: kept in the run's folder and named by each AMI's tag.
+    expect(r.stdout).toMatch(/SBOM: \d{3} packages \(dpkg\), Debian GNU\/Linux 12 \(bookworm\)/);
+    const kept = readdirSync(t.runs, { recursive: true }).map(String).filter((f) => f.endsWith('sbom.cdx.json'));
+    expect(kept).toEqual([expect.stringMatching(/^\d{8}T\d{6}Z-[0-9a-f]+\/amazon-chroot\/sbom\.cdx\.json$/)]);
+    const sbom = readFileSync(join(t.runs, kept[0]));
+    for (const i of images) expect(i.tags).toContainEqual({ Key: 'bake:sbom-sha256', Value: createHash('sha256').update(sbom).digest('hex') });
+    const envelope = JSON.parse(readFileSync(join(t.runs, kept[0].replace('sbom.cdx.json', 'provenance.intoto.jsonl')), 'utf8'));
+    const statement = JSON.parse(Buffer.from(envelope.payload, 'base64').toString());
+    expect(statement.subject.map((s: { name: string }) => s.name).sort()).toEqual(images.map((i) => `${i.region}:${i.id}`).sort());
+    expect(statement.predicate.buildDefinition.resolvedDependencies[1]).toMatchObject({ name: 'source-image', uri: expect.stringMatching(/^arn:aws:ec2:us-east-1::image\/ami-/) });
   }, 300_000);
 
   it('a failing provisioner leaves no volume, snapshot or image, and the device detached', async () => {

@@ -86,6 +86,14 @@ describe("Packer's HCL2 semantics", () => {
     expect(text).toMatch(/t\.pkr\.hcl:8:5: provisioner "shell-local": inlin: unknown key; did you mean "inline"\?/);
   });
 
+  it('"sbom" on a source: false, "required" or the default; anything else is an error at the attribute', async () => {
+    const sources = 'source "null" "off" {\n  communicator = "none"\n  sbom = false\n}\nsource "null" "strict" {\n  communicator = "none"\n  sbom = "required"\n}\n';
+    const dir = write({ 't.pkr.hcl': `${sources}${NULL_SOURCE}build {\n  sources = ["source.null.off", "source.null.strict", "source.null.a"]\n}\n` });
+    expect((await load(dir)).builds.map((b) => [b.name, b.sbom])).toEqual([['null.off', false], ['null.strict', 'required'], ['null.a', true]]);
+    const bad = write({ 't.pkr.hcl': 'source "null" "a" {\n  communicator = "none"\n  sbom = "yes"\n}\nbuild {\n  sources = ["source.null.a"]\n}\n' });
+    expect(await failure(load(bad))).toMatch(/^.*t\.pkr\.hcl:3:3: source "null" "a": sbom: must be true, false or "required"/);
+  });
+
   it('provisioner common keys, post-processor chains and -only globs', async () => {
     const dir = write({
       't.pkr.hcl': `${NULL_SOURCE}source "null" "b" {\n  communicator = "none"\n}\nbuild {\n  sources = ["source.null.a", "source.null.b"]\n  provisioner "shell-local" {\n    inline = ["true"]\n    pause_before = "2s"\n    max_retries = 3\n    timeout = "1m"\n    only = ["null.a"]\n  }\n  post-processors {\n    post-processor "checksum" {\n      checksum_types = ["sha256"]\n    }\n    post-processor "manifest" {\n      output = "m.json"\n    }\n  }\n  post-processor "shell-local" {\n    dynamic "env" {\n      for_each = {A = "1"}\n      content {\n        x = env.value\n      }\n    }\n    inline = ["true"]\n  }\n}\n`,

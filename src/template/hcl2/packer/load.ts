@@ -144,6 +144,7 @@ export async function loadHcl2Template(path: string, options: Hcl2LoadOptions): 
         ...(planned.errorCleanup.has(head.name) ? { errorCleanupProvisioner: planned.errorCleanup.get(head.name)! } : {}),
         postProcessorChains: planned.postProcessors.get(head.name) ?? [],
         fingerprint: head.fingerprint && withoutSecrets(head.fingerprint, plan.sensitiveValues),
+        sbom: head.sbom,
       }),
     );
   return plan;
