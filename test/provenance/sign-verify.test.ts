@@ -4,38 +4,17 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { envelope, loadSigningKey, provenanceStatement, type ResourceDescriptor, verifyProvenance } from '../../src/provenance/index.js';
+import { envelope, loadSigningKey, type ResourceDescriptor, verifyProvenance } from '../../src/provenance/index.js';
+import { exampleStatement, keyPair } from './fixtures.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'bake-provenance-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-function keyPair(name: string, type: 'ed25519' | 'ec', namedCurve?: string): { priv: string; pub: string } {
-  const { privateKey, publicKey } = type === 'ec' ? generateKeyPairSync('ec', { namedCurve: namedCurve! }) : generateKeyPairSync('ed25519');
-  const priv = join(dir, `${name}.pem`);
-  const pub = join(dir, `${name}.pub.pem`);
-  writeFileSync(priv, privateKey.export({ type: 'pkcs8', format: 'pem' }));
-  writeFileSync(pub, publicKey.export({ type: 'spki', format: 'pem' }));
-  return { priv, pub };
-}
 
 const image = join(dir, 'web.qcow2');
 writeFileSync(image, 'disk image bytes');
 
 function write(name: string, keyFile: string | undefined, subjects: ResourceDescriptor[] = [{ name: 'web.qcow2', digest: { sha256: sha(image) } }, { name: 'us-east-1:ami-0abc', digest: { imageId: 'ami-0abc' } }]): string {
-  const statement = provenanceStatement({
-    template: { path: 'web.json', sha256: 'a'.repeat(64) },
-    buildName: 'web',
-    builderType: 'amazon-ebs',
-    bakeVersion: '0.1.0',
-    runId: '20261207T031500Z-ab12',
-    buildId: 'bake-1-0',
-    started: new Date('2026-12-07T03:15:00Z'),
-    finished: new Date('2026-12-07T03:25:00Z'),
-    variables: { region: 'us-east-1' },
-    sensitiveVariables: ['db_password'],
-    subjects,
-    byproducts: [],
-  });
+  const statement = exampleStatement('amazon-ebs', subjects, ['db_password']);
   const file = join(dir, name);
   writeFileSync(file, JSON.stringify(envelope(Buffer.from(JSON.stringify(statement)), keyFile ? loadSigningKey(keyFile) : undefined)) + '\n');
   return file;
@@ -54,7 +33,7 @@ describe('provenance: DSSE signing and bake verify', () => {
     ['ECDSA P-384', 'ec', 'secp384r1'],
   ] as const) {
     it(`${kind}: verifies, then rejects a one-byte change, another key and a subject the statement does not name`, async () => {
-      const { priv, pub } = keyPair(kind.replace(/\W/g, ''), type, curve);
+      const { priv, pub } = keyPair(dir, kind.replace(/\W/g, ''), type, curve);
       const prov = write(`${type}${curve ?? ''}.intoto.jsonl`, priv);
       expect(await verifyProvenance({ provenance: prov, keyFile: pub, file: image })).toMatch(
         new RegExp(`^${prov}: verified: signed by ${pub}; subject web.qcow2 is ${image} \\(sha256 [0-9a-f]{16}…\\); build web of run 20261207T031500Z-ab12 from web.json`),
@@ -70,7 +49,7 @@ describe('provenance: DSSE signing and bake verify', () => {
       writeFileSync(tampered, JSON.stringify({ ...env, payload: payload.toString('base64') }) + '\n');
       expect(await fail(verifyProvenance({ provenance: tampered, keyFile: pub }))).toBe(`${tampered}: the signature does not match the statement: it was changed after signing`);
 
-      const other = keyPair(`other-${type}`, 'ed25519');
+      const other = keyPair(dir, `other-${type}`, 'ed25519');
       expect(await fail(verifyProvenance({ provenance: prov, keyFile: other.pub }))).toMatch(new RegExp(`^${prov}: signed by another key \\(keyid [0-9a-f]{16}\\), not ${other.pub} \\(keyid [0-9a-f]{16}\\), or changed after signing$`));
 
       const elsewhere = join(dir, 'other.img');
@@ -110,7 +89,7 @@ describe('provenance: DSSE signing and bake verify', () => {
   });
 
   it('an unsigned statement is written and bake verify says it is unsigned', async () => {
-    const { pub } = keyPair('any', 'ed25519');
+    const { pub } = keyPair(dir, 'any', 'ed25519');
     const prov = write('unsigned.intoto.jsonl', undefined);
     const env = JSON.parse(readFileSync(prov, 'utf8'));
     expect(env.signatures).toEqual([]);

@@ -1,11 +1,11 @@
-import { generateKeyPairSync } from 'node:crypto';
 import dns from 'node:dns';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { bundleSupports, envelope, loadSigningKey, provenanceStatement, sigstoreBundle, verifyProvenance } from '../../src/provenance/index.js';
+import { bundleSupports, envelope, loadSigningKey, sigstoreBundle, verifyProvenance } from '../../src/provenance/index.js';
+import { exampleStatement, keyPair } from './fixtures.js';
 import { hashFile } from '../../src/local-image/index.js';
 
 /**
@@ -40,30 +40,8 @@ afterEach(() => {
   globalThis.fetch = original.fetch;
 });
 
-function keyPair(name: string, type: 'ed25519' | 'ec', namedCurve?: string): { priv: string; pub: string } {
-  const { privateKey, publicKey } = type === 'ec' ? generateKeyPairSync('ec', { namedCurve: namedCurve! }) : generateKeyPairSync('ed25519');
-  const priv = join(dir, `${name}.pem`);
-  const pub = join(dir, `${name}.pub.pem`);
-  writeFileSync(priv, privateKey.export({ type: 'pkcs8', format: 'pem' }));
-  writeFileSync(pub, publicKey.export({ type: 'spki', format: 'pem' }));
-  return { priv, pub };
-}
-
 async function writeBundle(name: string, keyFile: string): Promise<string> {
-  const statement = provenanceStatement({
-    template: { path: 'web.json', sha256: 'a'.repeat(64) },
-    buildName: 'web',
-    builderType: 'qemu',
-    bakeVersion: '0.1.0',
-    runId: '20261207T031500Z-ab12',
-    buildId: 'bake-1-0',
-    started: new Date('2026-12-07T03:15:00Z'),
-    finished: new Date('2026-12-07T03:25:00Z'),
-    variables: { region: 'us-east-1' },
-    sensitiveVariables: [],
-    subjects: [{ name: 'web.qcow2', digest: { sha256: await hashFile(image, 'sha256') } }],
-    byproducts: [],
-  });
+  const statement = exampleStatement('qemu', [{ name: 'web.qcow2', digest: { sha256: await hashFile(image, 'sha256') } }]);
   const key = loadSigningKey(keyFile);
   const file = join(dir, name);
   writeFileSync(file, JSON.stringify(sigstoreBundle(envelope(Buffer.from(JSON.stringify(statement)), key), key)) + '\n');
@@ -78,7 +56,7 @@ describe('provenance as a Sigstore bundle, offline', () => {
     ['ECDSA P-256', 'ec', 'prime256v1'],
   ] as const) {
     it(`${kind}: a v0.3 bundle with the DSSE envelope and the key's hint, verified; a one-byte change and another key rejected; no network`, async () => {
-      const { priv, pub } = keyPair(kind.replace(/\W/g, ''), type, curve);
+      const { priv, pub } = keyPair(dir, kind.replace(/\W/g, ''), type, curve);
       const file = await writeBundle(`${type}.sigstore.json`, priv);
       const bundle = JSON.parse(readFileSync(file, 'utf8'));
       const keyid = loadSigningKey(priv).keyid;
@@ -95,7 +73,7 @@ describe('provenance as a Sigstore bundle, offline', () => {
       writeFileSync(tampered, JSON.stringify({ ...bundle, dsseEnvelope: { ...bundle.dsseEnvelope, payload: payload.toString('base64') } }));
       expect(await fail(verifyProvenance({ provenance: tampered, keyFile: pub }))).toBe(`${tampered}: the signature does not match the statement: it was changed after signing`);
 
-      const other = keyPair(`other-${type}`, 'ed25519');
+      const other = keyPair(dir, `other-${type}`, 'ed25519');
       expect(await fail(verifyProvenance({ provenance: file, keyFile: other.pub }))).toMatch(new RegExp(`^${file}: signed by another key \\(keyid ${keyid.slice(0, 16)}\\), not ${other.pub} \\(keyid [0-9a-f]{16}\\)$`));
       // The hint names this key but the signature is another key's: the signature check fails, not the lookup.
       const forged = join(dir, `forged-${type}.sigstore.json`);
@@ -108,9 +86,9 @@ describe('provenance as a Sigstore bundle, offline', () => {
   }
 
   it('P-384 and P-521 keys get no bundle (Sigstore\'s verifiers hash ECDSA with SHA-256); a broken bundle is one line', async () => {
-    expect(bundleSupports(loadSigningKey(keyPair('p384', 'ec', 'secp384r1').priv))).toBe(false);
-    expect(bundleSupports(loadSigningKey(keyPair('p521', 'ec', 'secp521r1').priv))).toBe(false);
-    const { pub } = keyPair('any', 'ed25519');
+    expect(bundleSupports(loadSigningKey(keyPair(dir, 'p384', 'ec', 'secp384r1').priv))).toBe(false);
+    expect(bundleSupports(loadSigningKey(keyPair(dir, 'p521', 'ec', 'secp521r1').priv))).toBe(false);
+    const { pub } = keyPair(dir, 'any', 'ed25519');
     const broken = join(dir, 'broken.sigstore.json');
     writeFileSync(broken, JSON.stringify({ mediaType: 'application/vnd.dev.sigstore.bundle.v0.3+json', verificationMaterial: {} }));
     expect(await fail(verifyProvenance({ provenance: broken, keyFile: pub }))).toMatch(new RegExp(`^${broken}: not a valid Sigstore bundle: .+$`));
