@@ -43,6 +43,10 @@ export function planBuilders(loader: Loader, blocks: Record<string, unknown>[], 
     const sbom = block.sbom ?? true;
     // The JSON envelope schema checks it too; HCL2 source blocks reach bake only through here.
     if (sbom !== true && sbom !== false && sbom !== 'required') addOnce(loader.findings.errors, `${loader.file}: ${path}.sbom: must be true, false or "required"`);
+    // Nothing can list the packages of a build without a communicator: "required" would pass with an empty SBOM.
+    if (sbom === 'required' && block.communicator === 'none') {
+      addOnce(loader.findings.errors, `${loader.file}: ${path}.sbom: "required" needs a communicator to list the image's packages, and this build has "communicator": "none"`);
+    }
     const head: BuildHead = { name, type, path, sbom: sbom as SbomMode };
     heads.push(head);
     const plugin = loader.registry.builders.get(type);

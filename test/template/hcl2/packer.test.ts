@@ -87,11 +87,13 @@ describe("Packer's HCL2 semantics", () => {
   });
 
   it('"sbom" on a source: false, "required" or the default; anything else is an error at the attribute', async () => {
-    const sources = 'source "null" "off" {\n  communicator = "none"\n  sbom = false\n}\nsource "null" "strict" {\n  communicator = "none"\n  sbom = "required"\n}\n';
+    const sources = 'source "null" "off" {\n  communicator = "none"\n  sbom = false\n}\nsource "null" "strict" {\n  ssh_host = "127.0.0.1"\n  ssh_username = "root"\n  ssh_password = "pw"\n  sbom = "required"\n}\n';
     const dir = write({ 't.pkr.hcl': `${sources}${NULL_SOURCE}build {\n  sources = ["source.null.off", "source.null.strict", "source.null.a"]\n}\n` });
     expect((await load(dir)).builds.map((b) => [b.name, b.sbom])).toEqual([['null.off', false], ['null.strict', 'required'], ['null.a', true]]);
     const bad = write({ 't.pkr.hcl': 'source "null" "a" {\n  communicator = "none"\n  sbom = "yes"\n}\nbuild {\n  sources = ["source.null.a"]\n}\n' });
     expect(await failure(load(bad))).toMatch(/^.*t\.pkr\.hcl:3:3: source "null" "a": sbom: must be true, false or "required"/);
+    const blind = write({ 't.pkr.hcl': 'source "null" "a" {\n  communicator = "none"\n  sbom = "required"\n}\nbuild {\n  sources = ["source.null.a"]\n}\n' });
+    expect(await failure(load(blind))).toMatch(/t\.pkr\.hcl:3:3: source "null" "a": sbom: "required" needs a communicator to list the image's packages, and this build has "communicator": "none"/);
   });
 
   it('provisioner common keys, post-processor chains and -only globs', async () => {
