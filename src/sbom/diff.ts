@@ -50,8 +50,9 @@ export function diffPackages(a: SbomPackage[], b: SbomPackage[]): PackageDiff {
   return diff;
 }
 
+/** The versions installed side by side ("6.1.90-1 and 6.1.94-1"): not with commas, which the summary line uses between packages. */
 function versions(list: SbomPackage[]): string {
-  return [...new Set(list.map((p) => p.version))].sort().join(', ');
+  return [...new Set(list.map((p) => p.version))].sort().join(' and ');
 }
 
 export function isEmptyDiff(d: PackageDiff): boolean {

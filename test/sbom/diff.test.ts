@@ -14,7 +14,7 @@ describe('package diffs', () => {
     expect(d.removed.map((p) => p.name)).toEqual(['telnet']);
     expect(d.changed).toEqual([
       { name: 'libssl3', architecture: 'amd64', from: '3.0.11-1~deb12u2', to: '3.0.15-1~deb12u1' },
-      { name: 'linux-image-amd64', architecture: 'amd64', from: '6.1.90-1, 6.1.94-1', to: '6.1.94-1, 6.1.99-1' },
+      { name: 'linux-image-amd64', architecture: 'amd64', from: '6.1.90-1 and 6.1.94-1', to: '6.1.94-1 and 6.1.99-1' },
       { name: 'openssl', architecture: 'amd64', from: '3.0.11-1~deb12u2', to: '3.0.15-1~deb12u1' },
     ]);
     expect(d.counts).toEqual({ a: 6, b: 7 });
@@ -23,7 +23,7 @@ describe('package diffs', () => {
   });
 
   it('one line for CI summaries: the first upgrades with both versions, then the counts', () => {
-    expect(diffSummary(diffPackages(yesterday, tonight))).toBe('libssl3 3.0.11-1~deb12u2 → 3.0.15-1~deb12u1, linux-image-amd64 6.1.90-1, 6.1.94-1 → 6.1.94-1, 6.1.99-1, openssl 3.0.11-1~deb12u2 → 3.0.15-1~deb12u1, +2 packages, -1 package');
+    expect(diffSummary(diffPackages(yesterday, tonight))).toBe('libssl3 3.0.11-1~deb12u2 → 3.0.15-1~deb12u1, linux-image-amd64 6.1.90-1 and 6.1.94-1 → 6.1.94-1 and 6.1.99-1, openssl 3.0.11-1~deb12u2 → 3.0.15-1~deb12u1, +2 packages, -1 package');
     expect(diffSummary(diffPackages(yesterday, tonight), 1)).toBe('libssl3 3.0.11-1~deb12u2 → 3.0.15-1~deb12u1, 2 more changed, +2 packages, -1 package');
     expect(diffSummary(diffPackages([deb('openssl', '3.0.11-1')], [deb('openssl', '3.0.15-1'), deb('a', '1'), deb('b', '2')]))).toBe('openssl 3.0.11-1 → 3.0.15-1, +2 packages');
     expect(diffSummary(diffPackages(tonight, tonight))).toBe('no package changed');
