@@ -95,6 +95,35 @@ describe.skipIf(!canChroot || !existsSync(STATIC_BUSYBOX))('chroot builder: an i
     expect(tinyImageFile(t.output, '/tmp')).toBeDefined();
   }, 90_000);
 
+  it('copy_files, policy-rc.d and chroot_mounts targets stay in the image, whatever its links and `..` name on the host', async () => {
+    const host = mkdtempSync(join(tmpdir(), 'bake-untrusted-targets-'));
+    dirs.push(host);
+    writeFileSync(join(host, 'resolv.conf'), 'host-original\n');
+    const t = bake(
+      (root) => {
+        symlinkSync(join(host, 'resolv.conf'), join(root, 'etc', 'resolv.conf'));
+        mkdirSync(join(root, 'usr'));
+        symlinkSync(host, join(root, 'usr', 'sbin'));
+      },
+      [{ type: 'shell', inline: [`echo on-the-tmpfs > ${host}/scratch/f`, 'test -x /usr/sbin/policy-rc.d && echo policy-rc.d-in-place', 'cat /etc/resolv.conf'] }],
+      // No tmpfs on /tmp, where the image's resolv.conf link points: bake's copy must not stay there.
+      { chroot_mounts: [['tmpfs', 'tmpfs', `${'/..'.repeat(12)}${host}/scratch`], ['tmpfs', 'tmpfs', '/run']] },
+    );
+    const r = await t.run();
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toContain('policy-rc.d-in-place');
+    expect(r.stdout).toContain(readFileSync('/etc/resolv.conf', 'utf8').split('\n')[0]);
+    // Nothing written, created or mounted on the host's side of the links.
+    expect(readdirSync(host)).toEqual(['resolv.conf']);
+    expect(readFileSync(join(host, 'resolv.conf'), 'utf8')).toBe('host-original\n');
+    // In the image: the tmpfs took the write, bake's files are gone, the image's own link is back.
+    expect(tinyImageFile(t.output, `${host}/scratch`)).toBeDefined();
+    expect(tinyImageFile(t.output, `${host}/scratch/f`)).toBeUndefined();
+    expect(tinyImageFile(t.output, `${host}/policy-rc.d`)).toBeUndefined();
+    expect(tinyImageFile(t.output, `${host}/resolv.conf`)).toBeUndefined();
+    expect(execFileSync('debugfs', ['-R', 'stat /etc/resolv.conf', t.output], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })).toContain(`Fast link dest: "${host}/resolv.conf"`);
+  }, 90_000);
+
   it('a FIFO at /etc/hostname fails the build at once with one line, and leaves nothing behind', async () => {
     const t = bake((root) => execFileSync('mkfifo', [join(root, 'etc', 'hostname')]), []);
     const before = hostMounts();
