@@ -134,6 +134,27 @@ describe.skipIf(!canChroot || !existsSync(STATIC_BUSYBOX))('chroot builder: an i
     expect(before.filter((l) => !hostMounts().includes(l))).toEqual([]);
   }, 60_000);
 
+  it.each([
+    ['SIGINT', 'interrupted'],
+    ['SIGTERM', 'terminated'],
+  ] as const)('%s while the image\'s program blocks on a FIFO ends the build with its cleanup', async (signal, word) => {
+    const t = bake((root) => execFileSync('mkfifo', [join(root, 'etc', 'blocker')]), [{ type: 'shell', inline: ['echo BLOCKING', 'cat /etc/blocker'] }]);
+    const before = hostMounts();
+    const r = await runBake(['build', t.template], {
+      env: t.env,
+      timeoutMs: 30_000,
+      onStdout: (chunk, child) => {
+        if (chunk.includes('BLOCKING')) child.kill(signal);
+      },
+    });
+    expect(r.code, r.stdout + r.stderr).toBe(1);
+    expect(r.stdout).toContain(`--> chroot: aborted: ${word}`);
+    expect(existsSync(t.out)).toBe(false);
+    expect(hostMounts().filter((l) => !before.includes(l))).toEqual([]);
+    expect(execFileSync('losetup', ['-a'], { encoding: 'utf8' })).not.toContain(t.dir);
+    expect(execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' }).split('\n').filter((l) => l.trim() === 'cat /etc/blocker')).toEqual([]);
+  }, 60_000);
+
   it('a block device at /etc/fstab (a host disk) is refused, never read, and nothing of it reaches the run record', async () => {
     const t = bake((root) => execFileSync('mknod', [join(root, 'etc', 'fstab'), 'b', String(disk.major), String(disk.minor)]), []);
     const r = await t.run();
