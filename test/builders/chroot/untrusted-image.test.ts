@@ -14,10 +14,11 @@ import { STATIC_BUSYBOX, tinyImage, tinyImageFile } from '../../helpers/tiny-ima
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
-function bake(customize: (root: string) => void, provisioners: unknown[], builder: Record<string, unknown> = {}) {
+/** `disk` turns the tiny whole-disk filesystem into the image baked (a partitioned disk around it). */
+function bake(customize: (root: string) => void, provisioners: unknown[], builder: Record<string, unknown> = {}, disk = (fs: string) => fs) {
   const dir = mkdtempSync(join(tmpdir(), 'bake-untrusted-'));
   dirs.push(dir);
-  const image = tinyImage(dir, customize);
+  const image = disk(tinyImage(dir, customize));
   const out = join(dir, 'out');
   const template = join(dir, 't.json');
   writeFileSync(template, JSON.stringify({ builders: [{ type: 'chroot', iso_url: image, iso_checksum: 'none', output_directory: out, format: 'raw', ...builder }], provisioners }));
@@ -162,6 +163,32 @@ describe.skipIf(!canChroot || !existsSync(STATIC_BUSYBOX))('chroot builder: an i
     expect(r.stdout + r.stderr).toContain('/etc/fstab in the image is a block device: refusing to read it');
     expect(runRecord(t.dir)).toContain('/etc/fstab in the image is a block device');
     expect(r.stdout + r.stderr + runRecord(t.dir)).not.toContain('HOST-DISK-SECRET');
+  }, 90_000);
+
+  it('a partition the image\'s fstab names is mounted only when blkid finds a filesystem bake mounts there, never by the type fstab claims', async () => {
+    const MiB = 1024 * 1024;
+    // GPT: the tiny root (48 MiB), a minix filesystem, and a partition with nothing blkid knows.
+    const partitioned = (fs: string) => {
+      const raw = `${fs}.gpt`;
+      execFileSync('truncate', ['-s', `${1 + 48 + 8 + 8 + 1}M`, raw]);
+      execFileSync('sfdisk', ['-q', raw], { input: 'label: gpt\nstart=2048, size=98304\nsize=16384\nsize=16384\n' });
+      execFileSync('dd', [`if=${fs}`, `of=${raw}`, 'bs=1M', 'seek=1', 'conv=notrunc', 'status=none']);
+      execFileSync('truncate', ['-s', `${8 * MiB}`, `${fs}.minix`]);
+      execFileSync('mkfs.minix', [`${fs}.minix`], { stdio: 'ignore' });
+      execFileSync('dd', [`if=${fs}.minix`, `of=${raw}`, 'bs=1M', 'seek=49', 'conv=notrunc', 'status=none']);
+      return raw;
+    };
+    const t = bake(
+      (root) => writeFileSync(join(root, 'etc', 'fstab'), '/dev/sda2 /data ext4 defaults 0 2\n/dev/sda3 /other hfsplus defaults 0 2\n'),
+      [{ type: 'shell', inline: ['grep -E " /(data|other) " /proc/mounts || echo neither-mounted'] }],
+      {},
+      partitioned,
+    );
+    const r = await t.run();
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toContain('fstab: /data is partition 2, which holds minix: not mounted (bake mounts ext2, ext3, ext4, xfs, btrfs, vfat from the image\'s fstab)');
+    expect(r.stdout).toContain('fstab: /other is partition 3, which holds no filesystem blkid knows: not mounted');
+    expect(r.stdout).toContain('neither-mounted');
   }, 90_000);
 
   it('a trojaned dirname in the image does not run during a file upload', async () => {
