@@ -165,30 +165,43 @@ describe.skipIf(!canChroot || !existsSync(STATIC_BUSYBOX))('chroot builder: an i
     expect(r.stdout + r.stderr + runRecord(t.dir)).not.toContain('HOST-DISK-SECRET');
   }, 90_000);
 
-  it('a partition the image\'s fstab names is mounted only when blkid finds a filesystem bake mounts there, never by the type fstab claims', async () => {
-    const MiB = 1024 * 1024;
-    // GPT: the tiny root (48 MiB), a minix filesystem, and a partition with nothing blkid knows.
+  it('a partition the image\'s fstab names is mounted nodev, and only when blkid finds a filesystem bake mounts there (never by the type fstab claims)', async () => {
+    // GPT: the tiny root (48 MiB), an ext4 /boot, a minix filesystem, and a partition with nothing blkid knows.
     const partitioned = (fs: string) => {
       const raw = `${fs}.gpt`;
-      execFileSync('truncate', ['-s', `${1 + 48 + 8 + 8 + 1}M`, raw]);
-      execFileSync('sfdisk', ['-q', raw], { input: 'label: gpt\nstart=2048, size=98304\nsize=16384\nsize=16384\n' });
+      execFileSync('truncate', ['-s', `${1 + 48 + 3 * 8 + 1}M`, raw]);
+      execFileSync('sfdisk', ['-q', raw], { input: 'label: gpt\nstart=2048, size=98304\nsize=16384\nsize=16384\nsize=16384\n' });
       execFileSync('dd', [`if=${fs}`, `of=${raw}`, 'bs=1M', 'seek=1', 'conv=notrunc', 'status=none']);
-      execFileSync('truncate', ['-s', `${8 * MiB}`, `${fs}.minix`]);
-      execFileSync('mkfs.minix', [`${fs}.minix`], { stdio: 'ignore' });
-      execFileSync('dd', [`if=${fs}.minix`, `of=${raw}`, 'bs=1M', 'seek=49', 'conv=notrunc', 'status=none']);
+      for (const [mkfs, seek] of [['mkfs.ext4', 49], ['mkfs.minix', 57]] as const) {
+        execFileSync('truncate', ['-s', '8M', `${fs}.part`]);
+        execFileSync(mkfs, [`${fs}.part`], { stdio: 'ignore' });
+        execFileSync('dd', [`if=${fs}.part`, `of=${raw}`, 'bs=1M', `seek=${seek}`, 'conv=notrunc', 'status=none']);
+        rmSync(`${fs}.part`);
+      }
       return raw;
     };
     const t = bake(
-      (root) => writeFileSync(join(root, 'etc', 'fstab'), '/dev/sda2 /data ext4 defaults 0 2\n/dev/sda3 /other hfsplus defaults 0 2\n'),
-      [{ type: 'shell', inline: ['grep -E " /(data|other) " /proc/mounts || echo neither-mounted'] }],
+      (root) => writeFileSync(join(root, 'etc', 'fstab'), '/dev/sda2 /boot ext4 defaults 0 2\n/dev/sda3 /data ext4 defaults 0 2\n/dev/sda4 /other hfsplus defaults 0 2\n'),
+      [
+        {
+          type: 'shell',
+          inline: [
+            'grep -E " /(boot|data|other) " /proc/mounts | cut -d" " -f2,3',
+            `mknod /boot/disk b ${disk.major} ${disk.minor}; head -c 16 /boot/disk || echo boot-device-refused`,
+          ],
+        },
+      ],
       {},
       partitioned,
     );
     const r = await t.run();
     expect(r.code, r.stdout + r.stderr).toBe(0);
-    expect(r.stdout).toContain('fstab: /data is partition 2, which holds minix: not mounted (bake mounts ext2, ext3, ext4, xfs, btrfs, vfat from the image\'s fstab)');
-    expect(r.stdout).toContain('fstab: /other is partition 3, which holds no filesystem blkid knows: not mounted');
-    expect(r.stdout).toContain('neither-mounted');
+    expect(r.stdout).toContain('chroot: /boot ext4\n');
+    expect(r.stdout).toContain('boot-device-refused');
+    expect(r.stdout).not.toContain('HOST-DISK-SECRET');
+    expect(r.stdout).toContain('fstab: /data is partition 3, which holds minix: not mounted (bake mounts ext2, ext3, ext4, xfs, btrfs, vfat from the image\'s fstab)');
+    expect(r.stdout).toContain('fstab: /other is partition 4, which holds no filesystem blkid knows: not mounted');
+    expect(r.stdout).not.toMatch(/chroot: \/(data|other) \w+\n/);
   }, 90_000);
 
   it('a trojaned dirname in the image does not run during a file upload', async () => {
