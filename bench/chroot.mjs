@@ -5,6 +5,7 @@
 // its time, and the floor: copying the image in and out, which no build can avoid.
 // Run: npm run build && sudo node bench/chroot.mjs   (needs root, QEMU; several minutes)
 //      --chroot-only: only the chroot builds (a minute), e.g. to compare a change against a full run's figures.
+//      --no-sbom: the chroot builds with "sbom": false (the provenance stays), to compare the build itself with a tree from before the SBOM.
 import { spawnSync } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -17,6 +18,7 @@ if (process.getuid?.() !== 0) {
   process.exit(1);
 }
 const chrootOnly = process.argv.includes('--chroot-only');
+const sbom = process.argv.includes('--no-sbom') ? { sbom: false } : {};
 const havePacker = !chrootOnly && spawnSync('packer', ['version']).status === 0;
 if (!havePacker && !chrootOnly) console.error('chroot bench: packer not found (apt-get install packer): measuring against bake\'s qemu builder only');
 
@@ -24,7 +26,7 @@ const ws = await prepareWorkspace('bake-bench-chroot-');
 const { base, dir } = ws;
 const provisioners = benchProvisioners(dir);
 const builders = {
-  chroot: (out) => ({ type: 'chroot', iso_url: base, iso_checksum: 'none', format: 'qcow2', vm_name: 'bench.qcow2', output_directory: out }),
+  chroot: (out) => ({ type: 'chroot', iso_url: base, iso_checksum: 'none', format: 'qcow2', vm_name: 'bench.qcow2', output_directory: out, ...sbom }),
   qemu: (out) => qemuBuilder(ws, out, { accelerator: 'tcg' }),
 };
 

@@ -211,7 +211,8 @@ export class InRoot {
   openForWrite(path: string, mode: number): { fd: number; path: string } {
     return this.with(path, true, (w) => {
       if (w.stat && !w.stat.isFile()) throw new BakeError(`${path} in the image is ${kindOf(w.stat)}: refusing to write it`);
-      const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW;
+      // O_NONBLOCK: a FIFO a daemon of the image swaps in after the check above fails the open (ENXIO) instead of blocking bake.
+      const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW | constants.O_NONBLOCK;
       return { fd: openSync(`/proc/self/fd/${w.parent}/${w.name}`, flags, mode), path: w.path };
     });
   }

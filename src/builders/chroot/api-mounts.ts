@@ -11,8 +11,8 @@ const SANDBOX_OWN = /^\/(proc|sys|dev)(\/|$)/;
  * so an image's /tmp -> /var/tmp puts the tmpfs on its /var/tmp, never anywhere else.
  */
 export async function mountDefaults(session: ChrootSession): Promise<void> {
-  await session.ns.run(['mount', '-t', 'tmpfs', '-o', 'mode=755,nosuid,nodev', 'tmpfs', session.mountTarget('/run')]);
-  await session.ns.run(['mount', '-t', 'tmpfs', '-o', 'mode=1777,nosuid,nodev', 'tmpfs', session.mountTarget('/tmp')]);
+  await session.mountScratch('/run', 'mode=755,nosuid,nodev');
+  await session.mountScratch('/tmp', 'mode=1777,nosuid,nodev');
 }
 
 /**
@@ -25,6 +25,10 @@ export async function mountCustom(session: ChrootSession, mounts: ChrootMount[],
     const resolved = session.image.resolve(m.target);
     if (SANDBOX_OWN.test(resolved)) {
       log.info(`chroot_mounts: ${m.target} is the sandbox's own (fresh /proc, read-only /sys, minimal /dev); not mounted`);
+      continue;
+    }
+    if (m.type === 'tmpfs') {
+      await session.mountScratch(m.target, 'nodev,nosuid');
       continue;
     }
     const target = session.mountTarget(m.target);

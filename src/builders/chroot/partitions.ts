@@ -65,6 +65,13 @@ export async function readPartitions(file: string, diskSize: number, signal?: Ab
 /** Filesystems bake mounts read-write for a build. */
 export const WRITABLE_FILESYSTEMS = ['ext2', 'ext3', 'ext4', 'xfs', 'btrfs'];
 
+/**
+ * Filesystems bake mounts where the image's fstab asks: the root's, and the EFI system partition's.
+ * Chosen by what blkid finds on the partition, never by the type the fstab names, so that a crafted
+ * image cannot make the host's kernel parse a partition with a rarely used filesystem driver.
+ */
+export const FSTAB_FILESYSTEMS = [...WRITABLE_FILESYSTEMS, 'vfat'];
+
 /** The partition an fstab source names (UUID=, LABEL=, PARTUUID=, PARTLABEL=, /dev/disk/by-*, /dev/sda2 …), if it is on this disk. */
 export function partitionFor(spec: string, parts: Partition[]): Partition | undefined {
   const [key, value] = spec.includes('=') ? [spec.slice(0, spec.indexOf('=')), spec.slice(spec.indexOf('=') + 1).replace(/^"|"$/g, '')] : ['', spec];

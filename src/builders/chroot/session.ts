@@ -31,6 +31,8 @@ export class ChrootSession {
   private placed: Placed[] = [];
   private torn = false;
   private running?: Sandbox;
+  /** Image paths (resolved) of the tmpfs bake mounted for the build. */
+  private scratch: string[] = [];
   /** The image's root as bake reaches it from the host (through the holder's view of its mounts). */
   readonly image: InRoot;
 
@@ -62,10 +64,22 @@ export class ChrootSession {
     return resolved === '/' ? this.root : `${this.root}${resolved}`;
   }
 
+  /** Mounts a tmpfs of the build's own on an image directory: what is written below it never reaches the output image. */
+  async mountScratch(path: string, options: string): Promise<void> {
+    const target = this.mountTarget(path);
+    await this.ns.run(['mount', '-t', 'tmpfs', '-o', options, 'tmpfs', target]);
+    this.scratch.push(this.image.resolve(path));
+  }
+
+  private onScratch(path: string): boolean {
+    return this.scratch.some((d) => d === '/' || path === d || path.startsWith(`${d}/`));
+  }
+
   /**
-   * Puts a host file at an image path for the build. A symlink into /run or /tmp (tmpfs for the
-   * build) is left alone and its target written there; anything else is renamed aside and renamed
-   * back by teardown, unless a provisioner replaced bake's file on purpose.
+   * Puts a host file at an image path for the build. A symlink into one of the build's own tmpfs
+   * (systemd-resolved's resolv.conf -> /run/…) is left alone and its target written there; anything
+   * else (a link into the image's disk, or into a host directory a template binds) is renamed aside
+   * and renamed back by teardown, unless a provisioner replaced bake's file on purpose.
    */
   async place(hostFile: string, path: string, log: Logger): Promise<void> {
     const content = await readFile(hostFile);
@@ -76,7 +90,7 @@ export class ChrootSession {
     const current = this.image.stat(target);
     if (current?.isSymbolicLink()) {
       const resolved = this.image.resolve(target);
-      if (/^\/(run|tmp)(\/|$)/.test(resolved)) {
+      if (this.onScratch(resolved)) {
         this.image.mkdirs(posix.dirname(resolved));
         if (this.image.stat(resolved)) this.image.unlink(resolved);
         this.image.create(resolved, content, mode);

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { canChroot } from '../../helpers/chroot-build.js';
-import { imageFile } from '../../helpers/disk-image.js';
+import { imageFile, imageStat } from '../../helpers/disk-image.js';
 import { runBake } from '../../helpers/run-bake.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'bake-chroot-deb-'));
@@ -44,7 +44,10 @@ describe.skipIf(!canChroot)('chroot builder: package installs in the sandbox', (
     expect(r.stdout).toContain('/usr/bin/bake-demo cap_net_bind_service=ep');
     expect(r.stdout).toContain('bakedemo bakedemo');
     const image = join(out, 'packer-chroot');
-    expect(imageFile(image, '/etc/passwd')).toMatch(/^bakedemo:x:\d+:\d+:/m);
+    // On disk as a VM build leaves it: the user, the directory owned by its ids, the capability attribute.
+    const [, uid, gid] = /^bakedemo:x:(\d+):(\d+):/m.exec(imageFile(image, '/etc/passwd')) ?? [];
+    expect(uid).toBeDefined();
+    expect(imageStat(image, '/var/lib/bake-demo')).toMatch(new RegExp(`User:\\s+${uid}\\s+Group:\\s+${gid}\\b`));
     const ea = execFileSync('debugfs', ['-R', 'ea_list /usr/bin/bake-demo', `${image}?offset=1048576`], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
     expect(ea).toContain('security.capability');
   }, 200_000);

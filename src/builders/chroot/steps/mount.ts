@@ -12,7 +12,7 @@ import { planEmulation } from '../emulation.js';
 import { findRoot, loopOptions, mountRoot } from '../find-root.js';
 import { parseFstab } from '../fstab.js';
 import { growFilesystem, growPartition } from '../grow.js';
-import { partitionFor, readPartitions } from '../partitions.js';
+import { FSTAB_FILESYSTEMS, partitionFor, readPartitions } from '../partitions.js';
 import { timed } from '../phase-timer.js';
 import type { MountConfig } from '../resolve.js';
 import { ChrootSession } from '../session.js';
@@ -82,8 +82,12 @@ export function mountStep(c: MountConfig): Step<DiskState & { diskGrown: boolean
             ctx.log.debug(`fstab: ${entry.spec} on ${entry.target} is not a partition of this disk; not mounted`);
             continue;
           }
-          ctx.log.info(`Mounting ${entry.target} (${part.fsType || entry.type}, partition ${part.number}) from the image's fstab`);
-          await ns.run(['mount', '-t', part.fsType || entry.type, '-o', loopOptions(part, ['nodev']), diskFile, session.mountTarget(entry.target)]);
+          if (!FSTAB_FILESYSTEMS.includes(part.fsType)) {
+            ctx.log.warn(`fstab: ${entry.target} is partition ${part.number}, which holds ${part.fsType || 'no filesystem blkid knows'}: not mounted (bake mounts ${FSTAB_FILESYSTEMS.join(', ')} from the image's fstab)`);
+            continue;
+          }
+          ctx.log.info(`Mounting ${entry.target} (${part.fsType}, partition ${part.number}) from the image's fstab`);
+          await ns.run(['mount', '-t', part.fsType, '-o', loopOptions(part, ['nodev']), diskFile, session.mountTarget(entry.target)]);
         }
         await (c.chrootMounts ? mountCustom(session, c.chrootMounts, ctx.log) : mountDefaults(session));
         const files = join(workDir, 'files');
