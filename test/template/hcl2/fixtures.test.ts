@@ -53,7 +53,7 @@ describe('HCL2 templates in the shape of public ones', () => {
     expect(qemu.provisioners.map((p) => p.type)).toEqual(['shell']);
     expect(plan.builds.find((b) => b.name === 'null.vbox')!.provisioners).toEqual([]);
     expect(plan.warnings).toContain(
-      `${join(dir, 'tylert/base.pkr.hcl')}:43:5: provisioner "shell": only entry "qemu" matches no source of this build (sources: qemu.qemu, null.vbox), so it selects nothing; did you mean "qemu.qemu"?`,
+      `${join(dir, 'tylert/base.pkr.hcl')}:43:5: provisioner "shell": only entries "qemu", "vbox" match no source of this build (sources: qemu.qemu, null.vbox), so they select nothing; did you mean "qemu.qemu" or "null.vbox"?`,
     );
   });
 

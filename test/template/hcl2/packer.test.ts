@@ -86,6 +86,23 @@ describe("Packer's HCL2 semantics", () => {
     expect(text).toMatch(/t\.pkr\.hcl:8:5: provisioner "shell-local": inlin: unknown key; did you mean "inline"\?/);
   });
 
+  it('notes at their attributes: one for the required plugins bake lacks, one per reason for the options it ignores', async () => {
+    const plugin = (name: string) => `    ${name} = {\n      version = ">= 1.0.0"\n      source  = "github.com/hashicorp/${name}"\n    }\n`;
+    const dir = write({
+      't.pkr.hcl': `packer {\n  required_plugins {\n${plugin('qemu')}${plugin('virtualbox')}${plugin('vmware')}  }\n}\n` +
+        'source "qemu" "vm" {\n  iso_url          = "debian.iso"\n  iso_checksum     = "none"\n  ssh_username     = "vagrant"\n' +
+        '  vnc_bind_address = "0.0.0.0"\n  vnc_port_min     = 5000\n  vnc_port_max     = 5010\n  iso_skip_cache   = false\n  winrm_username   = "vagrant"\n}\n' +
+        'build {\n  sources = ["source.qemu.vm"]\n}\n',
+    });
+    const plan = await load(join(dir, 't.pkr.hcl'));
+    expect(plan.warnings.map((w) => w.replace(`${dir}/`, ''))).toEqual([
+      't.pkr.hcl:7:5: required_plugins: bake has nothing of the plugins "virtualbox" (github.com/hashicorp/virtualbox), "vmware" (github.com/hashicorp/vmware); builds that use them need -only/-except to leave them out',
+      't.pkr.hcl:21:3: source "qemu" "vm": vnc_bind_address, vnc_port_min, vnc_port_max: not supported by bake\'s qemu builder: bake always runs QEMU headless, without VNC, and types boot_command through QMP (ignored)',
+      't.pkr.hcl:24:3: source "qemu" "vm": iso_skip_cache: ignored, as it is set to Packer\'s default',
+      't.pkr.hcl:25:3: source "qemu" "vm": winrm_username: ignored, as the communicator is "ssh", not "winrm"',
+    ]);
+  });
+
   it('provisioner common keys, post-processor chains and -only globs', async () => {
     const dir = write({
       't.pkr.hcl': `${NULL_SOURCE}source "null" "b" {\n  communicator = "none"\n}\nbuild {\n  sources = ["source.null.a", "source.null.b"]\n  provisioner "shell-local" {\n    inline = ["true"]\n    pause_before = "2s"\n    max_retries = 3\n    timeout = "1m"\n    only = ["null.a"]\n  }\n  post-processors {\n    post-processor "checksum" {\n      checksum_types = ["sha256"]\n    }\n    post-processor "manifest" {\n      output = "m.json"\n    }\n  }\n  post-processor "shell-local" {\n    dynamic "env" {\n      for_each = {A = "1"}\n      content {\n        x = env.value\n      }\n    }\n    inline = ["true"]\n  }\n}\n`,
