@@ -68,7 +68,7 @@ describe('HCL2 functions', () => {
     // tylert's user-data names var.username, which its `{ var = var }` does not hold: an error in Packer too.
     writeFileSync(join(dir, 'user-data'), '#cloud-config\n# - name: ${var.username}\n');
     expect(thrown(() => ev('templatefile("user-data", { var = var })', { var: { ssh_username: 'me' } }, dir))).toMatch(
-      /^user-data:2:13: "var" has no attribute "username": the template sees only what templatefile\(\)'s second argument gives it\n/,
+      /^user-data:2:13: "var" has no attribute "username": the template sees only what templatefile\(\)'s second argument gives it \(in the template templatefile\(\) renders at expr\d+\.hcl:1:5\)\n/,
     );
   });
   it('unsupported and unknown functions, env outside variable defaults, wrong arity', () => {
