@@ -88,11 +88,22 @@ describe('HCL2 structure', () => {
   });
   it('structural errors', () => {
     expect(thrown(() => parseFile('s.hcl', 'a = 1\na = 2\n'))).toMatch(/^s\.hcl:2:1: argument "a" is already set at line 1/);
-    expect(thrown(() => parseFile('s.hcl', 'b {\n  c = 1\n'))).toMatch(/unexpected end of file: a block is not closed/);
+    expect(thrown(() => parseFile('s.hcl', 'b {\n  c = 1\n'))).toMatch(/^s\.hcl:1:3: this "\{" is never closed: the file ends inside its block/);
     expect(thrown(() => parseFile('s.hcl', 'b "${x}" {}\n'))).toMatch(/a block label must be a plain string/);
     expect(thrown(() => parseFile('s.hcl', 'a = 1 b = 2\n'))).toMatch(/expected a newline after this argument or block/);
     expect(thrown(() => parseFile('s.hcl', '}\n'))).toMatch(/unexpected "}": no block is open here/);
     expect(thrown(() => parseFile('s.hcl', 'a = @\n'))).toMatch(/s\.hcl:1:5: invalid character "@"/);
     expect(thrown(() => parseFile('s.hcl', '/* open\n'))).toMatch(/unterminated comment/);
+  });
+  // The cases of hashicorp/hcl's specsuite/tests/structure, at the places HCL reports them.
+  it('single-line blocks: one argument, closed on the same line, no nested block', () => {
+    expect(thrown(() => parseFile('s.hcl', 'a { b = "foo", c = "bar" }\n'))).toMatch(/^s\.hcl:1:14: only one argument is allowed in a single-line block, found ","/);
+    for (const text of ['a { b = "foo"\n}\n', 'a { b = "foo"\n  c = "bar" }\n', 'a { b = "foo"\n  c = "bar"\n}\n']) {
+      expect(thrown(() => parseFile('s.hcl', text))).toMatch(/^s\.hcl:1:14: the "\}" of a single-line block must be on the same line/);
+    }
+    expect(thrown(() => parseFile('s.hcl', 'a { d {} }\n'))).toMatch(/^s\.hcl:1:5: a single-line block cannot contain another block/);
+    expect(thrown(() => parseFile('s.hcl', 'a {\n  b = 1 }\n'))).toMatch(/^s\.hcl:2:9: expected a newline after this argument or block, found "\}"/);
+    expect(thrown(() => parseFile('s.hcl', 'a = "a value", b = "b value"\n'))).toMatch(/^s\.hcl:1:14: expected a newline after this argument or block, found ","/);
+    expect(parseFile('s.hcl', 'a {}\nb { c = "foo" }\n').blocks.map((b) => b.body.attributes.length)).toEqual([0, 1]);
   });
 });
