@@ -28,6 +28,10 @@ describe('HCL2 functions', () => {
     expect(ev('concat([1], [2])')).toEqual([1, 2]);
     expect(ev('merge({a = 1, b = 1}, {b = 2})')).toEqual({ a: 1, b: 2 });
     expect(ev('contains(["a"], "a")')).toBe(true);
+    // Sets of strings and numbers come out in cty's order (sorted); distinct keeps the list's.
+    expect(ev('setunion(["b", "c"], ["a", "b"])')).toEqual(['a', 'b', 'c']);
+    expect(ev('setintersection([3, 1, 2], [2, 3])')).toEqual([2, 3]);
+    expect(ev('distinct(["b", "a", "b"])')).toEqual(['b', 'a']);
     expect(ev('keys({b = 1, a = 2})')).toEqual(['a', 'b']);
     expect(ev('values({b = 1, a = 2})')).toEqual([2, 1]);
     expect(ev('element(["a", "b"], 3)')).toBe('b');

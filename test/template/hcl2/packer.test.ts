@@ -39,6 +39,33 @@ describe("Packer's HCL2 semantics", () => {
     expect(text).toContain('bad.pkrvars.hcl:1:1: a var file sets values (name = value); declare variable "q" in a .pkr.hcl file');
   });
 
+  it('type constraints convert values (object with optional defaults, tuple, set, map); nullable = false refuses null; path, packer and hcp_packer_registry', async () => {
+    const dir = write({
+      't.pkr.hcl': [
+        'variable "disk" {\n  type    = object({ size = number, format = optional(string, "qcow2"), tags = optional(map(string)) })\n  default = { size = "10" }\n}',
+        'variable "pair" {\n  type    = tuple([string, number])\n  default = ["a", "2"]\n}',
+        'variable "zones" {\n  type    = set(string)\n  default = ["b", "a", "b"]\n}',
+        'variable "sizes" {\n  type    = map(number)\n  default = { small = "1" }\n}',
+        'variable "name" {\n  type     = string\n  default  = "x"\n  nullable = false\n}',
+        `locals {\n  disk = var.disk\n  pair = var.pair\n  zones = var.zones\n  sizes = var.sizes\n  where = "\${path.root}|\${path.cwd}|\${packer.version}"\n}`,
+        `${NULL_SOURCE}build {\n  sources = ["source.null.a"]\n  hcp_packer_registry {\n    bucket_name = "b"\n  }\n}\n`,
+      ].join('\n'),
+    });
+    const t = await evaluateHcl2Template(dir, { registry, env: {} });
+    const local = t.ctx.variables.local as Record<string, unknown>;
+    expect(local.disk).toEqual({ size: 10, format: 'qcow2', tags: null });
+    expect(local.pair).toEqual(['a', 2]);
+    expect(local.zones).toEqual(['a', 'b']);
+    expect(evaluateConsoleExpression(t, 'local.sizes.small + 1')).toBe('2');
+    expect(local.where).toBe(`${dir}|${process.cwd()}|1.9.5`);
+    const plan = await load(dir);
+    expect(plan.warnings).toEqual([`${join(dir, 't.pkr.hcl')}:34:3: hcp_packer_registry: ignored (bake publishes no metadata to HCP Packer)`]);
+    const refused = await failure(load(dir, { vars: { pair: '["a", "not a number"]' } }));
+    expect(refused).toMatch(/-var pair: .*number required/);
+    const nulled = write({ 't.pkr.hcl': `variable "name" {\n  type     = string\n  nullable = false\n  default  = null\n}\n${NULL_SOURCE}build {\n  sources = ["source.null.a"]\n}\n` });
+    expect(await failure(load(nulled))).toMatch(/t\.pkr\.hcl:1:1: variable "name" must not be null \(nullable = false\)/);
+  });
+
   it('locals and data sources form one graph, in any file order; a cycle is reported with its chain', async () => {
     const ok = write({
       'a.pkr.hcl': 'locals {\n  b = "${local.a}-b"\n  c = data.null.d.output\n}\n',
