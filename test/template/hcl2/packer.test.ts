@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { BakeError } from '../../../src/core/errors.js';
 import { registry } from '../../../src/plugins/registry.js';
 import { evaluateConsoleExpression, evaluateHcl2Template, loadHcl2Template, type Hcl2LoadOptions } from '../../../src/template/hcl2/index.js';
 
@@ -89,6 +90,17 @@ describe("Packer's HCL2 semantics", () => {
     const read = await load(dir);
     expect(read.builds.map((b) => b.name)).toEqual(['amazon-ebs.a']);
     expect(read.builds[0].fingerprint!.template.builder.source_ami).toBe('ami-123');
+  });
+
+  it('a data source that fails when the run reads it stops the run at its block, exit 1 (a run-time failure, not a template error)', async () => {
+    const dir = write({ 't.pkr.hcl': `data "flaky" "meta" {\n  url = "http://127.0.0.1:1/meta"\n}\n${NULL_SOURCE}build {\n  sources = ["source.null.a"]\n}\n` });
+    const flaky = { type: 'flaky', schema: { type: 'object', properties: { url: { type: 'string' } } }, outputs: ['body'], read: async () => { throw new Error('GET http://127.0.0.1:1/meta: connection refused'); } };
+    const err = await load(dir, { dataSources: new Map([['flaky', flaky]]) }).then(() => undefined, (e: BakeError) => e);
+    expect(err).toBeInstanceOf(BakeError);
+    expect(err!.exitCode).toBe(1);
+    expect(err!.message.split('\n')[0]).toBe(`${join(dir, 't.pkr.hcl')}:1:1: data "flaky" "meta": GET http://127.0.0.1:1/meta: connection refused`);
+    // validate does not read it.
+    expect((await load(dir, { readData: false, dataSources: new Map([['flaky', flaky]]) })).builds.map((b) => b.name)).toEqual(['null.a']);
   });
 
   it('a data source type bake lacks is an error at its block', async () => {
