@@ -89,7 +89,7 @@ describe.each(Object.entries(packerOptions))('the %s builder', (type, list) => {
     expect(check(type, { communicator: 'ssh', ...winrm }).warnings).toEqual([
       't.json: builders[0]: winrm_username, winrm_password, winrm_timeout: ignored, as the communicator is "ssh", not "winrm"',
     ]);
-    expect(check(type, { communicator: 'winrm', ...winrm }).errors).toContain('t.json: builders[0].winrm_username: not supported by bake\'s ' + type + ' builder: WinRM is not supported; use SSH');
+    expect(check(type, { communicator: 'winrm', ...winrm }).errors).toContain('t.json: builders[0]: winrm_username, winrm_password, winrm_timeout: not supported by bake\'s ' + type + ' builder: WinRM is not supported; use SSH');
   });
 });
 

@@ -30,6 +30,7 @@ export function createPlugin<P extends Plugin>(
   let failed = false;
   const inert = new Map<string, string[]>();
   const ignored = new Map<string, string[]>();
+  const refused = new Map<string, string[]>();
   const unsupported = plugin.unsupported ?? {};
   for (const key of Object.keys(checked)) {
     if (!Object.hasOwn(unsupported, key)) continue;
@@ -41,16 +42,15 @@ export function createPlugin<P extends Plugin>(
       inert.set(note, [...(inert.get(note) ?? []), key]);
       continue;
     }
-    if (effect === 'error') {
-      addOnce(findings.errors, `${env.file}: ${env.path}.${key}: not supported by bake's ${plugin.type} ${plugin.kind}: ${why}`);
-      failed = true;
-    } else ignored.set(why, [...(ignored.get(why) ?? []), key]);
+    const byReason = effect === 'error' ? refused : ignored;
+    byReason.set(why, [...(byReason.get(why) ?? []), key]);
   }
-  // One line per reason, so bento's three vnc_* options make one warning, not three.
-  for (const [why, keys] of ignored) {
-    const where = keys.length === 1 ? `${env.path}.${keys[0]}` : `${env.path}: ${keys.join(', ')}`;
-    addOnce(findings.warnings, `${env.file}: ${where}: not supported by bake's ${plugin.type} ${plugin.kind}: ${why} (ignored)`);
-  }
+  // One line per reason, so bento's three vnc_* (or winrm_*) options make one line, not three.
+  const line = (why: string, keys: string[]) =>
+    `${env.file}: ${keys.length === 1 ? `${env.path}.${keys[0]}` : `${env.path}: ${keys.join(', ')}`}: not supported by bake's ${plugin.type} ${plugin.kind}: ${why}`;
+  for (const [why, keys] of refused) addOnce(findings.errors, line(why, keys));
+  for (const [why, keys] of ignored) addOnce(findings.warnings, `${line(why, keys)} (ignored)`);
+  if (refused.size > 0) failed = true;
   for (const [note, keys] of inert) {
     const phrase = note === EMPTY || note === DEFAULT ? `as ${keys.length === 1 ? 'it is' : 'they are'} ${note}` : note;
     addOnce(findings.warnings, `${env.file}: ${env.path}: ${keys.join(', ')}: ignored, ${phrase}`);
