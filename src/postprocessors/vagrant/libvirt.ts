@@ -11,7 +11,7 @@ export interface BoxContents {
 export function libvirtDisk(artifact: Artifact): string {
   const disk = artifact.images.local ?? artifact.files[0];
   if (artifact.builderType !== 'qemu' || !disk) {
-    throw new BakeError(`vagrant: bake makes Vagrant boxes for the libvirt provider, from qemu builds only; the ${artifact.builderType} artifact cannot become one`);
+    throw new BakeError(`vagrant post-processor: bake makes Vagrant boxes for the libvirt provider, from qemu builds only; the ${artifact.builderType} artifact cannot become one`);
   }
   return disk;
 }

@@ -1,9 +1,13 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { UsageError } from '../../core/errors.js';
+import { keepVerbatim } from '../../core/redactor.js';
 import type { PluginEnv, PostProcessorPlugin } from '../../plugins/types.js';
 import { VagrantPostProcessor } from './post-processor.js';
 import { type VagrantConfig, vagrantSchema } from './schema.js';
+
+// bento's ssh_password "vagrant" is a sensitive value, and a word in these names and messages of bake's own.
+keepVerbatim('vagrant post-processor', 'vagrantfile_template', 'vagrantfile_template_content', 'vagrantfile_template_generated');
 
 /** Packer names the box's architecture after Go's GOARCH of the host it runs on. */
 const GO_ARCH: Record<string, string> = { x64: 'amd64', ia32: 'i386', arm64: 'arm64', arm: 'arm', ppc64: 'ppc64le', s390x: 's390x', riscv64: 'riscv64' };

@@ -65,7 +65,7 @@ export class VagrantPostProcessor implements PostProcessor {
     } catch (err) {
       await rm(partial, { force: true });
       if (isAbort(err) || err instanceof BakeError) throw err;
-      throw new BakeError(`vagrant: writing "${output}" failed: ${errorText(err)}`, { cause: err });
+      throw new BakeError(`vagrant post-processor: writing "${output}" failed: ${errorText(err)}`, { cause: err });
     } finally {
       await rm(staging, { recursive: true, force: true });
     }
@@ -79,7 +79,7 @@ export class VagrantPostProcessor implements PostProcessor {
         files: [output],
         images: {},
         metadata: { provider: 'libvirt', ...box.metadata, architecture },
-        description: `vagrant: ${output} (libvirt)`,
+        description: `Vagrant box (libvirt): ${output}`,
         destroy: () => rm(output, { force: true }),
       },
     };
@@ -111,9 +111,9 @@ export class VagrantPostProcessor implements PostProcessor {
       done += n;
       if (Date.now() - last < PROGRESS_EVERY_MS) return;
       last = Date.now();
-      ctx.log.progress('Packing the Vagrant box', { label: 'vagrant', current: done, total, unit: 'bytes' });
+      ctx.log.progress('Packing the Vagrant box', { label: 'Vagrant box', current: done, total, unit: 'bytes' });
     };
     await pipeline(Readable.from(tarStream(entries, onData, ctx.signal)), createGzip({ level: this.config.level }), createWriteStream(dest), { signal: ctx.signal });
-    ctx.log.progress('Packing the Vagrant box', { label: 'vagrant', current: done, total, unit: 'bytes', done: true });
+    ctx.log.progress('Packing the Vagrant box', { label: 'Vagrant box', current: done, total, unit: 'bytes', done: true });
   }
 }

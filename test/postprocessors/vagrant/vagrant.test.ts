@@ -77,7 +77,7 @@ describe('vagrant post-processor (libvirt boxes of qemu builds)', () => {
     const dir = tmp();
     const ami: Artifact = { builderType: 'amazon-ebs', buildName: 'a', id: 'us-east-1:ami-1', files: [], images: { 'us-east-1': 'ami-1' }, metadata: {}, description: '' };
     await expect(create({ output: join(dir, 'x.box') }, dir).run(makePostProcessContext(), ami)).rejects.toThrow(
-      'vagrant: bake makes Vagrant boxes for the libvirt provider, from qemu builds only; the amazon-ebs artifact cannot become one',
+      'vagrant post-processor: bake makes Vagrant boxes for the libvirt provider, from qemu builds only; the amazon-ebs artifact cannot become one',
     );
   });
 });
