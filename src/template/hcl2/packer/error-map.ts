@@ -31,7 +31,10 @@ function locate(line: string, loaderFile: string, ranges: RangeMap, labels: Map<
   if (best === undefined) return undefined;
   const root = longestPrefix(path, labels.keys());
   const inner = root === undefined ? path : path.slice(root.length).replace(/^\./, '');
-  const where = root === undefined ? path : inner ? `${labels.get(root)}: ${inner}` : labels.get(root)!;
+  const label = root === undefined ? undefined : labels.get(root)!;
+  // A message that names its block already (`skipping post-processor "utm-vagrant": …`) is not prefixed again.
+  if (label !== undefined && message.includes(label)) return { range: ranges.get(best), text: message };
+  const where = label === undefined ? path : inner ? `${label}: ${inner}` : label;
   return { range: ranges.get(best), text: `${where}: ${message}` };
 }
 
