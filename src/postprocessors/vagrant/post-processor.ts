@@ -30,8 +30,7 @@ const PROGRESS_EVERY_MS = 250;
 /**
  * Packer's `vagrant` post-processor for qemu builds: a gzipped tar of the disk (as box.img),
  * metadata.json, a Vagrantfile and the `include` files. The disk is streamed into the archive from
- * where the build left it, never copied first. Like Packer it replaces a box left by an earlier
- * run, and the qemu image is deleted afterwards unless keep_input_artifact.
+ * where the build left it, never copied first. Like Packer it replaces a box left by an earlier run.
  */
 export class VagrantPostProcessor implements PostProcessor {
   constructor(readonly config: ResolvedVagrant) {}
