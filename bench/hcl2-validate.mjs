@@ -16,7 +16,7 @@ mkdirSync(hclDir);
 
 const VARS = 60;
 const SOURCES = 6;
-const PROVISIONERS = 20;
+const PROVISIONERS = 40;
 const names = Array.from({ length: VARS }, (_, i) => `setting_${i}`);
 const sources = Array.from({ length: SOURCES }, (_, i) => `vm${i}`);
 const inline = (p) => Array.from({ length: 8 }, (_, k) => `echo step ${p}.${k}`);

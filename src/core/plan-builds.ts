@@ -3,6 +3,7 @@ import type { BuildPlan } from '../template/plan.js';
 import { errorText } from './errors.js';
 import type { EventBus } from './events.js';
 import { buildContext } from './orchestrator.js';
+import { keepVerbatim } from './redactor.js';
 
 export interface DryRunResult {
   name: string;
@@ -32,9 +33,12 @@ export async function planBuilds(
     } catch (err) {
       result.error = bus.redact(errorText(err));
     }
-    result.lines.push(`provisioners: ${build.provisioners.map((p) => p.type).join(', ') || 'none'}`);
+    // Plugin types are bake's own words, never secrets, though bento's ssh_password "vagrant" is also one.
     const chains = build.postProcessorChains.map((c) => c.map((p) => p.type).join(' -> '));
-    result.lines.push(`post-processors: ${chains.join('; ') || 'none'}`);
+    for (const line of [`provisioners: ${build.provisioners.map((p) => p.type).join(', ') || 'none'}`, `post-processors: ${chains.join('; ') || 'none'}`]) {
+      keepVerbatim(line);
+      result.lines.push(line);
+    }
     log.say('Plan (nothing is created):');
     for (const line of result.lines) log.info(line);
     if (result.error) log.error(result.error);

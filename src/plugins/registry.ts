@@ -16,6 +16,7 @@ import { plugin as amazonAmiRetention } from '../postprocessors/amazon-ami-reten
 import { plugin as manifest } from '../postprocessors/manifest/index.js';
 import { plugin as checksum } from '../postprocessors/checksum/index.js';
 import { plugin as compress } from '../postprocessors/compress/index.js';
+import { plugin as vagrant } from '../postprocessors/vagrant/index.js';
 import { plugin as shellLocalPostProcessor } from '../postprocessors/shell-local/index.js';
 import type { BuilderPlugin, PostProcessorPlugin, ProvisionerPlugin } from './types.js';
 
@@ -41,5 +42,5 @@ export function makeRegistry(plugins: {
 export const registry: Registry = makeRegistry({
   builders: [amazonEbs, amazonChroot, openstack, nullBuilder, qemu, chroot],
   provisioners: [shell, file, shellLocal, state, ansible, ansibleLocal, breakpoint],
-  postProcessors: [manifest, checksum, compress, shellLocalPostProcessor, amazonAsg, amazonAmiRetention],
+  postProcessors: [manifest, checksum, compress, vagrant, shellLocalPostProcessor, amazonAsg, amazonAmiRetention],
 });

@@ -89,7 +89,7 @@ describe.each(Object.entries(packerOptions))('the %s builder', (type, list) => {
     expect(check(type, { communicator: 'ssh', ...winrm }).warnings).toEqual([
       't.json: builders[0]: winrm_username, winrm_password, winrm_timeout: ignored, as the communicator is "ssh", not "winrm"',
     ]);
-    expect(check(type, { communicator: 'winrm', ...winrm }).errors).toContain('t.json: builders[0].winrm_username: not supported by bake\'s ' + type + ' builder: WinRM is not supported; use SSH');
+    expect(check(type, { communicator: 'winrm', ...winrm }).errors).toContain('t.json: builders[0]: winrm_username, winrm_password, winrm_timeout: not supported by bake\'s ' + type + ' builder: WinRM is not supported; use SSH');
   });
 });
 
@@ -97,7 +97,16 @@ describe('options set to what changes nothing', () => {
   it('accepts skip_nat_mapping = false with a note and refuses true with the reason', () => {
     expect(check('qemu', { skip_nat_mapping: false, vtpm: false, disk_additional_size: [] }).warnings).toEqual([
       't.json: builders[0]: skip_nat_mapping, vtpm: ignored, as they are set to Packer\'s default',
-      't.json: builders[0]: disk_additional_size: ignored, as they are empty',
+      't.json: builders[0]: disk_additional_size: ignored, as it is empty',
+    ]);
+    // Packer's defaults for options bake has no use for (tylert's templates spell them out) are notes too, one line for all.
+    expect(check('qemu', { iso_skip_cache: false, iso_target_extension: 'iso', use_default_display: false, vnc_bind_address: '127.0.0.1', vnc_port_min: '5900', vnc_port_max: 6000 }).warnings).toEqual([
+      't.json: builders[0]: iso_skip_cache, iso_target_extension, use_default_display, vnc_bind_address, vnc_port_min, vnc_port_max: ignored, as they are set to Packer\'s default',
+    ]);
+    // Other values are ignored with one warning per reason.
+    expect(check('qemu', { vnc_bind_address: '0.0.0.0', vnc_port_min: 5000, vnc_port_max: 5010, iso_skip_cache: true }).warnings).toEqual([
+      't.json: builders[0]: vnc_bind_address, vnc_port_min, vnc_port_max: not supported by bake\'s qemu builder: bake always runs QEMU headless, without VNC, and types boot_command through QMP (ignored)',
+      't.json: builders[0].iso_skip_cache: not supported by bake\'s qemu builder: a verified download is always reused (ignored)',
     ]);
     expect(check('qemu', { skip_nat_mapping: 'false' }).errors).toEqual([]);
     expect(check('qemu', { skip_nat_mapping: true }).errors).toEqual([
@@ -159,9 +168,9 @@ describe('bento\'s qemu source, as its HCL2 gives it on a Linux host for a Debia
     writeFileSync(file, JSON.stringify({ builders: [source] }));
     const plan = loadTemplate(file, { registry });
     expect(plan.warnings.map((w) => w.replace(file, 't.json'))).toEqual([
-      't.json: builders[0].display: not supported by bake\'s qemu builder: bake always runs QEMU headless, without VNC, and types boot_command through QMP (ignored)',
-      't.json: builders[0].use_default_display: not supported by bake\'s qemu builder: bake always runs QEMU headless, without VNC, and types boot_command through QMP (ignored)',
       't.json: builders[0].iso_target_path: not supported by bake\'s qemu builder: downloads are cached under bake\'s cache directory (ignored)',
+      't.json: builders[0]: display: ignored, as headless is true',
+      't.json: builders[0]: use_default_display: ignored, as it is set to Packer\'s default',
       't.json: builders[0]: winrm_password, winrm_timeout, winrm_username: ignored, as the communicator is "ssh", not "winrm"',
     ]);
     const cfg = (plan.builds[0]!.builder as QemuBuilder).cfg;

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -35,7 +35,7 @@ describe.skipIf(!canChroot)('an image baked by the chroot builder boots', () => 
     rmSync(raw);
   });
 
-  it('the example bakes without booting; the image ships no machine-id or host keys; it boots to multi-user with cloud-init and the web service it enabled', async () => {
+  it('the example bakes without booting; the image ships no machine-id or host keys; it boots to multi-user with cloud-init and the web service it enabled (a qemu build from HCL2, ending in a vagrant box)', async () => {
     const out = join(dir, 'out-chroot');
     const baked = await runBake(['build', '-var', `output_directory=${out}`, EXAMPLE], { cwd: dir, env: cache.env, timeoutMs: 5 * 60_000 });
     expect(baked.code, baked.stdout + baked.stderr).toBe(0);
@@ -52,27 +52,49 @@ describe.skipIf(!canChroot)('an image baked by the chroot builder boots', () => 
     // warning and bakes the image there. One TCG boot proves both (see kvm-fallback.test.ts).
     const qemu = qemuStandIn(dir, 'msr-exit', 'boot');
     writeFileSync(join(dir, 'kvm'), '');
-    const template = join(dir, 'boot.json');
+    // The boot is also the suite's qemu build from an HCL2 template, ending in bento's vagrant box.
+    const inline = [
+      'cloud-init status --wait | tail -1',
+      'systemctl is-active multi-user.target',
+      'test -s /etc/machine-id && echo machine-id made at first boot',
+      'ls /etc/ssh/ssh_host_ed25519_key && echo host keys made at first boot',
+      'for i in $(seq 100); do python3 -c \'import urllib.request; print(urllib.request.urlopen("http://127.0.0.1:8080/").read().decode())\' 2>/dev/null | grep -q "Hello from a bake-built" && break; sleep 0.3; done',
+      'python3 -c \'import urllib.request; urllib.request.urlopen("http://127.0.0.1:8080/")\' && echo web.service serves',
+      'df -BM --output=size / | tail -1',
+      'echo fell back | sudo tee /etc/bake-fallback',
+    ];
+    // JSON's string escapes are HCL's; none of these holds "${" or "%{", which HCL would read as a template.
+    const hcl = (v: string) => JSON.stringify(v);
+    const template = join(dir, 'boot.pkr.hcl');
     writeFileSync(
       template,
-      JSON.stringify({
-        builders: [{ type: 'qemu', iso_url: qcow2, iso_checksum: 'none', ssh_username: 'debian', ssh_timeout: '12m', output_directory: join(dir, 'out-boot'), vm_name: 'image.qcow2', format: 'qcow2', qemu_binary: qemu.binary }],
-        provisioners: [
-          {
-            type: 'shell',
-            inline: [
-              'cloud-init status --wait | tail -1',
-              'systemctl is-active multi-user.target',
-              'test -s /etc/machine-id && echo machine-id made at first boot',
-              'ls /etc/ssh/ssh_host_ed25519_key && echo host keys made at first boot',
-              'for i in $(seq 100); do python3 -c \'import urllib.request; print(urllib.request.urlopen("http://127.0.0.1:8080/").read().decode())\' 2>/dev/null | grep -q "Hello from a bake-built" && break; sleep 0.3; done',
-              'python3 -c \'import urllib.request; urllib.request.urlopen("http://127.0.0.1:8080/")\' && echo web.service serves',
-              'df -BM --output=size / | tail -1',
-              'echo fell back | sudo tee /etc/bake-fallback',
-            ],
-          },
-        ],
-      }),
+      `source "qemu" "qemu" {
+  iso_url          = ${hcl(qcow2)}
+  iso_checksum     = "none"
+  ssh_username     = "debian"
+  ssh_timeout      = "12m"
+  output_directory = ${hcl(join(dir, 'out-boot'))}
+  vm_name          = "image.qcow2"
+  format           = "qcow2"
+  qemu_binary      = ${hcl(qemu.binary)}
+}
+
+build {
+  sources = ["source.qemu.qemu"]
+
+  provisioner "shell" {
+    inline = [
+${inline.map((l) => `      ${hcl(l)},`).join('\n')}
+    ]
+  }
+
+  post-processor "vagrant" {
+    output              = "\${path.root}/image.{{ .Provider }}.box"
+    compression_level   = 1
+    keep_input_artifact = true
+  }
+}
+`,
     );
     const booted = await runBake(['build', template], { cwd: dir, env: { ...cache.env, BAKE_KVM_DEVICE: join(dir, 'kvm') }, timeoutMs: BOOT_MS });
     expect(booted.code, booted.stdout + booted.stderr).toBe(0);
@@ -91,6 +113,14 @@ describe.skipIf(!canChroot)('an image baked by the chroot builder boots', () => 
     expect(warnings[0]).toContain('failed to set MSR 0x10a to 0x69');
     expect(booted.stdout).toContain('Starting QEMU (tcg,');
     expect(readGuestFile(join(dir, 'out-boot', 'image.qcow2'), '/etc/bake-fallback')).toBe('fell back\n');
+    // The vagrant box holds the same disk, with the libvirt provider's metadata (the driver of the TCG run).
+    const box = join(dir, 'image.libvirt.box');
+    const unpacked = join(dir, 'box');
+    execFileSync('mkdir', ['-p', unpacked]);
+    execFileSync('tar', ['-xzf', box, '-C', unpacked]);
+    expect(JSON.parse(readFileSync(join(unpacked, 'metadata.json'), 'utf8'))).toMatchObject({ provider: 'libvirt', format: 'qcow2' });
+    expect(readFileSync(join(unpacked, 'Vagrantfile'), 'utf8')).toContain('libvirt.driver = "qemu"');
+    expect(readGuestFile(join(unpacked, 'box.img'), '/etc/bake-fallback')).toBe('fell back\n');
     expect(qemu.starts()).toEqual(['kvm', 'kvm', 'tcg']);
   }, BOOT_MS + 5 * 60_000);
 });

@@ -104,15 +104,15 @@ describe('qemu builder: an install from an ISO, typed at its boot loader, seeded
             ],
           },
         ],
-        // bento's shape: a vagrant chain bake does not have, left out with -except, beside a flat manifest.
-        'post-processors': [[{ type: 'vagrant', output: 'box_{{.Provider}}.box' }], { type: 'manifest', output: join(dir, 'manifest.json') }],
+        // bento's shape: a vagrant → vagrant-cloud chain (bake lacks the upload), left out with -except, beside a flat manifest.
+        'post-processors': [[{ type: 'vagrant', output: 'box_{{.Provider}}.box' }, { type: 'vagrant-cloud', box_tag: 'bake/installer' }], { type: 'manifest', output: join(dir, 'manifest.json') }],
       }),
     );
     const run = await runBake(['build', '-debug', '-only=installer', '-except=vagrant', template], { cwd: dir, env: cache.env, timeoutMs: BOOT_MS });
     const output = run.stdout + run.stderr;
     expect(run.code, output).toBe(0);
     expect(output).toContain('skipping virtualbox-iso: bake has no builder of that type, and -only/-except leaves it out');
-    expect(output).toContain('post-processors[0][0].type: skipping post-processor "vagrant": bake has none of that type, and -except=vagrant leaves it out');
+    expect(output).toContain('post-processors[0][1].type: skipping post-processor "vagrant-cloud": bake has none of that type, and it comes after "vagrant" in its chain, which -except leaves out');
     expect(JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')).builds.map((b: { name: string }) => b.name)).toEqual(['installer']);
     const served = /Serving .* on 127\.0\.0\.1:(\d+) \(the guest reaches it at http:\/\/10\.0\.2\.2:(\d+)\/\)/.exec(output);
     expect(served, output).not.toBeNull();

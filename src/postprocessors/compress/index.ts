@@ -1,5 +1,5 @@
 export { plugin } from './plugin.js';
 export { CompressPostProcessor, type ResolvedCompress } from './post-processor.js';
 export { detectFormat, type Codec, type Format } from './formats.js';
-export { tarStream } from './tar-stream.js';
+export { inputBytes, tarStream, type TarEntry } from './tar-stream.js';
 export type { CompressConfig } from './schema.js';

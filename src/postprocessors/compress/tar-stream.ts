@@ -5,14 +5,21 @@ import { basename, isAbsolute, normalize } from 'node:path';
 const BLOCK = 512;
 const MAX_OCTAL_SIZE = 8 ** 11;
 
+/** A file stored under a name of its own (vagrant's `box.img`, whatever the disk is called). */
+export interface TarEntry {
+  path: string;
+  name: string;
+}
+
 /**
  * A POSIX (ustar + pax) tar archive of `files`, as a stream of chunks; file data is streamed, never
  * held whole. Relative paths keep their directories; other paths are stored by their base name.
  */
-export async function* tarStream(files: string[], onData: (bytes: number) => void, signal?: AbortSignal): AsyncGenerator<Buffer> {
-  for (const file of files) {
+export async function* tarStream(files: (string | TarEntry)[], onData: (bytes: number) => void, signal?: AbortSignal): AsyncGenerator<Buffer> {
+  for (const entry of files) {
+    const file = typeof entry === 'string' ? entry : entry.path;
     const info = await stat(file);
-    const name = entryName(file);
+    const name = typeof entry === 'string' ? entryName(file) : entry.name;
     if (Buffer.byteLength(name) > 100) yield* paxHeader(name);
     yield header({ name: name.slice(0, 100), size: info.size, mode: info.mode & 0o7777, mtime: Math.floor(info.mtimeMs / 1000), type: '0' });
     for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20, signal })) {

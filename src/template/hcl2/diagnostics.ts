@@ -25,6 +25,11 @@ export function formatDiagnostic(range: Range | undefined, message: string): str
   return `${head}\n  ${number} | ${line.replace(/\t/g, ' ')}\n  ${' '.repeat(number.length)} | ${caret}`;
 }
 
+/** A warning's one line: `file:line:col: message` (a warning does not quote its source line). */
+export function formatWarning(range: Range | undefined, message: string): string {
+  return range ? `${range.file}:${range.start.line}:${range.start.col}: ${message}` : message;
+}
+
 /** One problem in an HCL2 template, at a place; exit 2 as every template error. */
 export class HclError extends UsageError {
   constructor(
@@ -48,7 +53,7 @@ export class Diagnostics {
   }
 
   warn(range: Range | undefined, message: string): void {
-    const text = range ? `${range.file}:${range.start.line}:${range.start.col}: ${message}` : message;
+    const text = formatWarning(range, message);
     if (!this.warnings.includes(text)) this.warnings.push(text);
   }
 

@@ -303,6 +303,11 @@ function call(expr: Extract<Expr, { kind: 'call' }>, ctx: EvalContext): unknown 
       throw new HclError(at, `${expr.name}(): ${err.message}`);
     }
     if (err instanceof ConversionError) throw new HclError(expr.range, `${expr.name}(): ${err.message}`);
+    // An error inside the file templatefile() renders also names the call, as HCL does: which template used it.
+    if (err instanceof HclError && err.range && err.range.file !== expr.range.file) {
+      const { file, start } = expr.range;
+      throw new HclError(err.range, `${err.problem} (in the template ${expr.name}() renders at ${file}:${start.line}:${start.col})`);
+    }
     throw err;
   }
 }

@@ -172,7 +172,7 @@ export function lex(file: string, text: string, options: { template?: boolean; c
       out += c;
       advance(1);
     }
-    if (out !== '') push('lit', out, start);
+    if (out !== '') push('lit', nfc(out), start);
     if (i >= text.length || text[i] === '\n') fail('unterminated string: a quoted string must end with " on the same line', start);
     if (text[i] === '"') {
       const q = pos();
@@ -215,7 +215,7 @@ export function lex(file: string, text: string, options: { template?: boolean; c
       advance(1);
       if (c === '\n') break;
     }
-    if (out !== '') push('lit', out, start, { flush: atLineStart });
+    if (out !== '') push('lit', nfc(out), start, { flush: atLineStart });
     if (out === '' || !out.endsWith('\n')) sequenceStart();
   };
 
@@ -233,4 +233,9 @@ export function lex(file: string, text: string, options: { template?: boolean; c
   if (modes.length > 1) fail('unexpected end of file: a "${" or "%{" sequence or a string is not closed');
   push('eof', '', pos());
   return tokens;
+}
+
+/** HCL normalizes string literals to Unicode NFC (specsuite's string_unicode_nonnorm); ASCII needs nothing. */
+function nfc(text: string): string {
+  return /[^\x00-\x7f]/.test(text) ? text.normalize('NFC') : text;
 }

@@ -9,11 +9,13 @@ import { rangeBetween, type Range } from './range.js';
 export function parseFile(file: string, text: string): Body {
   rememberSource(file, text);
   const c = new Cursor(lex(file, text));
-  const body = parseBody(c, true);
+  const body = parseBody(c);
   return body;
 }
 
-function parseBody(c: Cursor, top: boolean): Body {
+/** `open`: the "{" of the block whose body this is (undefined at the top of a file). */
+function parseBody(c: Cursor, open?: Range): Body {
+  const top = open === undefined;
   const start = c.peek().range;
   const attributes: Attribute[] = [];
   const blocks: Block[] = [];
@@ -22,7 +24,7 @@ function parseBody(c: Cursor, top: boolean): Body {
     c.skipNewlines();
     const t = c.peek();
     if (t.type === 'eof') {
-      if (!top) c.fail('unexpected end of file: a block is not closed with "}"');
+      if (!top) c.fail('this "{" is never closed: the file ends inside its block', open);
       break;
     }
     if (t.type === 'punct' && t.value === '}') {
@@ -81,16 +83,36 @@ function parseBlock(c: Cursor, type: string, typeRange: Range): Block {
     c.fail(`expected "{" to open the ${type} block, found ${describe(open)}${hint}`);
   }
   c.next();
-  const body = parseBody(c, false);
+  const next = c.raw();
+  const body = next.type === 'newline' || next.type === 'eof' ? parseBody(c, open.range) : parseOneLineBody(c);
   const close = c.expect('}', `to close the ${type} block`);
   endOfItem(c);
   return { type, labels, labelRanges, body: { ...body, range: rangeBetween(open.range, close.range) }, range: rangeBetween(typeRange, labelRanges[labelRanges.length - 1] ?? typeRange) };
 }
 
-/** An argument or block ends with a newline, the end of the file, or (a one-line block) "}". */
+/**
+ * A block opened and closed on one line, as hclsyntax allows it: empty, or one argument, then "}"
+ * on the same line (`a { b = "foo" }`); a second argument, a nested block or a line break are errors.
+ */
+function parseOneLineBody(c: Cursor): Body {
+  const start = c.peek().range;
+  const t = c.raw();
+  if (t.type === 'punct' && t.value === '}') return { attributes: [], blocks: [], range: start };
+  if (t.type !== 'ident') c.fail(`expected an argument name, found ${describe(t)}`, t.range);
+  c.next();
+  if (!c.punct('=')) c.fail('a single-line block cannot contain another block; put it on lines of its own', rangeBetween(t.range, c.peek().range));
+  c.next();
+  const expr = parseExpression(c);
+  const after = c.raw();
+  if (after.type === 'newline') c.fail('the "}" of a single-line block must be on the same line; put each argument on its own line', after.range);
+  if (!(after.type === 'punct' && after.value === '}')) c.fail(`only one argument is allowed in a single-line block, found ${describe(after)}`, after.range);
+  return { attributes: [{ name: t.value, expr, range: rangeBetween(t.range, expr.range), nameRange: t.range }], blocks: [], range: rangeBetween(start, expr.range) };
+}
+
+/** An argument or block ends with a newline or the end of the file (a one-line block's "}" is read by parseOneLineBody). */
 function endOfItem(c: Cursor): void {
   const t = c.raw();
   if (t.type === 'newline') return void c.next();
-  if (t.type === 'eof' || (t.type === 'punct' && t.value === '}')) return;
+  if (t.type === 'eof') return;
   c.fail(`expected a newline after this argument or block, found ${describe(t)}`, t.range);
 }

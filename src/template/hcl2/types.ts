@@ -106,12 +106,14 @@ export function convert(value: unknown, type: Type, path = ''): unknown {
       const items = value.map((v, i) => convert(v, type.elem, `${path}[${i}]`));
       if (type.kind === 'list') return items;
       const seen = new Set<string>();
-      return items.filter((v) => {
-        const k = JSON.stringify(v);
-        if (seen.has(k)) return false;
-        seen.add(k);
-        return true;
-      });
+      return setOrder(
+        items.filter((v) => {
+          const k = JSON.stringify(v);
+          if (seen.has(k)) return false;
+          seen.add(k);
+          return true;
+        }),
+      );
     }
     case 'map': {
       if (!isObjectValue(value)) throw new ConversionError(path, `map of ${typeText(type.elem)} required, got ${typeName(value)}`);
@@ -138,4 +140,14 @@ export function convert(value: unknown, type: Type, path = ''): unknown {
     }
   }
   return UNKNOWN;
+}
+
+/**
+ * cty keeps a set of strings in lexical order and a set of numbers in numeric order, so
+ * `set(string)` of ["b", "a"] reads back as ["a", "b"] in Packer; other sets keep their order.
+ */
+export function setOrder(items: unknown[]): unknown[] {
+  if (items.every((v) => typeof v === 'string')) return [...(items as string[])].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  if (items.every((v) => typeof v === 'number')) return [...(items as number[])].sort((a, b) => a - b);
+  return items;
 }

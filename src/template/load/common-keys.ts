@@ -1,3 +1,4 @@
+import { keepVerbatim } from '../../core/redactor.js';
 import { validatorFor } from './ajv.js';
 import { closest } from './did-you-mean.js';
 import { formatAjvErrors } from './format-errors.js';
@@ -61,5 +62,8 @@ export function unknownType(loader: Loader, kind: string, type: unknown, path: s
   const list = [...known].sort();
   const guess = typeof type === 'string' ? closest(type, list) : undefined;
   const hint = guess ? `; did you mean "${guess}"?` : '';
-  addOnce(loader.findings.errors, `${loader.file}: ${path}.type: unknown ${kind} type ${JSON.stringify(type)}; known types: ${list.join(', ')}${hint}`);
+  // bake's own type names are never secrets, though bento's ssh_password "vagrant" is also one of them.
+  const knownTypes = `known types: ${list.join(', ')}${hint}`;
+  keepVerbatim(knownTypes);
+  addOnce(loader.findings.errors, `${loader.file}: ${path}.type: unknown ${kind} type ${JSON.stringify(type)}; ${knownTypes}`);
 }

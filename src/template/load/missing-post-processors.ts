@@ -31,7 +31,7 @@ export function missingPostProcessors(loader: Loader, unknown: Unknown[]): void 
         unknownType(loader, 'post-processor', u.type, u.path, known);
         continue;
       }
-      addOnce(loader.findings.errors, `${what}: ${verbatim(`bake has no ${JSON.stringify(u.type)} post-processor`)} (bake's post-processors: ${known.join(', ')}); to build without it, run with ${verbatim(`-except=${u.name}`)}`);
+      addOnce(loader.findings.errors, `${what}: ${verbatim(`bake has no ${JSON.stringify(u.type)} post-processor`)} ${verbatim(`(bake's post-processors: ${known.join(', ')})`)}; to build without it, run with ${verbatim(`-except=${u.name}`)}`);
       continue;
     }
     const why =

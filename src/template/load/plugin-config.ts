@@ -29,6 +29,8 @@ export function createPlugin<P extends Plugin>(
   const checked = structuredClone(config);
   let failed = false;
   const inert = new Map<string, string[]>();
+  const ignored = new Map<string, string[]>();
+  const refused = new Map<string, string[]>();
   const unsupported = plugin.unsupported ?? {};
   for (const key of Object.keys(checked)) {
     if (!Object.hasOwn(unsupported, key)) continue;
@@ -40,13 +42,19 @@ export function createPlugin<P extends Plugin>(
       inert.set(note, [...(inert.get(note) ?? []), key]);
       continue;
     }
-    const line = `${env.file}: ${env.path}.${key}: not supported by bake's ${plugin.type} ${plugin.kind}: ${why}`;
-    if (effect === 'error') {
-      addOnce(findings.errors, line);
-      failed = true;
-    } else addOnce(findings.warnings, `${line} (ignored)`);
+    const byReason = effect === 'error' ? refused : ignored;
+    byReason.set(why, [...(byReason.get(why) ?? []), key]);
   }
-  for (const [note, keys] of inert) addOnce(findings.warnings, `${env.file}: ${env.path}: ${keys.join(', ')}: ignored, ${note}`);
+  // One line per reason, so bento's three vnc_* (or winrm_*) options make one line, not three.
+  const line = (why: string, keys: string[]) =>
+    `${env.file}: ${keys.length === 1 ? `${env.path}.${keys[0]}` : `${env.path}: ${keys.join(', ')}`}: not supported by bake's ${plugin.type} ${plugin.kind}: ${why}`;
+  for (const [why, keys] of refused) addOnce(findings.errors, line(why, keys));
+  for (const [why, keys] of ignored) addOnce(findings.warnings, `${line(why, keys)} (ignored)`);
+  if (refused.size > 0) failed = true;
+  for (const [note, keys] of inert) {
+    const phrase = note === EMPTY || note === DEFAULT ? `as ${keys.length === 1 ? 'it is' : 'they are'} ${note}` : note;
+    addOnce(findings.warnings, `${env.file}: ${env.path}: ${keys.join(', ')}: ignored, ${phrase}`);
+  }
   weakDecode(checked, plugin.schema);
   const validate = validatorFor(plugin.schema);
   if (!validate(checked)) {
@@ -67,12 +75,15 @@ export function createPlugin<P extends Plugin>(
   }
 }
 
-/** Why an unsupported option changes nothing with this value in this block, or undefined when it would. */
+const EMPTY = 'empty';
+const DEFAULT = 'set to Packer\'s default';
+
+/** Why an unsupported option changes nothing with this value in this block (EMPTY, DEFAULT or a phrase), or undefined when it would. */
 function inertNote(option: UnsupportedOption, value: unknown, config: Record<string, unknown>): string | undefined {
   const empty = value === null || value === '' || (Array.isArray(value) && value.length === 0) || (typeof value === 'object' && value !== null && Object.keys(value).length === 0);
-  if (empty) return 'as they are empty';
+  if (empty) return EMPTY;
   // Compared as text: JSON templates may give "false" where HCL2 gives false.
-  if (option.inert?.some((v) => String(v) === String(value))) return 'as they are set to Packer\'s default';
+  if (option.inert?.some((v) => String(v) === String(value))) return DEFAULT;
   return option.inertWhen?.(config);
 }
 

@@ -9,6 +9,9 @@ describe('HCL expressions (modeled on hashicorp/hcl specsuite/tests/expressions)
     expect(ev('true')).toBe(true);
     expect(ev('null')).toBe(null);
     expect(ev('"a\\tb\\u00e9\\U0001F600\\"\\\\"')).toBe('a\tbé😀"\\');
+    // Literals are normalized to NFC, as HCL does: n + combining tilde becomes ñ.
+    expect(ev('"an\u0303os"')).toBe('a\u00f1os');
+    expect(ev('<<EOT\nan\u0303os\nEOT\n')).toBe('a\u00f1os\n');
   });
   it('operators at HCL precedence', () => {
     expect(ev('1 + 2 * 3')).toBe(7);

@@ -28,6 +28,10 @@ describe('HCL2 functions', () => {
     expect(ev('concat([1], [2])')).toEqual([1, 2]);
     expect(ev('merge({a = 1, b = 1}, {b = 2})')).toEqual({ a: 1, b: 2 });
     expect(ev('contains(["a"], "a")')).toBe(true);
+    // Sets of strings and numbers come out in cty's order (sorted); distinct keeps the list's.
+    expect(ev('setunion(["b", "c"], ["a", "b"])')).toEqual(['a', 'b', 'c']);
+    expect(ev('setintersection([3, 1, 2], [2, 3])')).toEqual([2, 3]);
+    expect(ev('distinct(["b", "a", "b"])')).toEqual(['b', 'a']);
     expect(ev('keys({b = 1, a = 2})')).toEqual(['a', 'b']);
     expect(ev('values({b = 1, a = 2})')).toEqual([2, 1]);
     expect(ev('element(["a", "b"], 3)')).toBe('b');
@@ -68,7 +72,7 @@ describe('HCL2 functions', () => {
     // tylert's user-data names var.username, which its `{ var = var }` does not hold: an error in Packer too.
     writeFileSync(join(dir, 'user-data'), '#cloud-config\n# - name: ${var.username}\n');
     expect(thrown(() => ev('templatefile("user-data", { var = var })', { var: { ssh_username: 'me' } }, dir))).toMatch(
-      /^user-data:2:13: "var" has no attribute "username": the template sees only what templatefile\(\)'s second argument gives it\n/,
+      /^user-data:2:13: "var" has no attribute "username": the template sees only what templatefile\(\)'s second argument gives it \(in the template templatefile\(\) renders at expr\d+\.hcl:1:5\)\n/,
     );
   });
   it('unsupported and unknown functions, env outside variable defaults, wrong arity', () => {
@@ -88,11 +92,22 @@ describe('HCL2 structure', () => {
   });
   it('structural errors', () => {
     expect(thrown(() => parseFile('s.hcl', 'a = 1\na = 2\n'))).toMatch(/^s\.hcl:2:1: argument "a" is already set at line 1/);
-    expect(thrown(() => parseFile('s.hcl', 'b {\n  c = 1\n'))).toMatch(/unexpected end of file: a block is not closed/);
+    expect(thrown(() => parseFile('s.hcl', 'b {\n  c = 1\n'))).toMatch(/^s\.hcl:1:3: this "\{" is never closed: the file ends inside its block/);
     expect(thrown(() => parseFile('s.hcl', 'b "${x}" {}\n'))).toMatch(/a block label must be a plain string/);
     expect(thrown(() => parseFile('s.hcl', 'a = 1 b = 2\n'))).toMatch(/expected a newline after this argument or block/);
     expect(thrown(() => parseFile('s.hcl', '}\n'))).toMatch(/unexpected "}": no block is open here/);
     expect(thrown(() => parseFile('s.hcl', 'a = @\n'))).toMatch(/s\.hcl:1:5: invalid character "@"/);
     expect(thrown(() => parseFile('s.hcl', '/* open\n'))).toMatch(/unterminated comment/);
+  });
+  // The cases of hashicorp/hcl's specsuite/tests/structure, at the places HCL reports them.
+  it('single-line blocks: one argument, closed on the same line, no nested block', () => {
+    expect(thrown(() => parseFile('s.hcl', 'a { b = "foo", c = "bar" }\n'))).toMatch(/^s\.hcl:1:14: only one argument is allowed in a single-line block, found ","/);
+    for (const text of ['a { b = "foo"\n}\n', 'a { b = "foo"\n  c = "bar" }\n', 'a { b = "foo"\n  c = "bar"\n}\n']) {
+      expect(thrown(() => parseFile('s.hcl', text))).toMatch(/^s\.hcl:1:14: the "\}" of a single-line block must be on the same line/);
+    }
+    expect(thrown(() => parseFile('s.hcl', 'a { d {} }\n'))).toMatch(/^s\.hcl:1:5: a single-line block cannot contain another block/);
+    expect(thrown(() => parseFile('s.hcl', 'a {\n  b = 1 }\n'))).toMatch(/^s\.hcl:2:9: expected a newline after this argument or block, found "\}"/);
+    expect(thrown(() => parseFile('s.hcl', 'a = "a value", b = "b value"\n'))).toMatch(/^s\.hcl:1:14: expected a newline after this argument or block, found ","/);
+    expect(parseFile('s.hcl', 'a {}\nb { c = "foo" }\n').blocks.map((b) => b.body.attributes.length)).toEqual([0, 1]);
   });
 });

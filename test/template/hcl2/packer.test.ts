@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { BakeError } from '../../../src/core/errors.js';
 import { registry } from '../../../src/plugins/registry.js';
 import { evaluateConsoleExpression, evaluateHcl2Template, loadHcl2Template, type Hcl2LoadOptions } from '../../../src/template/hcl2/index.js';
 
@@ -39,6 +40,33 @@ describe("Packer's HCL2 semantics", () => {
     expect(text).toContain('bad.pkrvars.hcl:1:1: a var file sets values (name = value); declare variable "q" in a .pkr.hcl file');
   });
 
+  it('type constraints convert values (object with optional defaults, tuple, set, map); nullable = false refuses null; path, packer and hcp_packer_registry', async () => {
+    const dir = write({
+      't.pkr.hcl': [
+        'variable "disk" {\n  type    = object({ size = number, format = optional(string, "qcow2"), tags = optional(map(string)) })\n  default = { size = "10" }\n}',
+        'variable "pair" {\n  type    = tuple([string, number])\n  default = ["a", "2"]\n}',
+        'variable "zones" {\n  type    = set(string)\n  default = ["b", "a", "b"]\n}',
+        'variable "sizes" {\n  type    = map(number)\n  default = { small = "1" }\n}',
+        'variable "name" {\n  type     = string\n  default  = "x"\n  nullable = false\n}',
+        `locals {\n  disk = var.disk\n  pair = var.pair\n  zones = var.zones\n  sizes = var.sizes\n  where = "\${path.root}|\${path.cwd}|\${packer.version}"\n}`,
+        `${NULL_SOURCE}build {\n  sources = ["source.null.a"]\n  hcp_packer_registry {\n    bucket_name = "b"\n  }\n}\n`,
+      ].join('\n'),
+    });
+    const t = await evaluateHcl2Template(dir, { registry, env: {} });
+    const local = t.ctx.variables.local as Record<string, unknown>;
+    expect(local.disk).toEqual({ size: 10, format: 'qcow2', tags: null });
+    expect(local.pair).toEqual(['a', 2]);
+    expect(local.zones).toEqual(['a', 'b']);
+    expect(evaluateConsoleExpression(t, 'local.sizes.small + 1')).toBe('2');
+    expect(local.where).toBe(`${dir}|${process.cwd()}|1.9.5`);
+    const plan = await load(dir);
+    expect(plan.warnings).toEqual([`${join(dir, 't.pkr.hcl')}:34:3: hcp_packer_registry: ignored (bake publishes no metadata to HCP Packer)`]);
+    const refused = await failure(load(dir, { vars: { pair: '["a", "not a number"]' } }));
+    expect(refused).toMatch(/-var pair: .*number required/);
+    const nulled = write({ 't.pkr.hcl': `variable "name" {\n  type     = string\n  nullable = false\n  default  = null\n}\n${NULL_SOURCE}build {\n  sources = ["source.null.a"]\n}\n` });
+    expect(await failure(load(nulled))).toMatch(/t\.pkr\.hcl:1:1: variable "name" must not be null \(nullable = false\)/);
+  });
+
   it('locals and data sources form one graph, in any file order; a cycle is reported with its chain', async () => {
     const ok = write({
       'a.pkr.hcl': 'locals {\n  b = "${local.a}-b"\n  c = data.null.d.output\n}\n',
@@ -62,6 +90,17 @@ describe("Packer's HCL2 semantics", () => {
     const read = await load(dir);
     expect(read.builds.map((b) => b.name)).toEqual(['amazon-ebs.a']);
     expect(read.builds[0].fingerprint!.template.builder.source_ami).toBe('ami-123');
+  });
+
+  it('a data source that fails when the run reads it stops the run at its block, exit 1 (a run-time failure, not a template error)', async () => {
+    const dir = write({ 't.pkr.hcl': `data "flaky" "meta" {\n  url = "http://127.0.0.1:1/meta"\n}\n${NULL_SOURCE}build {\n  sources = ["source.null.a"]\n}\n` });
+    const flaky = { type: 'flaky', schema: { type: 'object', properties: { url: { type: 'string' } } }, outputs: ['body'], read: async () => { throw new Error('GET http://127.0.0.1:1/meta: connection refused'); } };
+    const err = await load(dir, { dataSources: new Map([['flaky', flaky]]) }).then(() => undefined, (e: BakeError) => e);
+    expect(err).toBeInstanceOf(BakeError);
+    expect(err!.exitCode).toBe(1);
+    expect(err!.message.split('\n')[0]).toBe(`${join(dir, 't.pkr.hcl')}:1:1: data "flaky" "meta": GET http://127.0.0.1:1/meta: connection refused`);
+    // validate does not read it.
+    expect((await load(dir, { readData: false, dataSources: new Map([['flaky', flaky]]) })).builds.map((b) => b.name)).toEqual(['null.a']);
   });
 
   it('a data source type bake lacks is an error at its block', async () => {
@@ -94,6 +133,23 @@ describe("Packer's HCL2 semantics", () => {
     expect(await failure(load(bad))).toMatch(/^.*t\.pkr\.hcl:3:3: source "null" "a": sbom: must be true, false or "required"/);
     const blind = write({ 't.pkr.hcl': 'source "null" "a" {\n  communicator = "none"\n  sbom = "required"\n}\nbuild {\n  sources = ["source.null.a"]\n}\n' });
     expect(await failure(load(blind))).toMatch(/t\.pkr\.hcl:3:3: source "null" "a": sbom: "required" needs a communicator to list the image's packages, and this build has "communicator": "none"/);
+  });
+
+  it('notes at their attributes: one for the required plugins bake lacks, one per reason for the options it ignores', async () => {
+    const plugin = (name: string) => `    ${name} = {\n      version = ">= 1.0.0"\n      source  = "github.com/hashicorp/${name}"\n    }\n`;
+    const dir = write({
+      't.pkr.hcl': `packer {\n  required_plugins {\n${plugin('qemu')}${plugin('virtualbox')}${plugin('vmware')}  }\n}\n` +
+        'source "qemu" "vm" {\n  iso_url          = "debian.iso"\n  iso_checksum     = "none"\n  ssh_username     = "vagrant"\n' +
+        '  vnc_bind_address = "0.0.0.0"\n  vnc_port_min     = 5000\n  vnc_port_max     = 5010\n  iso_skip_cache   = false\n  winrm_username   = "vagrant"\n}\n' +
+        'build {\n  sources = ["source.qemu.vm"]\n}\n',
+    });
+    const plan = await load(join(dir, 't.pkr.hcl'));
+    expect(plan.warnings.map((w) => w.replace(`${dir}/`, ''))).toEqual([
+      't.pkr.hcl:7:5: required_plugins: bake has nothing of the plugins "virtualbox" (github.com/hashicorp/virtualbox), "vmware" (github.com/hashicorp/vmware); builds that use them need -only/-except to leave them out',
+      't.pkr.hcl:21:3: source "qemu" "vm": vnc_bind_address, vnc_port_min, vnc_port_max: not supported by bake\'s qemu builder: bake always runs QEMU headless, without VNC, and types boot_command through QMP (ignored)',
+      't.pkr.hcl:24:3: source "qemu" "vm": iso_skip_cache: ignored, as it is set to Packer\'s default',
+      't.pkr.hcl:25:3: source "qemu" "vm": winrm_username: ignored, as the communicator is "ssh", not "winrm"',
+    ]);
   });
 
   it('provisioner common keys, post-processor chains and -only globs', async () => {

@@ -1,6 +1,7 @@
 import { FunctionError, type HclFunction } from '../function-types.js';
 import { equal, isObjectValue, isUnknown, sortedKeys, typeName, UNKNOWN } from '../values.js';
 import { list, num, obj, str } from './args.js';
+import { setOrder } from '../types.js';
 
 function unique(values: unknown[]): unknown[] {
   const out: unknown[] = [];
@@ -114,8 +115,8 @@ export const collectionFunctions: Record<string, HclFunction> = {
   parseint: { arity: [2, 2], call: (a) => { const n = parseInt(str(a, 0), num(a, 1)); if (Number.isNaN(n)) throw new FunctionError('not a number in that base', 0); return n; } },
   alltrue: { arity: [1, 1], call: (a) => list(a, 0).every((v) => v === true || v === 'true') },
   anytrue: { arity: [1, 1], call: (a) => list(a, 0).some((v) => v === true || v === 'true') },
-  setunion: { arity: [1, Infinity], call: (a) => unique(a.flatMap((_v, i) => list(a, i))) },
-  setintersection: { arity: [1, Infinity], call: (a) => unique(list(a, 0)).filter((v) => a.every((_l, i) => list(a, i).some((w) => equal(v, w)))) },
+  setunion: { arity: [1, Infinity], call: (a) => setOrder(unique(a.flatMap((_v, i) => list(a, i)))) },
+  setintersection: { arity: [1, Infinity], call: (a) => setOrder(unique(list(a, 0)).filter((v) => a.every((_l, i) => list(a, i).some((w) => equal(v, w))))) },
   chunklist: { arity: [2, 2], call: (a) => { const l = list(a, 0); const n = num(a, 1); if (n <= 0) return [l]; const out = []; for (let i = 0; i < l.length; i += n) out.push(l.slice(i, i + n)); return out; } },
 };
 

@@ -251,12 +251,18 @@ function readOnlyExcept(block: Block, ctx: EvalContext, refs: string[], diags: D
       if (v === null) continue;
       if (!Array.isArray(v) || v.some((x) => typeof x !== 'string')) throw new HclError(attr.expr.range, `${key} must be a list of source names like "qemu.base"`);
       out[key] = v as string[];
-      for (const entry of v as string[]) {
-        if (refs.includes(entry)) continue;
+      const strays = (v as string[]).filter((entry) => !refs.includes(entry));
+      if (strays.length === 0) continue;
+      // One warning per block, naming every stray entry and what each could have meant.
+      const guesses = strays.flatMap((entry) => {
         const near = refs.filter((r) => r.startsWith(`${entry}.`) || r.split('.')[1] === entry);
-        const guess = near.length > 0 ? `; did you mean ${near.map((r) => `"${r}"`).join(' or ')}?` : didYouMean(entry, refs);
-        diags.warn(attr.range, `${block.type} "${block.labels[0]}": ${key} entry "${entry}" matches no source of this build (sources: ${refs.join(', ')}), so it ${key === 'only' ? 'selects nothing' : 'excludes nothing'}${guess}`);
-      }
+        const typo = closest(entry, refs);
+        return near.length > 0 ? near : typo ? [typo] : [];
+      });
+      const guess = guesses.length > 0 ? `; did you mean ${[...new Set(guesses)].map((r) => `"${r}"`).join(' or ')}?` : '';
+      const what = strays.length === 1 ? `${key} entry "${strays[0]}" matches` : `${key} entries ${strays.map((e) => `"${e}"`).join(', ')} match`;
+      const effect = strays.length === 1 ? 'so it' : 'so they';
+      diags.warn(attr.range, `${block.type} "${block.labels[0]}": ${what} no source of this build (sources: ${refs.join(', ')}), ${effect} ${key === 'only' ? 'select' : 'exclude'}${strays.length === 1 ? 's' : ''} nothing${guess}`);
     } catch (err) {
       diags.catch(err);
     }

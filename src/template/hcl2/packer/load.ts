@@ -13,7 +13,7 @@ import type { EvalContext } from '../evaluate.js';
 import { functionTable } from '../functions/index.js';
 import { gatherConfig, type Config } from './blocks.js';
 import { planHclBuilds } from './builds.js';
-import { placeError } from './error-map.js';
+import { placeError, placeWarning } from './error-map.js';
 import { readTemplateFiles } from './files.js';
 import { evaluateLocalsAndData } from './locals-and-data.js';
 import { checkPackerBlocks, PACKER_COMPAT_VERSION } from './packer-block.js';
@@ -120,6 +120,7 @@ export async function loadHcl2Template(path: string, options: Hcl2LoadOptions): 
     for (const v of plan.sensitiveValues) processRedactor.add(v);
   }
   for (const line of loader.findings.errors) diags.error(undefined, placeError(line, path, ranges, labels));
+  plan.warnings.splice(0, plan.warnings.length, ...plan.warnings.map((line) => placeWarning(line, path, ranges, labels)));
   if (diags.errors.length > 0) throw new ErrorList(diags.errors.map((line) => redact(line, plan.sensitiveValues)));
 
   if (planned.descriptions.length > 0) plan.description = planned.descriptions.join('\n');

@@ -2,7 +2,8 @@ import type { DataSourcePlugin } from '../../../datasources/types.js';
 import { validatorFor } from '../../load/ajv.js';
 import { formatAjvErrors } from '../../load/format-errors.js';
 import type { Block } from '../ast.js';
-import { HclError, type Diagnostics } from '../diagnostics.js';
+import { BakeError, errorText, isAbort } from '../../../core/errors.js';
+import { formatDiagnostic, HclError, type Diagnostics } from '../diagnostics.js';
 import { evaluate, type EvalContext } from '../evaluate.js';
 import type { Range } from '../range.js';
 import { UNKNOWN } from '../values.js';
@@ -114,6 +115,8 @@ async function readDataSource(block: Block, input: LocalsAndDataInput, diags: Di
     for (const key of plugin.sensitiveOutputs ?? []) leafStrings(out[key], input.sensitiveValues);
     return out;
   } catch (err) {
-    throw new HclError(block.range, `data "${type}" "${name}": ${(err as Error).message}`);
+    if (isAbort(err)) throw err;
+    // A read that fails is a run-time failure (exit 1), not a template error; it stops the run at once.
+    throw new BakeError(formatDiagnostic(block.range, `data "${type}" "${name}": ${errorText(err)}`), { cause: err });
   }
 }

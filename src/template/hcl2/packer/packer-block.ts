@@ -2,6 +2,7 @@ import { keepVerbatim } from '../../../core/redactor.js';
 import type { DataSourcePlugin } from '../../../datasources/types.js';
 import type { Registry } from '../../../plugins/registry.js';
 import type { Block } from '../ast.js';
+import type { Range } from '../range.js';
 import { HclError, type Diagnostics } from '../diagnostics.js';
 import { evaluate, type EvalContext } from '../evaluate.js';
 import { isObjectValue } from '../values.js';
@@ -68,22 +69,27 @@ export function checkPackerBlocks(blocks: Block[], ctx: EvalContext, registry: R
         diags.error(b.range, `unknown block "${b.type}" in the packer block`);
         continue;
       }
+      const types = [...registry.builders.keys(), ...registry.provisioners.keys(), ...registry.postProcessors.keys(), ...dataSources.keys()];
+      const lacking: { name: string; source: string; range: Range }[] = [];
       for (const attr of b.body.attributes) {
         try {
           const v = evaluate(attr.expr, ctx);
           const source = isObjectValue(v) && typeof v.source === 'string' ? v.source : attr.name;
           const name = source.split('/').pop()!.replace(/^packer-plugin-/, '');
-          const types = [...registry.builders.keys(), ...registry.provisioners.keys(), ...registry.postProcessors.keys(), ...dataSources.keys()];
-          if (!types.some((t) => t === name || t.startsWith(`${name}-`))) {
-            // Plugin names are not secrets, though bento's ssh_password "vagrant" is also a plugin's name.
-            const message = `required_plugins: bake has nothing of the "${name}" plugin (${source}); builds that use it need -only/-except to leave them out`;
-            keepVerbatim(message);
-            diags.warn(attr.range, message);
-          }
+          if (!types.some((t) => t === name || t.startsWith(`${name}-`))) lacking.push({ name, source, range: attr.range });
         } catch (err) {
           diags.catch(err);
         }
       }
+      if (lacking.length === 0) continue;
+      // One note for all (bento requires nine plugins, seven of them for other hypervisors), at the first.
+      const message =
+        lacking.length === 1
+          ? `required_plugins: bake has nothing of the "${lacking[0].name}" plugin (${lacking[0].source}); builds that use it need -only/-except to leave them out`
+          : `required_plugins: bake has nothing of the plugins ${lacking.map((p) => `"${p.name}" (${p.source})`).join(', ')}; builds that use them need -only/-except to leave them out`;
+      // Plugin names are not secrets, though bento's ssh_password "vagrant" is also a plugin's name.
+      keepVerbatim(message);
+      diags.warn(lacking[0].range, message);
     }
   }
 }
