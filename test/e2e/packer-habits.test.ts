@@ -46,6 +46,9 @@ describe('Packer habits', () => {
     expect(single.stderr).toBe("Error: unknown option '-on-eror=abort' (did you mean -on-error?)\n");
     const gnu = await runBake(['validate', '--syntax-onyl', t], { cwd: dir });
     expect(gnu.stderr).toBe("Error: unknown option '--syntax-onyl' (did you mean --syntax-only?)\n");
+    const command = await runBake(['biuld', t], { cwd: dir });
+    expect(command.code).toBe(2);
+    expect(command.stderr).toBe("Error: unknown command 'biuld' (did you mean build?)\n");
   });
 
   it('accepts -var and -var-file on inspect and shows the values they give', async () => {
