@@ -20,7 +20,7 @@ export function normalizeArgv(argv: string[]): string[] {
   }
   const first = out.findIndex((a) => !a.startsWith('-'));
   // Only something that looks like a template becomes `build FILE`, so a typo of a command
-  // still gets commander's "unknown command … (Did you mean build?)".
+  // still gets "unknown command … (did you mean build?)".
   if (first >= 0 && !COMMANDS.has(out[first]) && (/\.json$/i.test(out[first]) || existsSync(out[first]))) {
     out.splice(first, 0, 'build');
   }
