@@ -19,9 +19,9 @@ export function normalizeArgv(argv: string[]): string[] {
     else out.push(arg);
   }
   const first = out.findIndex((a) => !a.startsWith('-'));
-  // Only something that looks like a template becomes `build FILE`, so a typo of a command
-  // still gets commander's "unknown command … (Did you mean build?)".
-  if (first >= 0 && !COMMANDS.has(out[first]) && (/\.json$/i.test(out[first]) || existsSync(out[first]))) {
+  // Only something that looks like a template (a .json or .pkr.hcl name, or an existing file or directory) becomes `build FILE`, so a typo of a command
+  // still gets "unknown command … (did you mean build?)".
+  if (first >= 0 && !COMMANDS.has(out[first]) && (/\.(json|pkr\.hcl)$/i.test(out[first]) || existsSync(out[first]))) {
     out.splice(first, 0, 'build');
   }
   return out;

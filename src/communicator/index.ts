@@ -9,6 +9,7 @@ export { shellQuote } from './shell-env.js';
 export { howItEnded } from './exit-text.js';
 export { sshCommandLine, writePrivateKey } from './ssh-command-line.js';
 export { writeDebugKey } from './debug-key.js';
+export { writeKeptKey } from './kept-key.js';
 export { NoCommunicator } from './none.js';
 export { ChrootNamespace, HOST_PATH } from './chroot-namespace.js';
 export { ChrootCommunicator, type ChrootOptions, type ChrootProcesses } from './chroot-communicator.js';

@@ -17,6 +17,8 @@ describe('normalizeArgv', () => {
   it('reads `bake FILE` as `bake build FILE`', () => {
     expect(normalizeArgv(['t.json'])).toEqual(['build', 't.json']);
     expect(normalizeArgv(['-force', 't.json'])).toEqual(['--force', 'build', 't.json']);
+    // A missing HCL2 file too, so its error is "cannot read", not "unknown command".
+    expect(normalizeArgv(['missing.pkr.hcl'])).toEqual(['build', 'missing.pkr.hcl']);
   });
 
   it('leaves everything after -- alone', () => {

@@ -46,6 +46,9 @@ describe('Packer habits', () => {
     expect(single.stderr).toBe("Error: unknown option '-on-eror=abort' (did you mean -on-error?)\n");
     const gnu = await runBake(['validate', '--syntax-onyl', t], { cwd: dir });
     expect(gnu.stderr).toBe("Error: unknown option '--syntax-onyl' (did you mean --syntax-only?)\n");
+    const command = await runBake(['biuld', t], { cwd: dir });
+    expect(command.code).toBe(2);
+    expect(command.stderr).toBe("Error: unknown command 'biuld' (did you mean build?)\n");
   });
 
   it('accepts -var and -var-file on inspect and shows the values they give', async () => {
@@ -137,5 +140,12 @@ describe('Packer habits', () => {
     const taken = await runBake(['plan', t], { cwd: dir });
     expect(taken.code).toBe(1);
     expect(taken.stdout).toContain(`chroot: output directory ${out} already exists: \`bake build\` would refuse it; remove it, set output_directory, or build with -force`);
+
+    // qemu also names the accelerator the build would use, and the machine's size.
+    const q = write('local-qemu.json', { builders: [{ type: 'qemu', output_directory: join(dir, 'out-qemu'), iso_url: 'https://example.invalid/debian.qcow2', iso_checksum: 'none', disk_image: true, ssh_username: 'debian', cpus: 1, memory: 768 }] });
+    const qemu = await runBake(['plan', q], { cwd: dir, env: { BAKE_KVM_DEVICE: join(dir, 'no-kvm') } });
+    expect(qemu.code).toBe(0);
+    expect(qemu.stdout).toContain(`==> qemu: Warning: qemu: KVM is not usable (${join(dir, 'no-kvm')} is missing or not accessible); using TCG (software emulation, much slower)\n`);
+    expect(qemu.stdout).toContain('    qemu: accelerator: tcg (chosen: "accelerator" is unset), 1 CPU, 768 MiB, format qcow2\n');
   });
 });

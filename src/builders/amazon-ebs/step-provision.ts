@@ -1,8 +1,7 @@
 import type { Instance } from '@aws-sdk/client-ec2';
-import { CONSOLE_HOST_KEYS, connectSsh, resolveSshConfig, type Communicator } from '../../communicator/index.js';
-import { BakeError, isAbort } from '../../core/errors.js';
+import { CONSOLE_HOST_KEYS, connectSsh, resolveSshConfig, sshCommandLine, writeKeptKey, type Communicator, type SshOptions } from '../../communicator/index.js';
+import { BakeError } from '../../core/errors.js';
 import type { Step } from '../../core/steps.js';
-import { printAbortDetails } from './abort-details.js';
 import { ec2Console } from './console-source.js';
 import type { ResolvedEbs } from './resolved.js';
 import type { Init, KeyState, RunningState } from './state.js';
@@ -27,9 +26,10 @@ export function sshAddress(cfg: ResolvedEbs, i: Instance): string {
 /** Connects over SSH and runs the template's provisioners; closes the connection whatever happens. */
 export function provisionStep(cfg: ResolvedEbs): Step<Init & KeyState & RunningState, { sshHost?: string }> {
   let comm: Communicator | undefined;
+  let reach: { instanceId: string; options: SshOptions } | undefined;
   return {
     name: 'provision',
-    async run(ctx, { clients, instance, privateKey, keyName }) {
+    async run(ctx, { clients, instance, privateKey }) {
       if (cfg.communicator === 'none') return {};
       const host = sshAddress(cfg, instance);
       const options = resolveSshConfig(cfg.ssh, { host, port: cfg.sshPort, privateKey, hostKey: CONSOLE_HOST_KEYS }, {
@@ -37,24 +37,10 @@ export function provisionStep(cfg: ResolvedEbs): Step<Init & KeyState & RunningS
         path: cfg.where.slice(cfg.templateFile.length + 2),
         templateDir: cfg.templateDir,
       });
+      reach = { instanceId: instance.InstanceId ?? '', options };
       const console = ec2Console(await clients.get(), instance.InstanceId ?? '', cfg.access, ctx.log);
       comm = await connectSsh(options, { log: ctx.log, signal: ctx.signal }, { console });
-      try {
-        await ctx.provision(comm, { Host: host, Port: String(options.port), User: options.username, ID: instance.InstanceId ?? '' });
-      } catch (err) {
-        if (ctx.onError === 'abort' && !isAbort(err)) {
-          printAbortDetails(ctx, {
-            instanceId: instance.InstanceId ?? '',
-            host,
-            port: options.port,
-            username: options.username,
-            keyName,
-            privateKey,
-            privateKeyFile: cfg.ssh.ssh_private_key_file,
-          });
-        }
-        throw err;
-      }
+      await ctx.provision(comm, { Host: host, Port: String(options.port), User: options.username, ID: instance.InstanceId ?? '' });
       await comm.close();
       comm = undefined;
       return { sshHost: host };
@@ -63,7 +49,14 @@ export function provisionStep(cfg: ResolvedEbs): Step<Init & KeyState & RunningS
       await comm?.close();
       comm = undefined;
     },
-    // The instance stays (its own step keeps it); only bake's connection goes.
-    keep: 'release',
+    // The instance stays (its own step keeps it); bake's connection goes, and the temporary key goes
+    // where the printed ssh command finds it. Also when SSH never came up: that is worth a look too.
+    async keep(ctx) {
+      await comm?.close();
+      comm = undefined;
+      if (!reach) return [];
+      const keyFile = reach.options.privateKey ? writeKeptKey(ctx, reach.options.privateKey) : undefined;
+      return [`The instance ${reach.instanceId}: ${sshCommandLine(reach.options, keyFile)}`];
+    },
   };
 }

@@ -1,5 +1,5 @@
 import { nova } from '../../cloud/openstack/index.js';
-import { CONSOLE_HOST_KEYS, NoCommunicator, connectSsh, removeAuthorizedKey, resolveSshConfig } from '../../communicator/index.js';
+import { CONSOLE_HOST_KEYS, NoCommunicator, connectSsh, removeAuthorizedKey, resolveSshConfig, sshCommandLine, writeKeptKey, type SshOptions } from '../../communicator/index.js';
 import type { Step } from '../../core/steps.js';
 import type { ResolvedOpenstack } from './resolved.js';
 import type { AddressState, AuthState, KeyPairState, ServerState } from './state.js';
@@ -9,6 +9,7 @@ import type { AddressState, AuthState, KeyPairState, ServerState } from './state
  * provisioners still run, as in Packer, with a communicator that refuses remote work.
  */
 export function stepProvision(config: ResolvedOpenstack): Step<AddressState & KeyPairState & ServerState & AuthState, object> {
+  let reach: { serverId: string; options: SshOptions } | undefined;
   return {
     name: 'provision',
     run: async (ctx, { session, sshHost, privateKey, publicKey, serverId }) => {
@@ -17,6 +18,7 @@ export function stepProvision(config: ResolvedOpenstack): Step<AddressState & Ke
         return {};
       }
       const options = resolveSshConfig(config.ssh, { host: sshHost, ...(privateKey ? { privateKey } : {}), hostKey: CONSOLE_HOST_KEYS }, config.env);
+      reach = { serverId, options };
       const console = { what: `the console of server ${serverId}`, read: (signal: AbortSignal) => nova.consoleOutput(session, serverId, signal) };
       const comm = await connectSsh(options, { log: ctx.log, signal: ctx.signal }, { console });
       try {
@@ -29,6 +31,13 @@ export function stepProvision(config: ResolvedOpenstack): Step<AddressState & Ke
         await comm.close();
       }
       return {};
+    },
+    // The server stays (its own step keeps it; the connection closed above); the temporary key goes
+    // where the printed ssh command finds it. Also when SSH never came up: that is worth a look too.
+    keep: async (ctx) => {
+      if (!reach) return [];
+      const keyFile = reach.options.privateKey ? writeKeptKey(ctx, reach.options.privateKey) : undefined;
+      return [`The server ${reach.serverId}: ${sshCommandLine(reach.options, keyFile)}`];
     },
   };
 }

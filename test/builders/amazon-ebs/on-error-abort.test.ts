@@ -1,9 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { cleanupAwsLeftovers } from '../../../src/cloud/aws/index.js';
+import { cleanupCommand } from '../../../src/cli/cleanup-command.js';
 import { Journal } from '../../../src/core/journal.js';
 import { isolateAws } from '../../fakes/ec2/aws-env.js';
 import { startSshd, type TestSshd } from '../../helpers/sshd.js';
@@ -23,27 +23,34 @@ afterEach(() => env?.restore());
 describe('amazon-ebs -on-error=abort', () => {
   it('keeps the instance, prints a working ssh command, and bake cleanup removes everything afterwards', async () => {
     env = fakeWithSshd(sshd);
-    const ctx = ebsContext(
+    const base = ebsContext(
       async () => {
         throw new Error('shell provisioner: inline[0] exited with 1');
       },
       { onError: 'abort' },
     );
+    // No owner: the bake that ran the build has exited by the time bake cleanup runs (this test's process has not).
+    const ctx = { ...base, journal: new Journal(base.journalPath, base.buildId, base.buildName, null) };
     await expect(makeBuilder(ebsConfig(sshd)).run(ctx)).rejects.toThrow('shell provisioner: inline[0] exited with 1');
     expect(env.fake.bakeTagged()).toHaveLength(3);
 
     const texts = ctx.events.map((e) => e.text);
-    const keyFile = join(process.env.BAKE_CACHE_DIR!, 'keys', 'bake_bake-test-0001.pem');
-    expect(texts).toContain(`  ssh -i ${keyFile} -p ${sshd.port} ${sshd.username}@127.0.0.1`);
+    // The temporary key existed only in bake's memory: it is written 0600 where the ssh line finds it.
+    const keyFile = join(dirname(base.journalPath), 'keys', `${ctx.buildId}.pem`);
+    expect(statSync(keyFile).mode & 0o777).toBe(0o600);
+    const instance = env.fake.bakeTagged().find((r) => r.startsWith('instance '))!.slice('instance '.length);
+    const line = texts.find((t) => t.startsWith(`The instance ${instance}: `))?.slice(`The instance ${instance}: `.length);
+    expect(line, texts.join('\n')).toBe(`ssh -i '${keyFile}' -p ${sshd.port} ${sshd.username}@127.0.0.1`);
     expect(texts).toContain(`Remove them with: bake cleanup --build-id ${ctx.buildId}${process.env.BAKE_JOURNAL ? ` --journal ${ctx.journal.path}` : ''}`);
-    const out = execFileSync('ssh', ['-i', keyFile, '-p', String(sshd.port), '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'BatchMode=yes', `${sshd.username}@127.0.0.1`, 'echo inside'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
-    expect(out.trim()).toBe('inside');
+    // The test sshd's host key is in no known_hosts: say so to ssh, and never prompt.
+    const cmd = line!.replace(/^ssh /, 'ssh -o BatchMode=yes -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR ');
+    expect(execFileSync('sh', ['-c', `${cmd} echo inside`], { encoding: 'utf8', timeout: 20_000 })).toBe('inside\n');
 
     const journal = Journal.open(ctx.journalPath);
-    expect(journal.map((r) => r.type).sort()).toEqual(['aws:instance', 'aws:key-pair', 'aws:security-group']);
-    const report = await cleanupAwsLeftovers(journal, { dryRun: false, log: ctx.log, signal: new AbortController().signal, journal: ctx.journal });
-    expect(report.failed).toEqual([]);
+    expect(journal.map((r) => r.type).sort()).toEqual(['aws:instance', 'aws:key-pair', 'aws:security-group', 'local:path']);
+    expect(await cleanupCommand({ buildId: ctx.buildId, journal: ctx.journalPath })).toBe(0);
     expect(env.fake.bakeTagged()).toEqual([]);
+    expect(existsSync(keyFile)).toBe(false);
     expect(Journal.open(ctx.journalPath)).toEqual([]);
   });
 });

@@ -1,6 +1,11 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { OpenstackBuilder } from '../../../src/builders/openstack/builder.js';
+import { cleanupCommand } from '../../../src/cli/cleanup-command.js';
 import { isAbort } from '../../../src/core/errors.js';
+import { Journal } from '../../../src/core/journal.js';
 import type { TestSshd } from '../../helpers/sshd.js';
 import type { FakeOpenstack } from '../../fakes/openstack/index.js';
 import { baseConfig, openJournal, provisioningContext, resolved, useFakeCloudWithSshd } from './harness.js';
@@ -73,5 +78,43 @@ describe('openstack builder: Ctrl-C at each step leaves nothing behind', () => {
     expect(isAbort(err)).toBe(true);
     expect(cloud.state.leftovers()).toEqual([]);
     expect(cloud.state.createdImages()).toEqual([]);
+  });
+});
+
+describe('openstack builder: -on-error=abort', () => {
+  it('keeps the server, prints an ssh command with the temporary key that logs in, and the printed bake cleanup removes it all', async () => {
+    const base = provisioningContext([]);
+    // No owner: the bake that ran the build has exited by the time bake cleanup runs (this test's process has not).
+    const ctx = {
+      ...base,
+      onError: 'abort' as const,
+      journal: new Journal(base.journalPath, base.buildId, base.buildName, null),
+      provision: async () => {
+        throw new Error('shell provisioner: inline[0] exited with 1');
+      },
+    };
+    await expect(new OpenstackBuilder(resolved(baseConfig(cloud, sshd))).run(ctx)).rejects.toThrow('shell provisioner: inline[0] exited with 1');
+    const server = cloud.state.leftovers().find((r) => r.startsWith('server '))!.slice('server '.length);
+    const texts = base.events.map((e) => e.text);
+    // Before, nothing said how to reach the server, and its temporary key existed only in bake's memory.
+    const keyFile = join(dirname(base.journalPath), 'keys', `${ctx.buildId}.pem`);
+    expect(statSync(keyFile).mode & 0o777).toBe(0o600);
+    const line = texts.find((t) => t.startsWith(`The server ${server}: `))?.slice(`The server ${server}: `.length);
+    expect(line, texts.join('\n')).toBe(`ssh -i '${keyFile}' -p ${sshd.port} ${sshd.username}@127.0.0.1`);
+    const cmd = line!.replace(/^ssh /, 'ssh -o BatchMode=yes -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR ');
+    expect(execFileSync('sh', ['-c', `${cmd} echo inside`], { encoding: 'utf8', timeout: 20_000 })).toBe('inside\n');
+    expect(texts).toContain(`Remove them with: bake cleanup --build-id ${ctx.buildId}${process.env.BAKE_JOURNAL ? ` --journal ${base.journalPath}` : ''}`);
+
+    const saved = { OS_USERNAME: process.env.OS_USERNAME, OS_PASSWORD: process.env.OS_PASSWORD };
+    Object.assign(process.env, { OS_USERNAME: 'demo', OS_PASSWORD: 'secret' });
+    try {
+      expect(await cleanupCommand({ buildId: ctx.buildId, journal: base.journalPath })).toBe(0);
+    } finally {
+      for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+    expect(cloud.state.leftovers()).toEqual([]);
+    expect(existsSync(keyFile)).toBe(false);
+    expect(Journal.open(base.journalPath)).toEqual([]);
   });
 });
