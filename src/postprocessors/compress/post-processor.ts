@@ -5,6 +5,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Artifact } from '../../core/artifact.js';
 import type { PostProcessContext } from '../../core/context.js';
+import { byteProgress } from '../../core/byte-progress.js';
 import { BakeError, errorText, isAbort } from '../../core/errors.js';
 import type { PostProcessor, PostProcessorResult } from '../../plugins/types.js';
 import { render } from '../../template/index.js';
@@ -18,8 +19,6 @@ export interface ResolvedCompress {
   format: Format;
   level: number;
 }
-
-const PROGRESS_EVERY_MS = 250;
 
 export class CompressPostProcessor implements PostProcessor {
   constructor(readonly config: ResolvedCompress) {}
@@ -70,21 +69,15 @@ export class CompressPostProcessor implements PostProcessor {
   }
 
   private async stream(ctx: PostProcessContext, files: string[], dest: string, total: number): Promise<void> {
-    let done = 0;
-    let last = 0;
-    const onData = (n: number) => {
-      done += n;
-      if (Date.now() - last < PROGRESS_EVERY_MS) return;
-      last = Date.now();
-      ctx.log.progress('Compressing', { label: 'compress', current: done, total, unit: 'bytes' });
-    };
+    const progress = byteProgress(ctx.log, 'Compressing', 'compress', total);
+    const onData = (n: number) => progress.add(n);
     const source = this.config.format.tar ? Readable.from(tarStream(files, onData, ctx.signal)) : counted(files[0], onData, ctx.signal);
     const c = compressor(this.config.format.codec, this.config.level, ctx.signal);
     const [piped, finished] = await Promise.allSettled([pipeline(source, c.stream, createWriteStream(dest), { signal: ctx.signal }), c.done]);
     // The compressor's own failure (not installed, bad level) explains a broken pipe better than the pipe does.
     if (finished.status === 'rejected') throw finished.reason;
     if (piped.status === 'rejected') throw piped.reason;
-    ctx.log.progress('Compressing', { label: 'compress', current: done, total, unit: 'bytes', done: true });
+    progress.finish();
   }
 }
 

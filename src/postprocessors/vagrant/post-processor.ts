@@ -7,6 +7,7 @@ import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import type { Artifact } from '../../core/artifact.js';
 import type { PostProcessContext } from '../../core/context.js';
+import { byteProgress } from '../../core/byte-progress.js';
 import { BakeError, errorText, isAbort } from '../../core/errors.js';
 import { imageInfo } from '../../local-image/index.js';
 import type { PostProcessor, PostProcessorResult } from '../../plugins/types.js';
@@ -24,8 +25,6 @@ export interface ResolvedVagrant {
   templateContent?: string;
   architecture: string;
 }
-
-const PROGRESS_EVERY_MS = 250;
 
 /**
  * Packer's `vagrant` post-processor for qemu builds: a gzipped tar of the disk (as box.img),
@@ -104,15 +103,9 @@ export class VagrantPostProcessor implements PostProcessor {
 
   private async write(ctx: PostProcessContext, entries: TarEntry[], dest: string): Promise<void> {
     const total = await inputBytes(entries.map((e) => e.path));
-    let done = 0;
-    let last = 0;
-    const onData = (n: number) => {
-      done += n;
-      if (Date.now() - last < PROGRESS_EVERY_MS) return;
-      last = Date.now();
-      ctx.log.progress('Packing the Vagrant box', { label: 'Vagrant box', current: done, total, unit: 'bytes' });
-    };
+    const progress = byteProgress(ctx.log, 'Packing the Vagrant box', 'Vagrant box', total);
+    const onData = (n: number) => progress.add(n);
     await pipeline(Readable.from(tarStream(entries, onData, ctx.signal)), createGzip({ level: this.config.level }), createWriteStream(dest), { signal: ctx.signal });
-    ctx.log.progress('Packing the Vagrant box', { label: 'Vagrant box', current: done, total, unit: 'bytes', done: true });
+    progress.finish();
   }
 }
