@@ -11,8 +11,9 @@ set -eu
 # arch-test (mmdebstrap's check) for the chroot builder's arm64 image and test; ovmf, the UEFI
 # firmware of the qemu builder's efi_boot (Packer's default paths /usr/share/OVMF/OVMF_*.fd); bubblewrap
 # (the chroot builder's sandbox) and busybox-static (the tiny attack images of its tests, and the SBOM
-# tests' apk database); rpm (rpm, rpmbuild) for the SBOM tests' real rpm database.
-packages="qemu-system-x86 qemu-utils ovmf mmdebstrap genisoimage xorriso isolinux syslinux-common fdisk e2fsprogs openssh-server openssh-client ca-certificates procps zstd xz-utils lz4 zip unzip make g++ python3 ansible-core chromium fonts-dejavu-core jq qemu-user-static arch-test bubblewrap busybox-static rpm"
+# tests' apk database); rpm (rpm, rpmbuild) for the SBOM tests' real rpm database; passt (pasta) for
+# the chroot builder's chroot_network "private" and its test.
+packages="qemu-system-x86 qemu-utils ovmf mmdebstrap genisoimage xorriso isolinux syslinux-common fdisk e2fsprogs openssh-server openssh-client ca-certificates procps zstd xz-utils lz4 zip unzip make g++ python3 ansible-core chromium fonts-dejavu-core jq qemu-user-static arch-test bubblewrap busybox-static rpm passt"
 
 missing=
 for p in $packages; do

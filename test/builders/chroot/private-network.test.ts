@@ -59,6 +59,7 @@ describe('chroot_network "private": blocked destinations', () => {
   });
 });
 
+if (canChroot && !hasPasta) console.warn('test/builders/chroot/private-network.test.ts: skipped, pasta is not installed (apt-get install passt; scripts/setup-host.sh does)');
 describe.skipIf(!canChroot || !hasPasta || !existsSync(STATIC_BUSYBOX))('chroot_network "private" (pasta), on a network of namespaces only', () => {
   it('reaches another machine, never the host\'s loopback, its own address or the metadata address', async () => {
     // "host" is where bake runs; "outside" another machine behind a veth, its default gateway. Nothing leaves this machine.
