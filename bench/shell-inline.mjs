@@ -68,7 +68,7 @@ writeFileSync(template, JSON.stringify({
 }));
 const hasPacker = spawnSync('packer', ['version']).status === 0;
 const cli = (cmd, args) => time(async () => {
-  const r = spawnSync(cmd, args, { cwd: work, env: { ...process.env, CHECKPOINT_DISABLE: '1', NO_COLOR: '1' } });
+  const r = spawnSync(cmd, args, { cwd: work, env: { ...process.env, CHECKPOINT_DISABLE: '1', NO_COLOR: '1', BAKE_JOURNAL: join(work, 'journal.jsonl'), BAKE_RUNS_DIR: join(work, 'runs') } });
   if (r.status !== 0) throw new Error(`${cmd} failed: ${r.stdout}${r.stderr}`);
 });
 const bakeCli = [];

@@ -65,7 +65,10 @@ export function timed(cmd, args, cwd) {
   return new Promise((resolve, reject) => {
     const start = performance.now();
     const lines = [];
-    const child = spawn(cmd, args, { cwd, env: { ...process.env, NO_COLOR: '1' } });
+    // bake's journal and run records stay in the bench's folder, never the user's ~/.cache/bake (the
+    // cached base images there are read, not written); Packer ignores these.
+    const env = { ...process.env, NO_COLOR: '1', BAKE_JOURNAL: join(cwd, 'journal.jsonl'), BAKE_RUNS_DIR: join(cwd, 'runs') };
+    const child = spawn(cmd, args, { cwd, env });
     const collect = (chunk) => {
       for (const line of chunk.toString().split('\n')) if (line.trim()) lines.push({ at: performance.now() - start, line });
     };
