@@ -4,7 +4,7 @@ import type { Logger } from './events.js';
 const EVERY_MS = 250;
 
 /**
- * Counts the bytes of a long copy (compressing, packing a box) and reports them at most every
+ * Counts the bytes of a long copy or read (compressing, packing a box, hashing) and reports them at most every
  * 250 ms, then once more, marked done, when `finish` is called.
  */
 export function byteProgress(log: Logger, text: string, label: string, total: number): { add(n: number): void; finish(): void } {

@@ -2,12 +2,11 @@ import { createHash, type Hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { byteProgress } from '../../core/byte-progress.js';
 import type { PostProcessContext } from '../../core/context.js';
 import { BakeError, errorText, isAbort } from '../../core/errors.js';
 import { fileIdentity, knownDigest, rememberDigests } from '../../local-image/index.js';
 import type { ChecksumType } from './schema.js';
-
-const PROGRESS_EVERY_MS = 250;
 
 /** Streams each file once through every requested hash; returns hex digests by type, per file. */
 export async function hashFiles(
@@ -29,28 +28,26 @@ export async function hashFiles(
     ),
   );
   const total = sizes.reduce((a, b) => a + b, 0);
-  let done = 0;
-  let lastReport = 0;
+  const progress = byteProgress(ctx.log, 'Computing checksums', 'checksum', total);
   const out: Record<ChecksumType, string>[] = [];
   for (const [i, file] of files.entries()) {
     // A digest this run already has of the unchanged file (the provenance's sha256) is not computed again.
     const path = resolve(file);
     const identity = fileIdentity(path);
-    const reused = Object.fromEntries(types.flatMap((t) => (knownDigest(path, t) ? [[t, knownDigest(path, t)!]] : [])));
+    const reused = Object.fromEntries(types.flatMap((t) => {
+      const hex = knownDigest(path, t);
+      return hex ? [[t, hex]] : [];
+    }));
     const hashes = types.filter((t) => !reused[t]).map((t) => [t, createHash(t)] as [ChecksumType, Hash]);
     if (hashes.length === 0) {
-      done += sizes[i]!;
+      progress.add(sizes[i]!);
       out.push(reused as Record<ChecksumType, string>);
       continue;
     }
     try {
       for await (const chunk of createReadStream(path, { signal: ctx.signal, highWaterMark: 1 << 20 })) {
         for (const [, h] of hashes) h.update(chunk as Buffer);
-        done += (chunk as Buffer).length;
-        if (Date.now() - lastReport >= PROGRESS_EVERY_MS) {
-          lastReport = Date.now();
-          ctx.log.progress('Computing checksums', { label: 'checksum', current: done, total, unit: 'bytes' });
-        }
+        progress.add((chunk as Buffer).length);
       }
     } catch (err) {
       if (isAbort(err)) throw err;
@@ -60,6 +57,6 @@ export async function hashFiles(
     rememberDigests(path, identity, computed);
     out.push({ ...reused, ...computed } as Record<ChecksumType, string>);
   }
-  ctx.log.progress('Computing checksums', { label: 'checksum', current: done, total, unit: 'bytes', done: true });
+  progress.finish();
   return out;
 }
