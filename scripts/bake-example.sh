@@ -12,4 +12,4 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
 fi
 npm run build --silent
 # -force: a rerun replaces the previous example image instead of refusing to overwrite it.
-exec node bin/bake.js build -force templates/examples/local-debian.json
+exec node_modules/.bin/node bin/bake.js build -force templates/examples/local-debian.json
