@@ -19,12 +19,14 @@ const PROGRESS_EVERY_MS = 5000;
 /** Upper bound for one attempt, so a host that drops packets is retried rather than waited on. */
 const ATTEMPT_TIMEOUT_MS = 20_000;
 /**
- * How long an accepted connection may go without the SSH handshake before a fresh one is tried
- * (QEMU's user network accepts at once and then holds the connection while the guest boots). A
- * server that is merely slow gets a second more after each silent attempt, up to ATTEMPT_TIMEOUT_MS.
+ * A connection whose server has sent nothing this long after the TCP connect gets another one
+ * opened beside it (QEMU's user network accepts at once and holds the connection while the guest's
+ * network is not up; its SYNs to the guest are then seconds apart, so a fresh connection reaches an
+ * sshd that started meanwhile sooner). The silent one stays open, up to ATTEMPT_TIMEOUT_MS, in case
+ * it is a slow server after all; at most MAX_LINGERING of them, the oldest given up first.
  */
-const FIRST_SILENCE_MS = 3000;
-const SILENCE_STEP_MS = 1000;
+const SILENCE_MS = 2000;
+const MAX_LINGERING = 2;
 
 const label = (e: SshEndpoint) => `${e.username}@${e.host}:${e.port}`;
 
@@ -49,7 +51,9 @@ function finalError(failure: ConnectFailure, options: SshOptions, attempts: numb
 /**
  * Connects, retrying until ssh_timeout: a port that refuses or drops is probed again within a few
  * hundred ms; a server that answers but fails the handshake or rejects the login counts against
- * ssh_handshake_attempts, and a login failure is reported as such even when time runs out.
+ * ssh_handshake_attempts, and a login failure is reported as such even when time runs out. A
+ * connection that stays silent (see SILENCE_MS) is kept while a new one is tried beside it: the first
+ * to log in is used, the others are closed.
  */
 export async function connectWithRetry(options: SshOptions, ctx: ConnectContext, announce: boolean, verifier: HostKeyVerifier): Promise<SshConnection> {
   const start = Date.now();
@@ -58,35 +62,123 @@ export async function connectWithRetry(options: SshOptions, ctx: ConnectContext,
   let handshakeFailures = 0;
   let lastProgress = start;
   let waiting = false;
-  let silent = 0;
-  for (;;) {
-    const remaining = deadline - Date.now();
-    try {
-      const silenceMs = Math.min(FIRST_SILENCE_MS + silent * SILENCE_STEP_MS, ATTEMPT_TIMEOUT_MS);
-      const connection = await openConnection(options, ctx.signal, Math.min(remaining, ATTEMPT_TIMEOUT_MS), verifier, silenceMs);
-      if (waiting) ctx.log.progress('Waiting for SSH to become available…', progress(start, options, true));
-      return connection;
-    } catch (err) {
+  const silent = new Lingering(ctx);
+  let connected: SshConnection | undefined;
+  try {
+    for (;;) {
+      const remaining = deadline - Date.now();
+      const attempt = startAttempt(options, ctx.signal, Math.max(1000, Math.min(remaining, ATTEMPT_TIMEOUT_MS)), verifier);
+      const outcome = await Promise.race([
+        attempt.done.then((connection) => ({ connection }), (error: unknown) => ({ error })),
+        attempt.silent.then(() => ({ silent: true as const })),
+        silent.won.then((connection) => ({ connection, other: attempt })),
+      ]);
+      if ('connection' in outcome) {
+        if ('other' in outcome) outcome.other.abort();
+        if (waiting) ctx.log.progress('Waiting for SSH to become available…', progress(start, options, true));
+        connected = outcome.connection;
+        return connected;
+      }
+      let err: unknown;
+      if ('silent' in outcome) {
+        silent.keep(attempt);
+        err = new ConnectFailure('unreachable', `connected, but no word from the server within ${SILENCE_MS / 1000}s (kept open; trying another connection beside it)`, options, 'target');
+      } else {
+        err = outcome.error;
+      }
       if (isAbort(err) || !(err instanceof ConnectFailure)) throw err;
-      silent = err.silent ? silent + 1 : 0;
       if (err.kind !== 'unreachable') {
         handshakeFailures++;
         if (handshakeFailures >= options.handshakeAttempts) throw finalError(err, options, handshakeFailures);
       }
-      // The last probe happens right at the deadline, not one backoff step before it.
-      const wait = Math.min(err.kind === 'auth' ? AUTH_RETRY_DELAY_MS : delay, deadline - Date.now());
-      if (wait <= 0) throw finalError(err, options, handshakeFailures);
+      // The last probe happens right at the deadline, not one backoff step before it. After a silent
+      // attempt the next starts at once: that one already waited.
+      const wait = Math.min('silent' in outcome ? 0 : err.kind === 'auth' ? AUTH_RETRY_DELAY_MS : delay, deadline - Date.now());
+      if (deadline - Date.now() <= 0) throw finalError(err, options, handshakeFailures);
       if (announce && !waiting) ctx.log.say('Waiting for SSH to become available…');
       waiting = true;
       ctx.log.debug(`ssh: attempt failed (${err.kind}): ${err.message}`);
-      await sleep(wait, ctx.signal);
-      delay = Math.min(delay * 2, MAX_DELAY_MS);
+      const won = await Promise.race([sleep(wait, ctx.signal).then(() => undefined), silent.won]);
+      if (won) {
+        ctx.log.progress('Waiting for SSH to become available…', progress(start, options, true));
+        connected = won;
+        return connected;
+      }
+      if (!('silent' in outcome)) delay = Math.min(delay * 2, MAX_DELAY_MS);
       if (Date.now() - lastProgress >= PROGRESS_EVERY_MS) {
         lastProgress = Date.now();
         // The renderer shows the elapsed and total seconds from the progress data.
         ctx.log.progress('Waiting for SSH to become available…', progress(start, options, false));
       }
     }
+  } finally {
+    silent.close(connected);
+  }
+}
+
+interface Attempt {
+  /** The logged-in connection, or the failure. */
+  done: Promise<SshConnection>;
+  /** Resolves if the server has said nothing SILENCE_MS after the TCP connect (the attempt goes on). */
+  silent: Promise<void>;
+  /** Gives the attempt up (its socket destroyed); `done` then rejects with an abort. */
+  abort(): void;
+}
+
+function startAttempt(options: SshOptions, signal: AbortSignal, timeoutMs: number, verifier: HostKeyVerifier): Attempt {
+  const controller = new AbortController();
+  const onAbort = () => controller.abort(signal.reason);
+  if (signal.aborted) onAbort();
+  else signal.addEventListener('abort', onAbort, { once: true });
+  let onSilent!: () => void;
+  const silent = new Promise<void>((resolve) => (onSilent = resolve));
+  const done = openConnection(options, controller.signal, timeoutMs, verifier, { ms: SILENCE_MS, onSilent });
+  void done.finally(() => signal.removeEventListener('abort', onAbort)).catch(() => {});
+  return { done, silent, abort: () => controller.abort(new Error('another connection logged in first')) };
+}
+
+/** Silent attempts kept open: `won` resolves with the first of them to log in. */
+class Lingering {
+  private readonly open: Attempt[] = [];
+  private finished = false;
+  private resolveWon!: (c: SshConnection) => void;
+  readonly won = new Promise<SshConnection>((resolve) => (this.resolveWon = resolve));
+
+  constructor(private readonly ctx: ConnectContext) {}
+
+  keep(attempt: Attempt): void {
+    this.open.push(attempt);
+    if (this.open.length > MAX_LINGERING) this.open.shift()!.abort();
+    attempt.done.then(
+      (connection) => {
+        this.drop(attempt);
+        // Another connection got there first (or the wait ended): this one is not needed.
+        if (this.finished) connection.end();
+        else {
+          this.finished = true;
+          this.resolveWon(connection);
+        }
+      },
+      (err: unknown) => {
+        this.drop(attempt);
+        if (!isAbort(err)) this.ctx.log.debug(`ssh: a connection kept open failed: ${(err as Error).message}`);
+      },
+    );
+  }
+
+  /**
+   * The wait is over (connected, failed or cancelled): every kept attempt is given up, and one that
+   * logged in just as another connection was taken is closed.
+   */
+  close(used: SshConnection | undefined): void {
+    this.finished = true;
+    for (const a of this.open.splice(0)) a.abort();
+    void this.won.then((c) => c !== used && c.end());
+  }
+
+  private drop(attempt: Attempt): void {
+    const i = this.open.indexOf(attempt);
+    if (i >= 0) this.open.splice(i, 1);
   }
 }
 

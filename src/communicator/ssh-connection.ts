@@ -16,8 +16,6 @@ export class ConnectFailure extends Error {
     message: string,
     readonly endpoint: SshEndpoint,
     readonly role: 'target' | 'bastion',
-    /** The server accepted the TCP connection but never answered the SSH handshake (see `silenceMs`). */
-    readonly silent = false,
   ) {
     super(message);
   }
@@ -101,38 +99,51 @@ interface AttemptContext {
   ClientClass: typeof Client;
   /** "t.json: builders[0]", for settings errors. */
   where: string;
-  /**
-   * Give up on a connection whose server stays silent this long after the TCP connect: QEMU's user
-   * network accepts on the forwarded port at once, then holds the connection without a word while
-   * the booting guest's network is not up, where a new connection would reach an sshd started meanwhile.
-   */
-  silenceMs?: number;
+  silence?: Silence;
   verifier: HostKeyVerifier;
 }
 
+/**
+ * `onSilent` is called when the server has not sent a byte `ms` after the TCP connect. QEMU's user
+ * network accepts on the forwarded port at once, then holds the connection without a word while the
+ * booting guest's network is not up (and retries its SYN to the guest only seconds apart): a new
+ * connection beside it reaches an sshd started meanwhile sooner. The attempt itself goes on.
+ */
+export interface Silence {
+  ms: number;
+  onSilent: () => void;
+}
+
 function attempt(config: ConnectConfig, endpoint: SshEndpoint, role: 'target' | 'bastion', at: AttemptContext): Promise<Client> {
-  const { signal, ClientClass, silenceMs } = at;
+  const { signal, ClientClass, silence } = at;
   return new Promise((resolvePromise, reject) => {
     const client = new ClientClass();
     let settled = false;
-    let silence: NodeJS.Timeout | undefined;
+    let silenceTimer: NodeJS.Timeout | undefined;
     const settle = (err?: Error) => {
       if (settled) return;
       settled = true;
-      clearTimeout(silence);
+      clearTimeout(silenceTimer);
       signal.removeEventListener('abort', onAbort);
       if (err) {
-        // A silent peer would never answer a polite end: the socket would linger, holding bake.
-        if (err instanceof ConnectFailure && err.silent) client.destroy();
+        // An attempt given up (superseded, or the build cancelled) may be on a silent peer that would
+        // never answer a polite end: the socket would linger, holding bake.
+        if (err instanceof AbortedError) client.destroy();
         else client.end();
         reject(err);
       } else resolvePromise(client);
     };
-    if (silenceMs !== undefined) {
+    if (silence) {
       client.once('connect', () => {
-        silence = setTimeout(() => settle(new ConnectFailure('unreachable', `connected, but no SSH handshake within ${silenceMs / 1000}s`, endpoint, role, true)), silenceMs);
+        silenceTimer = setTimeout(() => {
+          // Any byte from the server (its version line) means it is there, only slow: ssh2's
+          // readyTimeout bounds that. ssh2 keeps its socket in _sock; without it, no byte is known of.
+          const sock = (client as unknown as { _sock?: { bytesRead?: unknown } })._sock;
+          if (typeof sock?.bytesRead === 'number' && sock.bytesRead > 0) return;
+          silence.onSilent();
+        }, silence.ms);
       });
-      client.once('handshake', () => clearTimeout(silence));
+      client.once('handshake', () => clearTimeout(silenceTimer));
     }
     const onAbort = () => settle(new AbortedError(reasonText(signal.reason)));
     signal.addEventListener('abort', onAbort, { once: true });
@@ -169,10 +180,10 @@ function forwardOut(bastion: Client, host: string, port: number, endpoint: SshEn
 }
 
 /**
- * One attempt to log in (through the bastion when there is one); no retries here. With `silenceMs`,
- * a direct connection whose server does not get through the SSH handshake that soon is given up.
+ * One attempt to log in (through the bastion when there is one); no retries here. With `silence`,
+ * a direct connection whose server says nothing that soon is reported (and goes on).
  */
-export async function openConnection(options: SshOptions, signal: AbortSignal, timeoutMs: number, verifier: HostKeyVerifier, silenceMs?: number): Promise<SshConnection> {
+export async function openConnection(options: SshOptions, signal: AbortSignal, timeoutMs: number, verifier: HostKeyVerifier, silence?: Silence): Promise<SshConnection> {
   const { Client: ClientClass } = (await import('ssh2')).default;
   const at: AttemptContext = { signal, ClientClass, where: `${options.source.file}: ${options.source.path}`, verifier };
   const key = await readKey(options, options, 'target');
@@ -191,7 +202,7 @@ export async function openConnection(options: SshOptions, signal: AbortSignal, t
   }
   let client: Client;
   try {
-    const direct = !sock && silenceMs !== undefined ? { silenceMs: Math.min(silenceMs, timeoutMs) } : {};
+    const direct = !sock && silence ? { silence } : {};
     client = await attempt({ ...clientConfig(options, options, key, timeoutMs, verifier), ...(sock ? { sock } : {}) }, options, 'target', { ...at, ...direct });
   } catch (err) {
     bastion?.end();

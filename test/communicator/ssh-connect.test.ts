@@ -1,6 +1,6 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
-import { type AddressInfo, createServer, type Socket } from 'node:net';
+import { type AddressInfo, connect, createServer, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectSsh } from '../../src/communicator/connect-ssh.js';
@@ -167,27 +167,97 @@ describe('connectSsh', () => {
     }
   });
 
-  it('gives up on a connection that is accepted but stays silent, and reaches an sshd started meanwhile', async () => {
+  it('beside a connection that is accepted but stays silent, opens another every 2 s (at most 3 open), and reaches an sshd started meanwhile', async () => {
     // QEMU's user network accepts on the forwarded port at once and then holds the connection
     // without a word while the guest boots; an sshd starting meanwhile is reached only by a new connection.
     const held: Socket[] = [];
-    const silent = createServer((sock) => held.push(sock));
+    const accepted: number[] = [];
+    let open = 0;
+    let mostOpen = 0;
+    const silent = createServer((sock) => {
+      held.push(sock);
+      accepted.push(Date.now());
+      mostOpen = Math.max(mostOpen, ++open);
+      sock.on('close', () => open--);
+      sock.on('error', () => {});
+      sock.resume(); // reading, so a close from bake is noticed
+    });
     await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
     const port = (silent.address() as AddressInfo).port;
     const ctx = makeProvisionContext();
-    // Shorter than one attempt's 20 s: held for all of it, as before, the build would time out.
-    const connecting = connectSsh(optionsFor(sshd, { ssh_port: port, ssh_timeout: '15s' }), ctx);
+    // Shorter than one attempt's 20 s: held for all of it, the build would time out.
+    const connecting = connectSsh(optionsFor(sshd, { ssh_port: port, ssh_timeout: '20s' }), ctx);
     while (held.length === 0) await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, 7000));
+    const givenUp = accepted.length - open;
     silent.close();
     const late = await startSshd({ port, authorizedKeys: [sshd.publicKey] });
     try {
       const comm = await connecting;
       expect((await comm.exec('true')).exitCode).toBe(0);
       await comm.close();
-      expect(ctx.events.map((e) => e.text)).toContain('ssh: attempt failed (unreachable): connected, but no SSH handshake within 3s');
+      // A new connection every 2 s, not ever longer waits on held ones (3, 4, 5 … s before).
+      expect(accepted.length).toBeGreaterThanOrEqual(3);
+      const gaps = accepted.slice(1).map((t, i) => t - accepted[i]!);
+      for (const gap of gaps) expect(gap, `gaps ${gaps.join(', ')} ms`).toBeLessThan(3500);
+      // Three open (the newest and two kept); the server may see the next one before the oldest's close.
+      expect(mostOpen).toBeGreaterThanOrEqual(3);
+      expect(mostOpen).toBeLessThanOrEqual(4);
+      expect(givenUp, 'the oldest kept ones were given up while waiting').toBeGreaterThanOrEqual(accepted.length - 3);
+      expect(givenUp).toBeGreaterThan(0);
+      // The silent ones kept open are closed once logged in elsewhere.
+      const until = Date.now() + 3000;
+      while (open > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+      expect(open).toBe(0);
+      expect(ctx.events.map((e) => e.text)).toContain(
+        'ssh: attempt failed (unreachable): connected, but no word from the server within 2s (kept open; trying another connection beside it)',
+      );
     } finally {
       held.forEach((s) => s.destroy());
       await late.stop();
+    }
+  });
+
+  it('a server slow to say its first word is still reached on the connection kept open, and the spare ones are closed', async () => {
+    // Every connection gets sshd only after 3.5 s of silence: more than the 2 s after which bake
+    // opens another beside it. The first connection logs in; the ones opened beside it are closed.
+    const sockets: Socket[] = [];
+    let open = 0;
+    const slow = createServer((client) => {
+      sockets.push(client);
+      open++;
+      client.on('close', () => open--);
+      client.on('error', () => {});
+      client.pause();
+      setTimeout(() => {
+        if (client.destroyed) return;
+        const upstream = connect(sshd.port, '127.0.0.1', () => {
+          client.pipe(upstream).pipe(client);
+          client.resume();
+        });
+        upstream.on('error', () => client.destroy());
+        client.on('close', () => upstream.destroy());
+      }, 3500);
+    });
+    await new Promise<void>((r) => slow.listen(0, '127.0.0.1', r));
+    const port = (slow.address() as AddressInfo).port;
+    const ctx = makeProvisionContext();
+    const started = Date.now();
+    try {
+      const comm = await connectSsh(optionsFor(sshd, { ssh_port: port, ssh_timeout: '30s' }), ctx);
+      const took = Date.now() - started;
+      expect((await comm.exec('true')).exitCode).toBe(0);
+      // On the first connection (answering at 3.5 s), not a later one (at 2 s + 3.5 s or more).
+      expect(took, `${took} ms`).toBeLessThan(5500);
+      expect(sockets.length).toBeGreaterThanOrEqual(2);
+      expect(sockets.length).toBeLessThanOrEqual(3);
+      await comm.close();
+      const until = Date.now() + 3000;
+      while (open > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+      expect(open).toBe(0);
+    } finally {
+      sockets.forEach((s) => s.destroy());
+      await new Promise((r) => slow.close(r));
     }
   });
 
