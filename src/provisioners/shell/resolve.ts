@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import { UsageError } from '../../core/errors.js';
 import { parseDuration } from '../../core/wait.js';
@@ -29,7 +30,12 @@ export interface ResolvedShell {
   binary: boolean;
 }
 
-const randomName = (prefix: string) => `${prefix}_${Math.floor(Math.random() * 9999)}.sh`;
+/**
+ * 48 random bits: builds in parallel on one host (null builds sharing a build machine) must not
+ * upload to the same file. Packer's script_NNNN.sh (rand.Intn(9999)) gives two of 34 such uploads the
+ * same name about once in 20 runs: one build then runs the other's half-written script.
+ */
+const randomName = (prefix: string) => `${prefix}_${randomBytes(6).toString('hex')}.sh`;
 
 type SourceKey = 'command' | 'inline' | 'script' | 'scripts';
 

@@ -15,7 +15,7 @@ export const shellSchema = {
     execute_command: str('Command that runs each script: {{.Path}} is its remote path, {{.Vars}} the variables, {{.EnvVarFile}} their file. Default "chmod +x {{.Path}}; {{.Vars}} {{.Path}}" (". {{.EnvVarFile}} && {{.Path}}" with use_env_var_file).'),
     inline_shebang: str('Interpreter line of the script made from `inline`.', '/bin/sh -e'),
     remote_folder: str('Remote directory scripts are uploaded to.', '/tmp'),
-    remote_file: str('Remote file name of the script (default "script_NNNN.sh", random).'),
+    remote_file: str('Remote file name of the script (default "script_<12 hex digits>.sh", random).'),
     remote_path: str('Full remote path of the script; overrides remote_folder and remote_file.'),
     expect_disconnect: bool('Accept the connection dropping while a script runs (e.g. it reboots the machine).', false),
     valid_exit_codes: {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LocalCommunicator } from '../../../src/communicator/local.js';
 import { plugin, type ShellConfig } from '../../../src/provisioners/shell/index.js';
+import { envVarFilePath, resolveShell } from '../../../src/provisioners/shell/resolve.js';
 import { makeProvisionContext, recordingBus } from '../../helpers/context.js';
 
 /** The shell provisioner's logic against the local machine; the SSH suite runs the same kind of checks over sshd. */
@@ -20,6 +21,17 @@ async function run(config: Record<string, unknown>, ctx = makeProvisionContext()
 }
 
 describe('shell provisioner (local machine)', () => {
+  it('gives every build its own remote script and variable file names (parallel builds on one host share /tmp)', () => {
+    // 17 null builds with 2 shell steps each on one host once drew the same script_NNNN.sh: one
+    // build ran the other's half-written script. 1,000 names are all distinct (4 digits: dozens alike).
+    const scripts = Array.from({ length: 1000 }, () => resolveShell({ inline: ['true'] } as ShellConfig, env).remotePath);
+    for (const path of scripts) expect(path).toMatch(/^\/tmp\/script_[0-9a-f]{12}\.sh$/);
+    expect(new Set(scripts).size).toBe(1000);
+    const varFiles = Array.from({ length: 1000 }, () => envVarFilePath('/tmp'));
+    for (const path of varFiles) expect(path).toMatch(/^\/tmp\/varfile_[0-9a-f]{12}\.sh$/);
+    expect(new Set(varFiles).size).toBe(1000);
+  });
+
   it('runs inline lines in one shell with Packer and bake variables, quoted safely', async () => {
     const { outputs } = await run({
       inline: ['cd /', 'echo "dir=$(pwd) $PACKER_BUILD_NAME $PACKER_BUILDER_TYPE $BAKE_BUILD_NAME $BAKE_BUILDER_TYPE"', 'echo "A=$A"', 'echo "B=$B"'],
