@@ -64,6 +64,11 @@ export async function connectWithRetry(options: SshOptions, ctx: ConnectContext,
   let waiting = false;
   const silent = new Lingering(ctx);
   let connected: SshConnection | undefined;
+  const use = (connection: SshConnection) => {
+    if (waiting) ctx.log.progress('Waiting for SSH to become available…', progress(start, options, true));
+    connected = connection;
+    return connection;
+  };
   try {
     for (;;) {
       const remaining = deadline - Date.now();
@@ -71,13 +76,11 @@ export async function connectWithRetry(options: SshOptions, ctx: ConnectContext,
       const outcome = await Promise.race([
         attempt.done.then((connection) => ({ connection }), (error: unknown) => ({ error })),
         attempt.silent.then(() => ({ silent: true as const })),
-        silent.won.then((connection) => ({ connection, other: attempt })),
+        silent.next().then((connection) => ({ connection, other: attempt })),
       ]);
       if ('connection' in outcome) {
         if ('other' in outcome) outcome.other.abort();
-        if (waiting) ctx.log.progress('Waiting for SSH to become available…', progress(start, options, true));
-        connected = outcome.connection;
-        return connected;
+        return use(outcome.connection);
       }
       let err: unknown;
       if ('silent' in outcome) {
@@ -98,12 +101,8 @@ export async function connectWithRetry(options: SshOptions, ctx: ConnectContext,
       if (announce && !waiting) ctx.log.say('Waiting for SSH to become available…');
       waiting = true;
       ctx.log.debug(`ssh: attempt failed (${err.kind}): ${err.message}`);
-      const won = await Promise.race([sleep(wait, ctx.signal).then(() => undefined), silent.won]);
-      if (won) {
-        ctx.log.progress('Waiting for SSH to become available…', progress(start, options, true));
-        connected = won;
-        return connected;
-      }
+      const won = await Promise.race([sleep(wait, ctx.signal).then(() => undefined), silent.next()]);
+      if (won) return use(won);
       if (!('silent' in outcome)) delay = Math.min(delay * 2, MAX_DELAY_MS);
       if (Date.now() - lastProgress >= PROGRESS_EVERY_MS) {
         lastProgress = Date.now();
@@ -137,14 +136,23 @@ function startAttempt(options: SshOptions, signal: AbortSignal, timeoutMs: numbe
   return { done, silent, abort: () => controller.abort(new Error('another connection logged in first')) };
 }
 
-/** Silent attempts kept open: `won` resolves with the first of them to log in. */
+/** Silent attempts kept open, and the first of them to log in. */
 class Lingering {
   private readonly open: Attempt[] = [];
   private finished = false;
-  private resolveWon!: (c: SshConnection) => void;
-  readonly won = new Promise<SshConnection>((resolve) => (this.resolveWon = resolve));
+  private winner: SshConnection | undefined;
+  /** The wait's current `next()`: one promise per wait, not one long-lived promise raced (and held) by every probe. */
+  private waiter: ((c: SshConnection) => void) | undefined;
 
   constructor(private readonly ctx: ConnectContext) {}
+
+  /** Resolves with the first kept attempt to log in (at once if one already has); never otherwise. */
+  next(): Promise<SshConnection> {
+    return new Promise((resolve) => {
+      if (this.winner) resolve(this.winner);
+      else this.waiter = resolve;
+    });
+  }
 
   keep(attempt: Attempt): void {
     this.open.push(attempt);
@@ -156,7 +164,8 @@ class Lingering {
         if (this.finished) connection.end();
         else {
           this.finished = true;
-          this.resolveWon(connection);
+          this.winner = connection;
+          this.waiter?.(connection);
         }
       },
       (err: unknown) => {
@@ -172,8 +181,9 @@ class Lingering {
    */
   close(used: SshConnection | undefined): void {
     this.finished = true;
+    this.waiter = undefined;
     for (const a of this.open.splice(0)) a.abort();
-    void this.won.then((c) => c !== used && c.end());
+    if (this.winner && this.winner !== used) this.winner.end();
   }
 
   private drop(attempt: Attempt): void {

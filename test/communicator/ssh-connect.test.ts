@@ -261,6 +261,39 @@ describe('connectSsh', () => {
     }
   });
 
+  it('a server that said its version line but is slow to finish the handshake gets no second connection', async () => {
+    // sshd's version line reaches bake at once; what bake sends reaches sshd only 3 s later (more
+    // than the 2 s of silence after which another connection would be opened): the server has
+    // spoken, so it is only slow, and the one connection logs in.
+    const sockets: Socket[] = [];
+    const relay = createServer((client) => {
+      sockets.push(client);
+      client.on('error', () => {});
+      client.pause();
+      const upstream = connect(sshd.port, '127.0.0.1');
+      upstream.on('error', () => client.destroy());
+      client.on('close', () => upstream.destroy());
+      upstream.pipe(client);
+      setTimeout(() => {
+        client.pipe(upstream);
+        client.resume();
+      }, 3000);
+    });
+    await new Promise<void>((r) => relay.listen(0, '127.0.0.1', r));
+    const port = (relay.address() as AddressInfo).port;
+    const ctx = makeProvisionContext();
+    try {
+      const comm = await connectSsh(optionsFor(sshd, { ssh_port: port, ssh_timeout: '30s' }), ctx);
+      expect((await comm.exec('true')).exitCode).toBe(0);
+      await comm.close();
+      expect(sockets).toHaveLength(1);
+      expect(ctx.events.map((e) => e.text).filter((t) => t.includes('no word from the server'))).toEqual([]);
+    } finally {
+      sockets.forEach((s) => s.destroy());
+      await new Promise((r) => relay.close(r));
+    }
+  });
+
   it('names an unreadable key file by its JSON path', async () => {
     await expect(connectSsh(optionsFor(sshd, { ssh_private_key_file: 'missing/key' }), makeProvisionContext())).rejects.toThrow(
       't.json: builders[0].ssh_private_key_file: cannot read "missing/key" (no such file or not readable)',
